@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * herkomst analyze: captures in, an attributed device inventory out.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture/capture.h"
+#include "cli/cli.h"
+#include "cli/pipeline.h"
+#include "core/progress.h"
+#include "core/util.h"
+#include "inventory/oui.h"
+#include "report/output.h"
+#include "store/store.h"
+
+#define PROGRESS_EVERY_PACKETS 2048u
+
+struct analyze_opts {
+	const char *db;
+	const char *out;
+	enum out_format fmt;
+	bool strict;
+	bool quiet;
+	int progress; /* -1 auto, 0 off, 1 on */
+	struct pipeline_opts pl;
+};
+
+static int parse_u64(const char *s, uint64_t *ret)
+{
+	char *end;
+	unsigned long long v;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-')
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+/* Reads one capture through the pipeline; fills c. Returns 0, 1 (truncated) or -1. */
+static int read_capture(struct pipeline *pl, const char *path, const struct analyze_opts *o,
+			struct store_capture *c)
+{
+	char err[512];
+	struct cap_source *src = cap_open_file(path, err, sizeof(err));
+	struct cap_frame fr;
+	struct progress prog;
+	enum cap_next_result r;
+	uint64_t n = 0, unsupported = 0;
+	int unsupported_lt = -1, rc = 0;
+
+	memset(c, 0, sizeof(*c));
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	c->size = -1;
+	if (!src) {
+		fprintf(stderr, "herkomst: %s\n", err);
+		return -1;
+	}
+	snprintf(c->format, sizeof(c->format), "%s", cap_format(src));
+	snprintf(c->linktype, sizeof(c->linktype), "%s", cap_linktype_name(cap_linktype(src)));
+	if (cap_bytes_total(src))
+		c->size = (int64_t)cap_bytes_total(src);
+	progress_start(&prog, path, cap_bytes_total(src), o->progress < 0 ? progress_wanted() : o->progress > 0);
+
+	while ((r = cap_next(src, &fr)) == CAP_FRAME) {
+		if (pipeline_frame(pl, &fr) < 0) {
+			unsupported++;
+			unsupported_lt = fr.linktype;
+			continue;
+		}
+		if (!c->packets || fr.ts_usec < c->first_seen)
+			c->first_seen = fr.ts_usec;
+		if (fr.ts_usec > c->last_seen)
+			c->last_seen = fr.ts_usec;
+		c->packets++;
+		c->bytes += fr.wirelen;
+		if (++n % PROGRESS_EVERY_PACKETS == 0)
+			progress_update(&prog, cap_bytes_read(src), n);
+	}
+	progress_end(&prog);
+	if (unsupported)
+		fprintf(stderr,
+			"herkomst: warning: %s: link type %s (%d) is not supported; %" PRIu64
+			" frames skipped (supported: Ethernet, Linux cooked v1/v2, raw IP, BSD loopback)\n",
+			path, cap_linktype_name(unsupported_lt), unsupported_lt, unsupported);
+	if (r == CAP_ETRUNCATED) {
+		c->truncated = true;
+		fprintf(stderr,
+			"herkomst: warning: %s is truncated (%s); the inventory covers the %" PRIu64
+			" packets before the cut%s\n",
+			path, cap_error(src), c->packets, o->strict ? "" : " (--strict makes this an error)");
+		rc = 1;
+	} else if (r == CAP_EERROR) {
+		fprintf(stderr, "herkomst: %s: %s\n", path, cap_error(src));
+		rc = -1;
+	}
+	if (!o->quiet && r != CAP_EERROR && c->packets == 0 && !unsupported)
+		fprintf(stderr, "herkomst: warning: %s holds no packets\n", path);
+	cap_close(src);
+	return rc;
+}
+
+static void run_counters(const struct pipeline *pl, struct out_run *run, const char **names)
+{
+	memset(run, 0, sizeof(*run));
+	run->packets = pl->packets;
+	run->bytes = pl->bytes;
+	run->flows = flow_table_stats(pl->ft)->created;
+	for (size_t i = 0; i < DEC_EV__MAX && i < sizeof(run->decode_events) / sizeof(run->decode_events[0]); i++) {
+		names[i] = decode_event_name((enum decode_event)i);
+		run->decode_events[i] = pl->dstats.events[i];
+		run->n_decode_events = i + 1;
+	}
+	run->decode_event_names = names;
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"format", required_argument, NULL, 'f'},
+		{"output", required_argument, NULL, 'o'},
+		{"strict", no_argument, NULL, 's'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"progress", no_argument, NULL, 'P'},
+		{"no-progress", no_argument, NULL, 'N'},
+		{"flows-max", required_argument, NULL, 'F'},
+		{"flow-timeout", required_argument, NULL, 'T'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct analyze_opts o = {.fmt = OUT_TABLE, .progress = -1};
+	struct pipeline *pl = NULL;
+	struct store *st = NULL;
+	struct oui_db *oui = NULL;
+	struct hk_device *devs = NULL;
+	struct store_capture *caps = NULL, c;
+	size_t n_devs = 0, n_caps = 0;
+	char err[1024];
+	const char *ev_names[64];
+	struct out_run run;
+	FILE *out = stdout;
+	int opt, status = 0, n_failed = 0, n_truncated = 0;
+	uint64_t v;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "d:f:o:sqh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			o.db = optarg;
+			break;
+		case 'f':
+			if (out_format_parse(optarg, &o.fmt) < 0) {
+				fprintf(stderr, "herkomst analyze: unknown --format '%s' (use table, json or csv)\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'o':
+			o.out = optarg;
+			break;
+		case 's':
+			o.strict = true;
+			break;
+		case 'q':
+			o.quiet = true;
+			break;
+		case 'P':
+			o.progress = 1;
+			break;
+		case 'N':
+			o.progress = 0;
+			break;
+		case 'F':
+			if (parse_u64(optarg, &v) < 0 || v == 0) {
+				fprintf(stderr, "herkomst analyze: --flows-max needs a positive number, not '%s'\n",
+					optarg);
+				return 2;
+			}
+			o.pl.flows_max = (size_t)v;
+			break;
+		case 'T':
+			if (parse_u64(optarg, &v) < 0 || v == 0 || v > 86400) {
+				fprintf(stderr,
+					"herkomst analyze: --flow-timeout needs seconds from 1 to 86400, not '%s'\n",
+					optarg);
+				return 2;
+			}
+			o.pl.flow_idle_usec = v * 1000000u;
+			break;
+		case 'h':
+			help_print(stdout, "analyze");
+			return 0;
+		default:
+			fprintf(stderr, "Try 'herkomst help analyze'.\n");
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "herkomst analyze: no capture given\n"
+				"usage: herkomst analyze [--db FILE] [--format table|json|csv] [-o OUT] CAPTURE...\n"
+				"Try 'herkomst help analyze'.\n");
+		return 2;
+	}
+
+	oui = oui_db_open_default(err, sizeof(err));
+	if (!oui)
+		fprintf(stderr, "herkomst: warning: no OUI attribution: %s\n", err);
+	st = store_open(o.db, err, sizeof(err));
+	if (!st) {
+		fprintf(stderr, "herkomst: %s\n", err);
+		status = 1;
+		goto out;
+	}
+	pl = pipeline_new(&o.pl, err, sizeof(err));
+	if (!pl) {
+		fprintf(stderr, "herkomst: %s\n", err);
+		status = 1;
+		goto out;
+	}
+
+	for (int i = optind; i < argc; i++) {
+		int rc = read_capture(pl, argv[i], &o, &c);
+		if (rc < 0) {
+			n_failed++;
+			if (!c.packets)
+				continue;
+		}
+		if (rc > 0)
+			n_truncated++;
+		c.analyzed_at = hk_now_usec();
+		if (store_capture_add(st, &c) < 0) {
+			fprintf(stderr, "herkomst: %s: cannot record capture %s: %s\n", o.db ? o.db : "database",
+				argv[i], store_errmsg(st));
+			status = 1;
+			goto out;
+		}
+	}
+	pipeline_finish(pl);
+
+	if (inv_snapshot(pl->inv, oui, &devs, &n_devs) < 0) {
+		fprintf(stderr, "herkomst: out of memory building the inventory\n");
+		status = 1;
+		goto out;
+	}
+	if (store_devices_merge(st, devs, n_devs) < 0) {
+		fprintf(stderr, "herkomst: %s: cannot store the inventory: %s; check free disk space and "
+				"that the file is writable\n",
+			o.db ? o.db : "in-memory database", store_errmsg(st));
+		status = 1;
+		goto out;
+	}
+	inv_devices_free(devs, n_devs);
+	devs = NULL;
+	if (store_devices_load(st, &devs, &n_devs) < 0 || store_captures_load(st, &caps, &n_caps) < 0) {
+		fprintf(stderr, "herkomst: cannot read back the inventory: %s\n", store_errmsg(st));
+		status = 1;
+		goto out;
+	}
+	if (o.out && strcmp(o.out, "-") != 0) {
+		out = fopen(o.out, "w");
+		if (!out) {
+			fprintf(stderr, "herkomst: cannot write %s: %s; choose another -o file\n", o.out,
+				strerror(errno));
+			out = stdout;
+			status = 1;
+			goto out;
+		}
+	}
+	run_counters(pl, &run, ev_names);
+	if (out_write(out, o.fmt, devs, n_devs, caps, n_caps, &run) < 0 || fflush(out) != 0) {
+		fprintf(stderr, "herkomst: writing the output failed: %s\n", strerror(errno));
+		status = 1;
+	}
+	if (n_failed)
+		status = 1;
+	if (n_truncated && o.strict)
+		status = 1;
+out:
+	if (out != stdout)
+		fclose(out);
+	inv_devices_free(devs, n_devs);
+	free(caps);
+	pipeline_free(pl);
+	store_close(st);
+	oui_db_free(oui);
+	return status;
+}

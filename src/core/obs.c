@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "herkomst/obs.h"
+
+#include <string.h>
+
+bool hk_obs_emit(struct hk_obs_sink *s, enum hk_obs_kind kind, enum hk_side side,
+		 uint8_t confidence, const char *source, const char *value)
+{
+	struct hk_obs *o;
+
+	if (!value || !value[0])
+		return false;
+	if (s->n >= s->cap) {
+		s->n_dropped++;
+		return false;
+	}
+	o = &s->v[s->n++];
+	memset(o, 0, sizeof(*o));
+	o->kind = kind;
+	o->side = side;
+	o->confidence = confidence > 100 ? 100 : confidence;
+	strncpy(o->source, source ? source : "", sizeof(o->source) - 1);
+	strncpy(o->value, value, sizeof(o->value) - 1);
+	return true;
+}
+
+static const char *const kind_names[HK_OBS__MAX] = {
+	[HK_OBS_VENDOR] = "vendor",     [HK_OBS_PRODUCT] = "product",
+	[HK_OBS_MODEL] = "model",       [HK_OBS_FIRMWARE] = "firmware",
+	[HK_OBS_SERIAL] = "serial",     [HK_OBS_HOSTNAME] = "hostname",
+	[HK_OBS_OS] = "os",             [HK_OBS_ROLE] = "role",
+	[HK_OBS_SERVICE] = "service",   [HK_OBS_CLIENT] = "client",
+	[HK_OBS_IP] = "ip",             [HK_OBS_RAW] = "fingerprint",
+};
+
+const char *hk_obs_kind_name(enum hk_obs_kind k)
+{
+	return (unsigned)k < HK_OBS__MAX ? kind_names[k] : "?";
+}
+
+const char *hk_obs_attribute(enum hk_obs_kind k)
+{
+	/* a vendor claim is evidence for the manufacturer attribute */
+	if (k == HK_OBS_VENDOR)
+		return "manufacturer";
+	return hk_obs_kind_name(k);
+}

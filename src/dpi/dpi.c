@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "dpi/dpi.h"
+
+#include <ndpi/ndpi_api.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct dpi {
+	struct ndpi_detection_module_struct *mod;
+};
+
+struct dpi *dpi_new(char *errbuf, size_t errsz)
+{
+	NDPI_PROTOCOL_BITMASK all;
+	struct dpi *d = calloc(1, sizeof(*d));
+
+	if (!d) {
+		snprintf(errbuf, errsz, "out of memory");
+		return NULL;
+	}
+	d->mod = ndpi_init_detection_module(ndpi_no_prefs);
+	if (!d->mod) {
+		snprintf(errbuf, errsz, "nDPI %s failed to initialise (out of memory?)", ndpi_revision());
+		free(d);
+		return NULL;
+	}
+	NDPI_BITMASK_SET_ALL(all);
+	ndpi_set_protocol_detection_bitmask2(d->mod, &all);
+	ndpi_finalize_initialization(d->mod);
+	return d;
+}
+
+struct dpi *dpi_free(struct dpi *d)
+{
+	if (!d)
+		return NULL;
+	ndpi_exit_detection_module(d->mod);
+	free(d);
+	return NULL;
+}
+
+void dpi_flow_release(struct flow *f)
+{
+	if (f->dpi) {
+		ndpi_free_flow(f->dpi);
+		f->dpi = NULL;
+	}
+}
+
+/* The name a device list wants: the transport-level protocol (TLS, HTTP,
+ * Modbus), not the web service behind it (Google) — that describes the peer. */
+static void set_name(struct dpi *d, struct flow *f, ndpi_protocol proto)
+{
+	uint16_t id = proto.master_protocol != NDPI_PROTOCOL_UNKNOWN ? proto.master_protocol
+								      : proto.app_protocol;
+	const char *name = ndpi_get_proto_name(d->mod, id);
+
+	snprintf(f->proto_name, sizeof(f->proto_name), "%s", name ? name : "Unknown");
+}
+
+static void finish(struct dpi *d, struct flow *f, ndpi_protocol proto)
+{
+	set_name(d, f, proto);
+	dpi_flow_release(f);
+	f->dpi_state = FLOW_DPI_DONE;
+}
+
+bool dpi_process(struct dpi *d, struct flow *f, const struct hk_pkt *p)
+{
+	ndpi_protocol proto;
+	size_t len = p->l3_len;
+
+	if (f->dpi_state != FLOW_DPI_PENDING)
+		return false;
+	if (!f->dpi) {
+		f->dpi = ndpi_flow_malloc(SIZEOF_FLOW_STRUCT);
+		if (!f->dpi) {
+			f->dpi_state = FLOW_DPI_DONE;
+			snprintf(f->proto_name, sizeof(f->proto_name), "Unknown");
+			return true;
+		}
+		memset(f->dpi, 0, SIZEOF_FLOW_STRUCT);
+	}
+	if (len > 0xffff)
+		len = 0xffff;
+	f->dpi_pkts++;
+	proto = ndpi_detection_process_packet(d->mod, f->dpi, p->l3_base, (unsigned short)len,
+					      p->ts_usec / 1000);
+	if (proto.app_protocol != NDPI_PROTOCOL_UNKNOWN || proto.master_protocol != NDPI_PROTOCOL_UNKNOWN) {
+		/* decided; keep feeding only while nDPI still wants metadata */
+		if (f->dpi_pkts >= DPI_PKTS_MAX || !ndpi_extra_dissection_possible(d->mod, f->dpi)) {
+			finish(d, f, proto);
+			return true;
+		}
+		set_name(d, f, proto);
+		return false;
+	}
+	if (f->dpi_pkts >= DPI_PKTS_MAX) {
+		dpi_giveup(d, f);
+		return true;
+	}
+	return false;
+}
+
+void dpi_giveup(struct dpi *d, struct flow *f)
+{
+	uint8_t guessed = 0;
+	ndpi_protocol proto;
+
+	if (f->dpi_state != FLOW_DPI_PENDING)
+		return;
+	if (!f->dpi) {
+		f->dpi_state = FLOW_DPI_DONE;
+		snprintf(f->proto_name, sizeof(f->proto_name), "Unknown");
+		return;
+	}
+	if (f->proto_name[0]) {
+		/* decided earlier, only extra dissection was pending */
+		dpi_flow_release(f);
+		f->dpi_state = FLOW_DPI_DONE;
+		return;
+	}
+	proto = ndpi_detection_giveup(d->mod, f->dpi, 1, &guessed);
+	f->dpi_guessed = guessed != 0;
+	finish(d, f, proto);
+}
+
+const char *dpi_version(void)
+{
+	return ndpi_revision();
+}
+
+size_t dpi_flow_state_size(void)
+{
+	return SIZEOF_FLOW_STRUCT;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * nDPI behind a small interface: the only code that includes <ndpi_api.h>.
+ * One struct dpi per worker thread (nDPI's module is not thread-safe).
+ */
+#ifndef HERKOMST_DPI_H
+#define HERKOMST_DPI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flow/flow.h"
+#include "herkomst/packet.h"
+
+/* Packets fed to nDPI per flow before it must decide (ndpiReader uses a
+ * similar bound); extra dissection after a decision stops at the same bound. */
+#define DPI_PKTS_MAX 32
+
+struct dpi;
+
+struct dpi *dpi_new(char *errbuf, size_t errsz);
+struct dpi *dpi_free(struct dpi *d);
+
+/*
+ * Feeds one packet of flow f (which must be FLOW_DPI_PENDING). Returns true
+ * when the flow has been decided by this packet: f->proto_name is then set,
+ * its nDPI state freed and f->dpi_state is FLOW_DPI_DONE.
+ */
+bool dpi_process(struct dpi *d, struct flow *f, const struct hk_pkt *p);
+
+/* Ends detection for a flow still pending: guesses from ports, frees state. */
+void dpi_giveup(struct dpi *d, struct flow *f);
+
+/* Frees a flow's nDPI state without deciding (when the flow is dropped). */
+void dpi_flow_release(struct flow *f);
+
+const char *dpi_version(void);
+size_t dpi_flow_state_size(void);
+
+#endif

@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "flow/flow.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/hmap.h"
+#include "core/util.h"
+
+/* A packet time this far behind the newest one does not move expiry backwards. */
+#define FLOW_EXPIRE_EVERY_USEC 1000000u
+
+struct flow_table {
+	struct hmap index;
+	struct flow *lru_head, *lru_tail;
+	size_t max_flows;
+	uint64_t idle_usec;
+	uint64_t last_expire;
+	flow_end_fn end;
+	void *userdata;
+	struct flow_stats st;
+};
+
+static bool key_eq(const void *item, const void *key)
+{
+	return memcmp(&((const struct flow *)item)->key, key, sizeof(struct flow_key)) == 0;
+}
+
+struct flow_table *flow_table_new(size_t max_flows, uint64_t idle_usec, flow_end_fn end, void *userdata)
+{
+	struct flow_table *ft = calloc(1, sizeof(*ft));
+	if (!ft)
+		return NULL;
+	ft->max_flows = max_flows ? max_flows : FLOW_MAX_DEFAULT;
+	ft->idle_usec = idle_usec ? idle_usec : FLOW_IDLE_USEC_DEFAULT;
+	ft->end = end;
+	ft->userdata = userdata;
+	if (hmap_init(&ft->index, ft->max_flows < 4096 ? ft->max_flows : 4096) < 0) {
+		free(ft);
+		return NULL;
+	}
+	return ft;
+}
+
+static void lru_unlink(struct flow_table *ft, struct flow *f)
+{
+	if (f->lru_prev)
+		f->lru_prev->lru_next = f->lru_next;
+	else
+		ft->lru_head = f->lru_next;
+	if (f->lru_next)
+		f->lru_next->lru_prev = f->lru_prev;
+	else
+		ft->lru_tail = f->lru_prev;
+	f->lru_prev = f->lru_next = NULL;
+}
+
+static void lru_append(struct flow_table *ft, struct flow *f)
+{
+	f->lru_prev = ft->lru_tail;
+	f->lru_next = NULL;
+	if (ft->lru_tail)
+		ft->lru_tail->lru_next = f;
+	else
+		ft->lru_head = f;
+	ft->lru_tail = f;
+}
+
+static void flow_end(struct flow_table *ft, struct flow *f)
+{
+	lru_unlink(ft, f);
+	hmap_del(&ft->index, f->hash, f);
+	ft->st.active--;
+	if (ft->end)
+		ft->end(f, ft->userdata);
+	free(f);
+}
+
+struct flow_table *flow_table_free(struct flow_table *ft)
+{
+	if (!ft)
+		return NULL;
+	flow_table_flush(ft);
+	hmap_fini(&ft->index);
+	free(ft);
+	return NULL;
+}
+
+/* Builds the symmetric key; returns the key index of the sender. */
+static int make_key(const struct hk_pkt *p, struct flow_key *k)
+{
+	size_t alen = p->src_ip.family == 4 ? 4 : 16;
+	uint16_t sport = p->has_l4 ? p->sport : 0, dport = p->has_l4 ? p->dport : 0;
+	int c;
+
+	memset(k, 0, sizeof(*k));
+	k->family = p->src_ip.family;
+	k->proto = p->ip_proto;
+	k->vlan = p->n_vlan ? p->vlan[0] : 0;
+	c = memcmp(p->src_ip.a, p->dst_ip.a, alen);
+	if (c == 0)
+		c = (sport > dport) - (sport < dport);
+	if (c <= 0) {
+		memcpy(k->ip[0], p->src_ip.a, alen);
+		memcpy(k->ip[1], p->dst_ip.a, alen);
+		k->port[0] = sport;
+		k->port[1] = dport;
+		return 0;
+	}
+	memcpy(k->ip[0], p->dst_ip.a, alen);
+	memcpy(k->ip[1], p->src_ip.a, alen);
+	k->port[0] = dport;
+	k->port[1] = sport;
+	return 1;
+}
+
+static void set_endpoint(struct hk_endpoint *ep, bool has_mac, const uint8_t *mac, const struct hk_addr *ip)
+{
+	ep->has_mac = has_mac;
+	if (has_mac)
+		memcpy(ep->mac, mac, 6);
+	ep->ip = *ip;
+}
+
+/* Lower ports, and the registered ports of the protocols we care about, are servers. */
+static bool port_is_service(uint16_t port)
+{
+	return port > 0 && port < 1024;
+}
+
+static void learn_client(struct flow *f, const struct hk_pkt *p, int dir)
+{
+	uint16_t sport = p->sport, dport = p->dport;
+
+	if (f->client_basis == FLOW_CLIENT_SYN || f->client_basis == FLOW_CLIENT_SYNACK)
+		return;
+	if (p->ip_proto == 6 && p->has_l4) {
+		uint8_t fl = p->tcp_flags & (HK_TCP_SYN | HK_TCP_ACK);
+		if (fl == HK_TCP_SYN) {
+			f->client = (int8_t)dir;
+			f->client_basis = FLOW_CLIENT_SYN;
+			return;
+		}
+		if (fl == (HK_TCP_SYN | HK_TCP_ACK)) {
+			f->client = (int8_t)(1 - dir);
+			f->client_basis = FLOW_CLIENT_SYNACK;
+			return;
+		}
+	}
+	if (f->client_basis != FLOW_CLIENT_UNKNOWN || !p->has_l4)
+		return;
+	if (port_is_service(sport) && !port_is_service(dport)) {
+		f->client = (int8_t)(1 - dir);
+		f->client_basis = FLOW_CLIENT_PORT;
+	} else if (port_is_service(dport) && !port_is_service(sport)) {
+		f->client = (int8_t)dir;
+		f->client_basis = FLOW_CLIENT_PORT;
+	} else {
+		f->client = (int8_t)dir;
+		f->client_basis = FLOW_CLIENT_FIRST;
+	}
+}
+
+struct flow *flow_table_get(struct flow_table *ft, const struct hk_pkt *p, int *ret_dir, bool *ret_new)
+{
+	struct flow_key k;
+	struct flow *f;
+	uint64_t h;
+	int dir;
+
+	if ((p->l3 != HK_L3_IPV4 && p->l3 != HK_L3_IPV6) || p->src_ip.family == 0)
+		return NULL;
+	dir = make_key(p, &k);
+	h = hk_hash_bytes(&k, sizeof(k), 0);
+	f = hmap_get(&ft->index, h, &k, key_eq);
+	*ret_new = false;
+	if (!f) {
+		if (ft->st.active >= ft->max_flows && ft->lru_head) {
+			ft->st.evicted++;
+			flow_end(ft, ft->lru_head);
+		}
+		f = calloc(1, sizeof(*f));
+		if (!f)
+			return NULL;
+		f->key = k;
+		f->hash = h;
+		f->client = -1;
+		f->first_seen = p->ts_usec;
+		if (hmap_put(&ft->index, h, f) < 0) {
+			free(f);
+			return NULL;
+		}
+		ft->st.created++;
+		if (++ft->st.active > ft->st.peak_active)
+			ft->st.peak_active = ft->st.active;
+		*ret_new = true;
+	} else {
+		lru_unlink(ft, f);
+	}
+	lru_append(ft, f);
+	if (p->ts_usec > f->last_seen)
+		f->last_seen = p->ts_usec;
+	f->pkts[dir]++;
+	f->bytes[dir] += p->wirelen;
+	if (p->ip_proto == 6 && p->has_l4)
+		f->tcp_flags_seen[dir] |= p->tcp_flags;
+	/* the sender's own MAC and IP are the best we know of that endpoint */
+	set_endpoint(&f->ep[dir], p->has_mac, p->src_mac, &p->src_ip);
+	f->ep_sent[dir] = true;
+	if (!f->ep_sent[1 - dir])
+		set_endpoint(&f->ep[1 - dir], p->has_dst_mac && !hk_mac_is_multicast(p->dst_mac),
+			     p->dst_mac, &p->dst_ip);
+	learn_client(f, p, dir);
+	*ret_dir = dir;
+	return f;
+}
+
+void flow_table_expire(struct flow_table *ft, uint64_t now_usec)
+{
+	if (now_usec < ft->last_expire + FLOW_EXPIRE_EVERY_USEC)
+		return;
+	ft->last_expire = now_usec;
+	while (ft->lru_head && ft->lru_head->last_seen + ft->idle_usec < now_usec) {
+		ft->st.expired++;
+		flow_end(ft, ft->lru_head);
+	}
+}
+
+void flow_table_flush(struct flow_table *ft)
+{
+	while (ft->lru_head) {
+		ft->st.flushed++;
+		flow_end(ft, ft->lru_head);
+	}
+}
+
+const struct flow_stats *flow_table_stats(const struct flow_table *ft)
+{
+	return &ft->st;
+}
+
+uint16_t flow_server_port(const struct flow *f)
+{
+	if (f->client < 0)
+		return 0;
+	return f->key.port[1 - f->client];
+}
+
+const char *flow_proto_l4_name(uint8_t ip_proto)
+{
+	switch (ip_proto) {
+	case 1:
+		return "icmp";
+	case 6:
+		return "tcp";
+	case 17:
+		return "udp";
+	case 58:
+		return "icmp6";
+	case 132:
+		return "sctp";
+	default:
+		return "ip";
+	}
+}

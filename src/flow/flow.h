@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The bounded flow table. A flow is the 5-tuple (plus the outermost VLAN)
+ * keyed symmetrically: endpoint 0 is the lower (address, port), so both
+ * directions find one flow and a symmetric hash can later pick one worker.
+ * Flows expire after an idle time measured in packet time (so file mode and
+ * live mode behave alike); when the table is full the least recently seen
+ * flow is evicted and counted.
+ */
+#ifndef HERKOMST_FLOW_H
+#define HERKOMST_FLOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "herkomst/obs.h"
+#include "herkomst/packet.h"
+
+#define FLOW_MAX_DEFAULT 262144u
+#define FLOW_IDLE_USEC_DEFAULT (120u * 1000000u)
+#define FLOW_PROTO_NAME_MAX 32
+
+enum flow_client_basis {
+	FLOW_CLIENT_UNKNOWN = 0,
+	FLOW_CLIENT_SYN,    /* sent the SYN */
+	FLOW_CLIENT_SYNACK, /* the other side sent the SYN+ACK */
+	FLOW_CLIENT_PORT,   /* the other side used a well-known or lower port */
+	FLOW_CLIENT_FIRST,  /* sent the first packet we saw */
+};
+
+enum flow_dpi_state {
+	FLOW_DPI_PENDING = 0, /* still feeding nDPI */
+	FLOW_DPI_DONE,        /* nDPI decided (or gave up); no more packets go to it */
+};
+
+struct flow_key {
+	uint8_t ip[2][16];
+	uint16_t port[2];
+	uint8_t family;
+	uint8_t proto;
+	uint16_t vlan;
+};
+
+struct flow {
+	struct flow_key key;
+	uint64_t hash;
+	struct flow *lru_prev, *lru_next; /* oldest at the head */
+
+	uint64_t first_seen, last_seen;
+	uint64_t pkts[2], bytes[2];       /* sent by key endpoint 0 / 1 */
+	struct hk_endpoint ep[2];         /* MAC (when on this segment) and IP of each endpoint */
+	bool ep_sent[2];                  /* ep[i] came from a packet it sent */
+	int8_t client;                    /* key endpoint index of the client, -1 unknown */
+	uint8_t client_basis;             /* enum flow_client_basis */
+	uint8_t tcp_flags_seen[2];
+
+	uint8_t dpi_state;
+	bool dpi_guessed;
+	uint16_t dpi_pkts;
+	void *dpi;                        /* opaque nDPI state; NULL once done */
+	char proto_name[FLOW_PROTO_NAME_MAX]; /* "" until decided; "Unknown" */
+};
+
+struct flow_stats {
+	uint64_t created, expired, evicted, flushed;
+	uint64_t active, peak_active;
+};
+
+typedef void (*flow_end_fn)(struct flow *f, void *userdata);
+
+struct flow_table;
+
+/* end is called for every flow that leaves the table (expiry, eviction, flush). */
+struct flow_table *flow_table_new(size_t max_flows, uint64_t idle_usec, flow_end_fn end, void *userdata);
+struct flow_table *flow_table_free(struct flow_table *ft); /* flushes first */
+
+/*
+ * The flow of an IPv4/IPv6 packet, created if new. *ret_dir is the key
+ * endpoint index of the sender. NULL for packets that are not IP, or when
+ * memory runs out (counted in the caller's stats by the NULL).
+ */
+struct flow *flow_table_get(struct flow_table *ft, const struct hk_pkt *p, int *ret_dir, bool *ret_new);
+
+/* Ends flows idle for longer than the idle time before now_usec. */
+void flow_table_expire(struct flow_table *ft, uint64_t now_usec);
+void flow_table_flush(struct flow_table *ft);
+const struct flow_stats *flow_table_stats(const struct flow_table *ft);
+
+/* Port of the server endpoint (when the client is known), else 0. */
+uint16_t flow_server_port(const struct flow *f);
+const char *flow_proto_l4_name(uint8_t ip_proto); /* "tcp", "udp", "icmp", ... */
+
+#endif

@@ -1,0 +1,804 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "inventory/inventory.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "core/hmap.h"
+#include "core/util.h"
+#include "inventory/oui.h"
+
+/* Confidence of the claims the inventory itself makes. */
+#define CONF_IP_ARP 90
+#define CONF_IP_TRAFFIC 60
+#define CONF_IP_DST 40
+#define CONF_OUI 30
+#define CONF_OUI_MANUF 25
+#define CONF_GATEWAY 50
+
+struct inv_mac;
+
+/* One (MAC, IP) pairing seen on the wire. */
+struct inv_assoc {
+	uint8_t mac[6];
+	struct hk_addr ip;
+	struct inv_mac *m;
+	struct inv_assoc *next_in_mac;
+	uint64_t pkts_src, pkts_dst;
+	uint64_t first_seen;
+	uint8_t max_ttl; /* highest TTL seen with this MAC as sender */
+	bool arp;        /* claimed in an ARP sender field */
+	bool claimed;    /* claimed by an observation (DHCP ack, ...) */
+};
+
+struct inv_mac {
+	uint8_t mac[6];
+	uint64_t first_seen, last_seen, pkts, bytes;
+	struct inv_assoc *assoc;
+	size_t n_assoc;
+	bool assoc_overflow;
+	uint16_t vlans[INV_VLANS_PER_MAC_MAX];
+	uint8_t n_vlans;
+	/* snapshot scratch */
+	bool gateway;
+	size_t n4, n_foreign;
+	ssize_t dev;
+};
+
+struct inv_ip {
+	struct hk_addr ip;
+	uint64_t first_seen, last_seen, pkts, bytes;
+	/* snapshot scratch: who owns this address */
+	int owner_class;
+	uint64_t owner_pkts;
+	struct inv_mac *owner;
+	ssize_t dev;
+};
+
+struct inv_ev {
+	bool on_mac;
+	uint8_t mac[6];       /* the subject MAC when on_mac */
+	struct hk_addr subj;  /* the subject IP (family 0: none) */
+	struct hk_evidence e;
+	uint64_t hash;
+};
+
+struct inventory {
+	struct inv_limits lim;
+	struct inv_stats st;
+	struct hmap mac_idx, ip_idx, assoc_idx, ev_idx;
+	struct inv_mac **macs;
+	size_t n_macs, cap_macs;
+	struct inv_ip **ips;
+	size_t n_ips, cap_ips;
+	struct inv_assoc **assocs;
+	size_t n_assocs, cap_assocs;
+	struct inv_ev **evs;
+	size_t n_evs, cap_evs;
+};
+
+static bool mac_eq(const void *item, const void *key)
+{
+	return memcmp(((const struct inv_mac *)item)->mac, key, 6) == 0;
+}
+
+static bool ip_eq(const void *item, const void *key)
+{
+	return hk_addr_eq(&((const struct inv_ip *)item)->ip, key);
+}
+
+struct assoc_key {
+	uint8_t mac[6];
+	struct hk_addr ip;
+};
+
+static bool assoc_eq(const void *item, const void *key)
+{
+	const struct inv_assoc *a = item;
+	const struct assoc_key *k = key;
+	return memcmp(a->mac, k->mac, 6) == 0 && hk_addr_eq(&a->ip, &k->ip);
+}
+
+static bool ev_eq(const void *item, const void *key)
+{
+	const struct inv_ev *a = item, *b = key;
+	return a->on_mac == b->on_mac && (!a->on_mac || memcmp(a->mac, b->mac, 6) == 0) &&
+	       hk_addr_eq(&a->subj, &b->subj) && strcmp(a->e.attribute, b->e.attribute) == 0 &&
+	       strcmp(a->e.value, b->e.value) == 0 && strcmp(a->e.source, b->e.source) == 0;
+}
+
+static uint64_t addr_hash(const struct hk_addr *a)
+{
+	return hk_hash_bytes(a->a, a->family == 4 ? 4 : 16, a->family);
+}
+
+struct inventory *inv_new(const struct inv_limits *lim)
+{
+	struct inventory *inv = calloc(1, sizeof(*inv));
+	if (!inv)
+		return NULL;
+	inv->lim.macs_max = lim && lim->macs_max ? lim->macs_max : INV_MACS_MAX_DEFAULT;
+	inv->lim.ips_max = lim && lim->ips_max ? lim->ips_max : INV_IPS_MAX_DEFAULT;
+	inv->lim.evidence_max = lim && lim->evidence_max ? lim->evidence_max : INV_EVIDENCE_MAX_DEFAULT;
+	if (hmap_init(&inv->mac_idx, 256) < 0 || hmap_init(&inv->ip_idx, 1024) < 0 ||
+	    hmap_init(&inv->assoc_idx, 1024) < 0 || hmap_init(&inv->ev_idx, 1024) < 0)
+		return inv_free(inv);
+	return inv;
+}
+
+struct inventory *inv_free(struct inventory *inv)
+{
+	if (!inv)
+		return NULL;
+	for (size_t i = 0; i < inv->n_macs; i++)
+		free(inv->macs[i]);
+	for (size_t i = 0; i < inv->n_ips; i++)
+		free(inv->ips[i]);
+	for (size_t i = 0; i < inv->n_assocs; i++)
+		free(inv->assocs[i]);
+	for (size_t i = 0; i < inv->n_evs; i++)
+		free(inv->evs[i]);
+	free(inv->macs);
+	free(inv->ips);
+	free(inv->assocs);
+	free(inv->evs);
+	hmap_fini(&inv->mac_idx);
+	hmap_fini(&inv->ip_idx);
+	hmap_fini(&inv->assoc_idx);
+	hmap_fini(&inv->ev_idx);
+	free(inv);
+	return NULL;
+}
+
+const struct inv_stats *inv_get_stats(const struct inventory *inv)
+{
+	return &inv->st;
+}
+
+static bool mac_usable(const uint8_t mac[6])
+{
+	return !hk_mac_is_multicast(mac) && !hk_mac_is_zero(mac);
+}
+
+static struct inv_mac *mac_get(struct inventory *inv, const uint8_t mac[6], uint64_t ts)
+{
+	uint64_t h = hk_hash_bytes(mac, 6, 0);
+	struct inv_mac *m = hmap_get(&inv->mac_idx, h, mac, mac_eq);
+
+	if (m)
+		return m;
+	if (inv->n_macs >= inv->lim.macs_max) {
+		inv->st.macs_dropped++;
+		return NULL;
+	}
+	if (hk_grow((void **)&inv->macs, &inv->cap_macs, inv->n_macs + 1, sizeof(*inv->macs)) < 0)
+		return NULL;
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	memcpy(m->mac, mac, 6);
+	m->first_seen = m->last_seen = ts;
+	if (hmap_put(&inv->mac_idx, h, m) < 0) {
+		free(m);
+		return NULL;
+	}
+	inv->macs[inv->n_macs++] = m;
+	inv->st.macs++;
+	return m;
+}
+
+static struct inv_ip *ip_get(struct inventory *inv, const struct hk_addr *ip, uint64_t ts)
+{
+	uint64_t h = addr_hash(ip);
+	struct inv_ip *n = hmap_get(&inv->ip_idx, h, ip, ip_eq);
+
+	if (n)
+		return n;
+	if (inv->n_ips >= inv->lim.ips_max) {
+		inv->st.ips_dropped++;
+		return NULL;
+	}
+	if (hk_grow((void **)&inv->ips, &inv->cap_ips, inv->n_ips + 1, sizeof(*inv->ips)) < 0)
+		return NULL;
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return NULL;
+	n->ip = *ip;
+	n->first_seen = n->last_seen = ts;
+	if (hmap_put(&inv->ip_idx, h, n) < 0) {
+		free(n);
+		return NULL;
+	}
+	inv->ips[inv->n_ips++] = n;
+	inv->st.ips++;
+	return n;
+}
+
+static struct inv_assoc *assoc_get(struct inventory *inv, struct inv_mac *m, const struct hk_addr *ip,
+				   uint64_t ts)
+{
+	struct assoc_key k;
+	struct inv_assoc *a;
+	uint64_t h;
+
+	memset(&k, 0, sizeof(k));
+	memcpy(k.mac, m->mac, 6);
+	k.ip = *ip;
+	h = hk_hash_bytes(k.mac, 6, addr_hash(ip));
+	a = hmap_get(&inv->assoc_idx, h, &k, assoc_eq);
+	if (a)
+		return a;
+	if (m->n_assoc >= INV_ASSOC_PER_MAC_MAX) {
+		m->assoc_overflow = true;
+		inv->st.assoc_dropped++;
+		return NULL;
+	}
+	if (hk_grow((void **)&inv->assocs, &inv->cap_assocs, inv->n_assocs + 1, sizeof(*inv->assocs)) < 0)
+		return NULL;
+	a = calloc(1, sizeof(*a));
+	if (!a)
+		return NULL;
+	memcpy(a->mac, m->mac, 6);
+	a->ip = *ip;
+	a->m = m;
+	a->first_seen = ts;
+	if (hmap_put(&inv->assoc_idx, h, a) < 0) {
+		free(a);
+		return NULL;
+	}
+	a->next_in_mac = m->assoc;
+	m->assoc = a;
+	m->n_assoc++;
+	inv->assocs[inv->n_assocs++] = a;
+	return a;
+}
+
+static void touch(uint64_t *first, uint64_t *last, uint64_t ts)
+{
+	if (ts < *first)
+		*first = ts;
+	if (ts > *last)
+		*last = ts;
+}
+
+static void mac_note_vlan(struct inv_mac *m, const struct hk_pkt *p)
+{
+	uint16_t v;
+	if (!p->n_vlan)
+		return;
+	v = p->vlan[p->n_vlan - 1];
+	for (uint8_t i = 0; i < m->n_vlans; i++)
+		if (m->vlans[i] == v)
+			return;
+	if (m->n_vlans < INV_VLANS_PER_MAC_MAX)
+		m->vlans[m->n_vlans++] = v;
+}
+
+void inv_packet(struct inventory *inv, const struct hk_pkt *p)
+{
+	struct inv_mac *ms = NULL, *md = NULL;
+	uint64_t ts = p->ts_usec;
+
+	inv->st.packets++;
+	if (p->has_mac && mac_usable(p->src_mac)) {
+		ms = mac_get(inv, p->src_mac, ts);
+		if (ms) {
+			touch(&ms->first_seen, &ms->last_seen, ts);
+			ms->pkts++;
+			ms->bytes += p->wirelen;
+			mac_note_vlan(ms, p);
+		}
+	}
+	if (p->has_dst_mac && mac_usable(p->dst_mac)) {
+		md = mac_get(inv, p->dst_mac, ts);
+		if (md) {
+			touch(&md->first_seen, &md->last_seen, ts);
+			md->pkts++;
+			md->bytes += p->wirelen;
+			mac_note_vlan(md, p);
+		}
+	}
+
+	if (p->l3 == HK_L3_ARP) {
+		struct hk_addr spa = {.family = 4};
+		struct inv_mac *ma;
+		memcpy(spa.a, p->arp.spa, 4);
+		/* an ARP probe (sender 0.0.0.0) claims nothing */
+		if (mac_usable(p->arp.sha) && hk_addr_is_unicast(&spa) && !hk_addr_is_linklocal(&spa)) {
+			ma = memcmp(p->arp.sha, p->src_mac, 6) == 0 && ms ? ms : mac_get(inv, p->arp.sha, ts);
+			if (ma) {
+				struct inv_assoc *a = assoc_get(inv, ma, &spa, ts);
+				struct inv_ip *n = ip_get(inv, &spa, ts);
+				if (a)
+					a->arp = true;
+				if (n)
+					touch(&n->first_seen, &n->last_seen, ts);
+			}
+		}
+		return;
+	}
+	if (p->l3 != HK_L3_IPV4 && p->l3 != HK_L3_IPV6)
+		return;
+
+	if (hk_addr_is_unicast(&p->src_ip)) {
+		struct inv_ip *n = ip_get(inv, &p->src_ip, ts);
+		if (n) {
+			touch(&n->first_seen, &n->last_seen, ts);
+			n->pkts++;
+			n->bytes += p->wirelen;
+		}
+		if (ms) {
+			struct inv_assoc *a = assoc_get(inv, ms, &p->src_ip, ts);
+			if (a) {
+				a->pkts_src++;
+				if (p->ttl > a->max_ttl)
+					a->max_ttl = p->ttl;
+			}
+		}
+	}
+	if (hk_addr_is_unicast(&p->dst_ip)) {
+		struct inv_ip *n = ip_get(inv, &p->dst_ip, ts);
+		if (n) {
+			touch(&n->first_seen, &n->last_seen, ts);
+			n->pkts++;
+			n->bytes += p->wirelen;
+		}
+		if (md) {
+			struct inv_assoc *a = assoc_get(inv, md, &p->dst_ip, ts);
+			if (a)
+				a->pkts_dst++;
+		}
+	}
+}
+
+static struct inv_ev *ev_find_or_add(struct inventory *inv, const struct inv_ev *key)
+{
+	uint64_t h = hk_hash_bytes(key->e.value, strlen(key->e.value),
+				   hk_hash_bytes(key->e.attribute, strlen(key->e.attribute),
+						 hk_hash_bytes(key->e.source, strlen(key->e.source),
+							       addr_hash(&key->subj) ^
+								       (key->on_mac ? hk_hash_bytes(key->mac, 6, 1) : 0))));
+	struct inv_ev *ev = hmap_get(&inv->ev_idx, h, key, ev_eq);
+
+	if (ev)
+		return ev;
+	if (inv->n_evs >= inv->lim.evidence_max) {
+		inv->st.evidence_dropped++;
+		return NULL;
+	}
+	if (hk_grow((void **)&inv->evs, &inv->cap_evs, inv->n_evs + 1, sizeof(*inv->evs)) < 0)
+		return NULL;
+	ev = malloc(sizeof(*ev));
+	if (!ev)
+		return NULL;
+	*ev = *key;
+	ev->hash = h;
+	ev->e.count = 0;
+	if (hmap_put(&inv->ev_idx, h, ev) < 0) {
+		free(ev);
+		return NULL;
+	}
+	inv->evs[inv->n_evs++] = ev;
+	inv->st.evidence++;
+	return ev;
+}
+
+void inv_obs(struct inventory *inv, const struct hk_obs *o)
+{
+	struct inv_ev key;
+	struct inv_ev *ev;
+	const struct hk_endpoint *s = &o->subject;
+	bool mac_ok = s->has_mac && mac_usable(s->mac);
+
+	if (!o->value[0])
+		return;
+	if (!mac_ok && !hk_addr_is_unicast(&s->ip))
+		return; /* about nobody we can name */
+	memset(&key, 0, sizeof(key));
+	key.on_mac = mac_ok;
+	if (mac_ok) {
+		memcpy(key.mac, s->mac, 6);
+		if (!mac_get(inv, s->mac, o->ts_usec))
+			return;
+	}
+	if (hk_addr_is_unicast(&s->ip)) {
+		key.subj = s->ip;
+		if (!mac_ok && !ip_get(inv, &s->ip, o->ts_usec))
+			return;
+	}
+	snprintf(key.e.attribute, sizeof(key.e.attribute), "%s", hk_obs_attribute(o->kind));
+	snprintf(key.e.value, sizeof(key.e.value), "%s", o->value);
+	snprintf(key.e.source, sizeof(key.e.source), "%s", o->source);
+
+	if (o->kind == HK_OBS_IP && mac_ok) {
+		struct hk_addr ip;
+		struct inv_mac *m = mac_get(inv, s->mac, o->ts_usec);
+		if (m && hk_addr_parse(o->value, &ip) && hk_addr_is_unicast(&ip)) {
+			struct inv_assoc *a = assoc_get(inv, m, &ip, o->ts_usec);
+			if (a)
+				a->claimed = true;
+			ip_get(inv, &ip, o->ts_usec);
+		}
+		/* the claim is about the MAC's station whatever IP the packet had */
+		memset(&key.subj, 0, sizeof(key.subj));
+	}
+
+	ev = ev_find_or_add(inv, &key);
+	if (!ev)
+		return;
+	if (o->confidence > ev->e.confidence)
+		ev->e.confidence = o->confidence;
+	if (ev->e.count == 0 || o->ts_usec < ev->e.first_seen)
+		ev->e.first_seen = o->ts_usec;
+	if (o->ts_usec > ev->e.last_seen)
+		ev->e.last_seen = o->ts_usec;
+	ev->e.count++;
+}
+
+bool inv_ttl_routed(uint8_t ttl)
+{
+	/* the usual initial TTLs; anything else was decremented on the way */
+	return !(ttl == 32 || ttl == 64 || ttl == 128 || ttl == 255);
+}
+
+/* --- snapshot ------------------------------------------------------------ */
+
+static uint32_t v4_prefix(const struct hk_addr *a)
+{
+	uint32_t v = ((uint32_t)a->a[0] << 24) | ((uint32_t)a->a[1] << 16) | ((uint32_t)a->a[2] << 8) | a->a[3];
+	return v >> (32 - INV_LOCAL_PREFIX4);
+}
+
+struct subnets {
+	uint32_t *v;
+	size_t n, cap;
+};
+
+static void subnets_add(struct subnets *s, const struct hk_addr *a)
+{
+	uint32_t p = v4_prefix(a);
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i] == p)
+			return;
+	if (hk_grow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v)) == 0)
+		s->v[s->n++] = p;
+}
+
+static bool subnets_has(const struct subnets *s, const struct hk_addr *a)
+{
+	uint32_t p = v4_prefix(a);
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i] == p)
+			return true;
+	return false;
+}
+
+static bool is_v4_host(const struct hk_addr *a)
+{
+	return a->family == 4 && !hk_addr_is_linklocal(a);
+}
+
+static bool routed(const struct inv_assoc *a)
+{
+	return a->pkts_src > 0 && inv_ttl_routed(a->max_ttl);
+}
+
+/*
+ * Local subnets: the /24s of addresses a station claimed for itself (ARP,
+ * DHCP), and of the one private address of a MAC that uses only one and
+ * sends it with an undecremented TTL. Public addresses count only when
+ * claimed, unless nothing private is seen at all.
+ */
+static void find_local_subnets(struct inventory *inv, struct subnets *local)
+{
+	for (size_t i = 0; i < inv->n_assocs; i++) {
+		const struct inv_assoc *a = inv->assocs[i];
+		if (is_v4_host(&a->ip) && (a->arp || a->claimed))
+			subnets_add(local, &a->ip);
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		size_t before = local->n;
+		for (size_t i = 0; i < inv->n_macs; i++) {
+			const struct inv_mac *m = inv->macs[i];
+			const struct inv_assoc *only = NULL;
+			size_t n4 = 0;
+			for (const struct inv_assoc *a = m->assoc; a; a = a->next_in_mac) {
+				if (is_v4_host(&a->ip)) {
+					n4++;
+					only = a;
+				}
+			}
+			if (n4 != 1 || routed(only))
+				continue;
+			if (pass == 0 && !hk_addr_is_private(&only->ip))
+				continue;
+			subnets_add(local, &only->ip);
+		}
+		if (pass == 0 && (local->n > 0 || before > 0))
+			break;
+	}
+}
+
+static size_t v6_prefix64_count(const struct inv_mac *m, size_t *ret_n6)
+{
+	uint8_t seen[16][8];
+	size_t n = 0, n6 = 0;
+
+	for (const struct inv_assoc *a = m->assoc; a; a = a->next_in_mac) {
+		bool dup = false;
+		if (a->ip.family != 6 || hk_addr_is_linklocal(&a->ip))
+			continue;
+		n6++;
+		for (size_t i = 0; i < n; i++)
+			if (memcmp(seen[i], a->ip.a, 8) == 0)
+				dup = true;
+		if (!dup && n < 16)
+			memcpy(seen[n++], a->ip.a, 8);
+	}
+	*ret_n6 = n6;
+	return n;
+}
+
+static void classify_gateways(struct inventory *inv, const struct subnets *local)
+{
+	for (size_t i = 0; i < inv->n_macs; i++) {
+		struct inv_mac *m = inv->macs[i];
+		size_t n6 = 0, n6p;
+
+		m->n4 = m->n_foreign = 0;
+		for (const struct inv_assoc *a = m->assoc; a; a = a->next_in_mac) {
+			if (!is_v4_host(&a->ip))
+				continue;
+			m->n4++;
+			if (local->n && !a->arp && !a->claimed && !subnets_has(local, &a->ip))
+				m->n_foreign++;
+		}
+		n6p = v6_prefix64_count(m, &n6);
+		m->gateway = m->assoc_overflow || m->n4 >= INV_GATEWAY_IPS_MIN || m->n_foreign > 0 ||
+			     n6p >= 3 || n6 >= 2 * INV_GATEWAY_IPS_MIN;
+	}
+}
+
+/* How strongly a (MAC, IP) pairing says the MAC's station owns the IP. */
+static int owner_class(const struct inv_assoc *a, const struct subnets *local)
+{
+	bool gw = a->m->gateway;
+	if (a->arp || a->claimed)
+		return gw ? 5 : 6;
+	if (!gw)
+		return a->pkts_src ? 4 : 3;
+	/* a router's own LAN address, when it never ARPed for it */
+	if (a->pkts_src && !routed(a) && a->ip.family == 4 && local->n && subnets_has(local, &a->ip))
+		return 2;
+	return 1;
+}
+
+static struct inv_ip *ip_find(struct inventory *inv, const struct hk_addr *ip)
+{
+	return hmap_get(&inv->ip_idx, addr_hash(ip), ip, ip_eq);
+}
+
+static void assign_owners(struct inventory *inv, const struct subnets *local)
+{
+	for (size_t i = 0; i < inv->n_ips; i++) {
+		inv->ips[i]->owner = NULL;
+		inv->ips[i]->owner_class = 0;
+		inv->ips[i]->owner_pkts = 0;
+		inv->ips[i]->dev = -1;
+	}
+	for (size_t i = 0; i < inv->n_assocs; i++) {
+		const struct inv_assoc *a = inv->assocs[i];
+		struct inv_ip *n = ip_find(inv, &a->ip);
+		int cls;
+		uint64_t pk = a->pkts_src + a->pkts_dst;
+
+		if (!n)
+			continue;
+		cls = owner_class(a, local);
+		if (cls > n->owner_class ||
+		    (cls == n->owner_class &&
+		     (pk > n->owner_pkts || (pk == n->owner_pkts && memcmp(a->mac, n->owner->mac, 6) < 0)))) {
+			n->owner_class = cls;
+			n->owner_pkts = pk;
+			n->owner = a->m;
+		}
+	}
+}
+
+static bool owned_by_mac(const struct inv_ip *n)
+{
+	return n->owner && n->owner_class >= 2;
+}
+
+static int dev_push(struct hk_device **devs, size_t *n, size_t *cap)
+{
+	if (hk_grow((void **)devs, cap, *n + 1, sizeof(**devs)) < 0)
+		return -ENOMEM;
+	memset(&(*devs)[*n], 0, sizeof(**devs));
+	(*devs)[*n].id = 0;
+	return (int)(*n)++;
+}
+
+static void add_ev(struct hk_device *d, const char *attr, const char *value, const char *source, uint8_t conf,
+		   uint64_t first, uint64_t last, uint64_t count)
+{
+	struct hk_evidence e;
+	memset(&e, 0, sizeof(e));
+	snprintf(e.attribute, sizeof(e.attribute), "%s", attr);
+	snprintf(e.value, sizeof(e.value), "%s", value);
+	snprintf(e.source, sizeof(e.source), "%s", source);
+	e.confidence = conf;
+	e.first_seen = first;
+	e.last_seen = last;
+	e.count = count ? count : 1;
+	hk_device_add_evidence(d, &e);
+}
+
+static void fill_oui(struct hk_device *d, struct oui_db *oui)
+{
+	struct oui_result r;
+
+	if (hk_mac_is_local(d->mac)) {
+		d->oui_state = HK_OUI_LOCAL;
+		return;
+	}
+	if (!oui) {
+		d->oui_state = HK_OUI_UNREGISTERED;
+		return;
+	}
+	oui_db_lookup(oui, d->mac, &r);
+	if (r.status != OUI_FOUND) {
+		d->oui_state = r.status == OUI_LOCAL ? HK_OUI_LOCAL : HK_OUI_UNREGISTERED;
+		return;
+	}
+	d->oui_state = HK_OUI_REGISTERED;
+	snprintf(d->oui_prefix, sizeof(d->oui_prefix), "%s", r.prefix);
+	snprintf(d->oui_registry, sizeof(d->oui_registry), "%s", oui_registry_name(r.registry));
+	snprintf(d->oui_registrant, sizeof(d->oui_registrant), "%s", r.registrant);
+	snprintf(d->oui_country, sizeof(d->oui_country), "%s", r.country);
+	/* "Private" is IEEE's word for a registrant that hid its name */
+	if (r.registrant[0] && strcmp(r.registrant, "Private") != 0) {
+		char src[HK_OBS_SOURCE_MAX];
+		snprintf(src, sizeof(src), "oui.%s", d->oui_registry);
+		add_ev(d, HK_A_MANUFACTURER, r.registrant, src,
+		       r.registry == OUI_REG_MANUF ? CONF_OUI_MANUF : CONF_OUI, d->first_seen, d->last_seen, 1);
+	}
+}
+
+static int dev_order(const void *a, const void *b)
+{
+	return hk_device_cmp(a, b);
+}
+
+int inv_snapshot(struct inventory *inv, struct oui_db *oui, struct hk_device **ret_devs, size_t *ret_n)
+{
+	struct subnets local = {0};
+	struct hk_device *devs = NULL;
+	size_t n = 0, cap = 0;
+	char buf[HK_ADDR_STRLEN];
+
+	find_local_subnets(inv, &local);
+	classify_gateways(inv, &local);
+	assign_owners(inv, &local);
+
+	/* one device per station MAC */
+	for (size_t i = 0; i < inv->n_macs; i++) {
+		struct inv_mac *m = inv->macs[i];
+		struct hk_device *d;
+		int k = dev_push(&devs, &n, &cap);
+		if (k < 0)
+			goto oom;
+		d = &devs[k];
+		m->dev = k;
+		d->has_mac = true;
+		memcpy(d->mac, m->mac, 6);
+		snprintf(d->key, sizeof(d->key), "mac:%s", hk_mac_fmt(m->mac, buf));
+		d->first_seen = m->first_seen;
+		d->last_seen = m->last_seen;
+		d->packets = m->pkts;
+		d->bytes = m->bytes;
+		fill_oui(d, oui);
+		for (uint8_t v = 0; v < m->n_vlans; v++) {
+			char vb[8];
+			snprintf(vb, sizeof(vb), "%u", m->vlans[v]);
+			add_ev(d, HK_A_VLAN, vb, "802.1q", 90, d->first_seen, d->last_seen, 1);
+		}
+		if (m->gateway) {
+			/* the numbers that made it a gateway are in the ip evidence of the
+			 * devices behind it; the source names the rule */
+			const char *why = m->assoc_overflow || m->n4 >= INV_GATEWAY_IPS_MIN
+						  ? "traffic.gateway.many-ips"
+						  : (m->n_foreign ? "traffic.gateway.off-subnet" : "traffic.gateway.ipv6");
+			add_ev(d, HK_A_ROLE, "router", why, CONF_GATEWAY, d->first_seen, d->last_seen,
+			       m->n_assoc);
+		}
+	}
+	/* the addresses each station owns */
+	for (size_t i = 0; i < inv->n_assocs; i++) {
+		const struct inv_assoc *a = inv->assocs[i];
+		struct inv_ip *ipn = ip_find(inv, &a->ip);
+		struct hk_device *d;
+		if (!ipn || ipn->owner != a->m || !owned_by_mac(ipn))
+			continue;
+		d = &devs[a->m->dev];
+		hk_addr_fmt(&a->ip, buf);
+		if (a->arp)
+			add_ev(d, HK_A_IP, buf, "arp", CONF_IP_ARP, a->first_seen, ipn->last_seen, 1);
+		if (a->pkts_src)
+			add_ev(d, HK_A_IP, buf, "traffic", CONF_IP_TRAFFIC, a->first_seen, ipn->last_seen,
+			       a->pkts_src);
+		else if (!a->arp && !a->claimed)
+			add_ev(d, HK_A_IP, buf, "traffic.dst", CONF_IP_DST, a->first_seen, ipn->last_seen,
+			       a->pkts_dst);
+		ipn->dev = a->m->dev;
+	}
+	/* IP-only devices: remote hosts behind a gateway, or no layer 2 at all */
+	for (size_t i = 0; i < inv->n_ips; i++) {
+		struct inv_ip *ipn = inv->ips[i];
+		struct hk_device *d;
+		int k;
+		if (owned_by_mac(ipn)) {
+			if (ipn->dev < 0)
+				ipn->dev = ipn->owner->dev;
+			continue;
+		}
+		k = dev_push(&devs, &n, &cap);
+		if (k < 0)
+			goto oom;
+		d = &devs[k];
+		ipn->dev = k;
+		d->ip = ipn->ip;
+		snprintf(d->key, sizeof(d->key), "ip:%s", hk_addr_fmt(&ipn->ip, buf));
+		if (ipn->owner)
+			hk_mac_fmt(ipn->owner->mac, d->via_mac);
+		d->first_seen = ipn->first_seen;
+		d->last_seen = ipn->last_seen;
+		d->packets = ipn->pkts;
+		d->bytes = ipn->bytes;
+		d->oui_state = HK_OUI_NONE;
+		add_ev(d, HK_A_IP, buf, ipn->owner ? "traffic.routed" : "traffic", CONF_IP_TRAFFIC,
+		       ipn->first_seen, ipn->last_seen, ipn->pkts);
+	}
+	/* evidence goes to the device its subject resolves to */
+	for (size_t i = 0; i < inv->n_evs; i++) {
+		const struct inv_ev *ev = inv->evs[i];
+		ssize_t k = -1;
+		struct inv_ip *ipn = ev->subj.family ? ip_find(inv, &ev->subj) : NULL;
+
+		if (ev->on_mac) {
+			uint64_t h = hk_hash_bytes(ev->mac, 6, 0);
+			struct inv_mac *m = hmap_get(&inv->mac_idx, h, ev->mac, mac_eq);
+			if (!m)
+				continue;
+			k = m->dev;
+			/* what a packet through a router says is about the host behind it */
+			if (m->gateway && ipn && !(ipn->owner == m && owned_by_mac(ipn)) && ipn->dev >= 0)
+				k = ipn->dev;
+		} else if (ipn) {
+			k = ipn->dev;
+		}
+		if (k >= 0)
+			hk_device_add_evidence(&devs[k], &ev->e);
+	}
+	for (size_t i = 0; i < n; i++)
+		hk_device_sort_evidence(&devs[i]);
+	qsort(devs, n, sizeof(*devs), dev_order);
+	free(local.v);
+	*ret_devs = devs;
+	*ret_n = n;
+	return 0;
+oom:
+	free(local.v);
+	inv_devices_free(devs, n);
+	return -ENOMEM;
+}
+
+void inv_devices_free(struct hk_device *devs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		hk_device_clear(&devs[i]);
+	free(devs);
+}

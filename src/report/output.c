@@ -1,0 +1,454 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "report/output.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "hk_config.h"
+
+#define OUT_TABLE_PROTOS_MAX 4
+
+int out_format_parse(const char *s, enum out_format *ret)
+{
+	if (strcmp(s, "table") == 0)
+		*ret = OUT_TABLE;
+	else if (strcmp(s, "json") == 0)
+		*ret = OUT_JSON;
+	else if (strcmp(s, "csv") == 0)
+		*ret = OUT_CSV;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* --- views of a device derived from its evidence ------------------------ */
+
+struct strlist {
+	const char **v;
+	size_t n, cap;
+};
+
+static void strlist_add_unique(struct strlist *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], s) == 0)
+			return;
+	if (hk_grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v)) == 0)
+		l->v[l->n++] = s;
+}
+
+static int ip_str_cmp(const void *pa, const void *pb)
+{
+	const char *a = *(const char *const *)pa, *b = *(const char *const *)pb;
+	struct hk_addr x, y;
+	if (hk_addr_parse(a, &x) && hk_addr_parse(b, &y))
+		return hk_addr_cmp(&x, &y);
+	return strcmp(a, b);
+}
+
+static int str_cmp(const void *pa, const void *pb)
+{
+	return strcmp(*(const char *const *)pa, *(const char *const *)pb);
+}
+
+/* Distinct values of one attribute; sorted as addresses for "ip". */
+static void values_of(const struct hk_device *d, const char *attr, struct strlist *out)
+{
+	for (size_t i = 0; i < d->n_ev; i++)
+		if (strcmp(d->ev[i].attribute, attr) == 0)
+			strlist_add_unique(out, d->ev[i].value);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), strcmp(attr, HK_A_IP) == 0 ? ip_str_cmp : str_cmp);
+}
+
+/* "tcp/502/Modbus" → parts; false when the value is not of that shape. */
+static bool service_split(const char *v, char *l4, size_t l4sz, unsigned *port, const char **proto)
+{
+	const char *a = strchr(v, '/'), *b;
+	char *end;
+	unsigned long p;
+	if (!a)
+		return false;
+	b = strchr(a + 1, '/');
+	if (!b)
+		return false;
+	p = strtoul(a + 1, &end, 10);
+	if (end != b || p > 65535)
+		return false;
+	snprintf(l4, l4sz, "%.*s", (int)(a - v), v);
+	*port = (unsigned)p;
+	*proto = b + 1;
+	return true;
+}
+
+static void protocols_of(const struct hk_device *d, struct strlist *all)
+{
+	for (size_t i = 0; i < d->n_ev; i++) {
+		const struct hk_evidence *e = &d->ev[i];
+		char l4[8];
+		unsigned port;
+		const char *proto;
+		if (strcmp(e->attribute, HK_A_CLIENT) == 0)
+			strlist_add_unique(all, e->value);
+		else if (strcmp(e->attribute, HK_A_SERVICE) == 0 &&
+			 service_split(e->value, l4, sizeof(l4), &port, &proto) && strcmp(proto, "Unknown") != 0)
+			strlist_add_unique(all, proto);
+	}
+	for (size_t i = 0; i < all->n; i++)
+		if (strcmp(all->v[i], "Unknown") == 0) {
+			all->v[i] = all->v[--all->n];
+			break;
+		}
+	if (all->n > 1)
+		qsort(all->v, all->n, sizeof(*all->v), str_cmp);
+}
+
+static const char *best(const struct hk_device *d, const char *attr)
+{
+	const struct hk_evidence *e = hk_device_best(d, attr);
+	return e ? e->value : NULL;
+}
+
+static const char *oui_state_name(enum hk_oui_state s)
+{
+	switch (s) {
+	case HK_OUI_REGISTERED:
+		return "registered";
+	case HK_OUI_LOCAL:
+		return "locally administered";
+	case HK_OUI_UNREGISTERED:
+		return "unregistered";
+	default:
+		return "none";
+	}
+}
+
+/* --- JSON ----------------------------------------------------------------- */
+
+static json_t *jstr_or_null(const char *s)
+{
+	return s && s[0] ? json_string(s) : json_null();
+}
+
+static json_t *jtime(uint64_t ts)
+{
+	char buf[HK_TIME_STRLEN];
+	return ts ? json_string(hk_time_fmt(ts, buf)) : json_null();
+}
+
+static json_t *jlist(const struct strlist *l)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < l->n; i++)
+		json_array_append_new(a, json_string(l->v[i]));
+	return a;
+}
+
+json_t *out_device_json(const struct hk_device *d)
+{
+	json_t *o = json_object(), *ev = json_array(), *svc = json_array(), *cli;
+	struct strlist ips = {0}, names = {0}, protos = {0}, clients = {0}, vlans = {0};
+	char mac[HK_MAC_STRLEN];
+
+	values_of(d, HK_A_IP, &ips);
+	values_of(d, HK_A_HOSTNAME, &names);
+	values_of(d, HK_A_CLIENT, &clients);
+	values_of(d, HK_A_VLAN, &vlans);
+	protocols_of(d, &protos);
+
+	json_object_set_new(o, "id", json_integer(d->id));
+	json_object_set_new(o, "mac", d->has_mac ? json_string(hk_mac_fmt(d->mac, mac)) : json_null());
+	json_object_set_new(o, "mac_local", json_boolean(d->has_mac && hk_mac_is_local(d->mac)));
+	json_object_set_new(o, "ips", jlist(&ips));
+	json_object_set_new(o, "hostnames", jlist(&names));
+	if (d->oui_state == HK_OUI_REGISTERED) {
+		json_t *oui = json_object();
+		json_object_set_new(oui, "prefix", jstr_or_null(d->oui_prefix));
+		json_object_set_new(oui, "registry", jstr_or_null(d->oui_registry));
+		json_object_set_new(oui, "registrant", jstr_or_null(d->oui_registrant));
+		json_object_set_new(oui, "country", jstr_or_null(d->oui_country));
+		json_object_set_new(o, "oui", oui);
+	} else {
+		json_object_set_new(o, "oui", json_null());
+	}
+	json_object_set_new(o, "oui_status", json_string(oui_state_name(d->oui_state)));
+	json_object_set_new(o, "manufacturer", jstr_or_null(best(d, HK_A_MANUFACTURER)));
+	json_object_set_new(o, "model", jstr_or_null(best(d, HK_A_MODEL)));
+	json_object_set_new(o, "firmware", jstr_or_null(best(d, HK_A_FIRMWARE)));
+	json_object_set_new(o, "serial", jstr_or_null(best(d, HK_A_SERIAL)));
+	json_object_set_new(o, "role", jstr_or_null(best(d, HK_A_ROLE)));
+	json_object_set_new(o, "via", jstr_or_null(d->via_mac));
+	json_object_set_new(o, "vlans", jlist(&vlans));
+	json_object_set_new(o, "protocols", jlist(&protos));
+	for (size_t i = 0; i < d->n_ev; i++) {
+		const struct hk_evidence *e = &d->ev[i];
+		char l4[8];
+		unsigned port;
+		const char *proto;
+		json_t *s;
+		if (strcmp(e->attribute, HK_A_SERVICE) != 0 || !service_split(e->value, l4, sizeof(l4), &port, &proto))
+			continue;
+		s = json_object();
+		json_object_set_new(s, "transport", json_string(l4));
+		json_object_set_new(s, "port", json_integer(port));
+		json_object_set_new(s, "protocol", json_string(proto));
+		json_array_append_new(svc, s);
+	}
+	json_object_set_new(o, "services", svc);
+	cli = jlist(&clients);
+	json_object_set_new(o, "client_protocols", cli);
+	json_object_set_new(o, "first_seen", jtime(d->first_seen));
+	json_object_set_new(o, "last_seen", jtime(d->last_seen));
+	json_object_set_new(o, "packets", json_integer((json_int_t)d->packets));
+	json_object_set_new(o, "bytes", json_integer((json_int_t)d->bytes));
+	for (size_t i = 0; i < d->n_ev; i++) {
+		const struct hk_evidence *e = &d->ev[i];
+		json_t *x = json_object();
+		json_object_set_new(x, "attribute", json_string(e->attribute));
+		json_object_set_new(x, "value", json_string(e->value));
+		json_object_set_new(x, "source", json_string(e->source));
+		json_object_set_new(x, "confidence", json_integer(e->confidence));
+		json_object_set_new(x, "count", json_integer((json_int_t)e->count));
+		json_object_set_new(x, "first_seen", jtime(e->first_seen));
+		json_object_set_new(x, "last_seen", jtime(e->last_seen));
+		json_array_append_new(ev, x);
+	}
+	json_object_set_new(o, "evidence", ev);
+	free(ips.v);
+	free(names.v);
+	free(protos.v);
+	free(clients.v);
+	free(vlans.v);
+	return o;
+}
+
+static json_t *capture_json(const struct store_capture *c)
+{
+	json_t *o = json_object();
+	const char *base = strrchr(c->path, '/');
+	json_object_set_new(o, "file", json_string(base ? base + 1 : c->path));
+	json_object_set_new(o, "path", json_string(c->path));
+	json_object_set_new(o, "format", jstr_or_null(c->format));
+	json_object_set_new(o, "linktype", jstr_or_null(c->linktype));
+	json_object_set_new(o, "size", c->size >= 0 ? json_integer(c->size) : json_null());
+	json_object_set_new(o, "packets", json_integer((json_int_t)c->packets));
+	json_object_set_new(o, "bytes", json_integer((json_int_t)c->bytes));
+	json_object_set_new(o, "first_seen", jtime(c->first_seen));
+	json_object_set_new(o, "last_seen", jtime(c->last_seen));
+	json_object_set_new(o, "truncated", json_boolean(c->truncated));
+	return o;
+}
+
+static int write_json(FILE *f, const struct hk_device *devs, size_t n, const struct store_capture *caps,
+		      size_t n_caps, const struct out_run *run)
+{
+	json_t *root = json_object(), *jc = json_array(), *jd = json_array();
+	int rc;
+
+	json_object_set_new(root, "herkomst", json_string(HK_VERSION));
+	for (size_t i = 0; i < n_caps; i++)
+		json_array_append_new(jc, capture_json(&caps[i]));
+	json_object_set_new(root, "captures", jc);
+	if (run) {
+		json_t *r = json_object(), *ev = json_object();
+		json_object_set_new(r, "packets", json_integer((json_int_t)run->packets));
+		json_object_set_new(r, "bytes", json_integer((json_int_t)run->bytes));
+		json_object_set_new(r, "flows", json_integer((json_int_t)run->flows));
+		for (size_t i = 0; i < run->n_decode_events; i++)
+			if (run->decode_events[i])
+				json_object_set_new(ev, run->decode_event_names[i],
+						    json_integer((json_int_t)run->decode_events[i]));
+		json_object_set_new(r, "decode_events", ev);
+		json_object_set_new(root, "run", r);
+	}
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(jd, out_device_json(&devs[i]));
+	json_object_set_new(root, "devices", jd);
+	rc = json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	fputc('\n', f);
+	json_decref(root);
+	return rc == 0 ? 0 : -EIO;
+}
+
+/* --- CSV (RFC 4180) -------------------------------------------------------- */
+
+static void csv_field(FILE *f, const char *s, bool last)
+{
+	bool quote = s && strpbrk(s, ",\"\r\n") != NULL;
+	if (s) {
+		if (quote) {
+			fputc('"', f);
+			for (const char *p = s; *p; p++) {
+				if (*p == '"')
+					fputc('"', f);
+				fputc(*p, f);
+			}
+			fputc('"', f);
+		} else {
+			fputs(s, f);
+		}
+	}
+	fputs(last ? "\r\n" : ",", f);
+}
+
+static void csv_list(FILE *f, const struct strlist *l, bool last)
+{
+	size_t len = 1;
+	char *buf;
+	for (size_t i = 0; i < l->n; i++)
+		len += strlen(l->v[i]) + 1;
+	buf = calloc(1, len);
+	if (!buf) {
+		csv_field(f, "", last);
+		return;
+	}
+	for (size_t i = 0; i < l->n; i++) {
+		if (i)
+			strcat(buf, " ");
+		strcat(buf, l->v[i]);
+	}
+	csv_field(f, buf, last);
+	free(buf);
+}
+
+static int write_csv(FILE *f, const struct hk_device *devs, size_t n)
+{
+	static const char *const cols[] = {
+		"id", "mac", "mac_local", "ips", "hostnames", "manufacturer", "model", "firmware",
+		"serial", "role", "oui_prefix", "oui_registry", "oui_registrant", "oui_country",
+		"oui_status", "via", "protocols", "first_seen", "last_seen", "packets", "bytes",
+	};
+	size_t nc = sizeof(cols) / sizeof(cols[0]);
+
+	for (size_t i = 0; i < nc; i++)
+		csv_field(f, cols[i], i + 1 == nc);
+	for (size_t i = 0; i < n; i++) {
+		const struct hk_device *d = &devs[i];
+		struct strlist ips = {0}, names = {0}, protos = {0};
+		char buf[64], mac[HK_MAC_STRLEN], t1[HK_TIME_STRLEN], t2[HK_TIME_STRLEN];
+
+		values_of(d, HK_A_IP, &ips);
+		values_of(d, HK_A_HOSTNAME, &names);
+		protocols_of(d, &protos);
+		snprintf(buf, sizeof(buf), "%" PRId64, d->id);
+		csv_field(f, buf, false);
+		csv_field(f, d->has_mac ? hk_mac_fmt(d->mac, mac) : "", false);
+		csv_field(f, d->has_mac && hk_mac_is_local(d->mac) ? "true" : "false", false);
+		csv_list(f, &ips, false);
+		csv_list(f, &names, false);
+		csv_field(f, best(d, HK_A_MANUFACTURER), false);
+		csv_field(f, best(d, HK_A_MODEL), false);
+		csv_field(f, best(d, HK_A_FIRMWARE), false);
+		csv_field(f, best(d, HK_A_SERIAL), false);
+		csv_field(f, best(d, HK_A_ROLE), false);
+		csv_field(f, d->oui_prefix, false);
+		csv_field(f, d->oui_registry, false);
+		csv_field(f, d->oui_registrant, false);
+		csv_field(f, d->oui_country, false);
+		csv_field(f, oui_state_name(d->oui_state), false);
+		csv_field(f, d->via_mac, false);
+		csv_list(f, &protos, false);
+		csv_field(f, hk_time_fmt(d->first_seen, t1), false);
+		csv_field(f, hk_time_fmt(d->last_seen, t2), false);
+		snprintf(buf, sizeof(buf), "%" PRIu64, d->packets);
+		csv_field(f, buf, false);
+		snprintf(buf, sizeof(buf), "%" PRIu64, d->bytes);
+		csv_field(f, buf, true);
+		free(ips.v);
+		free(names.v);
+		free(protos.v);
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+/* --- table ------------------------------------------------------------------ */
+
+static void cut(char *dst, size_t dstsz, const char *s, size_t width)
+{
+	size_t n = strlen(s);
+	if (width >= dstsz)
+		width = dstsz - 1;
+	if (n <= width) {
+		snprintf(dst, dstsz, "%s", s);
+		return;
+	}
+	snprintf(dst, dstsz, "%.*s~", (int)(width - 1), s);
+}
+
+static int write_table(FILE *f, const struct hk_device *devs, size_t n, const struct store_capture *caps,
+		       size_t n_caps, const struct out_run *run)
+{
+	size_t n_vendor = 0, n_local = 0, n_router = 0, n_iponly = 0;
+
+	fprintf(f, "%4s  %-17s  %-22s  %-28s  %-2s  %-8s  %-26s  %9s\n", "ID", "MAC", "IP", "MANUFACTURER",
+		"CC", "ROLE", "PROTOCOLS", "PACKETS");
+	for (size_t i = 0; i < n; i++) {
+		const struct hk_device *d = &devs[i];
+		struct strlist ips = {0}, protos = {0};
+		char mac[HK_MAC_STRLEN], ipcol[64], vend[64], protocol[128], pcol[64];
+		const char *m = best(d, HK_A_MANUFACTURER), *role = best(d, HK_A_ROLE);
+
+		values_of(d, HK_A_IP, &ips);
+		protocols_of(d, &protos);
+		if (ips.n > 1)
+			snprintf(ipcol, sizeof(ipcol), "%s +%zu", ips.v[0], ips.n - 1);
+		else
+			snprintf(ipcol, sizeof(ipcol), "%s", ips.n ? ips.v[0] : "-");
+		if (m)
+			cut(vend, sizeof(vend), m, 28);
+		else if (d->has_mac && hk_mac_is_local(d->mac))
+			snprintf(vend, sizeof(vend), "(locally administered)");
+		else if (!d->has_mac)
+			snprintf(vend, sizeof(vend), d->via_mac[0] ? "(behind a gateway)" : "(no MAC seen)");
+		else
+			snprintf(vend, sizeof(vend), "(unknown)");
+		protocol[0] = '\0';
+		for (size_t k = 0; k < protos.n && k < OUT_TABLE_PROTOS_MAX; k++) {
+			size_t used = strlen(protocol);
+			snprintf(protocol + used, sizeof(protocol) - used, "%s%s", k ? "," : "", protos.v[k]);
+		}
+		if (protos.n > OUT_TABLE_PROTOS_MAX) {
+			size_t used = strlen(protocol);
+			snprintf(protocol + used, sizeof(protocol) - used, ",+%zu", protos.n - OUT_TABLE_PROTOS_MAX);
+		}
+		cut(pcol, sizeof(pcol), protocol[0] ? protocol : "-", 26);
+		fprintf(f, "%4" PRId64 "  %-17s  %-22.22s  %-28s  %-2s  %-8.8s  %-26s  %9" PRIu64 "\n", d->id,
+			d->has_mac ? hk_mac_fmt(d->mac, mac) : "-", ipcol, vend,
+			d->oui_country[0] ? d->oui_country : "-", role ? role : "-", pcol, d->packets);
+		if (m)
+			n_vendor++;
+		if (d->has_mac && hk_mac_is_local(d->mac))
+			n_local++;
+		if (role && strcmp(role, "router") == 0)
+			n_router++;
+		if (!d->has_mac)
+			n_iponly++;
+		free(ips.v);
+		free(protos.v);
+	}
+	fprintf(f, "\n%zu devices: %zu with a manufacturer, %zu locally administered MACs, %zu gateways, "
+		   "%zu IP-only (remote or behind a gateway)\n",
+		n, n_vendor, n_local, n_router, n_iponly);
+	if (run)
+		fprintf(f, "this run: %" PRIu64 " packets, %" PRIu64 " flows from %zu capture%s in the inventory\n",
+			run->packets, run->flows, n_caps, n_caps == 1 ? "" : "s");
+	(void)caps;
+	return ferror(f) ? -EIO : 0;
+}
+
+int out_write(FILE *f, enum out_format fmt, const struct hk_device *devs, size_t n,
+	      const struct store_capture *caps, size_t n_caps, const struct out_run *run)
+{
+	switch (fmt) {
+	case OUT_JSON:
+		return write_json(f, devs, n, caps, n_caps, run);
+	case OUT_CSV:
+		return write_csv(f, devs, n);
+	default:
+		return write_table(f, devs, n, caps, n_caps, run);
+	}
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The inventory as a table for people, JSON for programs, CSV for
+ * spreadsheets. The JSON shape is a contract (docs/json.md): later versions
+ * add fields, never rename or remove them.
+ */
+#ifndef HERKOMST_OUTPUT_H
+#define HERKOMST_OUTPUT_H
+
+#include <jansson.h>
+#include <stdio.h>
+
+#include "herkomst/device.h"
+#include "store/store.h"
+
+enum out_format {
+	OUT_TABLE = 0,
+	OUT_JSON,
+	OUT_CSV,
+};
+
+/* Counters of the run that produced the output (not accumulated in the DB). */
+struct out_run {
+	uint64_t packets, bytes, flows;
+	uint64_t unsupported_linktype;
+	uint64_t decode_events[64];
+	const char *const *decode_event_names;
+	size_t n_decode_events;
+};
+
+int out_format_parse(const char *s, enum out_format *ret);
+
+/* One device as the JSON object of the "devices" array (the API reuses it). */
+json_t *out_device_json(const struct hk_device *d);
+
+int out_write(FILE *f, enum out_format fmt, const struct hk_device *devs, size_t n,
+	      const struct store_capture *caps, size_t n_caps, const struct out_run *run);
+
+#endif

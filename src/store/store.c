@@ -1,0 +1,495 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "store/store.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "hk_config.h"
+#include "store/migrations.h"
+
+#define STORE_BUSY_TIMEOUT_MS 5000
+
+enum {
+	ST_DEV_UPSERT,
+	ST_EV_UPSERT,
+	ST_EV_OF_DEV,
+	ST_DEV_RESOLVE,
+	ST_CAP_ADD,
+	ST__MAX
+};
+
+static const char *const stmt_sql[ST__MAX] = {
+	[ST_DEV_UPSERT] =
+		"INSERT INTO devices (key, mac, ip, via_mac, oui_state, oui_prefix, oui_registry,"
+		" oui_registrant, oui_country, first_seen, last_seen, packets, bytes)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+		" ON CONFLICT (key) DO UPDATE SET"
+		"  via_mac = coalesce(excluded.via_mac, via_mac),"
+		"  oui_state = excluded.oui_state, oui_prefix = excluded.oui_prefix,"
+		"  oui_registry = excluded.oui_registry, oui_registrant = excluded.oui_registrant,"
+		"  oui_country = excluded.oui_country,"
+		"  first_seen = min(first_seen, excluded.first_seen),"
+		"  last_seen = max(last_seen, excluded.last_seen),"
+		"  packets = packets + excluded.packets, bytes = bytes + excluded.bytes"
+		" RETURNING id",
+	[ST_EV_UPSERT] =
+		"INSERT INTO evidence (device_id, attribute, value, source, confidence, first_seen,"
+		" last_seen, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+		" ON CONFLICT (device_id, attribute, value, source) DO UPDATE SET"
+		"  confidence = max(confidence, excluded.confidence),"
+		"  first_seen = min(first_seen, excluded.first_seen),"
+		"  last_seen = max(last_seen, excluded.last_seen),"
+		"  count = count + excluded.count",
+	[ST_EV_OF_DEV] = "SELECT attribute, value, source, confidence, first_seen, last_seen, count"
+			 " FROM evidence WHERE device_id = ?1",
+	[ST_DEV_RESOLVE] = "UPDATE devices SET manufacturer = ?2, model = ?3, firmware = ?4,"
+			   " serial = ?5, role = ?6 WHERE id = ?1",
+	[ST_CAP_ADD] = "INSERT INTO captures (path, format, linktype, size, packets, bytes,"
+		       " first_seen, last_seen, truncated, analyzed_at)"
+		       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+};
+
+struct store {
+	sqlite3 *db;
+	char path[STORE_PATH_MAX];
+	sqlite3_stmt *st[ST__MAX];
+};
+
+unsigned store_schema_version(void)
+{
+	return store_n_migrations;
+}
+
+const char *store_errmsg(const struct store *s)
+{
+	return sqlite3_errmsg(s->db);
+}
+
+static int exec1(struct store *s, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+	sqlite3_free(msg);
+	return rc == SQLITE_OK ? 0 : -EIO;
+}
+
+static int user_version(struct store *s, int *ret)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return -EIO;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*ret = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -EIO;
+}
+
+static int table_count(struct store *s, int *ret)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return -EIO;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*ret = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : -EIO;
+}
+
+static int migrate(struct store *s, char *errbuf, size_t errsz)
+{
+	int ver = 0, tables = 0;
+	const char *name = s->path[0] ? s->path : ":memory:";
+
+	if (user_version(s, &ver) < 0 || table_count(s, &tables) < 0) {
+		snprintf(errbuf, errsz, "%s is not a herkomst database (%s); choose another --db file",
+			 name, sqlite3_errmsg(s->db));
+		return -EINVAL;
+	}
+	if (ver > (int)store_n_migrations) {
+		snprintf(errbuf, errsz,
+			 "%s was written by a newer herkomst (schema version %d; this herkomst %s knows up to %u): "
+			 "upgrade herkomst, or use another --db file",
+			 name, ver, HK_VERSION, store_n_migrations);
+		return -EPROTO;
+	}
+	if (ver == 0 && tables > 0) {
+		snprintf(errbuf, errsz,
+			 "%s is an SQLite database but not a herkomst one (it has tables and no schema version); "
+			 "choose another --db file",
+			 name);
+		return -EINVAL;
+	}
+	for (unsigned v = (unsigned)ver; v < store_n_migrations; v++) {
+		const struct store_migration *m = &store_migrations[v];
+		char *msg = NULL;
+		char pragma[64];
+		if (exec1(s, "BEGIN IMMEDIATE") < 0)
+			goto fail;
+		if (sqlite3_exec(s->db, m->sql, NULL, NULL, &msg) != SQLITE_OK) {
+			snprintf(errbuf, errsz, "%s: migration %s failed: %s", name, m->name, msg ? msg : "?");
+			sqlite3_free(msg);
+			exec1(s, "ROLLBACK");
+			return -EIO;
+		}
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %u", m->version);
+		if (exec1(s, pragma) < 0 || exec1(s, "COMMIT") < 0) {
+			exec1(s, "ROLLBACK");
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	snprintf(errbuf, errsz, "%s: cannot update the schema: %s", name, sqlite3_errmsg(s->db));
+	return -EIO;
+}
+
+struct store *store_open(const char *path, char *errbuf, size_t errsz)
+{
+	struct store *s = calloc(1, sizeof(*s));
+	int rc;
+
+	if (!s) {
+		snprintf(errbuf, errsz, "out of memory");
+		return NULL;
+	}
+	if (path)
+		snprintf(s->path, sizeof(s->path), "%s", path);
+	rc = sqlite3_open_v2(path ? path : ":memory:", &s->db,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(errbuf, errsz,
+			 "cannot open database %s: %s; check that its directory exists and is writable, "
+			 "or choose another --db file",
+			 path ? path : ":memory:", s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+		return store_close(s);
+	}
+	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(s->db, 1);
+	if (path && exec1(s, "PRAGMA journal_mode = WAL") < 0) {
+		snprintf(errbuf, errsz,
+			 "cannot use database %s: %s; check that the file and its directory are writable, "
+			 "or choose another --db file",
+			 path, sqlite3_errmsg(s->db));
+		return store_close(s);
+	}
+	if (exec1(s, "PRAGMA foreign_keys = ON") < 0 || exec1(s, "PRAGMA synchronous = NORMAL") < 0) {
+		snprintf(errbuf, errsz, "%s: %s", path ? path : ":memory:", sqlite3_errmsg(s->db));
+		return store_close(s);
+	}
+	if (migrate(s, errbuf, errsz) < 0)
+		return store_close(s);
+	for (int i = 0; i < ST__MAX; i++) {
+		if (sqlite3_prepare_v3(s->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &s->st[i], NULL) !=
+		    SQLITE_OK) {
+			snprintf(errbuf, errsz, "%s: cannot prepare statement %d: %s", path ? path : ":memory:",
+				 i, sqlite3_errmsg(s->db));
+			return store_close(s);
+		}
+	}
+	return s;
+}
+
+struct store *store_close(struct store *s)
+{
+	if (!s)
+		return NULL;
+	for (int i = 0; i < ST__MAX; i++)
+		sqlite3_finalize(s->st[i]);
+	if (s->db)
+		sqlite3_close(s->db);
+	free(s);
+	return NULL;
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v && v[0])
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static int step_done(struct store *s, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	(void)s;
+	return rc == SQLITE_DONE ? 0 : -EIO;
+}
+
+int store_capture_add(struct store *s, const struct store_capture *c)
+{
+	sqlite3_stmt *st = s->st[ST_CAP_ADD];
+	sqlite3_bind_text(st, 1, c->path, -1, SQLITE_TRANSIENT);
+	bind_text_or_null(st, 2, c->format);
+	bind_text_or_null(st, 3, c->linktype);
+	if (c->size >= 0)
+		sqlite3_bind_int64(st, 4, c->size);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)c->packets);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)c->bytes);
+	if (c->packets) {
+		sqlite3_bind_int64(st, 7, (sqlite3_int64)c->first_seen);
+		sqlite3_bind_int64(st, 8, (sqlite3_int64)c->last_seen);
+	}
+	sqlite3_bind_int(st, 9, c->truncated);
+	sqlite3_bind_int64(st, 10, (sqlite3_int64)c->analyzed_at);
+	return step_done(s, st);
+}
+
+static const char *const oui_state_names[] = {
+	[HK_OUI_NONE] = "none",
+	[HK_OUI_REGISTERED] = "registered",
+	[HK_OUI_LOCAL] = "local",
+	[HK_OUI_UNREGISTERED] = "unregistered",
+};
+
+static enum hk_oui_state oui_state_parse(const char *s)
+{
+	for (size_t i = 0; s && i < sizeof(oui_state_names) / sizeof(oui_state_names[0]); i++)
+		if (strcmp(s, oui_state_names[i]) == 0)
+			return (enum hk_oui_state)i;
+	return HK_OUI_NONE;
+}
+
+static int64_t device_upsert(struct store *s, const struct hk_device *d)
+{
+	sqlite3_stmt *st = s->st[ST_DEV_UPSERT];
+	char mac[HK_MAC_STRLEN], ip[HK_ADDR_STRLEN];
+	int64_t id = -1;
+
+	sqlite3_bind_text(st, 1, d->key, -1, SQLITE_TRANSIENT);
+	bind_text_or_null(st, 2, d->has_mac ? hk_mac_fmt(d->mac, mac) : NULL);
+	bind_text_or_null(st, 3, d->ip.family ? hk_addr_fmt(&d->ip, ip) : NULL);
+	bind_text_or_null(st, 4, d->via_mac);
+	sqlite3_bind_text(st, 5, oui_state_names[d->oui_state], -1, SQLITE_STATIC);
+	bind_text_or_null(st, 6, d->oui_prefix);
+	bind_text_or_null(st, 7, d->oui_registry);
+	bind_text_or_null(st, 8, d->oui_registrant);
+	bind_text_or_null(st, 9, d->oui_country);
+	sqlite3_bind_int64(st, 10, (sqlite3_int64)d->first_seen);
+	sqlite3_bind_int64(st, 11, (sqlite3_int64)d->last_seen);
+	sqlite3_bind_int64(st, 12, (sqlite3_int64)d->packets);
+	sqlite3_bind_int64(st, 13, (sqlite3_int64)d->bytes);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	/* RETURNING needs the statement run to completion before reset */
+	while (sqlite3_step(st) == SQLITE_ROW)
+		;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return id;
+}
+
+static int evidence_upsert(struct store *s, int64_t id, const struct hk_evidence *e)
+{
+	sqlite3_stmt *st = s->st[ST_EV_UPSERT];
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, e->attribute, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, e->value, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, e->source, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 5, e->confidence);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)e->first_seen);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)e->last_seen);
+	sqlite3_bind_int64(st, 8, (sqlite3_int64)(e->count ? e->count : 1));
+	return step_done(s, st);
+}
+
+static void copy_col(char *dst, size_t dstsz, sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	snprintf(dst, dstsz, "%s", t ? (const char *)t : "");
+}
+
+static int evidence_load(struct store *s, int64_t id, struct hk_device *d)
+{
+	sqlite3_stmt *st = s->st[ST_EV_OF_DEV];
+	int rc;
+
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct hk_evidence e;
+		memset(&e, 0, sizeof(e));
+		copy_col(e.attribute, sizeof(e.attribute), st, 0);
+		copy_col(e.value, sizeof(e.value), st, 1);
+		copy_col(e.source, sizeof(e.source), st, 2);
+		e.confidence = (uint8_t)sqlite3_column_int(st, 3);
+		e.first_seen = (uint64_t)sqlite3_column_int64(st, 4);
+		e.last_seen = (uint64_t)sqlite3_column_int64(st, 5);
+		e.count = (uint64_t)sqlite3_column_int64(st, 6);
+		if (hk_grow((void **)&d->ev, &d->cap_ev, d->n_ev + 1, sizeof(*d->ev)) < 0) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		d->ev[d->n_ev++] = e;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : -EIO;
+}
+
+static const char *best_value(const struct hk_device *d, const char *attr)
+{
+	const struct hk_evidence *e = hk_device_best(d, attr);
+	return e ? e->value : NULL;
+}
+
+static int device_resolve(struct store *s, int64_t id)
+{
+	struct hk_device d;
+	sqlite3_stmt *st = s->st[ST_DEV_RESOLVE];
+	int rc;
+
+	memset(&d, 0, sizeof(d));
+	rc = evidence_load(s, id, &d);
+	if (rc == 0) {
+		sqlite3_bind_int64(st, 1, id);
+		bind_text_or_null(st, 2, best_value(&d, HK_A_MANUFACTURER));
+		bind_text_or_null(st, 3, best_value(&d, HK_A_MODEL));
+		bind_text_or_null(st, 4, best_value(&d, HK_A_FIRMWARE));
+		bind_text_or_null(st, 5, best_value(&d, HK_A_SERIAL));
+		bind_text_or_null(st, 6, best_value(&d, HK_A_ROLE));
+		rc = step_done(s, st);
+	}
+	hk_device_clear(&d);
+	return rc;
+}
+
+int store_devices_merge(struct store *s, const struct hk_device *devs, size_t n)
+{
+	if (exec1(s, "BEGIN IMMEDIATE") < 0)
+		return -EIO;
+	for (size_t i = 0; i < n; i++) {
+		const struct hk_device *d = &devs[i];
+		int64_t id = device_upsert(s, d);
+		if (id < 0)
+			goto fail;
+		for (size_t j = 0; j < d->n_ev; j++)
+			if (evidence_upsert(s, id, &d->ev[j]) < 0)
+				goto fail;
+		if (device_resolve(s, id) < 0)
+			goto fail;
+	}
+	if (exec1(s, "COMMIT") < 0)
+		goto fail;
+	return 0;
+fail:
+	exec1(s, "ROLLBACK");
+	return -EIO;
+}
+
+static int dev_order(const void *a, const void *b)
+{
+	return hk_device_cmp(a, b);
+}
+
+int store_devices_load(struct store *s, struct hk_device **ret, size_t *ret_n)
+{
+	sqlite3_stmt *st;
+	struct hk_device *devs = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	rc = sqlite3_prepare_v2(s->db,
+				"SELECT id, key, mac, ip, via_mac, oui_state, oui_prefix, oui_registry,"
+				" oui_registrant, oui_country, first_seen, last_seen, packets, bytes"
+				" FROM devices ORDER BY id",
+				-1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return -EIO;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct hk_device *d;
+		char buf[HK_ADDR_STRLEN];
+		if (hk_grow((void **)&devs, &cap, n + 1, sizeof(*devs)) < 0) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		d = &devs[n++];
+		memset(d, 0, sizeof(*d));
+		d->id = sqlite3_column_int64(st, 0);
+		copy_col(d->key, sizeof(d->key), st, 1);
+		copy_col(buf, sizeof(buf), st, 2);
+		d->has_mac = buf[0] && hk_mac_parse(buf, d->mac);
+		copy_col(buf, sizeof(buf), st, 3);
+		if (buf[0])
+			hk_addr_parse(buf, &d->ip);
+		copy_col(d->via_mac, sizeof(d->via_mac), st, 4);
+		copy_col(buf, sizeof(buf), st, 5);
+		d->oui_state = oui_state_parse(buf);
+		copy_col(d->oui_prefix, sizeof(d->oui_prefix), st, 6);
+		copy_col(d->oui_registry, sizeof(d->oui_registry), st, 7);
+		copy_col(d->oui_registrant, sizeof(d->oui_registrant), st, 8);
+		copy_col(d->oui_country, sizeof(d->oui_country), st, 9);
+		d->first_seen = (uint64_t)sqlite3_column_int64(st, 10);
+		d->last_seen = (uint64_t)sqlite3_column_int64(st, 11);
+		d->packets = (uint64_t)sqlite3_column_int64(st, 12);
+		d->bytes = (uint64_t)sqlite3_column_int64(st, 13);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		if (evidence_load(s, devs[i].id, &devs[i]) < 0)
+			goto fail;
+		hk_device_sort_evidence(&devs[i]);
+	}
+	qsort(devs, n, sizeof(*devs), dev_order);
+	*ret = devs;
+	*ret_n = n;
+	return 0;
+fail:
+	for (size_t i = 0; i < n; i++)
+		hk_device_clear(&devs[i]);
+	free(devs);
+	return -EIO;
+}
+
+int store_captures_load(struct store *s, struct store_capture **ret, size_t *ret_n)
+{
+	sqlite3_stmt *st;
+	struct store_capture *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc = sqlite3_prepare_v2(s->db,
+				    "SELECT id, path, format, linktype, coalesce(size, -1), packets, bytes,"
+				    " coalesce(first_seen, 0), coalesce(last_seen, 0), truncated, analyzed_at"
+				    " FROM captures ORDER BY id",
+				    -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return -EIO;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_capture *c;
+		if (hk_grow((void **)&v, &cap, n + 1, sizeof(*v)) < 0) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		c = &v[n++];
+		memset(c, 0, sizeof(*c));
+		c->id = sqlite3_column_int64(st, 0);
+		copy_col(c->path, sizeof(c->path), st, 1);
+		copy_col(c->format, sizeof(c->format), st, 2);
+		copy_col(c->linktype, sizeof(c->linktype), st, 3);
+		c->size = sqlite3_column_int64(st, 4);
+		c->packets = (uint64_t)sqlite3_column_int64(st, 5);
+		c->bytes = (uint64_t)sqlite3_column_int64(st, 6);
+		c->first_seen = (uint64_t)sqlite3_column_int64(st, 7);
+		c->last_seen = (uint64_t)sqlite3_column_int64(st, 8);
+		c->truncated = sqlite3_column_int(st, 9) != 0;
+		c->analyzed_at = (uint64_t)sqlite3_column_int64(st, 10);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return -EIO;
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
