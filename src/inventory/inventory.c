@@ -28,7 +28,7 @@ struct inv_assoc {
 	struct inv_mac *m;
 	struct inv_assoc *next_in_mac;
 	uint64_t pkts_src, pkts_dst;
-	uint64_t first_seen;
+	uint64_t first_seen, last_seen;
 	uint8_t max_ttl; /* highest TTL seen with this MAC as sender */
 	bool arp;        /* claimed in an ARP sender field */
 	bool claimed;    /* claimed by an observation (DHCP ack, ...) */
@@ -217,6 +217,14 @@ static struct inv_ip *ip_get(struct inventory *inv, const struct hk_addr *ip, ui
 	return n;
 }
 
+static void touch(uint64_t *first, uint64_t *last, uint64_t ts)
+{
+	if (ts < *first)
+		*first = ts;
+	if (ts > *last)
+		*last = ts;
+}
+
 static struct inv_assoc *assoc_get(struct inventory *inv, struct inv_mac *m, const struct hk_addr *ip,
 				   uint64_t ts)
 {
@@ -229,8 +237,10 @@ static struct inv_assoc *assoc_get(struct inventory *inv, struct inv_mac *m, con
 	k.ip = *ip;
 	h = hk_hash_bytes(k.mac, 6, addr_hash(ip));
 	a = hmap_get(&inv->assoc_idx, h, &k, assoc_eq);
-	if (a)
+	if (a) {
+		touch(&a->first_seen, &a->last_seen, ts);
 		return a;
+	}
 	if (m->n_assoc >= INV_ASSOC_PER_MAC_MAX) {
 		m->assoc_overflow = true;
 		inv->st.assoc_dropped++;
@@ -244,7 +254,7 @@ static struct inv_assoc *assoc_get(struct inventory *inv, struct inv_mac *m, con
 	memcpy(a->mac, m->mac, 6);
 	a->ip = *ip;
 	a->m = m;
-	a->first_seen = ts;
+	a->first_seen = a->last_seen = ts;
 	if (hmap_put(&inv->assoc_idx, h, a) < 0) {
 		free(a);
 		return NULL;
@@ -254,14 +264,6 @@ static struct inv_assoc *assoc_get(struct inventory *inv, struct inv_mac *m, con
 	m->n_assoc++;
 	inv->assocs[inv->n_assocs++] = a;
 	return a;
-}
-
-static void touch(uint64_t *first, uint64_t *last, uint64_t ts)
-{
-	if (ts < *first)
-		*first = ts;
-	if (ts > *last)
-		*last = ts;
 }
 
 static void mac_note_vlan(struct inv_mac *m, const struct hk_pkt *p)
@@ -726,12 +728,12 @@ int inv_snapshot(struct inventory *inv, struct oui_db *oui, struct hk_device **r
 		d = &devs[a->m->dev];
 		hk_addr_fmt(&a->ip, buf);
 		if (a->arp)
-			add_ev(d, HK_A_IP, buf, "arp", CONF_IP_ARP, a->first_seen, ipn->last_seen, 1);
+			add_ev(d, HK_A_IP, buf, "arp", CONF_IP_ARP, a->first_seen, a->last_seen, 1);
 		if (a->pkts_src)
-			add_ev(d, HK_A_IP, buf, "traffic", CONF_IP_TRAFFIC, a->first_seen, ipn->last_seen,
+			add_ev(d, HK_A_IP, buf, "traffic", CONF_IP_TRAFFIC, a->first_seen, a->last_seen,
 			       a->pkts_src);
 		else if (!a->arp && !a->claimed)
-			add_ev(d, HK_A_IP, buf, "traffic.dst", CONF_IP_DST, a->first_seen, ipn->last_seen,
+			add_ev(d, HK_A_IP, buf, "traffic.dst", CONF_IP_DST, a->first_seen, a->last_seen,
 			       a->pkts_dst);
 		ipn->dev = a->m->dev;
 	}
@@ -785,7 +787,8 @@ int inv_snapshot(struct inventory *inv, struct oui_db *oui, struct hk_device **r
 	}
 	for (size_t i = 0; i < n; i++)
 		hk_device_sort_evidence(&devs[i]);
-	qsort(devs, n, sizeof(*devs), dev_order);
+	if (n > 1)
+		qsort(devs, n, sizeof(*devs), dev_order);
 	free(local.v);
 	*ret_devs = devs;
 	*ret_n = n;

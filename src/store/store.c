@@ -441,7 +441,8 @@ int store_devices_load(struct store *s, struct hk_device **ret, size_t *ret_n)
 			goto fail;
 		hk_device_sort_evidence(&devs[i]);
 	}
-	qsort(devs, n, sizeof(*devs), dev_order);
+	if (n > 1)
+		qsort(devs, n, sizeof(*devs), dev_order);
 	*ret = devs;
 	*ret_n = n;
 	return 0;

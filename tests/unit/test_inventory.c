@@ -1,0 +1,479 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The inventory's rules: who owns an address, when a MAC is a gateway, that
+ * hosts behind a gateway never inherit its vendor, and that the result does
+ * not depend on the order packets and observations arrive in.
+ */
+#include <check.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "herkomst/device.h"
+#include "inventory/inventory.h"
+#include "report/output.h"
+
+#define T0 1772438400000000ull /* 2026-03-02T08:00:00Z */
+
+static const uint8_t MAC_HOST[6] = {0x00, 0x1b, 0x1b, 0x00, 0x00, 0x05}; /* Siemens block */
+static const uint8_t MAC_HMI[6] = {0x00, 0x0e, 0x8c, 0x00, 0x00, 0x06};
+static const uint8_t MAC_RTR[6] = {0x00, 0x1a, 0x2b, 0x00, 0x00, 0x01};
+static const uint8_t MAC_RAND[6] = {0x5a, 0x11, 0x22, 0x33, 0x44, 0x55}; /* locally administered */
+
+static struct hk_addr v4(const char *s)
+{
+	struct hk_addr a;
+	ck_assert_msg(hk_addr_parse(s, &a), "bad test address %s", s);
+	return a;
+}
+
+static struct hk_pkt ip_pkt(uint64_t ts, const uint8_t *smac, const uint8_t *dmac, const char *sip,
+			    const char *dip, uint8_t ttl)
+{
+	struct hk_pkt p;
+	memset(&p, 0, sizeof(p));
+	p.ts_usec = ts;
+	p.caplen = p.wirelen = 100;
+	p.has_mac = true;
+	p.has_dst_mac = true;
+	memcpy(p.src_mac, smac, 6);
+	memcpy(p.dst_mac, dmac, 6);
+	p.ethertype = 0x0800;
+	p.l3 = HK_L3_IPV4;
+	p.src_ip = v4(sip);
+	p.dst_ip = v4(dip);
+	p.ip_proto = 6;
+	p.ttl = ttl;
+	return p;
+}
+
+static struct hk_pkt arp_reply(uint64_t ts, const uint8_t *mac, const char *ip, const uint8_t *to_mac)
+{
+	struct hk_pkt p;
+	struct hk_addr a = v4(ip);
+	memset(&p, 0, sizeof(p));
+	p.ts_usec = ts;
+	p.caplen = p.wirelen = 60;
+	p.has_mac = p.has_dst_mac = true;
+	memcpy(p.src_mac, mac, 6);
+	memcpy(p.dst_mac, to_mac, 6);
+	p.ethertype = 0x0806;
+	p.l3 = HK_L3_ARP;
+	p.arp.op = 2;
+	memcpy(p.arp.sha, mac, 6);
+	memcpy(p.arp.spa, a.a, 4);
+	return p;
+}
+
+static const struct hk_device *find_mac(const struct hk_device *d, size_t n, const uint8_t *mac)
+{
+	for (size_t i = 0; i < n; i++)
+		if (d[i].has_mac && memcmp(d[i].mac, mac, 6) == 0)
+			return &d[i];
+	return NULL;
+}
+
+static const struct hk_device *find_ip(const struct hk_device *d, size_t n, const char *ip)
+{
+	struct hk_addr a = v4(ip);
+	for (size_t i = 0; i < n; i++)
+		if (!d[i].has_mac && hk_addr_eq(&d[i].ip, &a))
+			return &d[i];
+	return NULL;
+}
+
+static bool has_ev(const struct hk_device *d, const char *attr, const char *value)
+{
+	for (size_t i = 0; i < d->n_ev; i++)
+		if (strcmp(d->ev[i].attribute, attr) == 0 && (!value || strcmp(d->ev[i].value, value) == 0))
+			return true;
+	return false;
+}
+
+static const char *role_of(const struct hk_device *d)
+{
+	const struct hk_evidence *e = hk_device_best(d, HK_A_ROLE);
+	return e ? e->value : NULL;
+}
+
+/* A host on the LAN talking to internet hosts through a router. */
+static void feed_routed(struct inventory *inv, const char *const *remote, size_t n_remote, uint8_t ttl)
+{
+	struct hk_pkt p = arp_reply(T0, MAC_HOST, "10.0.0.5", MAC_RTR);
+	inv_packet(inv, &p);
+	for (size_t i = 0; i < n_remote; i++) {
+		p = ip_pkt(T0 + 10 + i, MAC_HOST, MAC_RTR, "10.0.0.5", remote[i], 64);
+		inv_packet(inv, &p);
+		p = ip_pkt(T0 + 20 + i, MAC_RTR, MAC_HOST, remote[i], "10.0.0.5", ttl);
+		inv_packet(inv, &p);
+	}
+}
+
+START_TEST(flat_segment_owns_addresses)
+{
+	struct inventory *inv = inv_new(NULL);
+	struct hk_device *d;
+	size_t n;
+	struct hk_pkt p;
+
+	p = arp_reply(T0, MAC_HOST, "10.0.0.5", MAC_HMI);
+	inv_packet(inv, &p);
+	p = arp_reply(T0 + 1, MAC_HMI, "10.0.0.6", MAC_HOST);
+	inv_packet(inv, &p);
+	for (int i = 0; i < 10; i++) {
+		p = ip_pkt(T0 + 100 + i, MAC_HMI, MAC_HOST, "10.0.0.6", "10.0.0.5", 128);
+		inv_packet(inv, &p);
+		p = ip_pkt(T0 + 200 + i, MAC_HOST, MAC_HMI, "10.0.0.5", "10.0.0.6", 30);
+		inv_packet(inv, &p);
+	}
+	ck_assert_int_eq(inv_snapshot(inv, NULL, &d, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	/* both were seen at T0 (the HMI as the ARP reply's destination): the MAC breaks the tie */
+	ck_assert_mem_eq(d[0].mac, MAC_HMI, 6);
+	ck_assert_mem_eq(d[1].mac, MAC_HOST, 6);
+	ck_assert_uint_eq(d[0].first_seen, T0);
+	ck_assert(has_ev(&d[1], HK_A_IP, "10.0.0.5"));
+	ck_assert(!has_ev(&d[1], HK_A_IP, "10.0.0.6"));
+	ck_assert(has_ev(&d[0], HK_A_IP, "10.0.0.6"));
+	/* a TTL of 30 on a local, ARP-claimed address does not make a gateway */
+	ck_assert_ptr_null(role_of(&d[0]));
+	ck_assert_ptr_null(role_of(&d[1]));
+	/* its ARP reply, the HMI's reply to it, 20 IP packets */
+	ck_assert_uint_eq(d[1].packets, 22);
+	inv_devices_free(d, n);
+	inv_free(inv);
+}
+END_TEST
+
+START_TEST(gateway_by_many_addresses)
+{
+	static const char *const remote[] = {"93.184.216.34", "151.101.1.69", "162.159.200.1", "203.0.113.77",
+					     "198.51.100.9"};
+	struct inventory *inv = inv_new(NULL);
+	struct hk_device *d;
+	size_t n;
+	const struct hk_device *rtr, *host;
+
+	/* TTL 64 from the router side: not routed by TTL; the count alone decides */
+	feed_routed(inv, remote, 5, 64);
+	ck_assert_int_eq(inv_snapshot(inv, NULL, &d, &n), 0);
+	ck_assert_uint_eq(n, 7);
+	rtr = find_mac(d, n, MAC_RTR);
+	host = find_mac(d, n, MAC_HOST);
+	ck_assert_ptr_nonnull(rtr);
+	ck_assert_ptr_nonnull(host);
+	ck_assert_str_eq(role_of(rtr), "router");
+	ck_assert_ptr_null(role_of(host));
+	ck_assert(!has_ev(rtr, HK_A_IP, NULL));
+	for (size_t i = 0; i < 5; i++) {
+		const struct hk_device *r = find_ip(d, n, remote[i]);
+		ck_assert_msg(r != NULL, "no IP-only device for %s", remote[i]);
+		ck_assert_str_eq(r->via_mac, "00:1a:2b:00:00:01");
+		ck_assert(has_ev(r, HK_A_IP, remote[i]));
+		ck_assert_ptr_null(hk_device_best(r, HK_A_MANUFACTURER));
+		ck_assert_int_eq(r->oui_state, HK_OUI_NONE);
+	}
+	inv_devices_free(d, n);
+	inv_free(inv);
+}
+END_TEST
+
+START_TEST(gateway_by_one_routed_offsubnet_address)
+{
+	static const char *const remote[] = {"93.184.216.34"};
+	struct inventory *inv = inv_new(NULL);
+	struct hk_device *d;
+	size_t n;
+
+	feed_routed(inv, remote, 1, 52);
+	ck_assert_int_eq(inv_snapshot(inv, NULL, &d, &n), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(role_of(find_mac(d, n, MAC_RTR)), "router");
+	ck_assert_ptr_nonnull(find_ip(d, n, "93.184.216.34"));
+	inv_devices_free(d, n);
+	inv_free(inv);
+}
+END_TEST
+
+START_TEST(routed_private_network_behind_router)
+{
+	/* one PLC in another private /24 behind the router: off-subnet and routed */
+	static const char *const remote[] = {"10.20.0.7"};
+	struct inventory *inv = inv_new(NULL);
+	struct hk_device *d;
+	size_t n;
+
+	feed_routed(inv, remote, 1, 63);
+	ck_assert_int_eq(inv_snapshot(inv, NULL, &d, &n), 0);
+	ck_assert_str_eq(role_of(find_mac(d, n, MAC_RTR)), "router");
+	ck_assert_ptr_nonnull(find_ip(d, n, "10.20.0.7"));
+	inv_devices_free(d, n);
+	inv_free(inv);
+}
+END_TEST
+
+START_TEST(router_keeps_its_own_address)
+{
+	static const char *const remote[] = {"93.184.216.34", "151.101.1.69", "162.159.200.1", "203.0.113.77"};
+	struct inventory *inv = inv_new(NULL);
+	struct hk_device *d;
+	size_t n;
+	const struct hk_device *rtr;
+	struct hk_pkt p;
+
+	feed_routed(inv, remote, 4, 57);
+	/* DNS answers from the router's own LAN address, never ARPed in the capture */
+	p = ip_pkt(T0 + 500, MAC_RTR, MAC_HOST, "10.0.0.1", "10.0.0.5", 64);
+	inv_packet(inv, &p);
+	ck_assert_int_eq(inv_snapshot(inv, NULL, &d, &n), 0);
+	rtr = find_mac(d, n, MAC_RTR);
+	ck_assert(has_ev(rtr, HK_A_IP, "10.0.0.1"));
+	ck_assert_ptr_null(find_ip(d, n, "10.0.0.1"));
+	ck_assert_uint_eq(n, 2 + 4);
+	inv_devices_free(d, n);
+	inv_free(inv);
+}
+END_TEST
+
+START_TEST(evidence_behind_gateway_goes_to_the_host)
+{
+	static const char *const remote[] = {"93.184.216.34", "151.101.1.69", "162.159.200.1", "203.0.113.77"};
+	struct inventory *inv = inv_new(NULL);
+	struct hk_obs_sink sink;
+	struct hk_obs buf[2];
+	struct hk_device *d;
+	size_t n;
+	const struct hk_device *r;
+
+	feed_routed(inv, remote, 4, 57);
+	memset(&sink, 0, sizeof(sink));
+	sink.v = buf;
+	sink.cap = 2;
+	/* an HTTP Server banner from the remote host, seen with the router's MAC */
+	ck_assert(hk_obs_emit(&sink, HK_OBS_VENDOR, HK_SIDE_SRC, 70, "http.server", "ExampleCorp"));
+	buf[0].subject.has_mac = true;
+	memcpy(buf[0].subject.mac, MAC_RTR, 6);
+	buf[0].subject.ip = v4("151.101.1.69");
+	buf[0].ts_usec = T0 + 30;
+	inv_obs(inv, &buf[0]);
+	ck_assert_int_eq(inv_snapshot(inv, NULL, &d, &n), 0);
+	r = find_ip(d, n, "151.101.1.69");
+	ck_assert_ptr_nonnull(r);
+	ck_assert_str_eq(hk_device_best(r, HK_A_MANUFACTURER)->value, "ExampleCorp");
+	ck_assert(!has_ev(find_mac(d, n, MAC_RTR), HK_A_MANUFACTURER, "ExampleCorp"));
+	inv_devices_free(d, n);
+	inv_free(inv);
+}
+END_TEST
+
+START_TEST(locally_administered_has_no_vendor)
+{
+	struct inventory *inv = inv_new(NULL);
+	struct hk_device *d;
+	size_t n;
+	struct hk_pkt p = arp_reply(T0, MAC_RAND, "10.0.0.99", MAC_HOST);
+
+	inv_packet(inv, &p);
+	ck_assert_int_eq(inv_snapshot(inv, NULL, &d, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(find_mac(d, n, MAC_RAND)->oui_state, HK_OUI_LOCAL);
+	ck_assert_ptr_null(hk_device_best(find_mac(d, n, MAC_RAND), HK_A_MANUFACTURER));
+	inv_devices_free(d, n);
+	inv_free(inv);
+}
+END_TEST
+
+START_TEST(multicast_and_zero_macs_are_not_devices)
+{
+	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	static const uint8_t zero[6] = {0};
+	struct inventory *inv = inv_new(NULL);
+	struct hk_device *d;
+	size_t n;
+	struct hk_pkt p = ip_pkt(T0, zero, bcast, "0.0.0.0", "255.255.255.255", 64);
+
+	inv_packet(inv, &p);
+	ck_assert_int_eq(inv_snapshot(inv, NULL, &d, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	inv_devices_free(d, n);
+	inv_free(inv);
+}
+END_TEST
+
+/* The same traffic in two orders gives byte-identical JSON. */
+static char *snapshot_json(struct inventory *inv)
+{
+	struct hk_device *d;
+	size_t n;
+	json_t *a = json_array();
+	char *s;
+
+	ck_assert_int_eq(inv_snapshot(inv, NULL, &d, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, out_device_json(&d[i]));
+	s = json_dumps(a, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(a);
+	inv_devices_free(d, n);
+	return s;
+}
+
+START_TEST(order_independent)
+{
+	static const char *const remote[] = {"93.184.216.34", "151.101.1.69", "162.159.200.1", "203.0.113.77"};
+	struct hk_pkt pk[64];
+	size_t np = 0;
+	struct inventory *a = inv_new(NULL), *b = inv_new(NULL);
+	char *ja, *jb;
+
+	pk[np++] = arp_reply(T0, MAC_HOST, "10.0.0.5", MAC_RTR);
+	pk[np++] = arp_reply(T0 + 1, MAC_HMI, "10.0.0.6", MAC_HOST);
+	pk[np++] = arp_reply(T0 + 2, MAC_RTR, "10.0.0.1", MAC_HOST);
+	for (size_t i = 0; i < 4; i++) {
+		pk[np++] = ip_pkt(T0 + 10 + i, MAC_HOST, MAC_RTR, "10.0.0.5", remote[i], 64);
+		pk[np++] = ip_pkt(T0 + 20 + i, MAC_RTR, MAC_HOST, remote[i], "10.0.0.5", 55);
+		pk[np++] = ip_pkt(T0 + 30 + i, MAC_HMI, MAC_HOST, "10.0.0.6", "10.0.0.5", 64);
+	}
+	for (size_t i = 0; i < np; i++)
+		inv_packet(a, &pk[i]);
+	for (size_t i = np; i > 0; i--)
+		inv_packet(b, &pk[i - 1]);
+	ja = snapshot_json(a);
+	jb = snapshot_json(b);
+	if (strcmp(ja, jb) != 0)
+		fprintf(stderr, "in order:   %s\nreversed:   %s\n", ja, jb);
+	ck_assert_msg(strcmp(ja, jb) == 0, "the snapshot depends on packet order");
+	free(ja);
+	free(jb);
+	inv_free(a);
+	inv_free(b);
+}
+END_TEST
+
+START_TEST(best_claim_is_order_free)
+{
+	struct hk_evidence e1, e2, e3;
+	struct hk_device x, y;
+
+	memset(&e1, 0, sizeof(e1));
+	snprintf(e1.attribute, sizeof(e1.attribute), "manufacturer");
+	snprintf(e1.value, sizeof(e1.value), "Siemens AG");
+	snprintf(e1.source, sizeof(e1.source), "oui.MA-L");
+	e1.confidence = 30;
+	e2 = e1;
+	snprintf(e2.value, sizeof(e2.value), "Siemens");
+	snprintf(e2.source, sizeof(e2.source), "s7.szl");
+	e2.confidence = 90;
+	e3 = e2;
+	snprintf(e3.value, sizeof(e3.value), "SIEMENS");
+	snprintf(e3.source, sizeof(e3.source), "http.server");
+
+	memset(&x, 0, sizeof(x));
+	memset(&y, 0, sizeof(y));
+	hk_device_add_evidence(&x, &e1);
+	hk_device_add_evidence(&x, &e2);
+	hk_device_add_evidence(&x, &e3);
+	hk_device_add_evidence(&y, &e3);
+	hk_device_add_evidence(&y, &e2);
+	hk_device_add_evidence(&y, &e1);
+	/* equal confidence: the source that sorts first wins, whatever the order */
+	ck_assert_str_eq(hk_device_best(&x, "manufacturer")->source, "http.server");
+	ck_assert_str_eq(hk_device_best(&y, "manufacturer")->source, "http.server");
+	ck_assert_ptr_null(hk_device_best(&x, "model"));
+	hk_device_clear(&x);
+	hk_device_clear(&y);
+}
+END_TEST
+
+START_TEST(same_claim_merges)
+{
+	struct hk_evidence e;
+	struct hk_device x;
+
+	memset(&e, 0, sizeof(e));
+	memset(&x, 0, sizeof(x));
+	snprintf(e.attribute, sizeof(e.attribute), "hostname");
+	snprintf(e.value, sizeof(e.value), "EWS-01");
+	snprintf(e.source, sizeof(e.source), "dhcp.hostname");
+	e.confidence = 60;
+	e.first_seen = 200;
+	e.last_seen = 300;
+	e.count = 2;
+	ck_assert(hk_device_add_evidence(&x, &e));
+	e.confidence = 80;
+	e.first_seen = 100;
+	e.last_seen = 250;
+	e.count = 3;
+	ck_assert(hk_device_add_evidence(&x, &e));
+	ck_assert_uint_eq(x.n_ev, 1);
+	ck_assert_uint_eq(x.ev[0].confidence, 80);
+	ck_assert_uint_eq(x.ev[0].first_seen, 100);
+	ck_assert_uint_eq(x.ev[0].last_seen, 300);
+	ck_assert_uint_eq(x.ev[0].count, 5);
+	hk_device_clear(&x);
+}
+END_TEST
+
+START_TEST(ttl_rule)
+{
+	ck_assert(!inv_ttl_routed(64));
+	ck_assert(!inv_ttl_routed(128));
+	ck_assert(!inv_ttl_routed(255));
+	ck_assert(!inv_ttl_routed(32));
+	ck_assert(inv_ttl_routed(63));
+	ck_assert(inv_ttl_routed(127));
+	ck_assert(inv_ttl_routed(1));
+}
+END_TEST
+
+START_TEST(limits_are_counted)
+{
+	struct inv_limits lim = {.macs_max = 2, .ips_max = 3, .evidence_max = 1};
+	struct inventory *inv = inv_new(&lim);
+	uint8_t mac[6] = {0x00, 0x1b, 0x1b, 0, 0, 0};
+	char ip[32];
+
+	for (int i = 1; i <= 5; i++) {
+		struct hk_pkt p;
+		mac[5] = (uint8_t)i;
+		snprintf(ip, sizeof(ip), "10.0.0.%d", i);
+		p = arp_reply(T0 + (uint64_t)i, mac, ip, MAC_HOST);
+		inv_packet(inv, &p);
+	}
+	/* MAC_HOST (the target) and the first sender fill the table */
+	ck_assert_uint_eq(inv_get_stats(inv)->macs, 2);
+	ck_assert_uint_ge(inv_get_stats(inv)->macs_dropped, 4);
+	inv_free(inv);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("inventory");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, flat_segment_owns_addresses);
+	tcase_add_test(tc, gateway_by_many_addresses);
+	tcase_add_test(tc, gateway_by_one_routed_offsubnet_address);
+	tcase_add_test(tc, routed_private_network_behind_router);
+	tcase_add_test(tc, router_keeps_its_own_address);
+	tcase_add_test(tc, evidence_behind_gateway_goes_to_the_host);
+	tcase_add_test(tc, locally_administered_has_no_vendor);
+	tcase_add_test(tc, multicast_and_zero_macs_are_not_devices);
+	tcase_add_test(tc, order_independent);
+	tcase_add_test(tc, best_claim_is_order_free);
+	tcase_add_test(tc, same_claim_merges);
+	tcase_add_test(tc, ttl_rule);
+	tcase_add_test(tc, limits_are_counted);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	int failed;
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
