@@ -341,7 +341,9 @@ void inv_packet(struct inventory *inv, const struct hk_pkt *p)
 			}
 		}
 	}
-	if (hk_addr_is_unicast(&p->dst_ip)) {
+	/* a unicast-looking address sent to a group MAC is a directed broadcast
+	 * (10.0.0.255) or similar, not a host */
+	if (hk_addr_is_unicast(&p->dst_ip) && !(p->has_dst_mac && !mac_usable(p->dst_mac))) {
 		struct inv_ip *n = ip_get(inv, &p->dst_ip, ts);
 		if (n) {
 			touch(&n->first_seen, &n->last_seen, ts);
@@ -572,6 +574,9 @@ static int owner_class(const struct inv_assoc *a, const struct subnets *local)
 		return gw ? 5 : 6;
 	if (!gw)
 		return a->pkts_src ? 4 : 3;
+	/* link-local addresses never cross a router */
+	if (hk_addr_is_linklocal(&a->ip))
+		return 2;
 	/* a router's own LAN address, when it never ARPed for it */
 	if (a->pkts_src && !routed(a) && a->ip.family == 4 && local->n && subnets_has(local, &a->ip))
 		return 2;
