@@ -1,0 +1,773 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * MAC address → IEEE registrant and country (see oui.h).
+ *
+ * A table is the file's bytes kept as one arena, its names NUL-terminated in
+ * place, and one array of fixed-size entries sorted by (prefix length, key):
+ * two allocations per table whatever its size, and loading is a single pass
+ * over the file, which keeps `herkomst oui` well under 100 ms at start-up.
+ * A lookup tries /36, /28 and /24 in turn, each a binary search.
+ *
+ * Lookups are not thread-safe: the first miss loads Wireshark's manuf into
+ * the db. The inventory, its only runtime user, is single-writer.
+ */
+#include "inventory/oui.h"
+
+#include "hk_config.h"
+#include "herkomst/packet.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define OUI_FILE_MAX (64u << 20)   /* oui.tsv is 2 MB, manuf 2.3 MB (2024) */
+#define OUI_ENTRIES_MAX 2000000u   /* 46,521 blocks in oui.tsv, 52,417 in manuf */
+#define OUI_BITS_N 3               /* /24, /28, /36 */
+#define OUI_PATHS_MAX 3            /* places oui_db_open_default() looks */
+
+/* The registry that sub-allocates MA-M and MA-S blocks out of its MA-L ones. */
+#define OUI_IEEE_RA "IEEE Registration Authority"
+
+static const uint8_t bits_of[OUI_BITS_N] = { 24, 28, 36 };
+
+struct oui_entry {
+	uint64_t key;      /* the top `bits` bits of the address */
+	uint32_t name_off; /* into the arena; increases in file order */
+	uint8_t bits;
+	uint8_t registry;  /* enum oui_registry */
+	char country[2];   /* country[0] == 0: none */
+};
+
+struct oui_table {
+	char *arena;
+	struct oui_entry *ent; /* sorted by (bits, key) */
+	size_t n;
+	size_t first[OUI_BITS_N], end[OUI_BITS_N];
+};
+
+struct oui_db {
+	struct oui_table tsv;
+	struct oui_table manuf;
+	char *manuf_path; /* NULL: no fallback */
+	bool manuf_tried;
+	int manuf_err;            /* 0 or the negative errno of the manuf load */
+	size_t n_manuf_skipped;   /* manuf lines we cannot use (other masks, no name) */
+};
+
+__attribute__((format(printf, 3, 4)))
+static void set_err(char *errbuf, size_t errsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!errbuf || errsz == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(errbuf, errsz, fmt, ap);
+	va_end(ap);
+}
+
+const char *oui_registry_name(enum oui_registry r)
+{
+	switch (r) {
+	case OUI_REG_MA_L: return "MA-L";
+	case OUI_REG_MA_M: return "MA-M";
+	case OUI_REG_MA_S: return "MA-S";
+	case OUI_REG_IAB: return "IAB";
+	case OUI_REG_MANUF: return "manuf";
+	case OUI_REG_NONE: break;
+	}
+	return "none";
+}
+
+const char *oui_status_reason(enum oui_status s)
+{
+	switch (s) {
+	case OUI_FOUND: return "registered";
+	case OUI_LOCAL: return "locally administered address (randomised or virtual): it names no vendor";
+	case OUI_MULTICAST: return "group (multicast or broadcast) address: it names no vendor";
+	case OUI_UNREGISTERED: return "prefix in no registry we have (IEEE via ieee-data, Wireshark manuf)";
+	}
+	return "unknown status";
+}
+
+/* Reads a whole file, NUL-terminated; *ret_buf is the caller's to free. */
+static int read_file(const char *path, char **ret_buf, size_t *ret_len)
+{
+	struct stat st;
+	FILE *f;
+	char *buf;
+	size_t len;
+	int r = 0;
+
+	f = fopen(path, "rb");
+	if (!f)
+		return -errno;
+	if (fstat(fileno(f), &st) < 0) {
+		r = -errno;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		r = -EINVAL;
+		goto out;
+	}
+	if (st.st_size > (off_t)OUI_FILE_MAX) {
+		r = -EFBIG;
+		goto out;
+	}
+	len = (size_t)st.st_size;
+	buf = malloc(len + 1);
+	if (!buf) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if (fread(buf, 1, len, f) != len) {
+		free(buf);
+		r = -EIO;
+		goto out;
+	}
+	buf[len] = '\0';
+	*ret_buf = buf;
+	*ret_len = len;
+out:
+	fclose(f);
+	return r;
+}
+
+static int hex_val(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Valid UTF-8 without control characters (names are printed and put in JSON). */
+static bool name_valid(const char *name)
+{
+	const unsigned char *s = (const unsigned char *)name;
+	size_t len, i;
+	uint32_t cp;
+
+	while (*s) {
+		if (*s < 0x20 || *s == 0x7f)
+			return false;
+		if (*s < 0x80) {
+			s++;
+			continue;
+		}
+		if (*s >= 0xc2 && *s <= 0xdf) {
+			len = 2;
+			cp = *s & 0x1f;
+		} else if (*s >= 0xe0 && *s <= 0xef) {
+			len = 3;
+			cp = *s & 0x0f;
+		} else if (*s >= 0xf0 && *s <= 0xf4) {
+			len = 4;
+			cp = *s & 0x07;
+		} else {
+			return false;
+		}
+		for (i = 1; i < len; i++) {
+			if ((s[i] & 0xc0) != 0x80) /* also stops at the NUL */
+				return false;
+			cp = (cp << 6) | (s[i] & 0x3f);
+		}
+		if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		s += len;
+	}
+	return true;
+}
+
+/* Copies at most dstsz-1 bytes, never cutting a UTF-8 sequence in two. */
+static void copy_name(char *dst, size_t dstsz, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= dstsz) {
+		n = dstsz - 1;
+		while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct oui_entry *x = a, *y = b;
+
+	if (x->bits != y->bits)
+		return x->bits < y->bits ? -1 : 1;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->name_off < y->name_off ? -1 : x->name_off > y->name_off;
+}
+
+static size_t bits_index(unsigned bits)
+{
+	return bits == 24 ? 0 : bits == 28 ? 1 : 2;
+}
+
+/*
+ * Sorts the entries unless they already are (mkoui writes them sorted, so
+ * the usual cost is one pass), then finds each prefix length's range. With
+ * keep_first, later duplicates are dropped; otherwise a duplicate is an error
+ * and *ret_dup says which.
+ */
+static int table_index(struct oui_table *t, bool keep_first, const struct oui_entry **ret_dup)
+{
+	size_t i, o;
+	bool sorted = true;
+
+	for (i = 1; i < t->n && sorted; i++)
+		sorted = entry_cmp(&t->ent[i - 1], &t->ent[i]) < 0;
+	if (!sorted)
+		qsort(t->ent, t->n, sizeof(*t->ent), entry_cmp);
+	for (i = 0, o = 0; i < t->n; i++) {
+		if (o > 0 && t->ent[o - 1].bits == t->ent[i].bits && t->ent[o - 1].key == t->ent[i].key) {
+			if (!keep_first) {
+				*ret_dup = &t->ent[i];
+				return -EINVAL;
+			}
+			continue;
+		}
+		t->ent[o++] = t->ent[i];
+	}
+	t->n = o;
+	for (i = 0; i < OUI_BITS_N; i++)
+		t->first[i] = t->end[i] = 0;
+	for (i = 0; i < t->n; i++) {
+		size_t b = bits_index(t->ent[i].bits);
+
+		if (t->end[b] == 0)
+			t->first[b] = i;
+		t->end[b] = i + 1;
+	}
+	return 0;
+}
+
+static void table_release(struct oui_table *t)
+{
+	free(t->arena);
+	free(t->ent);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Counts lines to size the entry array once. */
+static size_t count_lines(const char *buf, size_t len)
+{
+	size_t n = 1;
+	const char *p = buf, *end = buf + len, *nl;
+
+	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		n++;
+		p = nl + 1;
+	}
+	return n;
+}
+
+/* Cuts the next line out of the arena in place: returns it NUL-terminated
+ * without CR LF, or NULL at the end. */
+static char *next_line(char *buf, size_t len, size_t *off)
+{
+	char *line, *nl;
+	size_t n;
+
+	if (*off >= len)
+		return NULL;
+	line = buf + *off;
+	nl = memchr(line, '\n', len - *off);
+	n = nl ? (size_t)(nl - line) : len - *off;
+	*off += n + (nl ? 1 : 0);
+	line[n] = '\0';
+	if (n > 0 && line[n - 1] == '\r')
+		line[n - 1] = '\0';
+	return line;
+}
+
+static enum oui_registry registry_parse(const char *s)
+{
+	if (strcmp(s, "MA-L") == 0)
+		return OUI_REG_MA_L;
+	if (strcmp(s, "MA-M") == 0)
+		return OUI_REG_MA_M;
+	if (strcmp(s, "MA-S") == 0)
+		return OUI_REG_MA_S;
+	if (strcmp(s, "IAB") == 0)
+		return OUI_REG_IAB;
+	return OUI_REG_NONE;
+}
+
+/* One oui.tsv line: "PREFIX\tREGISTRY\tCOUNTRY\tNAME". NULL or what is wrong. */
+static const char *tsv_parse_line(char *line, char *arena, struct oui_entry *e)
+{
+	char *field[4];
+	size_t n = 0, i, nhex;
+	char *p = line, *tab;
+	enum oui_registry reg;
+	int v;
+
+	for (;;) {
+		if (n == 4)
+			return "more than 4 tab-separated fields";
+		field[n++] = p;
+		tab = strchr(p, '\t');
+		if (!tab)
+			break;
+		*tab = '\0';
+		p = tab + 1;
+	}
+	if (n != 4)
+		return "expected 4 tab-separated fields: prefix, registry, country, registrant";
+
+	nhex = strlen(field[0]);
+	if (nhex != 6 && nhex != 7 && nhex != 9)
+		return "prefix must be 6, 7 or 9 hex digits";
+	e->key = 0;
+	for (i = 0; i < nhex; i++) {
+		v = hex_val(field[0][i]);
+		if (v < 0)
+			return "prefix must be 6, 7 or 9 hex digits";
+		e->key = (e->key << 4) | (uint64_t)v;
+	}
+	e->bits = (uint8_t)(nhex * 4);
+
+	reg = registry_parse(field[1]);
+	if (reg == OUI_REG_NONE)
+		return "registry must be MA-L, MA-M, MA-S or IAB";
+	if ((reg == OUI_REG_MA_L && nhex != 6) || (reg == OUI_REG_MA_M && nhex != 7) ||
+	    ((reg == OUI_REG_MA_S || reg == OUI_REG_IAB) && nhex != 9))
+		return "prefix length does not fit the registry (MA-L 6, MA-M 7, MA-S/IAB 9 digits)";
+	e->registry = (uint8_t)reg;
+
+	if (field[2][0] == '\0') {
+		e->country[0] = e->country[1] = '\0';
+	} else if (strlen(field[2]) == 2 && field[2][0] >= 'A' && field[2][0] <= 'Z' &&
+		   field[2][1] >= 'A' && field[2][1] <= 'Z') {
+		e->country[0] = field[2][0];
+		e->country[1] = field[2][1];
+	} else {
+		return "country must be empty or two capital letters (ISO 3166-1 alpha-2)";
+	}
+
+	if (field[3][0] == '\0')
+		return "registrant name is empty";
+	if (strlen(field[3]) >= OUI_NAME_MAX)
+		return "registrant name longer than OUI_NAME_MAX";
+	if (!name_valid(field[3]))
+		return "registrant name is not printable UTF-8";
+	e->name_off = (uint32_t)(field[3] - arena);
+	return NULL;
+}
+
+static int table_load_tsv(struct oui_table *t, const char *path, char *errbuf, size_t errsz)
+{
+	const struct oui_entry *dup = NULL;
+	const char *what;
+	char *line;
+	size_t len, off = 0, cap;
+	unsigned lineno = 0;
+	int r;
+
+	memset(t, 0, sizeof(*t));
+	r = read_file(path, &t->arena, &len);
+	if (r < 0) {
+		if (r == -EFBIG)
+			set_err(errbuf, errsz, "%s: larger than %u bytes", path, OUI_FILE_MAX);
+		else if (r == -ENOENT)
+			set_err(errbuf, errsz,
+				"%s: %s (oui.tsv is generated when herkomst is built with meson, "
+				"from Debian's ieee-data: apt-get install ieee-data)",
+				path, strerror(-r));
+		else
+			set_err(errbuf, errsz, "%s: %s", path, strerror(-r));
+		return r;
+	}
+	cap = count_lines(t->arena, len);
+	if (cap > OUI_ENTRIES_MAX) {
+		set_err(errbuf, errsz, "%s: more than %u lines", path, OUI_ENTRIES_MAX);
+		r = -EFBIG;
+		goto fail;
+	}
+	t->ent = malloc(cap * sizeof(*t->ent));
+	if (!t->ent) {
+		set_err(errbuf, errsz, "%s: out of memory", path);
+		r = -ENOMEM;
+		goto fail;
+	}
+	while ((line = next_line(t->arena, len, &off)) != NULL) {
+		lineno++;
+		if (line[0] == '\0' || line[0] == '#')
+			continue;
+		what = tsv_parse_line(line, t->arena, &t->ent[t->n]);
+		if (what) {
+			set_err(errbuf, errsz,
+				"%s:%u: %s (the file is generated by db/mkoui: rebuild it with ninja)",
+				path, lineno, what);
+			r = -EINVAL;
+			goto fail;
+		}
+		t->n++;
+	}
+	if (t->n == 0) {
+		set_err(errbuf, errsz, "%s: no entries (rebuild it with ninja from ieee-data)", path);
+		r = -EINVAL;
+		goto fail;
+	}
+	if (table_index(t, false, &dup) < 0) {
+		set_err(errbuf, errsz, "%s: prefix %0*llX/%u is listed twice", path, dup->bits / 4,
+			(unsigned long long)dup->key, dup->bits);
+		r = -EINVAL;
+		goto fail;
+	}
+	return 0;
+fail:
+	table_release(t);
+	return r;
+}
+
+/*
+ * A manuf prefix: "XX:XX:XX", or "XX:XX:XX:XX:XX:XX/NN" (':' '-' or '.'
+ * between octets). Only /24, /28 and /36 are blocks; other masks (well-known
+ * addresses in older files) are not vendors and are skipped.
+ */
+static bool manuf_parse_prefix(const char *s, struct oui_entry *e)
+{
+	uint8_t oct[6] = { 0 };
+	size_t n_oct = 0;
+	unsigned bits;
+	uint64_t mac = 0;
+	int hi, lo;
+	char *end;
+	unsigned long ul;
+	size_t i;
+
+	for (;;) {
+		if (n_oct == 6)
+			return false;
+		hi = hex_val(s[0]);
+		lo = hi < 0 ? -1 : hex_val(s[1]);
+		if (lo < 0)
+			return false;
+		oct[n_oct++] = (uint8_t)(hi << 4 | lo);
+		s += 2;
+		if (*s != ':' && *s != '-' && *s != '.')
+			break;
+		s++;
+	}
+	bits = (unsigned)n_oct * 8;
+	if (*s == '/') {
+		errno = 0;
+		ul = strtoul(s + 1, &end, 10);
+		if (errno || end == s + 1 || *end != '\0' || ul > n_oct * 8)
+			return false;
+		bits = (unsigned)ul;
+	} else if (*s != '\0') {
+		return false;
+	}
+	if (bits != 24 && bits != 28 && bits != 36)
+		return false;
+	for (i = 0; i < 6; i++)
+		mac = (mac << 8) | oct[i];
+	e->key = mac >> (48 - bits);
+	e->bits = (uint8_t)bits;
+	return true;
+}
+
+/* "PREFIX\tShort[\tLong][\t# comment]"; the long name when there is one. */
+static bool manuf_parse_line(char *line, char *arena, struct oui_entry *e)
+{
+	char *field[4] = { NULL };
+	char *p = line, *tab, *name;
+	size_t n = 0;
+
+	for (;;) {
+		tab = strchr(p, '\t');
+		if (tab)
+			*tab = '\0';
+		if (p[0] == '#')
+			break;
+		/* An empty column (a doubled tab) is not a field. */
+		if (p[0] != '\0' && n < 4)
+			field[n++] = p;
+		if (!tab)
+			break;
+		p = tab + 1;
+	}
+	if (n < 2 || !manuf_parse_prefix(field[0], e))
+		return false;
+	name = n >= 3 ? field[2] : field[1];
+	if (!name_valid(name))
+		return false;
+	e->name_off = (uint32_t)(name - arena);
+	e->registry = OUI_REG_MANUF;
+	e->country[0] = e->country[1] = '\0';
+	return true;
+}
+
+static int table_load_manuf(struct oui_table *t, const char *path, size_t *ret_skipped)
+{
+	const struct oui_entry *dup = NULL;
+	char *line;
+	size_t len, off = 0, cap, skipped = 0;
+	int r;
+
+	memset(t, 0, sizeof(*t));
+	r = read_file(path, &t->arena, &len);
+	if (r < 0)
+		return r;
+	cap = count_lines(t->arena, len);
+	if (cap > OUI_ENTRIES_MAX) {
+		r = -EFBIG;
+		goto fail;
+	}
+	t->ent = malloc(cap * sizeof(*t->ent));
+	if (!t->ent) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	while ((line = next_line(t->arena, len, &off)) != NULL) {
+		if (line[0] == '\0' || line[0] == '#')
+			continue;
+		if (manuf_parse_line(line, t->arena, &t->ent[t->n]))
+			t->n++;
+		else
+			skipped++;
+	}
+	/* Wireshark's own entries come first and take precedence (its header
+	 * says so), hence the first of a duplicate wins. */
+	(void)table_index(t, true, &dup);
+	*ret_skipped = skipped;
+	return 0;
+fail:
+	table_release(t);
+	return r;
+}
+
+struct oui_db *oui_db_open(const char *path, const char *manuf_path, char *errbuf, size_t errsz)
+{
+	struct oui_db *db;
+
+	db = calloc(1, sizeof(*db));
+	if (!db) {
+		set_err(errbuf, errsz, "out of memory");
+		return NULL;
+	}
+	if (table_load_tsv(&db->tsv, path, errbuf, errsz) < 0)
+		return oui_db_free(db);
+	if (manuf_path && manuf_path[0]) {
+		db->manuf_path = strdup(manuf_path);
+		if (!db->manuf_path) {
+			set_err(errbuf, errsz, "out of memory");
+			return oui_db_free(db);
+		}
+	}
+	return db;
+}
+
+struct oui_db *oui_db_free(struct oui_db *db)
+{
+	if (!db)
+		return NULL;
+	table_release(&db->tsv);
+	table_release(&db->manuf);
+	free(db->manuf_path);
+	free(db);
+	return NULL;
+}
+
+size_t oui_db_count(const struct oui_db *db)
+{
+	return db ? db->tsv.n : 0;
+}
+
+int oui_db_load_manuf(struct oui_db *db)
+{
+	if (!db->manuf_tried) {
+		db->manuf_tried = true;
+		db->manuf_err = db->manuf_path
+			? table_load_manuf(&db->manuf, db->manuf_path, &db->n_manuf_skipped)
+			: -ENOENT;
+	}
+	return db->manuf_err < 0 ? db->manuf_err : (int)db->manuf.n;
+}
+
+/* Is path's directory (after symlinks) dir or below it? */
+static bool path_is_below(const char *path, const char *dir)
+{
+	char rp[PATH_MAX], rd[PATH_MAX];
+	size_t n;
+
+	if (!realpath(path, rp) || !realpath(dir, rd))
+		return false;
+	n = strlen(rd);
+	return strncmp(rp, rd, n) == 0 && (rp[n] == '/' || (n == 1 && rd[0] == '/'));
+}
+
+/*
+ * The build tree's table is used only by binaries inside the build tree
+ * (herkomst, the tests): an installed herkomst must not pick up whatever
+ * build directory happened to produce it.
+ */
+static bool running_from_build_tree(void)
+{
+	char root[PATH_MAX];
+	char *slash;
+
+	if ((size_t)snprintf(root, sizeof(root), "%s", HK_BUILD_DATADIR) >= sizeof(root))
+		return false;
+	slash = strrchr(root, '/');
+	if (!slash || slash == root)
+		return false;
+	*slash = '\0';
+	return path_is_below("/proc/self/exe", root);
+}
+
+struct oui_db *oui_db_open_default(char *errbuf, size_t errsz)
+{
+	char paths[OUI_PATHS_MAX][PATH_MAX];
+	const char *why[OUI_PATHS_MAX];
+	const char *env = getenv("HERKOMST_DATADIR");
+	char tried[OUI_PATHS_MAX * (PATH_MAX + 32)];
+	size_t n = 0, i, off = 0;
+	bool build_skipped = false;
+	struct stat st;
+
+	if (env && env[0] && (size_t)snprintf(paths[n], PATH_MAX, "%s/oui.tsv", env) < PATH_MAX)
+		why[n++] = "$HERKOMST_DATADIR";
+	if (running_from_build_tree()) {
+		snprintf(paths[n], PATH_MAX, "%s/oui.tsv", HK_BUILD_DATADIR);
+		why[n++] = "build tree";
+	} else {
+		build_skipped = true;
+	}
+	snprintf(paths[n], PATH_MAX, "%s/oui.tsv", HK_INSTALL_DATADIR);
+	why[n++] = "install dir";
+
+	tried[0] = '\0';
+	for (i = 0; i < n; i++) {
+		/* The first file that exists decides: a damaged table is an
+		 * error to fix, not a reason to fall back to an older one. */
+		if (stat(paths[i], &st) == 0)
+			return oui_db_open(paths[i], HK_MANUF_PATH, errbuf, errsz);
+		off += (size_t)snprintf(tried + off, sizeof(tried) - off, "%s%s (%s: %s)",
+					i ? ", " : "", paths[i], why[i], strerror(errno));
+		if (off >= sizeof(tried))
+			off = sizeof(tried) - 1;
+	}
+	set_err(errbuf, errsz,
+		"no OUI database found; tried %s%s. Build herkomst with meson, which generates "
+		"db/oui.tsv from Debian's ieee-data (apt-get install ieee-data), then run it from "
+		"the build tree or `meson install`; or set HERKOMST_DATADIR to the directory "
+		"holding oui.tsv",
+		tried, build_skipped ? " (the build tree's " HK_BUILD_DATADIR
+				       " is used only by binaries inside that build tree)" : "");
+	return NULL;
+}
+
+static const struct oui_entry *table_find(const struct oui_table *t, uint64_t mac48,
+					  unsigned min_bits, unsigned max_bits)
+{
+	size_t b, lo, hi, mid;
+	uint64_t key;
+	int i;
+
+	for (i = OUI_BITS_N - 1; i >= 0; i--) {
+		if (bits_of[i] > max_bits || bits_of[i] <= min_bits)
+			continue;
+		b = (size_t)i;
+		key = mac48 >> (48 - bits_of[i]);
+		lo = t->first[b];
+		hi = t->end[b];
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (t->ent[mid].key == key)
+				return &t->ent[mid];
+			if (t->ent[mid].key < key)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	return NULL;
+}
+
+static void format_prefix(uint64_t mac48, unsigned bits, char *buf, size_t bufsz)
+{
+	uint8_t o[6];
+	int i;
+
+	for (i = 5; i >= 0; i--) {
+		o[i] = (uint8_t)mac48;
+		mac48 >>= 8;
+	}
+	if (bits == 24)
+		snprintf(buf, bufsz, "%02x:%02x:%02x", o[0], o[1], o[2]);
+	else
+		snprintf(buf, bufsz, "%02x:%02x:%02x:%02x:%02x:%02x/%u", o[0], o[1], o[2], o[3],
+			 o[4], o[5], bits);
+}
+
+void oui_db_lookup_bits(struct oui_db *db, const uint8_t mac[6], unsigned max_bits,
+			struct oui_result *ret)
+{
+	const struct oui_entry *e, *m;
+	const struct oui_table *from = &db->tsv;
+	uint64_t mac48 = 0;
+	int i;
+
+	memset(ret, 0, sizeof(*ret));
+	if (hk_mac_is_multicast(mac)) {
+		ret->status = OUI_MULTICAST;
+		return;
+	}
+	if (hk_mac_is_local(mac)) {
+		ret->status = OUI_LOCAL;
+		return;
+	}
+	for (i = 0; i < 6; i++)
+		mac48 = (mac48 << 8) | mac[i];
+
+	e = table_find(&db->tsv, mac48, 0, max_bits);
+	/* Blocks assigned after the ieee-data snapshot are only in manuf: a miss,
+	 * or a hit on a registration authority's MA-L whose sub-block is newer
+	 * than the snapshot, is looked up there for a longer prefix. */
+	if (!e || (e->bits < max_bits && strcmp(db->tsv.arena + e->name_off, OUI_IEEE_RA) == 0)) {
+		if (oui_db_load_manuf(db) > 0) {
+			m = table_find(&db->manuf, mac48, e ? e->bits : 0, max_bits);
+			if (m) {
+				e = m;
+				from = &db->manuf;
+			}
+		}
+	}
+	if (!e) {
+		ret->status = OUI_UNREGISTERED;
+		return;
+	}
+	ret->status = OUI_FOUND;
+	ret->registry = (enum oui_registry)e->registry;
+	ret->bits = e->bits;
+	format_prefix(e->key << (48 - e->bits), e->bits, ret->prefix, sizeof(ret->prefix));
+	copy_name(ret->registrant, sizeof(ret->registrant), from->arena + e->name_off);
+	if (e->country[0]) {
+		ret->country[0] = e->country[0];
+		ret->country[1] = e->country[1];
+		ret->country[2] = '\0';
+	}
+}
+
+void oui_db_lookup(struct oui_db *db, const uint8_t mac[6], struct oui_result *ret)
+{
+	oui_db_lookup_bits(db, mac, 48, ret);
+}
