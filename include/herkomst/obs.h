@@ -26,7 +26,8 @@ enum hk_obs_kind {
 	HK_OBS_SERVICE,  /* a protocol the subject serves (value: nDPI name) */
 	HK_OBS_CLIENT,   /* a protocol the subject uses as a client */
 	HK_OBS_IP,       /* the subject owns this address (ARP, DHCP) */
-	HK_OBS_RAW,      /* an unmatched fingerprint, kept for analysts */
+	HK_OBS_RAW,      /* a fingerprint (DHCP option list, JA3, JA4), kept for analysts */
+	HK_OBS_SOFTWARE, /* a self-description to match signatures against: Server:, SSH banner, sysDescr */
 	HK_OBS__MAX
 };
 
@@ -34,6 +35,7 @@ enum hk_obs_kind {
 enum hk_side {
 	HK_SIDE_SRC = 0,
 	HK_SIDE_DST = 1,
+	HK_SIDE_OTHER = 2, /* the parser names the subject itself (hk_obs_emit_about) */
 };
 
 #define HK_OBS_VALUE_MAX 256  /* bytes, including the NUL; values are escaped */
@@ -72,6 +74,11 @@ struct hk_obs_sink {
  */
 bool hk_obs_emit(struct hk_obs_sink *s, enum hk_obs_kind kind, enum hk_side side,
 		 uint8_t confidence, const char *source, const char *value);
+
+/* Like hk_obs_emit, about a subject the parser names (DHCP chaddr, ...):
+ * side HK_SIDE_OTHER, and the pipeline leaves the subject alone. */
+bool hk_obs_emit_about(struct hk_obs_sink *s, enum hk_obs_kind kind, const struct hk_endpoint *subject,
+		       uint8_t confidence, const char *source, const char *value);
 
 const char *hk_obs_kind_name(enum hk_obs_kind k);
 /* the attribute name used in evidence (manufacturer, model, ...) */

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "dpi/dpi.h"
+#include "flow/stream.h"
+#include "proto/proto.h"
 
 /* Confidence of nDPI's verdicts as evidence for a device's services. */
 #define CONF_NDPI 80
@@ -16,7 +18,8 @@ static void drain(struct pipeline *pl, const struct hk_endpoint *ep, uint64_t ts
 {
 	for (size_t i = 0; i < pl->sink.n; i++) {
 		struct hk_obs *o = &pl->sink.v[i];
-		o->subject = ep[o->side];
+		if (o->side != HK_SIDE_OTHER)
+			o->subject = ep[o->side];
 		o->ts_usec = ts;
 		inv_obs(pl->inv, o);
 	}
@@ -96,11 +99,146 @@ struct pipeline *pipeline_free(struct pipeline *pl)
 	return NULL;
 }
 
+static void packet_endpoints(const struct hk_pkt *p, struct hk_endpoint ep[2])
+{
+	memset(ep, 0, 2 * sizeof(*ep));
+	ep[HK_SIDE_SRC].has_mac = p->has_mac;
+	memcpy(ep[HK_SIDE_SRC].mac, p->src_mac, 6);
+	ep[HK_SIDE_SRC].ip = p->src_ip;
+	ep[HK_SIDE_DST].has_mac = p->has_dst_mac && !hk_mac_is_multicast(p->dst_mac);
+	memcpy(ep[HK_SIDE_DST].mac, p->dst_mac, 6);
+	ep[HK_SIDE_DST].ip = p->dst_ip;
+}
+
+static enum hk_parse_result run_parser(struct pipeline *pl, const struct proto_entry *e, struct hk_cur *c,
+				       const struct hk_parse_ctx *ctx, const struct hk_endpoint ep[2])
+{
+	enum hk_parse_result r = e->parse(c, ctx, &pl->sink);
+	size_t i = proto_index(e);
+
+	if (i < PIPELINE_PARSERS_MAX && (unsigned)r < HK_PARSE__MAX)
+		pl->parse_results[i][r]++;
+	drain(pl, ep, ctx->ts_usec);
+	return r;
+}
+
+static void parse_datagram(struct pipeline *pl, const struct proto_entry *e, const struct hk_pkt *p,
+			   const uint8_t *data, size_t len, const struct flow *f, int dir)
+{
+	struct hk_endpoint ep[2];
+	struct hk_cur c = hk_cur_init(data, len);
+	struct hk_parse_ctx ctx = {
+		.l4 = p->l3 == HK_L3_IPV4 || p->l3 == HK_L3_IPV6 ? p->ip_proto : 0,
+		.sport = p->sport,
+		.dport = p->dport,
+		.from_client = f && f->client == dir,
+		.client_known = f && f->client >= 0,
+		.ethertype = p->ethertype,
+		.ndpi = f ? f->proto_name : "",
+		.ts_usec = p->ts_usec,
+	};
+	packet_endpoints(p, ep);
+	run_parser(pl, e, &c, &ctx, ep);
+}
+
+/* Feeds one TCP segment's payload to the flow's parser, through its stream. */
+static void parse_tcp(struct pipeline *pl, struct flow *f, const struct hk_pkt *p, int dir)
+{
+	const struct proto_entry *e = f->parser;
+	struct flow_stream *s;
+	struct hk_endpoint ep[2];
+	struct hk_parse_ctx ctx = {
+		.l4 = 6,
+		.sport = p->sport,
+		.dport = p->dport,
+		.from_client = f->client == dir,
+		.client_known = f->client >= 0,
+		.ndpi = f->proto_name,
+		.ts_usec = p->ts_usec,
+	};
+
+	if (f->parse_done[dir] || !p->payload_len)
+		return;
+	s = f->stream[dir];
+	if (!s) {
+		uint32_t cap = e->window ? e->window : HK_STREAM_WINDOW_MAX;
+		s = f->stream[dir] = stream_new(cap);
+		if (!s) {
+			f->parse_done[dir] = true;
+			return;
+		}
+	}
+	if (stream_add(s, p->tcp_seq, (p->tcp_flags & HK_TCP_SYN) != 0, p->payload, p->payload_len) == 0 &&
+	    !s->gap)
+		return;
+	packet_endpoints(p, ep);
+	if (e->framing == HK_FRAME_NONE) {
+		struct hk_cur c = hk_cur_init(s->buf, s->len);
+		enum hk_parse_result r = run_parser(pl, e, &c, &ctx, ep);
+		if (r == HK_PARSE_TRUNCATED && !s->full && !s->gap)
+			return; /* wait for more of the banner */
+	} else {
+		long n;
+		while ((n = stream_pdu_len(s, e->framing)) > 0) {
+			struct hk_cur c = hk_cur_init(s->buf, (size_t)n);
+			run_parser(pl, e, &c, &ctx, ep);
+			stream_consume(s, (size_t)n);
+		}
+		if (n == 0 && !s->gap)
+			return; /* a PDU is still coming */
+	}
+	if (s->gap)
+		pl->stream_gaps++;
+	if (s->full)
+		pl->stream_full++;
+	f->parse_done[dir] = true;
+	f->stream[dir] = stream_free(s);
+}
+
+static void dispatch(struct pipeline *pl, const struct hk_pkt *p, struct flow *f, int dir)
+{
+	const struct proto_entry *e;
+
+	if (p->l3 == HK_L3_OTHER) {
+		if (p->ethertype)
+			e = proto_for_ethertype(p->ethertype);
+		else if (p->flags & HK_PKT_F_SNAP)
+			e = proto_for_snap(p->snap_oui, p->snap_pid);
+		else
+			e = NULL;
+		if (e && p->l2_payload)
+			parse_datagram(pl, e, p, p->l2_payload, p->l2_len, NULL, 0);
+		return;
+	}
+	if (!p->has_l4 || !f)
+		return;
+	if (p->ip_proto == 17 && p->payload_len) {
+		e = proto_for_port(PROTO_UDP, p->sport, p->dport);
+		if (!e && f->dpi_state == FLOW_DPI_DONE)
+			e = proto_for_ndpi(PROTO_UDP, f->proto_name);
+		if (e)
+			parse_datagram(pl, e, p, p->payload, p->payload_len, f, dir);
+		return;
+	}
+	if (p->ip_proto != 6)
+		return;
+	if (!f->parser_checked) {
+		f->parser_checked = true;
+		f->parser = proto_for_port(PROTO_TCP, p->sport, p->dport);
+	}
+	if (!f->parser && !f->parser_by_ndpi_checked && f->dpi_state == FLOW_DPI_DONE) {
+		f->parser_by_ndpi_checked = true;
+		f->parser = proto_for_ndpi(PROTO_TCP, f->proto_name);
+	}
+	if (f->parser)
+		parse_tcp(pl, f, p, dir);
+}
+
 int pipeline_frame(struct pipeline *pl, const struct cap_frame *fr)
 {
 	struct hk_pkt p;
 	struct flow *f;
-	int dir;
+	int dir = 0;
 	bool is_new;
 
 	if (decode_frame(fr->linktype, fr->data, fr->caplen, fr->wirelen, fr->ts_usec, &p, &pl->dstats) < 0)
@@ -115,6 +253,8 @@ int pipeline_frame(struct pipeline *pl, const struct cap_frame *fr)
 		if (dpi_process(pl->dpi, f, &p))
 			flow_report(pl, f);
 	}
+	if (!(p.flags & HK_PKT_F_FRAGMENT) || (p.flags & HK_PKT_F_FRAG_FIRST))
+		dispatch(pl, &p, f, dir);
 	return 0;
 }
 

@@ -13,12 +13,15 @@
 #include "flow/flow.h"
 #include "herkomst/obs.h"
 #include "inventory/inventory.h"
+#include "herkomst/parser.h"
 
 struct pipeline_opts {
 	size_t flows_max;
 	uint64_t flow_idle_usec;
 	struct inv_limits inv;
 };
+
+#define PIPELINE_PARSERS_MAX 64
 
 struct pipeline {
 	struct decode_stats dstats;
@@ -29,6 +32,9 @@ struct pipeline {
 	struct hk_obs_sink sink;
 	uint64_t packets, bytes;
 	uint64_t obs_dropped;
+	/* per parser (proto_table index) and result */
+	uint64_t parse_results[PIPELINE_PARSERS_MAX][HK_PARSE__MAX];
+	uint64_t stream_gaps, stream_full;
 };
 
 struct pipeline *pipeline_new(const struct pipeline_opts *o, char *errbuf, size_t errsz);

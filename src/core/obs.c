@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "herkomst/obs.h"
+#include "herkomst/parser.h"
 
 #include <string.h>
 
@@ -24,6 +25,15 @@ bool hk_obs_emit(struct hk_obs_sink *s, enum hk_obs_kind kind, enum hk_side side
 	return true;
 }
 
+bool hk_obs_emit_about(struct hk_obs_sink *s, enum hk_obs_kind kind, const struct hk_endpoint *subject,
+		       uint8_t confidence, const char *source, const char *value)
+{
+	if (!hk_obs_emit(s, kind, HK_SIDE_OTHER, confidence, source, value))
+		return false;
+	s->v[s->n - 1].subject = *subject;
+	return true;
+}
+
 static const char *const kind_names[HK_OBS__MAX] = {
 	[HK_OBS_VENDOR] = "vendor",     [HK_OBS_PRODUCT] = "product",
 	[HK_OBS_MODEL] = "model",       [HK_OBS_FIRMWARE] = "firmware",
@@ -31,6 +41,7 @@ static const char *const kind_names[HK_OBS__MAX] = {
 	[HK_OBS_OS] = "os",             [HK_OBS_ROLE] = "role",
 	[HK_OBS_SERVICE] = "service",   [HK_OBS_CLIENT] = "client",
 	[HK_OBS_IP] = "ip",             [HK_OBS_RAW] = "fingerprint",
+	[HK_OBS_SOFTWARE] = "software",
 };
 
 const char *hk_obs_kind_name(enum hk_obs_kind k)
@@ -44,4 +55,15 @@ const char *hk_obs_attribute(enum hk_obs_kind k)
 	if (k == HK_OBS_VENDOR)
 		return "manufacturer";
 	return hk_obs_kind_name(k);
+}
+
+const char *hk_parse_result_name(enum hk_parse_result r)
+{
+	static const char *const names[HK_PARSE__MAX] = {
+		[HK_PARSE_OK] = "ok",
+		[HK_PARSE_NOMATCH] = "nomatch",
+		[HK_PARSE_TRUNCATED] = "truncated",
+		[HK_PARSE_MALFORMED] = "malformed",
+	};
+	return (unsigned)r < HK_PARSE__MAX ? names[r] : "?";
 }

@@ -6,6 +6,7 @@
 
 #include "core/hmap.h"
 #include "core/util.h"
+#include "flow/stream.h"
 
 /* A packet time this far behind the newest one does not move expiry backwards. */
 #define FLOW_EXPIRE_EVERY_USEC 1000000u
@@ -73,6 +74,8 @@ static void flow_end(struct flow_table *ft, struct flow *f)
 	ft->st.active--;
 	if (ft->end)
 		ft->end(f, ft->userdata);
+	stream_free(f->stream[0]);
+	stream_free(f->stream[1]);
 	free(f);
 }
 

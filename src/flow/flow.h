@@ -60,6 +60,13 @@ struct flow {
 	uint16_t dpi_pkts;
 	void *dpi;                        /* opaque nDPI state; NULL once done */
 	char proto_name[FLOW_PROTO_NAME_MAX]; /* "" until decided; "Unknown" */
+
+	/* protocol parsing of TCP payload (the pipeline decides; the flow owns the memory) */
+	const void *parser;               /* const struct proto_entry *, NULL: none */
+	bool parser_checked;              /* port lookup done */
+	bool parser_by_ndpi_checked;
+	bool parse_done[2];               /* per direction */
+	struct flow_stream *stream[2];
 };
 
 struct flow_stats {

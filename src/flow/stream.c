@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "flow/stream.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "herkomst/cursor.h"
+
+struct flow_stream *stream_new(uint32_t cap)
+{
+	struct flow_stream *s;
+	if (cap == 0 || cap > 65536 + 16)
+		return NULL;
+	s = calloc(1, sizeof(*s) + cap);
+	if (s)
+		s->cap = cap;
+	return s;
+}
+
+struct flow_stream *stream_free(struct flow_stream *s)
+{
+	free(s);
+	return NULL;
+}
+
+size_t stream_add(struct flow_stream *s, uint32_t seq, bool syn, const uint8_t *data, size_t len)
+{
+	uint32_t start = syn ? seq + 1 : seq;
+	size_t skip = 0, room;
+
+	if (!s->seq_known) {
+		s->next_seq = start;
+		s->seq_known = true;
+	}
+	if (syn && len == 0)
+		return 0;
+	if (s->gap || len == 0)
+		return 0;
+	/* serial-number arithmetic: the segment starts before, at or after next_seq */
+	if ((int32_t)(start - s->next_seq) > 0) {
+		s->gap = true;
+		return 0;
+	}
+	skip = (uint32_t)(s->next_seq - start);
+	if (skip >= len)
+		return 0; /* a pure retransmission */
+	data += skip;
+	len -= skip;
+	room = s->cap - s->len;
+	if (len > room) {
+		len = room;
+		s->full = true;
+	}
+	memcpy(s->buf + s->len, data, len);
+	s->len += (uint32_t)len;
+	s->next_seq += (uint32_t)len;
+	s->total += len;
+	return len;
+}
+
+long stream_pdu_len(const struct flow_stream *s, enum hk_framing f)
+{
+	struct hk_cur c = hk_cur_init(s->buf, s->len);
+	long need;
+
+	switch (f) {
+	case HK_FRAME_TPKT: {
+		uint8_t v = hk_cur_u8(&c);
+		hk_cur_u8(&c);
+		need = hk_cur_be16(&c);
+		if (c.err)
+			return 0;
+		if (v != 3 || need < 4)
+			return -1;
+		break;
+	}
+	case HK_FRAME_MBAP:
+		hk_cur_skip(&c, 2);
+		if (hk_cur_be16(&c) != 0 && !c.err)
+			return -1; /* protocol identifier 0 = Modbus */
+		need = (long)hk_cur_be16(&c) + 6;
+		if (c.err)
+			return 0;
+		if (need < 8)
+			return -1;
+		break;
+	case HK_FRAME_ENIP:
+		hk_cur_skip(&c, 2);
+		need = (long)hk_cur_le16(&c) + 24;
+		if (c.err)
+			return 0;
+		break;
+	case HK_FRAME_TLS: {
+		uint8_t type = hk_cur_u8(&c);
+		hk_cur_skip(&c, 2);
+		need = (long)hk_cur_be16(&c) + 5;
+		if (c.err)
+			return 0;
+		if (type < 20 || type > 24)
+			return -1;
+		break;
+	}
+	case HK_FRAME_BE32:
+		need = (long)hk_cur_be32(&c) + 4;
+		if (c.err)
+			return 0;
+		break;
+	default:
+		return -1;
+	}
+	if (need > (long)s->cap)
+		return -1; /* a PDU we could never hold */
+	return need <= (long)s->len ? need : 0;
+}
+
+void stream_consume(struct flow_stream *s, size_t n)
+{
+	if (n >= s->len) {
+		s->len = 0;
+		s->full = false;
+		return;
+	}
+	memmove(s->buf, s->buf + n, s->len - n);
+	s->len -= (uint32_t)n;
+	s->full = false;
+}

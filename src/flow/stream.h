@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * One direction of a TCP stream, kept only while a parser wants it: the
+ * in-order bytes from where we joined, bounded by cap. No reassembly across
+ * gaps: a hole ends the stream for parsing (counted), which is enough for
+ * banners and request/response PDUs and keeps memory bounded.
+ */
+#ifndef HERKOMST_STREAM_H
+#define HERKOMST_STREAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "herkomst/parser.h"
+
+struct flow_stream {
+	uint32_t next_seq;
+	bool seq_known;
+	bool gap;       /* bytes were missing: nothing after them is appended */
+	bool full;      /* cap reached */
+	uint32_t len;   /* bytes in buf */
+	uint32_t cap;
+	uint64_t total; /* bytes appended over the stream's life */
+	uint8_t buf[];
+};
+
+struct flow_stream *stream_new(uint32_t cap);
+struct flow_stream *stream_free(struct flow_stream *s);
+
+/*
+ * Appends a segment's payload at sequence number seq (syn: the segment had
+ * SYN, so data starts at seq+1). Retransmitted bytes are skipped; a segment
+ * beyond next_seq sets gap. Returns the number of new bytes appended.
+ */
+size_t stream_add(struct flow_stream *s, uint32_t seq, bool syn, const uint8_t *data, size_t len);
+
+/* Length of the complete PDU at the front for framing f: >0 complete, 0 need
+ * more, <0 the bytes are not of that framing. */
+long stream_pdu_len(const struct flow_stream *s, enum hk_framing f);
+
+/* Drops n bytes from the front (a framed PDU that was parsed). */
+void stream_consume(struct flow_stream *s, size_t n);
+
+#endif

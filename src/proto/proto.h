@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The parser registry: which parser sees which bytes. Each parser is one
+ * file in this folder exporting one hk_parse_fn named proto_<name>_parse;
+ * registry.c lists how it is reached (UDP/TCP ports, ethertype, LLC/SNAP,
+ * nDPI protocol names) and, for TCP, how its stream is framed.
+ */
+#ifndef HERKOMST_PROTO_H
+#define HERKOMST_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "herkomst/parser.h"
+
+#define PROTO_PORTS_MAX 8
+#define PROTO_NDPI_MAX 4
+
+enum proto_transport {
+	PROTO_L2 = 0, /* by ethertype, or LLC/SNAP */
+	PROTO_UDP,
+	PROTO_TCP,
+};
+
+struct proto_entry {
+	const char *name;                  /* "dhcp": the counter and evidence prefix */
+	hk_parse_fn parse;
+	enum proto_transport transport;
+	uint16_t ports[PROTO_PORTS_MAX];   /* UDP/TCP: either port of the packet; 0 ends */
+	uint16_t ethertype;                /* PROTO_L2 */
+	uint32_t snap_oui;                 /* PROTO_L2 via LLC/SNAP (ethertype 0) */
+	uint16_t snap_pid;
+	const char *ndpi[PROTO_NDPI_MAX];  /* nDPI names that route a flow here on any port */
+	enum hk_framing framing;           /* TCP */
+	uint32_t window;                   /* TCP banner mode: bytes per direction (<= HK_STREAM_WINDOW_MAX) */
+};
+
+extern const struct proto_entry proto_table[];
+extern const size_t proto_count;
+
+/* Lookups; NULL when no parser wants it. */
+const struct proto_entry *proto_for_ethertype(uint16_t ethertype);
+const struct proto_entry *proto_for_snap(uint32_t oui, uint16_t pid);
+const struct proto_entry *proto_for_port(enum proto_transport t, uint16_t sport, uint16_t dport);
+const struct proto_entry *proto_for_ndpi(enum proto_transport t, const char *ndpi_name);
+size_t proto_index(const struct proto_entry *e);
+
+/* The parsers (one per file). */
+/* (none yet: the fingerprint issues add them here and in registry.c) */
+
+#endif
