@@ -3,6 +3,10 @@
  * herkomst analyze: captures in, an attributed device inventory out.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <nettle/sha2.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -19,6 +23,8 @@
 #include "store/store.h"
 
 #define PROGRESS_EVERY_PACKETS 2048u
+/* How much of a capture its digest covers: enough to tell files apart, cheap for huge ones. */
+#define DIGEST_PREFIX_BYTES (1u << 20)
 
 struct analyze_opts {
 	const char *db;
@@ -26,6 +32,7 @@ struct analyze_opts {
 	enum out_format fmt;
 	bool strict;
 	bool quiet;
+	bool force;
 	int progress; /* -1 auto, 0 off, 1 on */
 	struct pipeline_opts pl;
 };
@@ -40,6 +47,50 @@ static int parse_u64(const char *s, uint64_t *ret)
 		return -EINVAL;
 	*ret = v;
 	return 0;
+}
+
+/*
+ * SHA-256 over the file size and its first MiB, as hex: identifies a capture
+ * file that is merged into a database again. "" for pipes and unreadable files
+ * (opening it for real reports those).
+ */
+static void capture_digest(const char *path, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	struct sha256_ctx ctx;
+	uint8_t buf[65536], sum[SHA256_DIGEST_SIZE], size_be[8];
+	struct stat sb;
+	size_t left = DIGEST_PREFIX_BYTES;
+	int fd;
+
+	out[0] = '\0';
+	if (strcmp(path, "-") == 0)
+		return;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return;
+	}
+	sha256_init(&ctx);
+	for (int i = 0; i < 8; i++)
+		size_be[i] = (uint8_t)((uint64_t)sb.st_size >> (56 - 8 * i));
+	sha256_update(&ctx, sizeof(size_be), size_be);
+	while (left > 0) {
+		ssize_t n = read(fd, buf, left < sizeof(buf) ? left : sizeof(buf));
+		if (n <= 0)
+			break;
+		sha256_update(&ctx, (size_t)n, buf);
+		left -= (size_t)n;
+	}
+	close(fd);
+	sha256_digest(&ctx, sizeof(sum), sum);
+	for (size_t i = 0; i < sizeof(sum); i++) {
+		out[2 * i] = hex[sum[i] >> 4];
+		out[2 * i + 1] = hex[sum[i] & 15];
+	}
+	out[64] = '\0';
 }
 
 /* Reads one capture through the pipeline; fills c. Returns 0, 1 (truncated) or -1. */
@@ -90,10 +141,9 @@ static int read_capture(struct pipeline *pl, const char *path, const struct anal
 			path, cap_linktype_name(unsupported_lt), unsupported_lt, unsupported);
 	if (r == CAP_ETRUNCATED) {
 		c->truncated = true;
-		fprintf(stderr,
-			"herkomst: warning: %s is truncated (%s); the inventory covers the %" PRIu64
-			" packets before the cut%s\n",
-			path, cap_error(src), c->packets, o->strict ? "" : " (--strict makes this an error)");
+		fprintf(stderr, "herkomst: warning: %s: the capture is truncated; the inventory covers the %" PRIu64
+				" packets before the cut%s\n",
+			cap_error(src), c->packets, o->strict ? "" : " (--strict makes this an error)");
 		rc = 1;
 	} else if (r == CAP_EERROR) {
 		fprintf(stderr, "herkomst: %s: %s\n", path, cap_error(src));
@@ -126,6 +176,7 @@ int cmd_analyze(int argc, char **argv)
 		{"format", required_argument, NULL, 'f'},
 		{"output", required_argument, NULL, 'o'},
 		{"strict", no_argument, NULL, 's'},
+		{"force", no_argument, NULL, 'R'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"progress", no_argument, NULL, 'P'},
 		{"no-progress", no_argument, NULL, 'N'},
@@ -145,7 +196,7 @@ int cmd_analyze(int argc, char **argv)
 	const char *ev_names[64];
 	struct out_run run;
 	FILE *out = stdout;
-	int opt, status = 0, n_failed = 0, n_truncated = 0;
+	int opt, status = 0, n_failed = 0, n_truncated = 0, n_skipped = 0;
 	uint64_t v;
 
 	optind = 1;
@@ -169,6 +220,9 @@ int cmd_analyze(int argc, char **argv)
 			break;
 		case 'q':
 			o.quiet = true;
+			break;
+		case 'R':
+			o.force = true;
 			break;
 		case 'P':
 			o.progress = 1;
@@ -225,7 +279,22 @@ int cmd_analyze(int argc, char **argv)
 	}
 
 	for (int i = optind; i < argc; i++) {
-		int rc = read_capture(pl, argv[i], &o, &c);
+		char digest[65], seen[STORE_PATH_MAX];
+		int64_t earlier;
+		int rc;
+
+		capture_digest(argv[i], digest);
+		earlier = store_capture_find(st, digest, seen, sizeof(seen));
+		if (earlier > 0 && !o.force) {
+			fprintf(stderr,
+				"herkomst: warning: %s is already in %s (as %s); skipped, so its packets are not "
+				"counted twice (--force merges it again)\n",
+				argv[i], o.db ? o.db : "this run", seen);
+			n_skipped++;
+			continue;
+		}
+		rc = read_capture(pl, argv[i], &o, &c);
+		snprintf(c.digest, sizeof(c.digest), "%s", digest);
 		if (rc < 0) {
 			n_failed++;
 			if (!c.packets)
@@ -242,6 +311,11 @@ int cmd_analyze(int argc, char **argv)
 		}
 	}
 	pipeline_finish(pl);
+	if (n_failed && n_failed + n_skipped == argc - optind) {
+		/* nothing was read: keep an existing -o file and print no empty inventory */
+		status = 1;
+		goto out;
+	}
 
 	if (inv_snapshot(pl->inv, oui, &devs, &n_devs) < 0) {
 		fprintf(stderr, "herkomst: out of memory building the inventory\n");

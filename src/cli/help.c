@@ -58,6 +58,8 @@ static const char help_analyze[] =
 	"    -f, --format FORMAT    table (default), json or csv\n"
 	"    -o, --output OUT       write the inventory to OUT instead of standard output\n"
 	"    -s, --strict           a truncated capture is an error (exit status 1)\n"
+	"        --force            merge a capture even if the database already holds it\n"
+	"                           (recognised by a SHA-256 of its size and first MiB)\n"
 	"    -q, --quiet            fewer warnings\n"
 	"        --progress         always draw progress; --no-progress never\n"
 	"        --flows-max N      flows tracked at once (default 262144); the least\n"

@@ -8,7 +8,7 @@
 #include "core/util.h"
 #include "flow/stream.h"
 
-/* A packet time this far behind the newest one does not move expiry backwards. */
+/* Expiry walks the table at most once per second of packet time. */
 #define FLOW_EXPIRE_EVERY_USEC 1000000u
 
 struct flow_table {
@@ -16,7 +16,8 @@ struct flow_table {
 	struct flow *lru_head, *lru_tail;
 	size_t max_flows;
 	uint64_t idle_usec;
-	uint64_t last_expire;
+	uint64_t clock;       /* the latest packet time seen */
+	uint64_t last_expire; /* clock at the last expiry walk */
 	flow_end_fn end;
 	void *userdata;
 	struct flow_stats st;
@@ -220,10 +221,27 @@ struct flow *flow_table_get(struct flow_table *ft, const struct hk_pkt *p, int *
 
 void flow_table_expire(struct flow_table *ft, uint64_t now_usec)
 {
-	if (now_usec < ft->last_expire + FLOW_EXPIRE_EVERY_USEC)
+	/*
+	 * Packet time is the clock. When it jumps back by more than the idle time
+	 * (the next capture file of a run is older, or a clock was reset), the
+	 * flows in the table belong to another stretch of time and cannot
+	 * continue: they all end. Small reorderings only delay expiry.
+	 */
+	if (now_usec + ft->idle_usec < ft->clock) {
+		ft->clock = now_usec;
+		ft->last_expire = now_usec;
+		while (ft->lru_head) {
+			ft->st.expired++;
+			flow_end(ft, ft->lru_head);
+		}
 		return;
-	ft->last_expire = now_usec;
-	while (ft->lru_head && ft->lru_head->last_seen + ft->idle_usec < now_usec) {
+	}
+	if (now_usec > ft->clock)
+		ft->clock = now_usec;
+	if (ft->clock < ft->last_expire + FLOW_EXPIRE_EVERY_USEC)
+		return;
+	ft->last_expire = ft->clock;
+	while (ft->lru_head && ft->lru_head->last_seen + ft->idle_usec < ft->clock) {
 		ft->st.expired++;
 		flow_end(ft, ft->lru_head);
 	}

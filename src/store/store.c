@@ -15,7 +15,10 @@
 
 enum {
 	ST_DEV_UPSERT,
-	ST_EV_UPSERT,
+	ST_EV_UPDATE,
+	ST_EV_INSERT,
+	ST_EV_COUNT,
+	ST_CAP_FIND,
 	ST_EV_OF_DEV,
 	ST_DEV_RESOLVE,
 	ST_CAP_ADD,
@@ -32,31 +35,36 @@ static const char *const stmt_sql[ST__MAX] = {
 		"  oui_state = excluded.oui_state, oui_prefix = excluded.oui_prefix,"
 		"  oui_registry = excluded.oui_registry, oui_registrant = excluded.oui_registrant,"
 		"  oui_country = excluded.oui_country,"
-		"  first_seen = min(first_seen, excluded.first_seen),"
+		"  first_seen = CASE WHEN first_seen = 0 THEN excluded.first_seen"
+		"   WHEN excluded.first_seen = 0 THEN first_seen ELSE min(first_seen, excluded.first_seen) END,"
 		"  last_seen = max(last_seen, excluded.last_seen),"
 		"  packets = packets + excluded.packets, bytes = bytes + excluded.bytes"
 		" RETURNING id",
-	[ST_EV_UPSERT] =
+	[ST_EV_UPDATE] =
+		"UPDATE evidence SET confidence = max(confidence, ?5),"
+		"  first_seen = CASE WHEN first_seen = 0 THEN ?6 WHEN ?6 = 0 THEN first_seen"
+		"   ELSE min(first_seen, ?6) END,"
+		"  last_seen = max(last_seen, ?7), count = count + ?8"
+		" WHERE device_id = ?1 AND attribute = ?2 AND value = ?3 AND source = ?4",
+	[ST_EV_INSERT] =
 		"INSERT INTO evidence (device_id, attribute, value, source, confidence, first_seen,"
-		" last_seen, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
-		" ON CONFLICT (device_id, attribute, value, source) DO UPDATE SET"
-		"  confidence = max(confidence, excluded.confidence),"
-		"  first_seen = min(first_seen, excluded.first_seen),"
-		"  last_seen = max(last_seen, excluded.last_seen),"
-		"  count = count + excluded.count",
+		" last_seen, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[ST_EV_COUNT] = "SELECT count(*) FROM evidence WHERE device_id = ?1",
+	[ST_CAP_FIND] = "SELECT id, path FROM captures WHERE digest = ?1 ORDER BY id LIMIT 1",
 	[ST_EV_OF_DEV] = "SELECT attribute, value, source, confidence, first_seen, last_seen, count"
 			 " FROM evidence WHERE device_id = ?1",
 	[ST_DEV_RESOLVE] = "UPDATE devices SET manufacturer = ?2, model = ?3, firmware = ?4,"
 			   " serial = ?5, role = ?6 WHERE id = ?1",
 	[ST_CAP_ADD] = "INSERT INTO captures (path, format, linktype, size, packets, bytes,"
-		       " first_seen, last_seen, truncated, analyzed_at)"
-		       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+		       " first_seen, last_seen, truncated, analyzed_at, digest)"
+		       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 };
 
 struct store {
 	sqlite3 *db;
 	char path[STORE_PATH_MAX];
 	sqlite3_stmt *st[ST__MAX];
+	uint64_t evidence_dropped;
 };
 
 unsigned store_schema_version(void)
@@ -103,7 +111,7 @@ static int table_count(struct store *s, int *ret)
 	return rc == SQLITE_ROW ? 0 : -EIO;
 }
 
-static int migrate(struct store *s, char *errbuf, size_t errsz)
+static int validate(struct store *s, char *errbuf, size_t errsz)
 {
 	int ver = 0, tables = 0;
 	const char *name = s->path[0] ? s->path : ":memory:";
@@ -126,6 +134,18 @@ static int migrate(struct store *s, char *errbuf, size_t errsz)
 			 "choose another --db file",
 			 name);
 		return -EINVAL;
+	}
+	return 0;
+}
+
+static int migrate(struct store *s, char *errbuf, size_t errsz)
+{
+	int ver = 0;
+	const char *name = s->path[0] ? s->path : ":memory:";
+
+	if (user_version(s, &ver) < 0) {
+		snprintf(errbuf, errsz, "%s: %s", name, sqlite3_errmsg(s->db));
+		return -EIO;
 	}
 	for (unsigned v = (unsigned)ver; v < store_n_migrations; v++) {
 		const struct store_migration *m = &store_migrations[v];
@@ -173,6 +193,9 @@ struct store *store_open(const char *path, char *errbuf, size_t errsz)
 	}
 	sqlite3_busy_timeout(s->db, STORE_BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(s->db, 1);
+	/* is it ours? asked before anything writes to the file */
+	if (validate(s, errbuf, errsz) < 0)
+		return store_close(s);
 	if (path && exec1(s, "PRAGMA journal_mode = WAL") < 0) {
 		snprintf(errbuf, errsz,
 			 "cannot use database %s: %s; check that the file and its directory are writable, "
@@ -217,6 +240,12 @@ static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
+static void copy_col(char *dst, size_t dstsz, sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	snprintf(dst, dstsz, "%s", t ? (const char *)t : "");
+}
+
 static int step_done(struct store *s, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
@@ -242,7 +271,34 @@ int store_capture_add(struct store *s, const struct store_capture *c)
 	}
 	sqlite3_bind_int(st, 9, c->truncated);
 	sqlite3_bind_int64(st, 10, (sqlite3_int64)c->analyzed_at);
+	bind_text_or_null(st, 11, c->digest);
 	return step_done(s, st);
+}
+
+int64_t store_capture_find(struct store *s, const char *digest, char *ret_path, size_t pathsz)
+{
+	sqlite3_stmt *st = s->st[ST_CAP_FIND];
+	int64_t id = 0;
+	int rc;
+
+	if (!digest || !digest[0])
+		return 0;
+	sqlite3_bind_text(st, 1, digest, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		copy_col(ret_path, pathsz, st, 1);
+	} else if (rc != SQLITE_DONE) {
+		id = -EIO;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return id;
+}
+
+uint64_t store_evidence_dropped(const struct store *s)
+{
+	return s->evidence_dropped;
 }
 
 static const char *const oui_state_names[] = {
@@ -289,9 +345,8 @@ static int64_t device_upsert(struct store *s, const struct hk_device *d)
 	return id;
 }
 
-static int evidence_upsert(struct store *s, int64_t id, const struct hk_evidence *e)
+static void bind_evidence(sqlite3_stmt *st, int64_t id, const struct hk_evidence *e)
 {
-	sqlite3_stmt *st = s->st[ST_EV_UPSERT];
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, e->attribute, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, e->value, -1, SQLITE_TRANSIENT);
@@ -300,14 +355,41 @@ static int evidence_upsert(struct store *s, int64_t id, const struct hk_evidence
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)e->first_seen);
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)e->last_seen);
 	sqlite3_bind_int64(st, 8, (sqlite3_int64)(e->count ? e->count : 1));
-	return step_done(s, st);
 }
 
-static void copy_col(char *dst, size_t dstsz, sqlite3_stmt *st, int col)
+static int64_t evidence_count(struct store *s, int64_t id)
 {
-	const unsigned char *t = sqlite3_column_text(st, col);
-	snprintf(dst, dstsz, "%s", t ? (const char *)t : "");
+	sqlite3_stmt *st = s->st[ST_EV_COUNT];
+	int64_t n = -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return n;
 }
+
+/* Merges one claim; a new one only while the device is under its bound. */
+static int evidence_merge(struct store *s, int64_t id, const struct hk_evidence *e, int64_t *n_rows)
+{
+	sqlite3_stmt *up = s->st[ST_EV_UPDATE];
+
+	bind_evidence(up, id, e);
+	if (step_done(s, up) < 0)
+		return -EIO;
+	if (sqlite3_changes(s->db) > 0)
+		return 0;
+	if (*n_rows >= HK_DEV_EVIDENCE_MAX) {
+		s->evidence_dropped++;
+		return 0;
+	}
+	bind_evidence(s->st[ST_EV_INSERT], id, e);
+	if (step_done(s, s->st[ST_EV_INSERT]) < 0)
+		return -EIO;
+	(*n_rows)++;
+	return 0;
+}
+
 
 static int evidence_load(struct store *s, int64_t id, struct hk_device *d)
 {
@@ -369,11 +451,14 @@ int store_devices_merge(struct store *s, const struct hk_device *devs, size_t n)
 		return -EIO;
 	for (size_t i = 0; i < n; i++) {
 		const struct hk_device *d = &devs[i];
-		int64_t id = device_upsert(s, d);
+		int64_t id = device_upsert(s, d), n_rows;
 		if (id < 0)
 			goto fail;
+		n_rows = evidence_count(s, id);
+		if (n_rows < 0)
+			goto fail;
 		for (size_t j = 0; j < d->n_ev; j++)
-			if (evidence_upsert(s, id, &d->ev[j]) < 0)
+			if (evidence_merge(s, id, &d->ev[j], &n_rows) < 0)
 				goto fail;
 		if (device_resolve(s, id) < 0)
 			goto fail;
@@ -460,7 +545,8 @@ int store_captures_load(struct store *s, struct store_capture **ret, size_t *ret
 	size_t n = 0, cap = 0;
 	int rc = sqlite3_prepare_v2(s->db,
 				    "SELECT id, path, format, linktype, coalesce(size, -1), packets, bytes,"
-				    " coalesce(first_seen, 0), coalesce(last_seen, 0), truncated, analyzed_at"
+				    " coalesce(first_seen, 0), coalesce(last_seen, 0), truncated, analyzed_at,"
+				    " coalesce(digest, '')"
 				    " FROM captures ORDER BY id",
 				    -1, &st, NULL);
 	if (rc != SQLITE_OK)
@@ -484,6 +570,7 @@ int store_captures_load(struct store *s, struct store_capture **ret, size_t *ret
 		c->last_seen = (uint64_t)sqlite3_column_int64(st, 8);
 		c->truncated = sqlite3_column_int(st, 9) != 0;
 		c->analyzed_at = (uint64_t)sqlite3_column_int64(st, 10);
+		copy_col(c->digest, sizeof(c->digest), st, 11);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {

@@ -27,6 +27,7 @@ struct store_capture {
 	uint64_t first_seen, last_seen;
 	bool truncated;
 	uint64_t analyzed_at;
+	char digest[65]; /* hex SHA-256 of the size and first MiB; "" for a pipe */
 };
 
 struct store;
@@ -39,10 +40,16 @@ unsigned store_schema_version(void); /* the newest migration this binary knows *
 const char *store_errmsg(const struct store *s);
 
 int store_capture_add(struct store *s, const struct store_capture *c);
+/* The id of an earlier capture with this digest, 0 if none, <0 on error. */
+int64_t store_capture_find(struct store *s, const char *digest, char *ret_path, size_t pathsz);
 int store_captures_load(struct store *s, struct store_capture **ret, size_t *ret_n);
 
-/* Upserts devices and their evidence in one transaction and re-resolves them. */
+/* Upserts devices and their evidence in one transaction and re-resolves them.
+ * A device keeps at most HK_DEV_EVIDENCE_MAX distinct claims across runs;
+ * further new claims are dropped and counted (store_evidence_dropped). */
 int store_devices_merge(struct store *s, const struct hk_device *devs, size_t n);
+
+uint64_t store_evidence_dropped(const struct store *s);
 
 /* Every device with its evidence, in hk_device_cmp order; ids are the rowids. */
 int store_devices_load(struct store *s, struct hk_device **ret, size_t *ret_n);

@@ -12,9 +12,13 @@ import os
 import subprocess
 import sys
 
-# link types (capinfos names) where no device can be expected
+# captures where no device can be expected: link types herkomst does not
+# decode (ARCNET, BACnet MS/TP, IEEE 802.15.4), and one LLDP frame sent from
+# the all-zero MAC
 NO_DEVICES_OK = {"libpcap_bacnet-arcnet-linux.pcap", "libpcap_mstp_20140225214217.pcap",
-                 "iti_control4-sample.pcap"}
+                 "iti_control4-sample.pcap", "tcpdump_lldp-app-priority.pcap"}
+UNSUPPORTED_LINK = {"libpcap_bacnet-arcnet-linux.pcap", "libpcap_mstp_20140225214217.pcap",
+                    "iti_control4-sample.pcap"}
 
 
 def main():
@@ -43,7 +47,7 @@ def main():
         if n == 0 and row["file"] not in NO_DEVICES_OK:
             failed.append(f"{row['file']}: no devices found")
         pk = sum(c["packets"] for c in doc["captures"])
-        if row["file"] not in NO_DEVICES_OK and pk != int(row["packets"]):
+        if row["file"] not in UNSUPPORTED_LINK and pk != int(row["packets"]):
             failed.append(f"{row['file']}: read {pk} packets, MANIFEST.tsv says {row['packets']}")
     print(f"{len(rows)} captures, {devices} devices in all")
     for f in failed:

@@ -1,0 +1,428 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Capture files (pcap, pcapng, standard input) through libpcap.
+ *
+ * We look at the first bytes ourselves before handing the stream to libpcap,
+ * because libpcap's "unknown file format" does not tell a user what they
+ * gave us or what to do instead. A non-seekable input (a pipe, standard
+ * input) cannot be rewound after that look, so it is wrapped in a stdio
+ * cookie stream that replays the sniffed bytes and then reads on; the same
+ * wrapper counts bytes for progress, where ftell() cannot.
+ *
+ * libpcap 1.10 gives one link type per file. A pcapng file whose interfaces
+ * have different link types is refused by libpcap when it reaches the second
+ * interface block; that surfaces here as CAP_EERROR with a message saying how
+ * to split the file, and every frame we do return carries the file's type.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pcap/pcap.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "capture/capture.h"
+
+#define CAP_ERR_MAX 1024
+#define CAP_SNIFF_LEN 8 /* bytes shown in the "not a capture file" message */
+#define CAP_STDIN_NAME "standard input"
+
+struct cap_cookie {
+	int fd;
+	uint8_t head[CAP_SNIFF_LEN];
+	size_t head_len, head_off;
+	uint64_t delivered; /* bytes handed to stdio: progress for pipes */
+};
+
+struct cap_source {
+	pcap_t *pcap;
+	struct cap_cookie *cookie; /* owned by the FILE when set */
+	char *name;                /* for messages: the path, or "standard input" */
+	const char *format;
+	int linktype;
+	uint64_t bytes_total;
+	uint64_t n_frames;
+	enum cap_next_result state; /* CAP_FRAME while reading; sticky after */
+	char err[CAP_ERR_MAX];
+};
+
+static void set_err(char *errbuf, size_t errsz, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_err(char *errbuf, size_t errsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!errbuf || errsz == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(errbuf, errsz, fmt, ap);
+	va_end(ap);
+}
+
+static ssize_t cookie_read(void *cookie, char *buf, size_t size)
+{
+	struct cap_cookie *k = cookie;
+	ssize_t r;
+
+	if (k->head_off < k->head_len) {
+		size_t n = k->head_len - k->head_off;
+
+		if (n > size)
+			n = size;
+		memcpy(buf, &k->head[k->head_off], n);
+		k->head_off += n;
+		k->delivered += n;
+		return (ssize_t)n;
+	}
+	do {
+		r = read(k->fd, buf, size);
+	} while (r < 0 && errno == EINTR);
+	if (r > 0)
+		k->delivered += (uint64_t)r;
+	return r;
+}
+
+static int cookie_close(void *cookie)
+{
+	struct cap_cookie *k = cookie;
+	int r = close(k->fd);
+
+	free(k);
+	return r;
+}
+
+/* Reads up to len bytes at the current position (a pipe may deliver less per read). */
+static ssize_t read_full(int fd, uint8_t *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t r = read(fd, &buf[got], len - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+static const char *magic_format(const uint8_t *head, size_t len)
+{
+	uint32_t v;
+
+	if (len < 4)
+		return NULL;
+	v = (uint32_t)head[0] << 24 | (uint32_t)head[1] << 16 | (uint32_t)head[2] << 8 | head[3];
+	switch (v) {
+	case 0xa1b2c3d4: /* microseconds, either byte order */
+	case 0xd4c3b2a1:
+	case 0xa1b23c4d: /* nanoseconds */
+	case 0x4d3cb2a1:
+	case 0xa1b2cd34: /* Kuznetzov's patched format, still read by libpcap */
+	case 0x34cdb2a1:
+		return "pcap";
+	case 0x0a0d0d0a: /* Section Header Block, the same in both byte orders */
+		return "pcapng";
+	default:
+		return NULL;
+	}
+}
+
+static void hexdump(const uint8_t *p, size_t len, char *out, size_t outsz)
+{
+	size_t o = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < len && o + 4 <= outsz; i++)
+		o += (size_t)snprintf(&out[o], outsz - o, i ? " %02x" : "%02x", p[i]);
+}
+
+static void errno_message(const char *name, int e, char *errbuf, size_t errsz)
+{
+	switch (e) {
+	case ENOENT:
+		set_err(errbuf, errsz, "%s: no such file", name);
+		break;
+	case EACCES:
+	case EPERM:
+		set_err(errbuf, errsz,
+			"%s: permission denied; make the file readable for this user", name);
+		break;
+	case EISDIR:
+		set_err(errbuf, errsz, "%s is a directory, not a capture file", name);
+		break;
+	default:
+		set_err(errbuf, errsz, "%s: cannot read: %s", name, strerror(e));
+		break;
+	}
+}
+
+/*
+ * Checks the first bytes and explains a refusal. Returns the format name, or
+ * NULL with errbuf filled.
+ */
+static const char *check_head(const char *name, const uint8_t *head, size_t len,
+			      char *errbuf, size_t errsz)
+{
+	const char *fmt = magic_format(head, len);
+	char hex[3 * CAP_SNIFF_LEN + 1];
+
+	if (fmt)
+		return fmt;
+	if (len == 0) {
+		set_err(errbuf, errsz, "%s is empty (0 bytes); there is no capture to read", name);
+		return NULL;
+	}
+	hexdump(head, len, hex, sizeof(hex));
+	if (len < 4)
+		set_err(errbuf, errsz,
+			"%s is not a pcap or pcapng file (only %zu bytes long: %s)", name, len,
+			hex);
+	else if (head[0] == 0x1f && head[1] == 0x8b)
+		set_err(errbuf, errsz,
+			"%s is not a pcap or pcapng file (starts with bytes %s, a gzip header); "
+			"decompress it first",
+			name, hex);
+	else
+		set_err(errbuf, errsz,
+			"%s is not a pcap or pcapng file (starts with bytes %s); "
+			"export it from Wireshark as pcap/pcapng",
+			name, hex);
+	return NULL;
+}
+
+/* A stream that first replays the sniffed bytes; takes fd on success. */
+static FILE *open_replay_stream(int fd, const uint8_t *head, size_t len,
+				struct cap_cookie **ret_cookie)
+{
+	static const cookie_io_functions_t io = {
+		.read = cookie_read, .write = NULL, .seek = NULL, .close = cookie_close};
+	struct cap_cookie *k = calloc(1, sizeof(*k));
+	FILE *fp;
+
+	if (!k)
+		return NULL;
+	k->fd = fd;
+	memcpy(k->head, head, len);
+	k->head_len = len;
+	fp = fopencookie(k, "rb", io);
+	if (!fp) {
+		free(k);
+		return NULL;
+	}
+	*ret_cookie = k;
+	return fp;
+}
+
+struct cap_source *cap_open_file(const char *path, char *errbuf, size_t errsz)
+{
+	struct cap_source *s = NULL;
+	struct cap_cookie *cookie = NULL;
+	char pcap_err[PCAP_ERRBUF_SIZE] = "";
+	uint8_t head[CAP_SNIFF_LEN];
+	const char *name, *format;
+	struct stat st;
+	bool is_stdin;
+	ssize_t n_head;
+	FILE *fp = NULL;
+	int fd = -1;
+
+	set_err(errbuf, errsz, "%s", "");
+	if (!path || !*path) {
+		set_err(errbuf, errsz, "no capture file given");
+		return NULL;
+	}
+	is_stdin = strcmp(path, "-") == 0;
+	name = is_stdin ? CAP_STDIN_NAME : path;
+
+	if (is_stdin) {
+		if (isatty(STDIN_FILENO)) {
+			set_err(errbuf, errsz,
+				"%s is a terminal; pipe a capture into it (tcpdump -w - | ...)",
+				name);
+			return NULL;
+		}
+		fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
+	} else {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	if (fd < 0) {
+		errno_message(name, errno, errbuf, errsz);
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0) {
+		errno_message(name, errno, errbuf, errsz);
+		goto fail;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		errno_message(name, EISDIR, errbuf, errsz);
+		goto fail;
+	}
+
+	s = calloc(1, sizeof(*s));
+	if (!s || !(s->name = strdup(name))) {
+		set_err(errbuf, errsz, "%s: out of memory", name);
+		goto fail;
+	}
+	s->bytes_total = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+
+	if (S_ISREG(st.st_mode) && !is_stdin) {
+		/* pread leaves the offset at 0 for libpcap. */
+		do {
+			n_head = pread(fd, head, sizeof(head), 0);
+		} while (n_head < 0 && errno == EINTR);
+		if (n_head < 0)
+			n_head = -errno;
+	} else {
+		n_head = read_full(fd, head, sizeof(head));
+	}
+	if (n_head < 0) {
+		errno_message(name, (int)-n_head, errbuf, errsz);
+		goto fail;
+	}
+	format = check_head(name, head, (size_t)n_head, errbuf, errsz);
+	if (!format)
+		goto fail;
+
+	if (S_ISREG(st.st_mode) && !is_stdin)
+		fp = fdopen(fd, "rb");
+	else
+		fp = open_replay_stream(fd, head, (size_t)n_head, &cookie);
+	if (!fp) {
+		errno_message(name, errno ? errno : ENOMEM, errbuf, errsz);
+		goto fail;
+	}
+	fd = -1; /* the FILE owns it now */
+
+	s->pcap = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO,
+							   pcap_err);
+	if (!s->pcap) {
+		if (strncmp(pcap_err, "truncated", 9) == 0)
+			set_err(errbuf, errsz,
+				"%s: the %s file header is cut short (%s); the file is damaged",
+				name, format, pcap_err);
+		else
+			set_err(errbuf, errsz, "%s: cannot read it as %s: %s", name, format,
+				pcap_err);
+		goto fail;
+	}
+	s->cookie = cookie;
+	s->format = format;
+	s->linktype = pcap_datalink(s->pcap);
+	s->state = CAP_FRAME;
+	return s;
+
+fail:
+	if (fp)
+		fclose(fp); /* closes fd, and frees the cookie when there is one */
+	else if (fd >= 0)
+		close(fd);
+	if (s)
+		free(s->name);
+	free(s);
+	return NULL;
+}
+
+enum cap_next_result cap_next(struct cap_source *s, struct cap_frame *ret_frame)
+{
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	const char *e;
+	int r;
+
+	if (s->state != CAP_FRAME)
+		return s->state;
+	r = pcap_next_ex(s->pcap, &h, &data);
+	if (r == 1) {
+		ret_frame->ts_usec = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
+		ret_frame->caplen = h->caplen;
+		ret_frame->wirelen = h->len;
+		ret_frame->linktype = s->linktype;
+		ret_frame->data = data;
+		s->n_frames++;
+		return CAP_FRAME;
+	}
+	if (r == PCAP_ERROR_BREAK) {
+		s->state = CAP_EOF;
+		return s->state;
+	}
+
+	e = r == PCAP_ERROR ? pcap_geterr(s->pcap) : "unexpected result from libpcap";
+	/* libpcap words every short read of a record this way, for pcap
+	 * ("truncated dump file; ...") and pcapng ("truncated pcapng dump file; ..."). */
+	if (strncmp(e, "truncated", 9) == 0) {
+		snprintf(s->err, sizeof(s->err),
+			 "%s ends in the middle of a record after %llu complete frames (%s); "
+			 "the frames before it were read",
+			 s->name, (unsigned long long)s->n_frames, e);
+		s->state = CAP_ETRUNCATED;
+	} else if (strstr(e, "different from the type of the first interface")) {
+		snprintf(s->err, sizeof(s->err),
+			 "%s: stopped after %llu frames: its pcapng interfaces have different "
+			 "link types (%s), which libpcap reads only one at a time; split it per "
+			 "interface (tshark -r FILE -Y frame.interface_id==N -w PART.pcapng)",
+			 s->name, (unsigned long long)s->n_frames, e);
+		s->state = CAP_EERROR;
+	} else {
+		snprintf(s->err, sizeof(s->err), "%s: read error after %llu frames: %s",
+			 s->name, (unsigned long long)s->n_frames, e);
+		s->state = CAP_EERROR;
+	}
+	return s->state;
+}
+
+const char *cap_error(const struct cap_source *s)
+{
+	return s ? s->err : "";
+}
+
+int cap_linktype(const struct cap_source *s)
+{
+	return s->linktype;
+}
+
+const char *cap_linktype_name(int linktype)
+{
+	const char *n = pcap_datalink_val_to_name(linktype);
+
+	return n ? n : "unknown";
+}
+
+const char *cap_format(const struct cap_source *s)
+{
+	return s->format;
+}
+
+uint64_t cap_bytes_read(const struct cap_source *s)
+{
+	long pos;
+
+	if (s->cookie)
+		return s->cookie->delivered;
+	pos = ftell(pcap_file(s->pcap));
+	return pos > 0 ? (uint64_t)pos : 0;
+}
+
+uint64_t cap_bytes_total(const struct cap_source *s)
+{
+	return s->bytes_total;
+}
+
+struct cap_source *cap_close(struct cap_source *s)
+{
+	if (!s)
+		return NULL;
+	if (s->pcap)
+		pcap_close(s->pcap); /* closes the FILE, and with it our fd */
+	free(s->name);
+	free(s);
+	return NULL;
+}

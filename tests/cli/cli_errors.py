@@ -1,0 +1,497 @@
+#!/usr/bin/env python3
+"""End-to-end behaviour of the herkomst binary when things go wrong, and
+the command-line contracts around it: exit statuses, messages that name
+what failed, truncated captures, databases that are not ours, runs that
+accumulate in one database, standard input, CSV and -o.
+
+usage: cli_errors.py HERKOMST [CASE...]   run the cases (all when none given)
+       cli_errors.py --list               print the case names (meson reads it)
+
+Each case prints PASS, FAIL or SKIP with the reason, and the run ends with
+"N passed, M failed, K skipped". Exit status: 1 if a case failed, 77 (skip)
+if every case was skipped, else 0.
+
+Cases that read the real captures find them in $HERKOMST_SHARED_DIR/pcaps
+and skip when they are absent. The others use a tiny capture written here.
+"""
+import csv
+import io
+import json
+import os
+import sqlite3
+import struct
+import subprocess
+import sys
+import tempfile
+import traceback
+
+TIMEOUT = 120
+EXIT_SKIP = 77
+
+MODBUS = "iti_modbus_test.pcap"
+BACNET = "iti_bacnet_test.pcap"
+
+CSV_COLUMNS = ["id", "mac", "mac_local", "ips", "hostnames", "manufacturer", "model", "firmware",
+               "serial", "role", "oui_prefix", "oui_registry", "oui_registrant", "oui_country",
+               "oui_status", "via", "protocols", "first_seen", "last_seen", "packets", "bytes"]
+
+
+class Fail(Exception):
+    pass
+
+
+class Skip(Exception):
+    pass
+
+
+class Ctx:
+    def __init__(self, exe, tmp):
+        self.exe = exe
+        self.tmp = tmp
+
+    def path(self, name):
+        return os.path.join(self.tmp, name)
+
+    def run(self, *args, stdin=None, input_bytes=None):
+        """Runs herkomst; returns (exit status, stdout, stderr) as text."""
+        argv = [self.exe] + list(args)
+        if input_bytes is not None:
+            proc = subprocess.run(argv, input=input_bytes, capture_output=True,
+                                  timeout=TIMEOUT, check=False)
+        else:
+            proc = subprocess.run(argv, stdin=stdin if stdin is not None else subprocess.DEVNULL,
+                                  capture_output=True, timeout=TIMEOUT, check=False)
+        out = proc.stdout.decode("utf-8", "replace")
+        err = proc.stderr.decode("utf-8", "replace")
+        if proc.returncode < 0:
+            raise Fail(f"{' '.join(argv)} died of signal {-proc.returncode}; stderr: {err[-500:]}")
+        return proc.returncode, out, err
+
+    def analyze(self, *args, **kw):
+        return self.run("analyze", "--no-progress", *args, **kw)
+
+    def analyze_json(self, *args, **kw):
+        rc, out, err = self.analyze("--format", "json", *args, **kw)
+        expect(rc == 0, f"analyze {' '.join(args)}: exit {rc}, want 0; stderr: {err[-500:]}")
+        return parse_json(out, args), err
+
+
+def expect(cond, msg):
+    if not cond:
+        raise Fail(msg)
+
+
+def expect_exit(got, want, what, err):
+    expect(got == want, f"{what}: exit {got}, want {want}; stderr: {err.strip()[-500:]!r}")
+
+
+def expect_in(needle, hay, what):
+    expect(needle in hay, f"{what}: {needle!r} not in {hay.strip()[-600:]!r}")
+
+
+def parse_json(text, args):
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise Fail(f"analyze {' '.join(args)}: output is not JSON ({e}): {text[:200]!r}") from e
+
+
+def shared_capture(name):
+    shared = os.environ.get("HERKOMST_SHARED_DIR")
+    if not shared:
+        raise Skip("HERKOMST_SHARED_DIR is not set (run through meson test)")
+    path = os.path.join(shared, "pcaps", name)
+    if not os.path.isfile(path):
+        raise Skip(f"{path} is not there")
+    return path
+
+
+def pcap_records(data):
+    """(offset, captured length) of every record of a classic pcap file."""
+    magic = data[:4]
+    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
+        endian = "<"
+    elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
+        endian = ">"
+    else:
+        raise Fail(f"not a classic pcap file (magic {magic.hex()})")
+    recs, off = [], 24
+    while off + 16 <= len(data):
+        incl = struct.unpack(endian + "I", data[off + 8:off + 12])[0]
+        recs.append((off, incl))
+        off += 16 + incl
+    expect(off == len(data), "the reference capture itself is truncated")
+    return recs
+
+
+def tiny_pcap():
+    """A pcap of two Ethernet frames: an ARP request from 00:1b:1b:00:00:01
+    (10.0.0.1) for 10.0.0.2, and the reply from 00:0e:8c:00:00:02."""
+    a, b = bytes.fromhex("001b1b000001"), bytes.fromhex("000e8c000002")
+    ip_a, ip_b = bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2])
+
+    def arp(op, sha, spa, tha, tpa, dst):
+        return (dst + sha + b"\x08\x06" + struct.pack(">HHBBH", 1, 0x0800, 6, 4, op)
+                + sha + spa + tha + tpa + bytes(18))
+
+    frames = [arp(1, a, ip_a, bytes(6), ip_b, b"\xff" * 6), arp(2, b, ip_b, a, ip_a, a)]
+    out = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)
+    for i, f in enumerate(frames):
+        out += struct.pack("<IIII", 1709251200 + i, 0, len(f), len(f)) + f
+    return out
+
+
+def write(path, data):
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+def device_id(d):
+    """What identifies a device across runs: its MAC, else its addresses."""
+    return d["mac"] or "ip:" + ",".join(d["ips"])
+
+
+# --- the cases -------------------------------------------------------------
+
+
+def case_missing_file(c):
+    """(a) A capture that does not exist: exit 1, stderr names it."""
+    path = c.path("no-such-capture.pcap")
+    rc, _, err = c.analyze(path)
+    expect_exit(rc, 1, "missing capture", err)
+    expect_in(path, err, "stderr")
+    expect_in("no such file", err, "stderr")
+
+
+def case_missing_among_good(c):
+    """(a) One capture missing among readable ones: exit 1, the missing one
+    is named, and (current behaviour) the inventory of the readable ones is
+    still printed."""
+    good = write(c.path("tiny.pcap"), tiny_pcap())
+    missing = c.path("gone.pcap")
+    rc, out, err = c.analyze("--format", "json", good, missing)
+    expect_exit(rc, 1, "one missing capture of two", err)
+    expect_in(missing, err, "stderr")
+    doc = parse_json(out, [good, missing])
+    expect([x["path"] for x in doc["captures"]] == [good],
+           f"captures {doc['captures']}, want only {good}")
+    expect(len(doc["devices"]) >= 1, "no devices from the readable capture")
+
+
+def case_not_a_capture(c):
+    """(b) A text file, and an empty file, given as a capture: exit 1, the
+    message names the file and says what is wrong."""
+    text = write(c.path("notes.txt"), b"These are my notes, not a capture.\n")
+    rc, _, err = c.analyze(text)
+    expect_exit(rc, 1, "text file as capture", err)
+    expect_in(text, err, "stderr")
+    expect_in("not a pcap or pcapng", err, "stderr")
+
+    empty = write(c.path("empty.pcap"), b"")
+    rc, _, err = c.analyze(empty)
+    expect_exit(rc, 1, "empty file as capture", err)
+    expect_in(empty, err, "stderr")
+    expect_in("empty", err.replace(empty, ""), "stderr")
+
+
+def case_truncated(c):
+    """(c) A capture cut in the middle of a record (in its data, and in its
+    header): exit 0 with a warning naming the file and "truncated"; the
+    inventory covers the complete records before the cut; --strict makes it
+    exit 1."""
+    src = shared_capture(MODBUS)
+    with open(src, "rb") as f:
+        data = f.read()
+    recs = pcap_records(data)
+    full, _ = c.analyze_json(src)
+    n_full = full["captures"][0]["packets"]
+    expect(n_full == len(recs), f"the full file reads {n_full} packets, it has {len(recs)} records")
+
+    k = len(recs) // 2
+    off, incl = recs[k]
+    expect(incl >= 2, "record too short to cut in its data")
+    for where, cut in (("data", off + 16 + incl // 2), ("header", off + 8)):
+        path = write(c.path(f"cut-in-{where}.pcap"), data[:cut])
+        doc, err = c.analyze_json(path)
+        what = f"cut in the record {where}"
+        expect_in(path, err, what + ": warning")
+        expect_in("truncated", err, what + ": warning")
+        expect(len(doc["devices"]) >= 1, f"{what}: no devices listed")
+        cap = doc["captures"][0]
+        expect(cap["truncated"] is True, f"{what}: captures[0].truncated is {cap['truncated']}")
+        expect(cap["packets"] == k, f"{what}: {cap['packets']} packets counted, want the {k} "
+                                    "complete records before the cut")
+        expect(cap["packets"] < n_full, f"{what}: not fewer packets than the full file")
+        expect(doc["run"]["packets"] == k, f"{what}: run.packets {doc['run']['packets']}, want {k}")
+
+        rc, _, err = c.analyze("--strict", "--format", "json", path)
+        expect_exit(rc, 1, what + " with --strict", err)
+        expect_in("truncated", err, what + " with --strict: stderr")
+
+
+def case_db_missing_dir(c):
+    """(d) --db in a directory that does not exist: exit 1, the message
+    names the path, and nothing is created."""
+    cap = write(c.path("tiny.pcap"), tiny_pcap())
+    db = c.path("no/such/dir/inventory.sqlite")
+    rc, _, err = c.analyze("--db", db, cap)
+    expect_exit(rc, 1, "--db in a missing directory", err)
+    expect_in(db, err, "stderr")
+    expect(not os.path.exists(c.path("no")), "the missing directory was created")
+
+
+def case_db_not_ours(c):
+    """(d) --db naming a text file, or an SQLite file of another program:
+    exit 1, the message names it, the file is left alone."""
+    cap = write(c.path("tiny.pcap"), tiny_pcap())
+    text = b"not a database\n"
+    db = write(c.path("notes.sqlite"), text)
+    rc, _, err = c.analyze("--db", db, cap)
+    expect_exit(rc, 1, "--db on a text file", err)
+    expect_in(db, err, "stderr")
+    with open(db, "rb") as f:
+        expect(f.read() == text, "the text file given as --db was changed")
+
+    other = c.path("photos.sqlite")
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE photos (name TEXT)")
+    con.commit()
+    con.close()
+    rc, _, err = c.analyze("--db", other, cap)
+    expect_exit(rc, 1, "--db on another program's SQLite file", err)
+    expect_in(other, err, "stderr")
+    con = sqlite3.connect(other)
+    tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    con.close()
+    expect(tables == ["photos"], f"tables of the foreign database are now {tables}")
+
+
+def case_db_newer(c):
+    """(e) A database written by a newer herkomst (user_version 999): exit 1,
+    the message says "newer" and names the file, which stays as it was."""
+    cap = write(c.path("tiny.pcap"), tiny_pcap())
+    db = c.path("site.sqlite")
+    rc, _, err = c.analyze("--db", db, cap)
+    expect_exit(rc, 0, "first run into a new --db", err)
+    con = sqlite3.connect(db)
+    version = con.execute("PRAGMA user_version").fetchone()[0]
+    expect(version >= 1, f"a new database has user_version {version}")
+    con.execute("PRAGMA user_version = 999")
+    con.commit()
+    con.close()
+
+    rc, _, err = c.analyze("--db", db, cap)
+    expect_exit(rc, 1, "--db from a newer version", err)
+    expect_in("newer", err, "stderr")
+    expect_in(db, err, "stderr")
+    con = sqlite3.connect(db)
+    version = con.execute("PRAGMA user_version").fetchone()[0]
+    n_caps = con.execute("SELECT count(*) FROM captures").fetchone()[0]
+    con.close()
+    expect(version == 999, f"user_version changed to {version}")
+    expect(n_caps == 1, f"{n_caps} captures recorded, want the first run's 1")
+
+
+def case_db_accumulates(c):
+    """(f) Two runs over two captures into one --db: the second output lists
+    both captures and the devices of both, with the counters of each. A third
+    run over the first capture again is recognised and skipped; with --force
+    it is merged again and counts twice."""
+    modbus, bacnet = shared_capture(MODBUS), shared_capture(BACNET)
+    alone = {}
+    for p in (modbus, bacnet):
+        doc, _ = c.analyze_json(p)
+        alone[p] = {device_id(d): d["packets"] for d in doc["devices"]}
+        expect(alone[p], f"{p}: no devices")
+    db = c.path("site.sqlite")
+
+    doc1, _ = c.analyze_json("--db", db, modbus)
+    expect([x["file"] for x in doc1["captures"]] == [MODBUS], f"run 1 captures {doc1['captures']}")
+    doc2, _ = c.analyze_json("--db", db, bacnet)
+    files = [x["file"] for x in doc2["captures"]]
+    expect(files == [MODBUS, BACNET], f"run 2 captures are {files}, want both")
+    got = {device_id(d): d["packets"] for d in doc2["devices"]}
+    want = dict(alone[modbus])
+    for k, v in alone[bacnet].items():
+        want[k] = want.get(k, 0) + v
+    expect(got == want, f"run 2 devices {got}, want both captures' {want}")
+    # this run's counters are of this run only
+    expect(doc2["run"]["packets"] == doc2["captures"][1]["packets"],
+           f"run.packets {doc2['run']['packets']} is not the second capture's")
+
+    # the same file again is recognised (by its digest) and skipped, with a warning
+    doc3, err3 = c.analyze_json("--db", db, modbus)
+    files = [x["file"] for x in doc3["captures"]]
+    expect(files == [MODBUS, BACNET], f"run 3 captures are {files}, want the repeat skipped")
+    expect_in("already in", err3, "stderr of the repeated run")
+    got = {device_id(d): d["packets"] for d in doc3["devices"]}
+    expect(got == want, f"run 3 devices {got}, want unchanged {want}")
+    expect(doc3["run"]["packets"] == 0, f"run 3 read {doc3['run']['packets']} packets, want 0")
+
+    # --force merges it again, and then it counts twice
+    doc4, _ = c.analyze_json("--db", db, "--force", modbus)
+    files = [x["file"] for x in doc4["captures"]]
+    expect(files == [MODBUS, BACNET, MODBUS], f"run 4 captures are {files}")
+    got = {device_id(d): d["packets"] for d in doc4["devices"]}
+    for k, v in want.items():
+        again = v + alone[modbus].get(k, 0)
+        expect(got.get(k) == again, f"run 4: device {k} has {got.get(k)} packets, want {again} "
+                                    "(--force counts the capture again)")
+    expect(len(got) == len(want), f"run 4 devices {sorted(got)}, want {sorted(want)}")
+
+
+def case_usage(c):
+    """(g) Usage errors exit 2; help and version exit 0 with output."""
+    rc, out, err = c.run("analyze")
+    expect_exit(rc, 2, "analyze without a capture", err)
+    expect_in("usage", err.lower(), "stderr")
+    expect(out == "", f"analyze without a capture wrote to stdout: {out[:200]!r}")
+
+    cap = write(c.path("tiny.pcap"), tiny_pcap())
+    for bad in (["--format", "xml"], ["--flows-max", "0"], ["--flows-max", "-5"],
+                ["--flow-timeout", "0"], ["--flow-timeout", "86401"], ["--no-such-option"]):
+        rc, out, err = c.run("analyze", *bad, cap)
+        expect_exit(rc, 2, f"analyze {' '.join(bad)}", err)
+        expect(err.strip() != "", f"analyze {' '.join(bad)}: no message")
+        expect(out == "", f"analyze {' '.join(bad)} wrote to stdout: {out[:200]!r}")
+    rc, _, err = c.run("analyze", "--format", "xml", cap)
+    expect_in("xml", err, "unknown --format: stderr")
+
+    for args, needle in ((["help", "analyze"], "analyze"), (["analyze", "--help"], "analyze"),
+                         (["--version"], "herkomst"), (["help", "oui"], "oui"),
+                         (["help"], "analyze"), (["--help"], "analyze")):
+        rc, out, err = c.run(*args)
+        expect_exit(rc, 0, " ".join(args), err)
+        expect(out.strip() != "", f"{' '.join(args)}: nothing on stdout")
+        expect_in(needle, out, " ".join(args))
+    rc, out, _ = c.run("help", "analyze")
+    rc2, out2, _ = c.run("analyze", "--help")
+    expect(out == out2, "'help analyze' and 'analyze --help' differ")
+
+    for args in (["bogus"], ["help", "bogus"], []):
+        rc, out, err = c.run(*args)
+        expect_exit(rc, 2, "herkomst " + " ".join(args), err)
+        expect(err.strip() != "", f"herkomst {' '.join(args)}: no message on stderr")
+    rc, _, err = c.run("bogus")
+    expect_in("bogus", err, "unknown command: stderr")
+
+
+def case_stdin(c):
+    """(h) A capture on standard input ('-'), redirected from the file and
+    through a pipe, gives the same devices as the file."""
+    path = shared_capture(MODBUS)
+    ref, _ = c.analyze_json(path)
+    expect(ref["devices"], "no devices from the file")
+    with open(path, "rb") as f:
+        doc, _ = c.analyze_json("-", stdin=f)
+    expect(doc["devices"] == ref["devices"], "devices from a redirected stdin differ from the file's")
+    expect(doc["captures"][0]["path"] == "-", f"capture path {doc['captures'][0]['path']!r}, want '-'")
+    with open(path, "rb") as f:
+        data = f.read()
+    doc, _ = c.analyze_json("-", input_bytes=data)
+    expect(doc["devices"] == ref["devices"], "devices from a pipe differ from the file's")
+    expect(doc["captures"][0]["packets"] == ref["captures"][0]["packets"],
+           "packets read from a pipe differ from the file's")
+
+
+def case_csv(c):
+    """(i) --format csv: a header row and one row per device, readable by
+    the csv module; -o FILE writes the same bytes to the file."""
+    path = shared_capture(MODBUS)
+    ref, _ = c.analyze_json(path)
+    rc, out, err = c.analyze("--format", "csv", path)
+    expect_exit(rc, 0, "--format csv", err)
+    rows = list(csv.reader(io.StringIO(out, newline="")))
+    expect(rows and rows[0] == CSV_COLUMNS, f"CSV header {rows[0] if rows else None}")
+    body = rows[1:]
+    expect(len(body) == len(ref["devices"]), f"{len(body)} CSV rows, {len(ref['devices'])} devices")
+    for row, dev in zip(body, ref["devices"]):
+        rec = dict(zip(CSV_COLUMNS, row))
+        expect(len(row) == len(CSV_COLUMNS), f"row of {len(row)} fields: {row}")
+        expect(rec["id"] == str(dev["id"]) and rec["mac"] == (dev["mac"] or ""),
+               f"row {row[:2]} is not device {dev['id']} {dev['mac']}")
+        expect(rec["packets"] == str(dev["packets"]), f"row {rec['id']}: packets {rec['packets']}")
+        expect(rec["ips"].split() == dev["ips"], f"row {rec['id']}: ips {rec['ips']!r}")
+        expect(rec["manufacturer"] == (dev["manufacturer"] or ""),
+               f"row {rec['id']}: manufacturer {rec['manufacturer']!r}")
+
+    outfile = c.path("inventory.csv")
+    rc, out2, err = c.analyze("--format", "csv", "-o", outfile, path)
+    expect_exit(rc, 0, "--format csv -o FILE", err)
+    expect(out2 == "", f"-o FILE still wrote to stdout: {out2[:200]!r}")
+    expect(os.path.isfile(outfile), "-o FILE did not create the file")
+    with open(outfile, encoding="utf-8", newline="") as f:
+        expect(f.read() == out, "-o FILE differs from what stdout gets")
+
+    outjson = c.path("inventory.json")
+    rc, _, err = c.analyze("--format", "json", "--output", outjson, path)
+    expect_exit(rc, 0, "--output FILE", err)
+    with open(outjson, encoding="utf-8") as f:
+        expect(parse_json(f.read(), [outjson])["devices"] == ref["devices"],
+               "--output FILE JSON differs")
+
+    rc, _, err = c.analyze("-o", c.path("no/such/dir/out.csv"), path)
+    expect_exit(rc, 1, "-o in a missing directory", err)
+    expect_in(c.path("no/such/dir/out.csv"), err, "stderr")
+
+
+CASES = {
+    "missing-file": case_missing_file,
+    "missing-among-good": case_missing_among_good,
+    "not-a-capture": case_not_a_capture,
+    "truncated": case_truncated,
+    "db-missing-dir": case_db_missing_dir,
+    "db-not-ours": case_db_not_ours,
+    "db-newer": case_db_newer,
+    "db-accumulates": case_db_accumulates,
+    "usage": case_usage,
+    "stdin": case_stdin,
+    "csv": case_csv,
+}
+
+
+def main(argv):
+    if len(argv) == 2 and argv[1] == "--list":
+        print("\n".join(CASES))
+        return 0
+    if len(argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    exe = os.path.abspath(argv[1])
+    names = argv[2:] or list(CASES)
+    unknown = [n for n in names if n not in CASES]
+    if unknown:
+        print(f"unknown case(s): {' '.join(unknown)}; --list shows them", file=sys.stderr)
+        return 2
+    if not os.access(exe, os.X_OK):
+        print(f"{exe} is not an executable", file=sys.stderr)
+        return 2
+    passed = failed = skipped = 0
+    for name in names:
+        with tempfile.TemporaryDirectory(prefix="hk-cli-") as tmp:
+            try:
+                CASES[name](Ctx(exe, tmp))
+            except Skip as e:
+                skipped += 1
+                print(f"SKIP {name}: {e}")
+            except Fail as e:
+                failed += 1
+                print(f"FAIL {name}: {e}")
+            except subprocess.TimeoutExpired as e:
+                failed += 1
+                print(f"FAIL {name}: timed out: {e}")
+            except Exception:  # a broken expectation about the output's shape
+                failed += 1
+                print(f"FAIL {name}: {traceback.format_exc()}")
+            else:
+                passed += 1
+                print(f"PASS {name}")
+    print(f"{passed} passed, {failed} failed, {skipped} skipped")
+    if failed:
+        return 1
+    return EXIT_SKIP if skipped and not passed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
