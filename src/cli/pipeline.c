@@ -44,10 +44,15 @@ static void flow_report(struct pipeline *pl, struct flow *f)
 	/* the subject of side SRC is the client, DST the server */
 	ep[HK_SIDE_SRC] = f->ep[f->client];
 	ep[HK_SIDE_DST] = f->ep[srv];
-	if (!unknown)
+	if (!unknown && !f->reported_client) {
 		hk_obs_emit(&pl->sink, HK_OBS_CLIENT, HK_SIDE_SRC, conf, src, f->proto_name);
-	/* a service is claimed only for a server that answered */
-	if (f->ep_sent[srv]) {
+		f->reported_client = true;
+	}
+	/* a service is claimed only for a server that answered: when nDPI decided
+	 * on the first request, that is known only later (at the latest when the
+	 * flow ends) */
+	if (f->ep_sent[srv] && !f->reported_service) {
+		f->reported_service = true;
 		snprintf(value, sizeof(value), "%s/%u/%s", flow_proto_l4_name(f->key.proto), flow_server_port(f),
 			 unknown ? "Unknown" : f->proto_name);
 		hk_obs_emit(&pl->sink, HK_OBS_SERVICE, HK_SIDE_DST, unknown ? CONF_PORT_ONLY : conf,
@@ -59,10 +64,9 @@ static void flow_report(struct pipeline *pl, struct flow *f)
 static void on_flow_end(struct flow *f, void *userdata)
 {
 	struct pipeline *pl = userdata;
-	if (f->dpi_state == FLOW_DPI_PENDING) {
+	if (f->dpi_state == FLOW_DPI_PENDING)
 		dpi_giveup(pl->dpi, f);
-		flow_report(pl, f);
-	}
+	flow_report(pl, f);
 	dpi_flow_release(f);
 }
 
