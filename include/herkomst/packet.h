@@ -47,6 +47,8 @@ enum hk_pkt_flag {
 	HK_PKT_F_IPV6_EXT = 1u << 7,     /* IPv6 extension headers were walked */
 	HK_PKT_F_MALFORMED = 1u << 8,    /* a header contradicts itself */
 	HK_PKT_F_LOOPBACK = 1u << 9,     /* came from a loopback/raw link: no MACs */
+	HK_PKT_F_TO_GROUP = 1u << 10,    /* sent to a broadcast/multicast link address (also when
+					    the link type carries no destination MAC: Linux cooked) */
 };
 
 struct hk_pkt {

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "capture/capture.h"
+#include "herkomst/cursor.h"
 
 #define CAP_ERR_MAX 1024
 #define CAP_SNIFF_LEN 8 /* bytes shown in the "not a capture file" message */
@@ -116,11 +117,11 @@ static ssize_t read_full(int fd, uint8_t *buf, size_t len)
 
 static const char *magic_format(const uint8_t *head, size_t len)
 {
-	uint32_t v;
+	struct hk_cur c = hk_cur_init(head, len);
+	uint32_t v = hk_cur_be32(&c);
 
-	if (len < 4)
+	if (!hk_cur_ok(&c))
 		return NULL;
-	v = (uint32_t)head[0] << 24 | (uint32_t)head[1] << 16 | (uint32_t)head[2] << 8 | head[3];
 	switch (v) {
 	case 0xa1b2c3d4: /* microseconds, either byte order */
 	case 0xd4c3b2a1:
@@ -138,11 +139,22 @@ static const char *magic_format(const uint8_t *head, size_t len)
 
 static void hexdump(const uint8_t *p, size_t len, char *out, size_t outsz)
 {
+	struct hk_cur c = hk_cur_init(p, len);
 	size_t o = 0;
 
 	out[0] = '\0';
-	for (size_t i = 0; i < len && o + 4 <= outsz; i++)
-		o += (size_t)snprintf(&out[o], outsz - o, i ? " %02x" : "%02x", p[i]);
+	while (hk_cur_left(&c) && o + 4 <= outsz) {
+		uint8_t b = hk_cur_u8(&c);
+
+		o += (size_t)snprintf(&out[o], outsz - o, o ? " %02x" : "%02x", b);
+	}
+}
+
+static bool magic_is_gzip(const uint8_t *head, size_t len)
+{
+	struct hk_cur c = hk_cur_init(head, len);
+
+	return hk_cur_be16(&c) == 0x1f8b && hk_cur_ok(&c);
 }
 
 static void errno_message(const char *name, int e, char *errbuf, size_t errsz)
@@ -186,7 +198,7 @@ static const char *check_head(const char *name, const uint8_t *head, size_t len,
 		set_err(errbuf, errsz,
 			"%s is not a pcap or pcapng file (only %zu bytes long: %s)", name, len,
 			hex);
-	else if (head[0] == 0x1f && head[1] == 0x8b)
+	else if (magic_is_gzip(head, len))
 		set_err(errbuf, errsz,
 			"%s is not a pcap or pcapng file (starts with bytes %s, a gzip header); "
 			"decompress it first",

@@ -3,9 +3,12 @@
 
 #include <string.h>
 
+/* An empty window still points somewhere, so that base + 0 is defined. */
+static const uint8_t cur_empty[1];
+
 struct hk_cur hk_cur_init(const uint8_t *base, size_t len)
 {
-	struct hk_cur c = {.base = base, .len = base ? len : 0, .off = 0, .err = 0};
+	struct hk_cur c = {.base = base ? base : cur_empty, .len = base ? len : 0, .off = 0, .err = 0};
 	return c;
 }
 
@@ -105,7 +108,7 @@ bool hk_cur_copy(struct hk_cur *c, void *dst, size_t n)
 
 struct hk_cur hk_cur_sub(struct hk_cur *c, size_t n)
 {
-	struct hk_cur s = {.base = NULL, .len = 0, .off = 0, .err = 0};
+	struct hk_cur s = {.base = cur_empty, .len = 0, .off = 0, .err = 0};
 	if (!take(c, n)) {
 		s.err = HK_CUR_ETRUNC;
 		return s;

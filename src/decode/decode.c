@@ -92,7 +92,6 @@
 #define IPV6_HDR_LEN 40
 #define TCP_HDR_MIN 20
 #define UDP_HDR_LEN 8
-#define ICMP_HDR_LEN 4 /* type, code, checksum: common to every message */
 
 struct dec {
 	struct hk_pkt *p;
@@ -644,12 +643,21 @@ static void decode_sll_common(struct dec *d, struct hk_cur *c, uint16_t proto, u
 	}
 }
 
+/* Linux cooked captures carry no destination MAC, only whether the frame was
+ * sent to a group (1 broadcast, 2 multicast): enough to know that a
+ * destination address like 10.0.0.255 is not a host. */
+static void sll_note_pkttype(struct hk_pkt *p, unsigned pkttype)
+{
+	if (pkttype == 1 || pkttype == 2)
+		p->flags |= HK_PKT_F_TO_GROUP;
+}
+
 static void decode_sll(struct dec *d, struct hk_cur *c)
 {
 	uint8_t addr[8];
-	uint16_t hatype, halen, proto;
+	uint16_t hatype, halen, proto, pkttype;
 
-	hk_cur_skip(c, 2); /* packet type */
+	pkttype = hk_cur_be16(c);
 	hatype = hk_cur_be16(c);
 	halen = hk_cur_be16(c);
 	hk_cur_copy(c, addr, sizeof(addr));
@@ -658,24 +666,26 @@ static void decode_sll(struct dec *d, struct hk_cur *c)
 		dec_short(d, DEC_EV_SLL_TRUNC, true);
 		return;
 	}
+	sll_note_pkttype(d->p, pkttype);
 	decode_sll_common(d, c, proto, hatype, halen, addr);
 }
 
 static void decode_sll2(struct dec *d, struct hk_cur *c)
 {
-	uint8_t addr[8], halen;
+	uint8_t addr[8], halen, pkttype;
 	uint16_t hatype, proto;
 
 	proto = hk_cur_be16(c);
 	hk_cur_skip(c, 2 + 4); /* reserved, interface index */
 	hatype = hk_cur_be16(c);
-	hk_cur_skip(c, 1); /* packet type */
+	pkttype = hk_cur_u8(c);
 	halen = hk_cur_u8(c);
 	hk_cur_copy(c, addr, sizeof(addr));
 	if (!hk_cur_ok(c)) {
 		dec_short(d, DEC_EV_SLL_TRUNC, true);
 		return;
 	}
+	sll_note_pkttype(d->p, pkttype);
 	decode_sll_common(d, c, proto, hatype, halen, addr);
 }
 

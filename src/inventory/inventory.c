@@ -343,7 +343,8 @@ void inv_packet(struct inventory *inv, const struct hk_pkt *p)
 	}
 	/* a unicast-looking address sent to a group MAC is a directed broadcast
 	 * (10.0.0.255) or similar, not a host */
-	if (hk_addr_is_unicast(&p->dst_ip) && !(p->has_dst_mac && !mac_usable(p->dst_mac))) {
+	if (hk_addr_is_unicast(&p->dst_ip) && !(p->has_dst_mac && !mac_usable(p->dst_mac)) &&
+	    !(p->flags & HK_PKT_F_TO_GROUP)) {
 		struct inv_ip *n = ip_get(inv, &p->dst_ip, ts);
 		if (n) {
 			touch(&n->first_seen, &n->last_seen, ts);

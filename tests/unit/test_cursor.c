@@ -250,7 +250,8 @@ START_TEST(test_bounds_near_size_max)
 		ck_assert_int_eq(c.err, HK_CUR_ETRUNC);
 		ck_assert_int_eq(sub.err, HK_CUR_ETRUNC);
 		ck_assert_uint_eq(sub.len, 0);
-		ck_assert_ptr_null(sub.base);
+		/* an empty window still has a base, so that base + 0 is defined */
+		ck_assert_ptr_nonnull(sub.base);
 		ck_assert_uint_eq(hk_cur_left(&sub), 0);
 
 		c = cur_over(seq, 8);

@@ -860,6 +860,17 @@ START_TEST(test_sll)
 	ck_assert(p.has_l4);
 	free(b);
 
+	/* another Linux pseudo-protocol (0x0001, Novell raw 802.3): handed on */
+	memcpy(f, sll_ipv4_udp, sizeof(f));
+	put_be16(f, 14, 0x0001);
+	ck_assert_int_eq(decode_copy(DLT_LINUX_SLL, f, sizeof(f), &p, &st, &b), 0);
+	ck_assert_uint_eq(events_total(&st), 0);
+	ck_assert_int_eq(p.l3, HK_L3_OTHER);
+	ck_assert_uint_eq(p.ethertype, 0);
+	ck_assert_ptr_eq(p.l2_payload, b + 16);
+	ck_assert_uint_eq(p.l2_len, sizeof(f) - 16);
+	free(b);
+
 	/* protocol 0x0004: an LLC PDU follows without a length */
 	memcpy(f, sll_ipv4_udp, 14);
 	put_be16(f, 14, 0x0004);
@@ -1359,7 +1370,7 @@ START_TEST(test_mac_helpers)
 					   "001b.1bab.cdef", "001B1BABCDEF"};
 	static const char *const bad[] = {"", "00:1b:1b:ab:cd", "00:1b:1b:ab:cd:ef:",
 					  "00:1b-1b:ab:cd:ef", "0:1b:1b:ab:cd:ef0",
-					  "001b.1bab.cdeg", "001b1babcdef0", "00:1b:1b:ab:cd:e\xff",
+					  "001b.1bab.cdeg", "001b1babcdef0", "001b1babcdeg", "00:1b:1b:ab:cd:e\xff",
 					  "001b:1bab:cdef", " 001b1babcdef"};
 	uint8_t mac[6], keep[6] = {9, 9, 9, 9, 9, 9};
 	char buf[HK_MAC_STRLEN];
@@ -1438,6 +1449,7 @@ START_TEST(test_addr_helpers)
 	ck_assert(!hk_addr_is_unspecified(&none));
 	ck_assert(!hk_addr_is_private(&none));
 	ck_assert_str_eq(hk_addr_fmt(&none, buf), "");
+	ck_assert_str_eq(hk_addr_fmt(NULL, buf), "");
 
 	/* parse writes only on success */
 	a.family = 4;
