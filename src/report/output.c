@@ -177,9 +177,11 @@ json_t *out_device_json(const struct hk_device *d)
 	}
 	json_object_set_new(o, "oui_status", json_string(oui_state_name(d->oui_state)));
 	json_object_set_new(o, "manufacturer", jstr_or_null(best(d, HK_A_MANUFACTURER)));
+	json_object_set_new(o, "product", jstr_or_null(best(d, HK_A_PRODUCT)));
 	json_object_set_new(o, "model", jstr_or_null(best(d, HK_A_MODEL)));
 	json_object_set_new(o, "firmware", jstr_or_null(best(d, HK_A_FIRMWARE)));
 	json_object_set_new(o, "serial", jstr_or_null(best(d, HK_A_SERIAL)));
+	json_object_set_new(o, "os", jstr_or_null(best(d, HK_A_OS)));
 	json_object_set_new(o, "role", jstr_or_null(best(d, HK_A_ROLE)));
 	json_object_set_new(o, "via", jstr_or_null(d->via_mac));
 	json_object_set_new(o, "vlans", jlist(&vlans));
