@@ -19,6 +19,7 @@
 #include "core/progress.h"
 #include "core/util.h"
 #include "inventory/oui.h"
+#include "proto/proto.h"
 #include "report/output.h"
 #include "store/store.h"
 
@@ -167,6 +168,15 @@ static void run_counters(const struct pipeline *pl, struct out_run *run, const c
 		run->n_decode_events = i + 1;
 	}
 	run->decode_event_names = names;
+	for (size_t i = 0; i < proto_count && i < PIPELINE_PARSERS_MAX && i < 64; i++) {
+		run->parser_names[i] = proto_table[i].name;
+		for (int k = 0; k < 4; k++)
+			run->parser_results[i][k] = pl->parse_results[i][k];
+		run->n_parsers = i + 1;
+	}
+	run->stream_gaps = pl->stream_gaps;
+	run->stream_full = pl->stream_full;
+	run->obs_dropped = pl->obs_dropped;
 }
 
 int cmd_analyze(int argc, char **argv)

@@ -61,9 +61,44 @@ static void flow_report(struct pipeline *pl, struct flow *f)
 	drain(pl, ep, f->first_seen);
 }
 
+static void count_result(struct pipeline *pl, const struct proto_entry *e, enum hk_parse_result r);
+
+/* A banner still waiting for bytes when its flow ends is all there will be. */
+static void flush_banners(struct pipeline *pl, struct flow *f)
+{
+	const struct proto_entry *e = f->parser;
+
+	if (!e || e->framing != HK_FRAME_NONE)
+		return;
+	for (int dir = 0; dir < 2; dir++) {
+		struct flow_stream *s = f->stream[dir];
+		struct hk_endpoint ep[2];
+		struct hk_cur c;
+		struct hk_parse_ctx ctx = {
+			.l4 = 6,
+			.sport = f->key.port[dir],
+			.dport = f->key.port[1 - dir],
+			.from_client = f->client == dir,
+			.client_known = f->client >= 0,
+			.ndpi = f->proto_name,
+			.ts_usec = f->last_seen,
+		};
+		if (!s || f->parse_done[dir] || !s->len)
+			continue;
+		ep[HK_SIDE_SRC] = f->ep[dir];
+		ep[HK_SIDE_DST] = f->ep[1 - dir];
+		c = hk_cur_init(s->buf, s->len);
+		count_result(pl, e, e->parse(&c, &ctx, &pl->sink));
+		drain(pl, ep, ctx.ts_usec);
+		f->parse_done[dir] = true;
+	}
+}
+
 static void on_flow_end(struct flow *f, void *userdata)
 {
 	struct pipeline *pl = userdata;
+
+	flush_banners(pl, f);
 	if (f->dpi_state == FLOW_DPI_PENDING)
 		dpi_giveup(pl->dpi, f);
 	flow_report(pl, f);
@@ -114,16 +149,29 @@ static void packet_endpoints(const struct hk_pkt *p, struct hk_endpoint ep[2])
 	ep[HK_SIDE_DST].ip = p->dst_ip;
 }
 
+static void count_result(struct pipeline *pl, const struct proto_entry *e, enum hk_parse_result r)
+{
+	size_t i = proto_index(e);
+	if (i < PIPELINE_PARSERS_MAX && (unsigned)r < HK_PARSE__MAX)
+		pl->parse_results[i][r]++;
+}
+
+/* Runs a parser and hands its observations to the inventory; the caller
+ * counts the result once it is final. */
 static enum hk_parse_result run_parser(struct pipeline *pl, const struct proto_entry *e, struct hk_cur *c,
 				       const struct hk_parse_ctx *ctx, const struct hk_endpoint ep[2])
 {
 	enum hk_parse_result r = e->parse(c, ctx, &pl->sink);
-	size_t i = proto_index(e);
-
-	if (i < PIPELINE_PARSERS_MAX && (unsigned)r < HK_PARSE__MAX)
-		pl->parse_results[i][r]++;
 	drain(pl, ep, ctx->ts_usec);
 	return r;
+}
+
+/* A banner parser that needs more bytes will see these again from the start
+ * of the window: what it said so far is dropped, not counted twice. */
+static void discard(struct pipeline *pl)
+{
+	pl->sink.n = 0;
+	pl->sink.n_dropped = 0;
 }
 
 static void parse_datagram(struct pipeline *pl, const struct proto_entry *e, const struct hk_pkt *p,
@@ -142,7 +190,7 @@ static void parse_datagram(struct pipeline *pl, const struct proto_entry *e, con
 		.ts_usec = p->ts_usec,
 	};
 	packet_endpoints(p, ep);
-	run_parser(pl, e, &c, &ctx, ep);
+	count_result(pl, e, run_parser(pl, e, &c, &ctx, ep));
 }
 
 /* Feeds one TCP segment's payload to the flow's parser, through its stream. */
@@ -178,14 +226,18 @@ static void parse_tcp(struct pipeline *pl, struct flow *f, const struct hk_pkt *
 	packet_endpoints(p, ep);
 	if (e->framing == HK_FRAME_NONE) {
 		struct hk_cur c = hk_cur_init(s->buf, s->len);
-		enum hk_parse_result r = run_parser(pl, e, &c, &ctx, ep);
-		if (r == HK_PARSE_TRUNCATED && !s->full && !s->gap)
+		enum hk_parse_result r = e->parse(&c, &ctx, &pl->sink);
+		if (r == HK_PARSE_TRUNCATED && !s->full && !s->gap) {
+			discard(pl);
 			return; /* wait for more of the banner */
+		}
+		drain(pl, ep, ctx.ts_usec);
+		count_result(pl, e, r);
 	} else {
 		long n;
 		while ((n = stream_pdu_len(s, e->framing)) > 0) {
 			struct hk_cur c = hk_cur_init(s->buf, (size_t)n);
-			run_parser(pl, e, &c, &ctx, ep);
+			count_result(pl, e, run_parser(pl, e, &c, &ctx, ep));
 			stream_consume(s, (size_t)n);
 		}
 		if (n == 0 && !s->gap)

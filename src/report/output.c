@@ -265,6 +265,27 @@ static int write_json(FILE *f, const struct hk_device *devs, size_t n, const str
 				json_object_set_new(ev, run->decode_event_names[i],
 						    json_integer((json_int_t)run->decode_events[i]));
 		json_object_set_new(r, "decode_events", ev);
+		{
+			json_t *ps = json_object();
+			static const char *const rn[4] = {"ok", "nomatch", "truncated", "malformed"};
+			for (size_t i = 0; i < run->n_parsers; i++) {
+				json_t *one = json_object();
+				uint64_t sum = 0;
+				for (int k = 0; k < 4; k++) {
+					sum += run->parser_results[i][k];
+					if (run->parser_results[i][k])
+						json_object_set_new(one, rn[k],
+								    json_integer((json_int_t)run->parser_results[i][k]));
+				}
+				if (sum)
+					json_object_set_new(ps, run->parser_names[i], one);
+				else
+					json_decref(one);
+			}
+			json_object_set_new(r, "parsers", ps);
+		}
+		json_object_set_new(r, "stream_gaps", json_integer((json_int_t)run->stream_gaps));
+		json_object_set_new(r, "observations_dropped", json_integer((json_int_t)run->obs_dropped));
 		json_object_set_new(root, "run", r);
 	}
 	for (size_t i = 0; i < n; i++)

@@ -26,6 +26,11 @@ struct out_run {
 	uint64_t decode_events[64];
 	const char *const *decode_event_names;
 	size_t n_decode_events;
+	/* per parser: name and results by enum hk_parse_result */
+	size_t n_parsers;
+	const char *parser_names[64];
+	uint64_t parser_results[64][4];
+	uint64_t stream_gaps, stream_full, obs_dropped;
 };
 
 int out_format_parse(const char *s, enum out_format *ret);
