@@ -88,6 +88,10 @@ const struct hk_evidence *hk_device_best(const struct hk_device *d, const char *
 /* Orders evidence canonically (attribute, value, source). */
 void hk_device_sort_evidence(struct hk_device *d);
 
+/* Adds claims derived from knowledge (signatures, registries) to a device read
+ * from the store; see src/inventory/derive.h. */
+typedef void (*hk_derive_fn)(struct hk_device *d, void *userdata);
+
 /* Canonical device order for output: first_seen, mac, ip. */
 int hk_device_cmp(const struct hk_device *a, const struct hk_device *b);
 

@@ -19,6 +19,7 @@
 
 #include "herkomst/cursor.h"
 #include "herkomst/obs.h"
+#include "herkomst/packet.h"
 
 enum hk_parse_result {
 	HK_PARSE_OK = 0,    /* understood; observations (if any) are in the sink */
@@ -46,8 +47,12 @@ struct hk_parse_ctx {
 	bool from_client;      /* the sender is the flow's client (as far as known) */
 	bool client_known;
 	uint16_t ethertype;    /* layer 2 parsers */
+	struct hk_addr src_ip, dst_ip; /* of this packet / stream direction (family 0 on layer 2) */
 	const char *ndpi;      /* nDPI's name for the flow, "" while undecided */
 	uint64_t ts_usec;
+	bool final;            /* stream banner mode: no more bytes will come (window full,
+				  a gap, or the flow ended) — say what you have, even if
+				  you return TRUNCATED */
 };
 
 typedef enum hk_parse_result (*hk_parse_fn)(struct hk_cur *c, const struct hk_parse_ctx *ctx,

@@ -9,6 +9,8 @@
  * the exit status: 0 success, 1 failure, 2 usage error. */
 int cmd_analyze(int argc, char **argv);
 int cmd_oui(int argc, char **argv);
+int cmd_unknown(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 /* Prints the manual of a command (NULL: the overview). false if unknown. */
 bool help_print(FILE *f, const char *command);

@@ -18,6 +18,7 @@
 #include "cli/pipeline.h"
 #include "core/progress.h"
 #include "core/util.h"
+#include "inventory/derive.h"
 #include "inventory/oui.h"
 #include "proto/proto.h"
 #include "report/output.h"
@@ -30,6 +31,7 @@
 struct analyze_opts {
 	const char *db;
 	const char *out;
+	const char *sigdir;
 	enum out_format fmt;
 	bool strict;
 	bool quiet;
@@ -187,6 +189,7 @@ int cmd_analyze(int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},
 		{"strict", no_argument, NULL, 's'},
 		{"force", no_argument, NULL, 'R'},
+		{"signatures", required_argument, NULL, 'S'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"progress", no_argument, NULL, 'P'},
 		{"no-progress", no_argument, NULL, 'N'},
@@ -199,9 +202,11 @@ int cmd_analyze(int argc, char **argv)
 	struct pipeline *pl = NULL;
 	struct store *st = NULL;
 	struct oui_db *oui = NULL;
+	struct inv_knowledge know = {0};
 	struct hk_device *devs = NULL;
 	struct store_capture *caps = NULL, c;
-	size_t n_devs = 0, n_caps = 0;
+	struct unknown_fp *unknown = NULL;
+	size_t n_devs = 0, n_caps = 0, n_unknown = 0;
 	char err[1024];
 	const char *ev_names[64];
 	struct out_run run;
@@ -233,6 +238,9 @@ int cmd_analyze(int argc, char **argv)
 			break;
 		case 'R':
 			o.force = true;
+			break;
+		case 'S':
+			o.sigdir = optarg;
 			break;
 		case 'P':
 			o.progress = 1;
@@ -275,12 +283,15 @@ int cmd_analyze(int argc, char **argv)
 	oui = oui_db_open_default(err, sizeof(err));
 	if (!oui)
 		fprintf(stderr, "herkomst: warning: no OUI attribution: %s\n", err);
+	if (inv_knowledge_open(&know, o.sigdir, err, sizeof(err)) > 0)
+		fprintf(stderr, "herkomst: warning: %s\n", err);
 	st = store_open(o.db, err, sizeof(err));
 	if (!st) {
 		fprintf(stderr, "herkomst: %s\n", err);
 		status = 1;
 		goto out;
 	}
+	store_set_deriver(st, inv_derive, &know);
 	pl = pipeline_new(&o.pl, err, sizeof(err));
 	if (!pl) {
 		fprintf(stderr, "herkomst: %s\n", err);
@@ -357,7 +368,13 @@ int cmd_analyze(int argc, char **argv)
 		}
 	}
 	run_counters(pl, &run, ev_names);
-	if (out_write(out, o.fmt, devs, n_devs, caps, n_caps, &run) < 0 || fflush(out) != 0) {
+	if (inv_unknown_collect(devs, n_devs, &know, &unknown, &n_unknown) < 0) {
+		fprintf(stderr, "herkomst: out of memory\n");
+		status = 1;
+		goto out;
+	}
+	if (out_write(out, o.fmt, devs, n_devs, caps, n_caps, &run, unknown, n_unknown) < 0 ||
+	    fflush(out) != 0) {
 		fprintf(stderr, "herkomst: writing the output failed: %s\n", strerror(errno));
 		status = 1;
 	}
@@ -370,8 +387,10 @@ out:
 		fclose(out);
 	inv_devices_free(devs, n_devs);
 	free(caps);
+	free(unknown);
 	pipeline_free(pl);
 	store_close(st);
 	oui_db_free(oui);
+	inv_knowledge_close(&know);
 	return status;
 }

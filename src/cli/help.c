@@ -22,10 +22,13 @@ static const char help_main[] =
 	"COMMANDS\n"
 	"    analyze   read captures and print (and optionally store) the device inventory\n"
 	"    oui       look up MAC addresses in the IEEE registries\n"
+	"    unknown   list the banners and fingerprints no signature knows yet\n"
+	"    check     validate data files: herkomst check signatures [DIR]\n"
 	"    help      show the manual of a command\n"
 	"\n"
 	"ENVIRONMENT\n"
 	"    HERKOMST_DATADIR   directory holding oui.tsv (the generated origin database)\n"
+	"    HERKOMST_SIGDIR    the signature directory (default: the installed signatures/)\n"
 	"\n"
 	"SEE ALSO\n"
 	"    herkomst help analyze, herkomst help oui, README.md, docs/\n";
@@ -58,6 +61,7 @@ static const char help_analyze[] =
 	"    -f, --format FORMAT    table (default), json or csv\n"
 	"    -o, --output OUT       write the inventory to OUT instead of standard output\n"
 	"    -s, --strict           a truncated capture is an error (exit status 1)\n"
+	"        --signatures DIR   signature directory (default: $HERKOMST_SIGDIR or the installed one)\n"
 	"        --force            merge a capture even if the database already holds it\n"
 	"                           (recognised by a SHA-256 of its size and first MiB)\n"
 	"    -q, --quiet            fewer warnings\n"
@@ -81,6 +85,34 @@ static const char help_analyze[] =
 	"    herkomst analyze --db site.sqlite --format json -o site.json monday.pcapng tuesday.pcapng\n"
 	"    tcpdump -i eth1 -w - | herkomst analyze --db site.sqlite -\n";
 
+static const char help_unknown[] =
+	"NAME\n"
+	"    herkomst unknown - banners and fingerprints no signature knows yet\n"
+	"\n"
+	"SYNOPSIS\n"
+	"    herkomst unknown --db FILE [--format table|json|csv] [--signatures DIR]\n"
+	"\n"
+	"DESCRIPTION\n"
+	"    Lists every software banner (HTTP Server, SSH, SNMP sysDescr, ...) and\n"
+	"    fingerprint (DHCP option list, JA3, JA4) in the database that no signature\n"
+	"    turns into a manufacturer, model, firmware, OS or role claim, with how many\n"
+	"    devices said it and how often, most widespread first. Each is a candidate\n"
+	"    for a new rule in signatures/fingerprints/ (see docs/signatures.md). The\n"
+	"    current signatures are applied, so a rule added since the capture was\n"
+	"    analysed takes its banner off the list.\n"
+	"\n"
+	"OPTIONS\n"
+	"    -d, --db FILE          the database written by herkomst analyze --db\n"
+	"    -f, --format FORMAT    table (default), json or csv\n"
+	"        --signatures DIR   signature directory to apply\n"
+	"\n"
+	"EXIT STATUS\n"
+	"    0 listed (also when empty), 1 the database could not be read, 2 usage error\n"
+	"\n"
+	"EXAMPLES\n"
+	"    herkomst unknown --db site.sqlite\n"
+	"    herkomst unknown --db site.sqlite --format csv > to-review.csv\n";
+
 bool help_print(FILE *f, const char *command)
 {
 	if (!command) {
@@ -97,6 +129,17 @@ bool help_print(FILE *f, const char *command)
 		if (f == stdout)
 			return cmd_oui(2, args) == 0;
 		fputs("herkomst oui MAC...: see 'herkomst help oui'\n", f);
+		return true;
+	}
+	if (strcmp(command, "unknown") == 0) {
+		fputs(help_unknown, f);
+		return true;
+	}
+	if (strcmp(command, "check") == 0) {
+		char *args[] = {(char *)"check", (char *)"--help", NULL};
+		if (f == stdout)
+			return cmd_check(2, args) == 0;
+		fputs("herkomst check signatures [DIR]: see 'herkomst help check'\n", f);
 		return true;
 	}
 	if (strcmp(command, "help") == 0) {

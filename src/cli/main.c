@@ -44,6 +44,10 @@ int main(int argc, char **argv)
 		return cmd_analyze(argc - 1, argv + 1);
 	if (strcmp(cmd, "oui") == 0)
 		return cmd_oui(argc - 1, argv + 1);
+	if (strcmp(cmd, "unknown") == 0)
+		return cmd_unknown(argc - 1, argv + 1);
+	if (strcmp(cmd, "check") == 0)
+		return cmd_check(argc - 1, argv + 1);
 	fprintf(stderr, "herkomst: unknown command '%s'; 'herkomst help' lists the commands\n", cmd);
 	return 2;
 }

@@ -80,8 +80,11 @@ static void flush_banners(struct pipeline *pl, struct flow *f)
 			.dport = f->key.port[1 - dir],
 			.from_client = f->client == dir,
 			.client_known = f->client >= 0,
+			.src_ip = f->ep[dir].ip,
+			.dst_ip = f->ep[1 - dir].ip,
 			.ndpi = f->proto_name,
 			.ts_usec = f->last_seen,
+			.final = true,
 		};
 		if (!s || f->parse_done[dir] || !s->len)
 			continue;
@@ -186,6 +189,8 @@ static void parse_datagram(struct pipeline *pl, const struct proto_entry *e, con
 		.from_client = f && f->client == dir,
 		.client_known = f && f->client >= 0,
 		.ethertype = p->ethertype,
+		.src_ip = p->src_ip,
+		.dst_ip = p->dst_ip,
 		.ndpi = f ? f->proto_name : "",
 		.ts_usec = p->ts_usec,
 	};
@@ -193,21 +198,128 @@ static void parse_datagram(struct pipeline *pl, const struct proto_entry *e, con
 	count_result(pl, e, run_parser(pl, e, &c, &ctx, ep));
 }
 
+/*
+ * The parser picked by port said the bytes are not its protocol (TLS on 8888,
+ * which the HTTP parser owns): if nDPI names another protocol with a parser,
+ * hand the flow to it, with the bytes kept so far. Returns true when the flow
+ * changed hands (or lost its parser); false to keep the verdict as it is.
+ */
+static bool reroute(struct pipeline *pl, struct flow *f)
+{
+	const struct proto_entry *old = f->parser, *e;
+
+	if (!f->parser_by_port)
+		return false;
+	f->parser_by_port = false;
+	e = f->proto_name[0] ? proto_for_ndpi(PROTO_TCP, f->proto_name) : NULL;
+	if (e == old)
+		return false;
+	if (!e || e->framing != HK_FRAME_NONE) {
+		/* nothing yet (or a framed protocol that must start at a PDU): let
+		 * nDPI's verdict pick later, from the next bytes on */
+		f->parser = NULL;
+		f->parser_by_ndpi_checked = false;
+		for (int d = 0; d < 2; d++) {
+			f->stream[d] = stream_free(f->stream[d]);
+			f->parse_done[d] = false;
+		}
+		return true;
+	}
+	f->parser = e;
+	f->parser_by_ndpi_checked = true;
+	for (int d = 0; d < 2; d++) {
+		uint32_t cap = e->window ? e->window : HK_STREAM_WINDOW_MAX;
+		if (f->stream[d]) {
+			struct flow_stream *n = stream_resize(f->stream[d], cap);
+			if (n)
+				f->stream[d] = n;
+		}
+		f->parse_done[d] = false;
+	}
+	(void)pl;
+	return true;
+}
+
+/* The endpoints of a stream direction: SRC is its sender. */
+static void stream_endpoints(const struct flow *f, int dir, struct hk_endpoint ep[2])
+{
+	ep[HK_SIDE_SRC] = f->ep[dir];
+	ep[HK_SIDE_DST] = f->ep[1 - dir];
+}
+
+static void stream_done(struct pipeline *pl, struct flow *f, int dir)
+{
+	struct flow_stream *s = f->stream[dir];
+	if (s && s->gap)
+		pl->stream_gaps++;
+	if (s && s->full)
+		pl->stream_full++;
+	f->parse_done[dir] = true;
+	f->stream[dir] = stream_free(s);
+}
+
+/*
+ * Runs the flow's parser over what direction dir holds. Banner mode: the
+ * window from the stream start, again each time it grows, until the parser
+ * decides or no more bytes can come (final). Framed: every whole PDU.
+ */
+static void run_stream(struct pipeline *pl, struct flow *f, int dir, uint64_t ts)
+{
+	const struct proto_entry *e = f->parser;
+	struct flow_stream *s = f->stream[dir];
+	struct hk_endpoint ep[2];
+	struct hk_parse_ctx ctx = {
+		.l4 = 6,
+		.sport = f->key.port[dir],
+		.dport = f->key.port[1 - dir],
+		.from_client = f->client == dir,
+		.client_known = f->client >= 0,
+		.src_ip = f->ep[dir].ip,
+		.dst_ip = f->ep[1 - dir].ip,
+		.ndpi = f->proto_name,
+		.ts_usec = ts,
+	};
+
+	if (!e || !s || f->parse_done[dir])
+		return;
+	stream_endpoints(f, dir, ep);
+	if (e->framing == HK_FRAME_NONE) {
+		struct hk_cur c = hk_cur_init(s->buf, s->len);
+		enum hk_parse_result r;
+
+		ctx.final = s->full || s->gap;
+		r = e->parse(&c, &ctx, &pl->sink);
+		if (r == HK_PARSE_TRUNCATED && !ctx.final) {
+			discard(pl);
+			return; /* wait for more of the banner */
+		}
+		if (r == HK_PARSE_NOMATCH && reroute(pl, f)) {
+			discard(pl);
+			/* the new parser reads what both directions hold so far */
+			for (int d = 0; d < 2; d++)
+				run_stream(pl, f, d == 0 ? dir : 1 - dir, ts);
+			return;
+		}
+		drain(pl, ep, ts);
+		count_result(pl, e, r);
+	} else {
+		long n;
+		while ((n = stream_pdu_len(s, e->framing)) > 0) {
+			struct hk_cur c = hk_cur_init(s->buf, (size_t)n);
+			count_result(pl, e, run_parser(pl, e, &c, &ctx, ep));
+			stream_consume(s, (size_t)n);
+		}
+		if (n == 0 && !s->gap)
+			return; /* a PDU is still coming */
+	}
+	stream_done(pl, f, dir);
+}
+
 /* Feeds one TCP segment's payload to the flow's parser, through its stream. */
 static void parse_tcp(struct pipeline *pl, struct flow *f, const struct hk_pkt *p, int dir)
 {
 	const struct proto_entry *e = f->parser;
 	struct flow_stream *s;
-	struct hk_endpoint ep[2];
-	struct hk_parse_ctx ctx = {
-		.l4 = 6,
-		.sport = p->sport,
-		.dport = p->dport,
-		.from_client = f->client == dir,
-		.client_known = f->client >= 0,
-		.ndpi = f->proto_name,
-		.ts_usec = p->ts_usec,
-	};
 
 	if (f->parse_done[dir] || !p->payload_len)
 		return;
@@ -223,32 +335,19 @@ static void parse_tcp(struct pipeline *pl, struct flow *f, const struct hk_pkt *
 	if (stream_add(s, p->tcp_seq, (p->tcp_flags & HK_TCP_SYN) != 0, p->payload, p->payload_len) == 0 &&
 	    !s->gap)
 		return;
-	packet_endpoints(p, ep);
-	if (e->framing == HK_FRAME_NONE) {
-		struct hk_cur c = hk_cur_init(s->buf, s->len);
-		enum hk_parse_result r = e->parse(&c, &ctx, &pl->sink);
-		if (r == HK_PARSE_TRUNCATED && !s->full && !s->gap) {
-			discard(pl);
-			return; /* wait for more of the banner */
-		}
-		drain(pl, ep, ctx.ts_usec);
-		count_result(pl, e, r);
-	} else {
-		long n;
-		while ((n = stream_pdu_len(s, e->framing)) > 0) {
-			struct hk_cur c = hk_cur_init(s->buf, (size_t)n);
-			count_result(pl, e, run_parser(pl, e, &c, &ctx, ep));
-			stream_consume(s, (size_t)n);
-		}
-		if (n == 0 && !s->gap)
-			return; /* a PDU is still coming */
-	}
-	if (s->gap)
-		pl->stream_gaps++;
-	if (s->full)
-		pl->stream_full++;
-	f->parse_done[dir] = true;
-	f->stream[dir] = stream_free(s);
+	run_stream(pl, f, dir, p->ts_usec);
+}
+
+/* The parser for a flow's ports: its server port first when the client is
+ * known (a client's ephemeral port can be lower than the service port). */
+static const struct proto_entry *by_port(enum proto_transport t, const struct hk_pkt *p, const struct flow *f)
+{
+	const struct proto_entry *e = NULL;
+	uint16_t srv = flow_server_port(f);
+
+	if (srv && f->client_basis != FLOW_CLIENT_FIRST)
+		e = proto_for_port(t, srv, srv);
+	return e ? e : proto_for_port(t, p->sport, p->dport);
 }
 
 static void dispatch(struct pipeline *pl, const struct hk_pkt *p, struct flow *f, int dir)
@@ -269,7 +368,7 @@ static void dispatch(struct pipeline *pl, const struct hk_pkt *p, struct flow *f
 	if (!p->has_l4 || !f)
 		return;
 	if (p->ip_proto == 17 && p->payload_len) {
-		e = proto_for_port(PROTO_UDP, p->sport, p->dport);
+		e = by_port(PROTO_UDP, p, f);
 		if (!e && f->dpi_state == FLOW_DPI_DONE)
 			e = proto_for_ndpi(PROTO_UDP, f->proto_name);
 		if (e)
@@ -280,9 +379,12 @@ static void dispatch(struct pipeline *pl, const struct hk_pkt *p, struct flow *f
 		return;
 	if (!f->parser_checked) {
 		f->parser_checked = true;
-		f->parser = proto_for_port(PROTO_TCP, p->sport, p->dport);
+		f->parser = by_port(PROTO_TCP, p, f);
+		f->parser_by_port = f->parser != NULL;
 	}
-	if (!f->parser && !f->parser_by_ndpi_checked && f->dpi_state == FLOW_DPI_DONE) {
+	/* nDPI names the protocol as soon as it knows, often on the very packet
+	 * (a ClientHello) the parser needs; it may keep dissecting after that */
+	if (!f->parser && !f->parser_by_ndpi_checked && f->proto_name[0]) {
 		f->parser_by_ndpi_checked = true;
 		f->parser = proto_for_ndpi(PROTO_TCP, f->proto_name);
 	}

@@ -66,6 +66,7 @@ struct flow {
 	const void *parser;               /* const struct proto_entry *, NULL: none */
 	bool parser_checked;              /* port lookup done */
 	bool parser_by_ndpi_checked;
+	bool parser_by_port;              /* chosen by port: nDPI's verdict may replace it */
 	bool parse_done[2];               /* per direction */
 	struct flow_stream *stream[2];
 };

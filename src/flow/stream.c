@@ -58,6 +58,21 @@ size_t stream_add(struct flow_stream *s, uint32_t seq, bool syn, const uint8_t *
 	return len;
 }
 
+struct flow_stream *stream_resize(struct flow_stream *s, uint32_t cap)
+{
+	struct flow_stream *n;
+	if (cap <= s->cap)
+		return s;
+	if (cap > 65536 + 16)
+		return NULL;
+	n = realloc(s, sizeof(*s) + cap);
+	if (!n)
+		return NULL;
+	n->cap = cap;
+	n->full = false;
+	return n;
+}
+
 long stream_pdu_len(const struct flow_stream *s, enum hk_framing f)
 {
 	struct hk_cur c = hk_cur_init(s->buf, s->len);

@@ -39,6 +39,10 @@ size_t stream_add(struct flow_stream *s, uint32_t seq, bool syn, const uint8_t *
  * more, <0 the bytes are not of that framing. */
 long stream_pdu_len(const struct flow_stream *s, enum hk_framing f);
 
+/* Grows (never shrinks) a stream's window to cap, keeping its bytes; returns
+ * the stream (maybe moved), or NULL with the old one intact. */
+struct flow_stream *stream_resize(struct flow_stream *s, uint32_t cap);
+
 /* Drops n bytes from the front (a framed PDU that was parsed). */
 void stream_consume(struct flow_stream *s, size_t n);
 

@@ -17,7 +17,7 @@
 #define CONF_IP_DST 40
 #define CONF_OUI 30
 #define CONF_OUI_MANUF 25
-#define CONF_GATEWAY 50
+#define CONF_GATEWAY 65
 
 struct inv_mac;
 

@@ -46,6 +46,34 @@ const struct proto_entry *proto_for_ndpi(enum proto_transport t, const char *ndp
 size_t proto_index(const struct proto_entry *e);
 
 /* The parsers (one per file). */
+enum hk_parse_result proto_opcua_parse(struct hk_cur *c, const struct hk_parse_ctx *ctx, struct hk_obs_sink *out);
+enum hk_parse_result proto_fins_parse(struct hk_cur *c, const struct hk_parse_ctx *ctx, struct hk_obs_sink *out);
+enum hk_parse_result proto_melsec_parse(struct hk_cur *c, const struct hk_parse_ctx *ctx, struct hk_obs_sink *out);
+enum hk_parse_result proto_enip_parse(struct hk_cur *c, const struct hk_parse_ctx *ctx, struct hk_obs_sink *out);
+enum hk_parse_result proto_bacnet_parse(struct hk_cur *c, const struct hk_parse_ctx *ctx, struct hk_obs_sink *out);
+enum hk_parse_result proto_pndcp_parse(struct hk_cur *c, const struct hk_parse_ctx *ctx, struct hk_obs_sink *out);
+enum hk_parse_result proto_iso_parse(struct hk_cur *c, const struct hk_parse_ctx *ctx, struct hk_obs_sink *out);
+enum hk_parse_result proto_s7comm_parse(struct hk_cur *c, const struct hk_parse_ctx *ctx, struct hk_obs_sink *out);
+enum hk_parse_result proto_mms_parse(struct hk_cur *c, const struct hk_parse_ctx *ctx, struct hk_obs_sink *out);
+enum hk_parse_result proto_goose_parse(struct hk_cur *c, const struct hk_parse_ctx *ctx, struct hk_obs_sink *out);
+enum hk_parse_result proto_modbus_parse(struct hk_cur *c, const struct hk_parse_ctx *ctx, struct hk_obs_sink *out);
+enum hk_parse_result proto_dnp3_parse(struct hk_cur *c, const struct hk_parse_ctx *ctx, struct hk_obs_sink *out);
+enum hk_parse_result proto_iec104_parse(struct hk_cur *c, const struct hk_parse_ctx *ctx, struct hk_obs_sink *out);
+enum hk_parse_result proto_tls_parse(struct hk_cur *c, const struct hk_parse_ctx *ctx, struct hk_obs_sink *out);
+enum hk_parse_result proto_snmp_parse(struct hk_cur *c, const struct hk_parse_ctx *ctx, struct hk_obs_sink *out);
 /* (none yet: the fingerprint issues add them here and in registry.c) */
+enum hk_parse_result proto_dhcp_parse(struct hk_cur *c, const struct hk_parse_ctx *ctx, struct hk_obs_sink *out);
+enum hk_parse_result proto_dhcpv6_parse(struct hk_cur *c, const struct hk_parse_ctx *ctx, struct hk_obs_sink *out);
+enum hk_parse_result proto_lldp_parse(struct hk_cur *c, const struct hk_parse_ctx *ctx, struct hk_obs_sink *out);
+enum hk_parse_result proto_cdp_parse(struct hk_cur *c, const struct hk_parse_ctx *ctx, struct hk_obs_sink *out);
+enum hk_parse_result proto_mdns_parse(struct hk_cur *c, const struct hk_parse_ctx *ctx, struct hk_obs_sink *out);
+enum hk_parse_result proto_llmnr_parse(struct hk_cur *c, const struct hk_parse_ctx *ctx, struct hk_obs_sink *out);
+enum hk_parse_result proto_nbns_parse(struct hk_cur *c, const struct hk_parse_ctx *ctx, struct hk_obs_sink *out);
+enum hk_parse_result proto_ssdp_parse(struct hk_cur *c, const struct hk_parse_ctx *ctx, struct hk_obs_sink *out);
+enum hk_parse_result proto_http_parse(struct hk_cur *c, const struct hk_parse_ctx *ctx, struct hk_obs_sink *out);
+enum hk_parse_result proto_ssh_parse(struct hk_cur *c, const struct hk_parse_ctx *ctx, struct hk_obs_sink *out);
+enum hk_parse_result proto_ftp_parse(struct hk_cur *c, const struct hk_parse_ctx *ctx, struct hk_obs_sink *out);
+enum hk_parse_result proto_telnet_parse(struct hk_cur *c, const struct hk_parse_ctx *ctx, struct hk_obs_sink *out);
+enum hk_parse_result proto_smtp_parse(struct hk_cur *c, const struct hk_parse_ctx *ctx, struct hk_obs_sink *out);
 
 #endif

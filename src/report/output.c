@@ -245,8 +245,64 @@ static json_t *capture_json(const struct store_capture *c)
 	return o;
 }
 
+static void csv_field(FILE *f, const char *s, bool last);
+
+json_t *out_unknown_json(const struct unknown_fp *u, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "source", json_string(u[i].source));
+		json_object_set_new(o, "value", json_string(u[i].value));
+		json_object_set_new(o, "count", json_integer((json_int_t)u[i].count));
+		json_object_set_new(o, "devices", json_integer((json_int_t)u[i].devices));
+		json_object_set_new(o, "example_device", json_integer(u[i].example_device));
+		json_object_set_new(o, "first_seen", jtime(u[i].first_seen));
+		json_object_set_new(o, "last_seen", jtime(u[i].last_seen));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+int out_unknown_write(FILE *f, enum out_format fmt, const struct unknown_fp *u, size_t n)
+{
+	if (fmt == OUT_JSON) {
+		json_t *a = out_unknown_json(u, n);
+		int rc = json_dumpf(a, f, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+		fputc('\n', f);
+		json_decref(a);
+		return rc == 0 ? 0 : -EIO;
+	}
+	if (fmt == OUT_CSV) {
+		char buf[32];
+		csv_field(f, "source", false);
+		csv_field(f, "value", false);
+		csv_field(f, "devices", false);
+		csv_field(f, "count", false);
+		csv_field(f, "example_device", true);
+		for (size_t i = 0; i < n; i++) {
+			csv_field(f, u[i].source, false);
+			csv_field(f, u[i].value, false);
+			snprintf(buf, sizeof(buf), "%" PRIu64, u[i].devices);
+			csv_field(f, buf, false);
+			snprintf(buf, sizeof(buf), "%" PRIu64, u[i].count);
+			csv_field(f, buf, false);
+			snprintf(buf, sizeof(buf), "%" PRId64, u[i].example_device);
+			csv_field(f, buf, true);
+		}
+		return ferror(f) ? -EIO : 0;
+	}
+	fprintf(f, "%7s %8s  %-22s  %s\n", "DEVICES", "COUNT", "SOURCE", "VALUE");
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%7" PRIu64 " %8" PRIu64 "  %-22s  %s\n", u[i].devices, u[i].count, u[i].source,
+			u[i].value);
+	fprintf(f, "\n%zu fingerprints and banners no signature knows; docs/signatures.md says how to add one\n", n);
+	return ferror(f) ? -EIO : 0;
+}
+
 static int write_json(FILE *f, const struct hk_device *devs, size_t n, const struct store_capture *caps,
-		      size_t n_caps, const struct out_run *run)
+		      size_t n_caps, const struct out_run *run, const struct unknown_fp *unknown,
+		      size_t n_unknown)
 {
 	json_t *root = json_object(), *jc = json_array(), *jd = json_array();
 	int rc;
@@ -291,6 +347,7 @@ static int write_json(FILE *f, const struct hk_device *devs, size_t n, const str
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(jd, out_device_json(&devs[i]));
 	json_object_set_new(root, "devices", jd);
+	json_object_set_new(root, "unknown", out_unknown_json(unknown, n_unknown));
 	rc = json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
 	fputc('\n', f);
 	json_decref(root);
@@ -464,11 +521,12 @@ static int write_table(FILE *f, const struct hk_device *devs, size_t n, const st
 }
 
 int out_write(FILE *f, enum out_format fmt, const struct hk_device *devs, size_t n,
-	      const struct store_capture *caps, size_t n_caps, const struct out_run *run)
+	      const struct store_capture *caps, size_t n_caps, const struct out_run *run,
+	      const struct unknown_fp *unknown, size_t n_unknown)
 {
 	switch (fmt) {
 	case OUT_JSON:
-		return write_json(f, devs, n, caps, n_caps, run);
+		return write_json(f, devs, n, caps, n_caps, run, unknown, n_unknown);
 	case OUT_CSV:
 		return write_csv(f, devs, n);
 	default:

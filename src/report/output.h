@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "herkomst/device.h"
+#include "inventory/derive.h"
 #include "store/store.h"
 
 enum out_format {
@@ -39,6 +40,11 @@ int out_format_parse(const char *s, enum out_format *ret);
 json_t *out_device_json(const struct hk_device *d);
 
 int out_write(FILE *f, enum out_format fmt, const struct hk_device *devs, size_t n,
-	      const struct store_capture *caps, size_t n_caps, const struct out_run *run);
+	      const struct store_capture *caps, size_t n_caps, const struct out_run *run,
+	      const struct unknown_fp *unknown, size_t n_unknown);
+
+/* The unmatched fingerprints (herkomst unknown). */
+json_t *out_unknown_json(const struct unknown_fp *u, size_t n);
+int out_unknown_write(FILE *f, enum out_format fmt, const struct unknown_fp *u, size_t n);
 
 #endif

@@ -65,7 +65,15 @@ struct store {
 	char path[STORE_PATH_MAX];
 	sqlite3_stmt *st[ST__MAX];
 	uint64_t evidence_dropped;
+	hk_derive_fn derive;
+	void *derive_ud;
 };
+
+void store_set_deriver(struct store *s, hk_derive_fn fn, void *userdata)
+{
+	s->derive = fn;
+	s->derive_ud = userdata;
+}
 
 unsigned store_schema_version(void)
 {
@@ -432,6 +440,8 @@ static int device_resolve(struct store *s, int64_t id)
 
 	memset(&d, 0, sizeof(d));
 	rc = evidence_load(s, id, &d);
+	if (rc == 0 && s->derive)
+		s->derive(&d, s->derive_ud);
 	if (rc == 0) {
 		sqlite3_bind_int64(st, 1, id);
 		bind_text_or_null(st, 2, best_value(&d, HK_A_MANUFACTURER));
@@ -524,6 +534,8 @@ int store_devices_load(struct store *s, struct hk_device **ret, size_t *ret_n)
 	for (size_t i = 0; i < n; i++) {
 		if (evidence_load(s, devs[i].id, &devs[i]) < 0)
 			goto fail;
+		if (s->derive)
+			s->derive(&devs[i], s->derive_ud);
 		hk_device_sort_evidence(&devs[i]);
 	}
 	if (n > 1)

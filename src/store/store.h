@@ -51,6 +51,10 @@ int store_devices_merge(struct store *s, const struct hk_device *devs, size_t n)
 
 uint64_t store_evidence_dropped(const struct store *s);
 
+/* Every device the store reads (to resolve its columns, or to load it) first
+ * goes through fn, which may add derived claims. NULL: none. */
+void store_set_deriver(struct store *s, hk_derive_fn fn, void *userdata);
+
 /* Every device with its evidence, in hk_device_cmp order; ids are the rowids. */
 int store_devices_load(struct store *s, struct hk_device **ret, size_t *ret_n);
 

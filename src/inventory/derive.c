@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "inventory/derive.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "inventory/enterprises.h"
+#include "inventory/signatures.h"
+#include "inventory/vendorids.h"
+
+/* An SNMP agent's enterprise number names its maker well, not perfectly
+ * (OEMs and agents built on another vendor's SNMP stack). */
+#define CONF_ENTERPRISE 60
+
+bool inv_evidence_is_raw(const struct hk_evidence *e)
+{
+	return strcmp(e->attribute, "software") == 0 || strcmp(e->attribute, "fingerprint") == 0;
+}
+
+static void add_claim(struct hk_device *d, const struct hk_evidence *from, const char *attr, const char *value,
+		      const char *source, uint8_t conf)
+{
+	struct hk_evidence e;
+	memset(&e, 0, sizeof(e));
+	snprintf(e.attribute, sizeof(e.attribute), "%s", attr);
+	snprintf(e.value, sizeof(e.value), "%s", value);
+	snprintf(e.source, sizeof(e.source), "%s", source);
+	e.confidence = conf;
+	e.first_seen = from->first_seen;
+	e.last_seen = from->last_seen;
+	e.count = from->count;
+	hk_device_add_evidence(d, &e);
+}
+
+/* Claims from one raw evidence item; returns how many. */
+static size_t derive_one(struct hk_device *d, const struct hk_evidence *e, const struct inv_knowledge *k)
+{
+	struct sig_claim claims[DERIVE_CLAIMS_MAX];
+	size_t n = 0;
+
+	if (k->sigs)
+		n = sig_match(k->sigs, e->source, e->value, claims, DERIVE_CLAIMS_MAX);
+	for (size_t i = 0; i < n && d; i++) {
+		char src[HK_OBS_SOURCE_MAX];
+		snprintf(src, sizeof(src), "sig.%s", claims[i].rule_id);
+		add_claim(d, e, claims[i].attribute, claims[i].value, src, claims[i].confidence);
+	}
+	if (k->vids) {
+		uint8_t conf = 0;
+		const char *vendor = vid_lookup(k->vids, e->source, e->value, &conf);
+		if (vendor) {
+			char src[HK_OBS_SOURCE_MAX];
+			snprintf(src, sizeof(src), "vid.%.43s", e->source);
+			if (d)
+				add_claim(d, e, HK_A_MANUFACTURER, vendor, src, conf);
+			n++;
+		}
+	}
+	if (k->ents && strcmp(e->source, "snmp.enterprise") == 0) {
+		char *end;
+		unsigned long pen = strtoul(e->value, &end, 10);
+		const char *name = (*end == '\0' && pen <= UINT32_MAX &&
+				    !vid_not_vendor(k->vids, e->source, (uint32_t)pen))
+					   ? ent_db_name(k->ents, (uint32_t)pen)
+					   : NULL;
+		if (name) {
+			if (d)
+				add_claim(d, e, HK_A_MANUFACTURER, name, "snmp.enterprise", CONF_ENTERPRISE);
+			n++;
+		}
+	}
+	return n;
+}
+
+void inv_derive(struct hk_device *d, void *knowledge)
+{
+	const struct inv_knowledge *k = knowledge;
+	size_t n_raw = d->n_ev;
+
+	if (!k)
+		return;
+	/* claims are appended; only the items that were there before are raw input */
+	for (size_t i = 0; i < n_raw; i++) {
+		struct hk_evidence e;
+		if (!inv_evidence_is_raw(&d->ev[i]))
+			continue;
+		e = d->ev[i]; /* the array may move as claims are added */
+		derive_one(d, &e, k);
+	}
+	hk_device_sort_evidence(d);
+}
+
+int inv_knowledge_open(struct inv_knowledge *k, const char *sigdir, char *errbuf, size_t errsz)
+{
+	char dirbuf[4096], err[512];
+	struct sig_report *rep;
+	int failed = 0;
+	size_t used = 0;
+
+	memset(k, 0, sizeof(*k));
+	errbuf[0] = '\0';
+	if (!sigdir)
+		sigdir = sig_default_dir(dirbuf, sizeof(dirbuf));
+	rep = calloc(1, sizeof(*rep));
+	if (rep && sigdir) {
+		k->sigs = sig_load_dir(sigdir, rep);
+		if (!k->sigs) {
+			failed++;
+			used += (size_t)snprintf(errbuf + used, errsz - used,
+						 "signatures in %s not loaded (%zu errors; 'herkomst check signatures %s' "
+						 "lists them)%s%s",
+						 sigdir, rep->n_errors, sigdir, rep->n_kept ? ": " : "",
+						 rep->n_kept ? rep->msg[0] : "");
+		}
+	}
+	free(rep);
+	if (sigdir) {
+		k->vids = vid_load_dir(sigdir, err, sizeof(err));
+		if (!k->vids) {
+			failed++;
+			used += (size_t)snprintf(errbuf + used, errsz - used, "%sno vendor-ID tables: %s",
+						 used ? "; " : "", err);
+		}
+	}
+	k->ents = ent_db_open(NULL, err, sizeof(err));
+	if (!k->ents) {
+		failed++;
+		if (used < errsz)
+			snprintf(errbuf + used, errsz - used, "%sno SNMP enterprise names: %s", used ? "; " : "", err);
+	}
+	return failed;
+}
+
+void inv_knowledge_close(struct inv_knowledge *k)
+{
+	k->sigs = sig_db_free(k->sigs);
+	k->ents = ent_db_free(k->ents);
+	k->vids = vid_db_free(k->vids);
+}
+
+static int unknown_order(const void *pa, const void *pb)
+{
+	const struct unknown_fp *a = pa, *b = pb;
+	int c;
+	if (a->devices != b->devices)
+		return a->devices > b->devices ? -1 : 1;
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
+	c = strcmp(a->source, b->source);
+	return c ? c : strcmp(a->value, b->value);
+}
+
+int inv_unknown_collect(const struct hk_device *devs, size_t n, const struct inv_knowledge *k,
+			struct unknown_fp **ret, size_t *ret_n)
+{
+	struct unknown_fp *v = NULL;
+	size_t nv = 0, cap = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < devs[i].n_ev; j++) {
+			const struct hk_evidence *e = &devs[i].ev[j];
+			struct unknown_fp *u = NULL;
+			if (!inv_evidence_is_raw(e) || derive_one(NULL, e, k) > 0)
+				continue;
+			/* linear: the list is what an analyst reads, hundreds at most */
+			for (size_t x = 0; x < nv; x++)
+				if (strcmp(v[x].source, e->source) == 0 && strcmp(v[x].value, e->value) == 0)
+					u = &v[x];
+			if (!u) {
+				if (hk_grow((void **)&v, &cap, nv + 1, sizeof(*v)) < 0) {
+					free(v);
+					return -ENOMEM;
+				}
+				u = &v[nv++];
+				memset(u, 0, sizeof(*u));
+				snprintf(u->source, sizeof(u->source), "%s", e->source);
+				snprintf(u->value, sizeof(u->value), "%s", e->value);
+				u->first_seen = e->first_seen;
+				u->example_device = devs[i].id;
+			}
+			u->count += e->count;
+			u->devices++;
+			if (e->first_seen && e->first_seen < u->first_seen)
+				u->first_seen = e->first_seen;
+			if (e->last_seen > u->last_seen)
+				u->last_seen = e->last_seen;
+		}
+	}
+	if (nv > 1)
+		qsort(v, nv, sizeof(*v), unknown_order);
+	*ret = v;
+	*ret_n = nv;
+	return 0;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the project knows turned into claims about a device: signatures over
+ * its software and fingerprint evidence, SNMP enterprise numbers to
+ * organisations. Derived claims are computed when devices are read (from the
+ * store, for output), never stored: the database keeps what was observed,
+ * so new or corrected signatures apply to old observations too.
+ */
+#ifndef HERKOMST_DERIVE_H
+#define HERKOMST_DERIVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "herkomst/device.h"
+
+struct sig_db;
+struct ent_db;
+struct vid_db;
+
+struct inv_knowledge {
+	struct sig_db *sigs;  /* may be NULL */
+	struct ent_db *ents;  /* may be NULL */
+	struct vid_db *vids;  /* may be NULL */
+};
+
+#define DERIVE_CLAIMS_MAX 32 /* claims taken from one observation */
+
+/* Appends the derived claims to d's evidence (then sorts it). */
+void inv_derive(struct hk_device *d, void *knowledge);
+
+/* Loads what can be loaded; each failure is a message in errbuf (warnings: the
+ * inventory works without them). Returns the number of sources that failed. */
+int inv_knowledge_open(struct inv_knowledge *k, const char *sigdir, char *errbuf, size_t errsz);
+void inv_knowledge_close(struct inv_knowledge *k);
+
+/* Raw observations no signature turned into a claim, summed over devices. */
+struct unknown_fp {
+	char source[HK_OBS_SOURCE_MAX];
+	char value[HK_OBS_VALUE_MAX];
+	uint64_t count;     /* times observed */
+	uint64_t devices;   /* devices that said it */
+	uint64_t first_seen, last_seen;
+	int64_t example_device; /* the id of one of them */
+};
+
+int inv_unknown_collect(const struct hk_device *devs, size_t n, const struct inv_knowledge *k,
+			struct unknown_fp **ret, size_t *ret_n);
+
+/* Is this evidence raw material for signatures (software or fingerprint)? */
+bool inv_evidence_is_raw(const struct hk_evidence *e);
+
+#endif

@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * IANA Private Enterprise Numbers → organisation (see enterprises.h).
+ *
+ * The file (Wireshark's tools/make-sminmpec.py output, from
+ * https://www.iana.org/assignments/enterprise-numbers) reads:
+ *   # comment
+ *   9<TAB>ciscoSystems
+ *   95<TAB>Rockwell Automation, Inc.<TAB># formerly 'Allen-Bradley Company'
+ * Its header allows any run of spaces and tabs after the number. A name may
+ * itself contain '#' ("Grant County PUD #2") and spaces, so a comment starts
+ * only after a TAB that ends the name; trailing spaces of a name (a few IANA
+ * entries have them) are dropped.
+ *
+ * Like oui.c the table is the file's bytes kept as one arena, names
+ * NUL-terminated in place, plus one sorted array of (number, offset): two
+ * allocations, a single pass (the file is sorted; it is sorted here if not),
+ * and a binary search per lookup. 62,000 entries, 1.7 MB (2024).
+ */
+#include "inventory/enterprises.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define ENT_DB_DEFAULT_PATH "/usr/share/wireshark/enterprises.tsv"
+#define ENT_FILE_MAX (64u << 20)    /* 1.7 MB in 2024 */
+#define ENT_ENTRIES_MAX 4000000u    /* 62,240 in 2024 */
+#define ENT_NAME_MAX 512            /* bytes; the longest in 2024 is 182 */
+
+struct ent_entry {
+	uint32_t number;
+	uint32_t name_off; /* into the arena */
+};
+
+struct ent_db {
+	char *arena;
+	struct ent_entry *ent; /* sorted by number, unique */
+	size_t n;
+	char *path;
+};
+
+__attribute__((format(printf, 3, 4)))
+static void set_err(char *err, size_t errsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || errsz == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errsz, fmt, ap);
+	va_end(ap);
+}
+
+/* Reads a whole regular file, NUL-terminated; *ret_buf is the caller's to free. */
+static int read_file(const char *path, char **ret_buf, size_t *ret_len)
+{
+	struct stat st;
+	FILE *f;
+	char *buf;
+	size_t len;
+	int r = 0;
+
+	f = fopen(path, "rb");
+	if (!f)
+		return -errno;
+	if (fstat(fileno(f), &st) < 0) {
+		r = -errno;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		r = -EINVAL;
+		goto out;
+	}
+	if (st.st_size > (off_t)ENT_FILE_MAX) {
+		r = -EFBIG;
+		goto out;
+	}
+	len = (size_t)st.st_size;
+	buf = malloc(len + 1);
+	if (!buf) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if (fread(buf, 1, len, f) != len) {
+		free(buf);
+		r = -EIO;
+		goto out;
+	}
+	buf[len] = '\0';
+	*ret_buf = buf;
+	*ret_len = len;
+out:
+	fclose(f);
+	return r;
+}
+
+/* Valid UTF-8 without control characters (names are printed and put in JSON). */
+static bool name_valid(const char *name)
+{
+	const unsigned char *s = (const unsigned char *)name;
+	size_t len, i;
+	uint32_t cp;
+
+	while (*s) {
+		if (*s < 0x20 || *s == 0x7f)
+			return false;
+		if (*s < 0x80) {
+			s++;
+			continue;
+		}
+		if (*s >= 0xc2 && *s <= 0xdf) {
+			len = 2;
+			cp = *s & 0x1f;
+		} else if (*s >= 0xe0 && *s <= 0xef) {
+			len = 3;
+			cp = *s & 0x0f;
+		} else if (*s >= 0xf0 && *s <= 0xf4) {
+			len = 4;
+			cp = *s & 0x07;
+		} else {
+			return false;
+		}
+		for (i = 1; i < len; i++) {
+			if ((s[i] & 0xc0) != 0x80) /* also stops at the NUL */
+				return false;
+			cp = (cp << 6) | (s[i] & 0x3f);
+		}
+		if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		s += len;
+	}
+	return true;
+}
+
+/* Cuts the next line out of the arena in place: NUL-terminated without
+ * CR LF, or NULL at the end. */
+static char *next_line(char *buf, size_t len, size_t *off)
+{
+	char *line, *nl;
+	size_t n;
+
+	if (*off >= len)
+		return NULL;
+	line = buf + *off;
+	nl = memchr(line, '\n', len - *off);
+	n = nl ? (size_t)(nl - line) : len - *off;
+	*off += n + (nl ? 1 : 0);
+	line[n] = '\0';
+	if (n > 0 && line[n - 1] == '\r')
+		line[n - 1] = '\0';
+	return line;
+}
+
+static size_t count_lines(const char *buf, size_t len)
+{
+	size_t n = 1;
+	const char *p = buf, *end = buf + len, *nl;
+
+	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		n++;
+		p = nl + 1;
+	}
+	return n;
+}
+
+static bool is_blank(char ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+/* "NUMBER<blanks>NAME[<TAB>...# comment]": NULL, or what is wrong. */
+static const char *parse_line(char *line, const char *arena, struct ent_entry *e)
+{
+	uint64_t v = 0;
+	char *p = line, *name, *end;
+	size_t n;
+
+	if (*p < '0' || *p > '9')
+		return "expected an enterprise number at the start of the line";
+	for (; *p >= '0' && *p <= '9'; p++) {
+		v = v * 10 + (uint64_t)(*p - '0');
+		if (v > UINT32_MAX)
+			return "enterprise number above 4294967295";
+	}
+	if (!is_blank(*p))
+		return "expected spaces or tabs between the number and the name";
+	while (is_blank(*p))
+		p++;
+	name = p;
+	end = strchr(name, '\t');
+	if (end) {
+		char *q = end;
+
+		while (is_blank(*q))
+			q++;
+		if (*q != '\0' && *q != '#')
+			return "text after the name that is not a '#' comment";
+		*end = '\0';
+	}
+	n = strlen(name);
+	while (n > 0 && name[n - 1] == ' ')
+		name[--n] = '\0';
+	if (n == 0)
+		return "the organisation name is empty"; /* a name may start with '#': "#B4mad ..." */
+	if (n >= ENT_NAME_MAX)
+		return "organisation name longer than ENT_NAME_MAX bytes";
+	if (!name_valid(name))
+		return "organisation name is not printable UTF-8";
+	e->number = (uint32_t)v;
+	e->name_off = (uint32_t)(name - arena);
+	return NULL;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct ent_entry *x = a, *y = b;
+
+	if (x->number != y->number)
+		return x->number < y->number ? -1 : 1;
+	return x->name_off < y->name_off ? -1 : x->name_off > y->name_off;
+}
+
+struct ent_db *ent_db_free(struct ent_db *db)
+{
+	if (!db)
+		return NULL;
+	free(db->arena);
+	free(db->ent);
+	free(db->path);
+	free(db);
+	return NULL;
+}
+
+struct ent_db *ent_db_open(const char *path, char *err, size_t errsz)
+{
+	struct ent_db *db;
+	const char *what;
+	char *line;
+	size_t len = 0, off = 0, cap, i;
+	unsigned lineno = 0;
+	bool sorted = true;
+	int r;
+
+	if (!path) {
+		path = getenv(ENT_DB_ENV);
+		if (!path || !path[0])
+			path = ENT_DB_DEFAULT_PATH;
+	}
+	db = calloc(1, sizeof(*db));
+	if (!db || !(db->path = strdup(path))) {
+		set_err(err, errsz, "%s: out of memory", path);
+		return ent_db_free(db);
+	}
+	r = read_file(path, &db->arena, &len);
+	if (r < 0) {
+		if (r == -EFBIG)
+			set_err(err, errsz, "%s: larger than %u bytes", path, ENT_FILE_MAX);
+		else if (r == -ENOENT)
+			set_err(err, errsz,
+				"%s: %s (Wireshark's IANA enterprise numbers: apt-get install "
+				"libwireshark-data, or set " ENT_DB_ENV " to a file in its format)",
+				path, strerror(-r));
+		else
+			set_err(err, errsz, "%s: %s", path, strerror(-r));
+		return ent_db_free(db);
+	}
+	cap = count_lines(db->arena, len);
+	if (cap > ENT_ENTRIES_MAX) {
+		set_err(err, errsz, "%s: more than %u lines", path, ENT_ENTRIES_MAX);
+		return ent_db_free(db);
+	}
+	db->ent = malloc(cap * sizeof(*db->ent));
+	if (!db->ent) {
+		set_err(err, errsz, "%s: out of memory", path);
+		return ent_db_free(db);
+	}
+	while ((line = next_line(db->arena, len, &off)) != NULL) {
+		char *p = line;
+
+		lineno++;
+		while (is_blank(*p))
+			p++;
+		if (*p == '\0' || *p == '#')
+			continue;
+		what = parse_line(p, db->arena, &db->ent[db->n]);
+		if (what) {
+			set_err(err, errsz, "%s:%u: %s", path, lineno, what);
+			return ent_db_free(db);
+		}
+		if (db->n > 0 && db->ent[db->n - 1].number >= db->ent[db->n].number)
+			sorted = false;
+		db->n++;
+	}
+	if (db->n == 0) {
+		set_err(err, errsz, "%s: no entries", path);
+		return ent_db_free(db);
+	}
+	if (!sorted)
+		qsort(db->ent, db->n, sizeof(*db->ent), entry_cmp);
+	for (i = 1; i < db->n; i++) {
+		if (db->ent[i - 1].number == db->ent[i].number) {
+			set_err(err, errsz, "%s: enterprise number %u is listed twice", path,
+				db->ent[i].number);
+			return ent_db_free(db);
+		}
+	}
+	return db;
+}
+
+const char *ent_db_name(const struct ent_db *db, uint32_t n)
+{
+	size_t lo = 0, hi;
+
+	if (!db)
+		return NULL;
+	hi = db->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (db->ent[mid].number == n)
+			return db->arena + db->ent[mid].name_off;
+		if (db->ent[mid].number < n)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+size_t ent_db_count(const struct ent_db *db)
+{
+	return db ? db->n : 0;
+}
+
+const char *ent_db_path(const struct ent_db *db)
+{
+	return db ? db->path : NULL;
+}
