@@ -53,6 +53,8 @@ size_t stream_add(struct flow_stream *s, uint32_t seq, bool syn, const uint8_t *
 	}
 	memcpy(s->buf + s->len, data, len);
 	s->len += (uint32_t)len;
+	if (s->len == s->cap)
+		s->full = true; /* exactly filled: no byte more will fit */
 	s->next_seq += (uint32_t)len;
 	s->total += len;
 	return len;

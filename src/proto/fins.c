@@ -103,6 +103,7 @@ static bool known_mrc(uint8_t mrc)
 	}
 }
 
+/* A node number, once per side and call (a stream repeats them in every frame). */
 static void say_node(struct hk_obs_sink *out, enum hk_side side, uint32_t node)
 {
 	char val[12];
@@ -110,6 +111,10 @@ static void say_node(struct hk_obs_sink *out, enum hk_side side, uint32_t node)
 	if (node < FINS_NODE_MIN || node > FINS_NODE_MAX)
 		return;
 	snprintf(val, sizeof(val), "%u", node);
+	for (size_t i = 0; i < out->n; i++)
+		if (out->v[i].side == side && strcmp(out->v[i].source, "fins.node") == 0 &&
+		    strcmp(out->v[i].value, val) == 0)
+			return;
 	hk_obs_emit(out, HK_OBS_RAW, side, CONF_RAW, "fins.node", val);
 }
 

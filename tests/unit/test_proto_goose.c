@@ -399,9 +399,10 @@ START_TEST(test_nomatch)
 	ctx = (struct hk_parse_ctx){.l4 = 0, .ethertype = 0x88ba}; /* sampled values */
 	ck_assert_int_eq(run_ctx(VEC(f650), &ctx), HK_PARSE_NOMATCH);
 	ck_assert_uint_eq(sink.n, 0);
-	/* under its own ethertype, an LLDPDU is a broken GOOSE frame */
-	ck_assert_int_eq(run("\x02\x07\x04\x00\x22\x2d\x81\xdb\x10\x04\x02\x07\x31\x06\x02\x00\x78\x00\x00", 19),
+	/* under its own ethertype, an IPv4 header is a broken GOOSE frame */
+	ck_assert_int_eq(run("\x45\x00\x00\x14\x00\x00\x40\x00\x40\x11\x00\x00\x0a\x00\x00\x01\x0a\x00\x00\x02", 20),
 			 HK_PARSE_MALFORMED);
+	ck_assert_uint_eq(sink.n, 0);
 }
 END_TEST
 
