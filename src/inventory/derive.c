@@ -75,6 +75,12 @@ static size_t derive_one(struct hk_device *d, const struct hk_evidence *e, const
 	return n;
 }
 
+static bool derivable(const struct hk_evidence *e)
+{
+	return strncmp(e->source, "sig.", 4) != 0 && strncmp(e->source, "vid.", 4) != 0 &&
+	       strncmp(e->source, "oui.", 4) != 0;
+}
+
 void inv_derive(struct hk_device *d, void *knowledge)
 {
 	const struct inv_knowledge *k = knowledge;
@@ -82,10 +88,12 @@ void inv_derive(struct hk_device *d, void *knowledge)
 
 	if (!k)
 		return;
-	/* claims are appended; only the items that were there before are raw input */
+	/* claims are appended; only the items that were there before are input.
+	 * Structured claims feed signatures too (an S7 order number names a model
+	 * family); claims derived here or from the OUI registry do not. */
 	for (size_t i = 0; i < n_raw; i++) {
 		struct hk_evidence e;
-		if (!inv_evidence_is_raw(&d->ev[i]))
+		if (!derivable(&d->ev[i]))
 			continue;
 		e = d->ev[i]; /* the array may move as claims are added */
 		derive_one(d, &e, k);
