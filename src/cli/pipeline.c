@@ -332,10 +332,22 @@ static void parse_tcp(struct pipeline *pl, struct flow *f, const struct hk_pkt *
 			return;
 		}
 	}
-	if (stream_add(s, p->tcp_seq, (p->tcp_flags & HK_TCP_SYN) != 0, p->payload, p->payload_len) == 0 &&
-	    !s->gap)
-		return;
-	run_stream(pl, f, dir, p->ts_usec);
+	/*
+	 * A framed stream may fill up in the middle of a segment: parse the whole
+	 * PDUs it holds (which frees room), then take the rest of the segment
+	 * (stream_add skips what it already has). Bounded: a segment is at most
+	 * 64 KiB and each round frees at least one PDU or ends the stream.
+	 */
+	for (int round = 0; round < 64; round++) {
+		size_t added = stream_add(s, p->tcp_seq, (p->tcp_flags & HK_TCP_SYN) != 0, p->payload,
+					  p->payload_len);
+		if (added == 0 && !s->gap && round == 0)
+			return;
+		run_stream(pl, f, dir, p->ts_usec);
+		s = f->stream[dir];
+		if (!s || f->parse_done[dir] || e->framing == HK_FRAME_NONE || added == 0)
+			break;
+	}
 }
 
 /* The parser for a flow's ports: its server port first when the client is

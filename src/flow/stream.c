@@ -87,7 +87,8 @@ long stream_pdu_len(const struct flow_stream *s, enum hk_framing f)
 		need = hk_cur_be16(&c);
 		if (c.err)
 			return 0;
-		if (v != 3 || need < 4)
+		/* RFC 1006: a TPKT holds at least a 3-byte TPDU header */
+		if (v != 3 || need < 7)
 			return -1;
 		break;
 	}

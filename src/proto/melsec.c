@@ -406,7 +406,7 @@ enum hk_parse_result proto_melsec_parse(struct hk_cur *c, const struct hk_parse_
 
 	for (unsigned i = 0; i < MELSEC_FRAMES_MAX; i++) {
 		if (hk_cur_left(c) == 0)
-			return datagram ? HK_PARSE_OK : HK_PARSE_TRUNCATED;
+			return HK_PARSE_TRUNCATED; /* between frames: more may come */
 		r = frame_head(c, datagram, &f);
 		if (r == HK_PARSE_NOMATCH && i > 0)
 			return HK_PARSE_MALFORMED; /* a stream that was ours goes on with other bytes */

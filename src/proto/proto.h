@@ -32,7 +32,9 @@ struct proto_entry {
 	uint16_t snap_pid;
 	const char *ndpi[PROTO_NDPI_MAX];  /* nDPI names that route a flow here on any port */
 	enum hk_framing framing;           /* TCP */
-	uint32_t window;                   /* TCP banner mode: bytes per direction (<= HK_STREAM_WINDOW_MAX) */
+	uint32_t window;                   /* TCP: bytes kept per direction; banner mode: the window from the
+					      stream start (<= HK_STREAM_WINDOW_MAX); framed: at least the
+					      largest PDU to read (at most 64 KiB) */
 };
 
 extern const struct proto_entry proto_table[];

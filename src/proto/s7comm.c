@@ -73,8 +73,10 @@
  *
  * Identity direction: the protocol says who is who. An S7comm job and a
  * userdata request come from the client (an engineering station, HMI,
- * SCADA or scanner), ack, ack-data, userdata responses and pushes from the
- * server, the PLC; S7comm-plus requests (31) from the client, responses and
+ * SCADA or scanner), ack-data, userdata responses and pushes from the
+ * server, the PLC; except during a block download, where the PLC sends the
+ * jobs (download block 1b, download ended 1c) and the engineering station
+ * answers them, so those say the opposite (and a bare ack says nothing); S7comm-plus requests (31) from the client, responses and
  * notifications from the PLC. Every observation is about the sender (SRC),
  * except where S7comm-plus runs in TLS, where the port (102) says which end
  * is the PLC.
@@ -82,7 +84,8 @@
  * Emitted (source -> kind confidence):
  *   s7comm.role RAW 50 "client"/"server" (setup communication);
  *   s7comm.setup ROLE 70 "plc" (the setup ack-data); s7comm.server ROLE 60
- *   "plc" (any other server PDU); s7comm.pdu_size RAW 50 (negotiated);
+ *   "plc" (other ack-data, userdata responses and pushes, download jobs);
+ *   s7comm.pdu_size RAW 50 (negotiated);
  *   s7comm.szl_request RAW 50 "0x0111" (the SZL-ID a client asks for);
  *   s7comm.szl.order_number MODEL 90, s7comm.szl.hw RAW 50,
  *   s7comm.szl.firmware FIRMWARE 90 (0x11); s7comm.szl.plc_name HOSTNAME 80,
@@ -140,6 +143,8 @@ enum s7_rosctr {
 
 #define S7_HDR_LEN 10
 #define S7_FUNC_SETUP 0xf0
+#define S7_FUNC_DOWNLOAD_BLOCK 0x1b /* a job the PLC sends the engineering station */
+#define S7_FUNC_DOWNLOAD_ENDED 0x1c
 #define S7_SETUP_PARAM_LEN 8
 #define S7_UD_TYPE_PUSH 0x0
 #define S7_UD_TYPE_REQ 0x4
@@ -480,6 +485,7 @@ static enum hk_parse_result s7_pdu(struct hk_cur *c, bool eot, struct hk_obs_sin
 	struct hk_cur param, data;
 	uint8_t rosctr;
 	uint16_t plen, dlen;
+	uint8_t func;
 	bool cut = false;
 	char v[HK_OBS_VALUE_MAX];
 
@@ -499,18 +505,22 @@ static enum hk_parse_result s7_pdu(struct hk_cur *c, bool eot, struct hk_obs_sin
 	if (c->err || (eot && hk_cur_left(c)))
 		return HK_PARSE_MALFORMED; /* the lengths do not add up to the TPDU */
 
+	func = param.len ? hk_cur_peek_u8(&param, 0) : 0;
 	switch (rosctr) {
 	case S7_JOB:
-		if (hk_cur_peek_u8(&param, 0) == S7_FUNC_SETUP && param.len == S7_SETUP_PARAM_LEN)
+		if (func == S7_FUNC_SETUP && param.len == S7_SETUP_PARAM_LEN)
 			emit(out, HK_OBS_RAW, CONF_RAW, "s7comm.role", "client");
+		else if ((func == S7_FUNC_DOWNLOAD_BLOCK || func == S7_FUNC_DOWNLOAD_ENDED) && param.len == plen)
+			emit(out, HK_OBS_ROLE, CONF_ROLE, "s7comm.server", "plc");
 		break;
 	case S7_ACK:
-		emit(out, HK_OBS_ROLE, CONF_ROLE, "s7comm.server", "plc");
-		break;
+		break; /* no parameter: which job it answers is not known */
 	case S7_ACK_DATA:
-		if (param.len < plen)
+		if (param.len < plen || param.len == 0)
 			break; /* cut before its parameter says what it answers */
-		if (hk_cur_peek_u8(&param, 0) == S7_FUNC_SETUP && param.len == S7_SETUP_PARAM_LEN) {
+		if (func == S7_FUNC_DOWNLOAD_BLOCK || func == S7_FUNC_DOWNLOAD_ENDED)
+			break; /* the engineering station answers the PLC's jobs */
+		if (func == S7_FUNC_SETUP && param.len == S7_SETUP_PARAM_LEN) {
 			hk_cur_skip(&param, 6);
 			snprintf(v, sizeof(v), "%u", hk_cur_be16(&param));
 			emit(out, HK_OBS_RAW, CONF_RAW, "s7comm.role", "server");

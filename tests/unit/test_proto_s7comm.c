@@ -91,6 +91,27 @@ static const uint8_t szl1c_resp[] =
 	/* index 0002, name (24 bytes, NUL padded), reserved (8) */
 	"\x00\x02" "IM151-8 PN/DP CPU\x00\x00\x00\x00\x00\x00\x00" "\x00\x00\x00\x00\x00\x00\x00\x00";
 
+/*
+ * iti_s7comm_downloading_block_db1.pcap frame 46: during a download the PLC
+ * (192.168.1.40) sends the job: download block (1b) "_0A00001P" (DB1).
+ */
+static const uint8_t download_job[] =
+	"\x03\x00\x00\x23" "\x02\xf0\x80"
+	/* ROSCTR 1 job, PDU ref 0x0100, param len 18, data len 0 */
+	"\x32\x01\x00\x00\x01\x00\x00\x12\x00\x00"
+	/* 1b download block, status 00, unknown 0000 0000 00, filename length 9,
+	 * "_0A00001P" (block type 0A = DB, number 00001, P = passive) */
+	"\x1b\x00\x00\x00\x00\x00\x00\x00\x09" "_0A00001P";
+
+/* frame 48's first bytes: the engineering station's ack-data to it (the
+ * block's contents cut after the parameter: data length set to 0) */
+static const uint8_t download_ack[] =
+	"\x03\x00\x00\x15" "\x02\xf0\x80"
+	/* ROSCTR 3 ack-data, PDU ref 0x0100, param len 2, data len 0, no error */
+	"\x32\x03\x00\x00\x01\x00\x00\x02\x00\x00\x00\x00"
+	/* 1b download block, 01 more data follows */
+	"\x1b\x01";
+
 /* iti_S7-1200-Uploading-OB1-TIAV12.pcap frame 4: TIA Portal connects */
 static const uint8_t cr_es[] =
 	"\x03\x00\x00\x23"
@@ -337,6 +358,22 @@ START_TEST(test_setup)
 }
 END_TEST
 
+/* a block download turns the roles round: the PLC sends the jobs */
+START_TEST(test_download)
+{
+	ck_assert_int_eq(run(VEC(download_job), &from_plc), HK_PARSE_OK);
+	ck_assert_uint_eq(sink.n, 1);
+	EXPECT(0, HK_OBS_ROLE, 60, "s7comm.server", "plc");
+	ck_assert_int_eq(run(VEC(download_ack), &to_plc), HK_PARSE_OK);
+	ck_assert_uint_eq(sink.n, 0);
+	/* a bare ack says nothing either */
+	ck_assert_int_eq(run("\x03\x00\x00\x13\x02\xf0\x80\x32\x02\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00", 19,
+			     &from_plc),
+			 HK_PARSE_OK);
+	ck_assert_uint_eq(sink.n, 0);
+}
+END_TEST
+
 START_TEST(test_szl_real)
 {
 	ck_assert_int_eq(run(VEC(szl_req), &to_plc), HK_PARSE_OK);
@@ -572,6 +609,7 @@ START_TEST(test_truncated_prefixes)
 		const uint8_t *b;
 		size_t n;
 	} vec[] = {{VEC(cr_pg)},      {VEC(setup_job)},      {VEC(setup_ack)},           {VEC(szl_req)},
+		   {VEC(download_job)}, {VEC(download_ack)},
 		   {VEC(szl11_resp)}, {VEC(szl1c_resp)},     {VEC(cr_es)},               {VEC(cr_hmi)},
 		   {VEC(s7p_create_req)}, {VEC(s7p_create_res_1200)}, {VEC(s7p_v2_res)}, {VEC(s7p_create_res_1511)}};
 
@@ -901,6 +939,7 @@ static Suite *s7comm_suite(void)
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_setup);
+	tcase_add_test(tc, test_download);
 	tcase_add_test(tc, test_szl_real);
 	tcase_add_test(tc, test_szl_all_records);
 	tcase_add_test(tc, test_copyright);
