@@ -28,6 +28,31 @@ static void drain(struct pipeline *pl, const struct hk_endpoint *ep, uint64_t ts
 	pl->sink.n_dropped = 0;
 }
 
+static bool is_external(const struct hk_addr *a)
+{
+	return hk_addr_is_unicast(a) && !hk_addr_is_private(a) && !hk_addr_is_linklocal(a);
+}
+
+/*
+ * A flow between a local device and an external host (a public address) is
+ * evidence for criterion 3A: "out 203.0.113.77 tcp/443 TLS" on the local side
+ * when it connected out, "in ..." when the external host connected in.
+ */
+static void peer_report(struct pipeline *pl, const struct flow *f, const struct hk_endpoint ep[2], int srv)
+{
+	char v[HK_OBS_VALUE_MAX], ip[HK_ADDR_STRLEN];
+	const char *name = f->proto_name[0] ? f->proto_name : "Unknown";
+
+	for (int side = HK_SIDE_SRC; side <= HK_SIDE_DST; side++) {
+		const struct hk_endpoint *me = &ep[side], *other = &ep[1 - side];
+		if (!is_external(&other->ip) || is_external(&me->ip))
+			continue;
+		snprintf(v, sizeof(v), "%s %s %s/%u %s", side == HK_SIDE_SRC ? "out" : "in",
+			 hk_addr_fmt(&other->ip, ip), flow_proto_l4_name(f->key.proto), f->key.port[srv], name);
+		hk_obs_emit(&pl->sink, HK_OBS_RAW, (enum hk_side)side, 50, "flow.peer", v);
+	}
+}
+
 /* What a decided flow says about its two ends. */
 static void flow_report(struct pipeline *pl, struct flow *f)
 {
@@ -57,6 +82,10 @@ static void flow_report(struct pipeline *pl, struct flow *f)
 			 unknown ? "Unknown" : f->proto_name);
 		hk_obs_emit(&pl->sink, HK_OBS_SERVICE, HK_SIDE_DST, unknown ? CONF_PORT_ONLY : conf,
 			    unknown ? "flow" : src, value);
+	}
+	if (!f->reported_peer) {
+		peer_report(pl, f, ep, srv);
+		f->reported_peer = true;
 	}
 	drain(pl, ep, f->first_seen);
 }

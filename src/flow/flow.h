@@ -58,6 +58,7 @@ struct flow {
 	uint8_t dpi_state;
 	bool dpi_guessed;
 	bool reported_client, reported_service; /* observations made of the verdict */
+	bool reported_peer;
 	uint16_t dpi_pkts;
 	void *dpi;                        /* opaque nDPI state; NULL once done */
 	char proto_name[FLOW_PROTO_NAME_MAX]; /* "" until decided; "Unknown" */

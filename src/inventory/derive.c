@@ -161,6 +161,27 @@ static int unknown_order(const void *pa, const void *pb)
 	return c ? c : strcmp(a->value, b->value);
 }
 
+/*
+ * What an analyst could write a signature for: every self-description
+ * (software), and the fingerprints that identify a stack (DHCP option lists,
+ * TLS hello hashes, SNMP object IDs). Other raw facts (addresses, unit IDs,
+ * TSAPs, external peers) are evidence, not candidates.
+ */
+static bool unknown_candidate(const struct hk_evidence *e)
+{
+	static const char *const fps[] = {
+		"dhcp.prl", "dhcpv6.oro", "tls.ja3", "tls.ja3s", "tls.ja4", "snmp.sysobjectid",
+	};
+	if (strcmp(e->attribute, "software") == 0)
+		return true;
+	if (strcmp(e->attribute, "fingerprint") != 0)
+		return false;
+	for (size_t i = 0; i < sizeof(fps) / sizeof(fps[0]); i++)
+		if (strcmp(e->source, fps[i]) == 0)
+			return true;
+	return false;
+}
+
 int inv_unknown_collect(const struct hk_device *devs, size_t n, const struct inv_knowledge *k,
 			struct unknown_fp **ret, size_t *ret_n)
 {
@@ -171,7 +192,7 @@ int inv_unknown_collect(const struct hk_device *devs, size_t n, const struct inv
 		for (size_t j = 0; j < devs[i].n_ev; j++) {
 			const struct hk_evidence *e = &devs[i].ev[j];
 			struct unknown_fp *u = NULL;
-			if (!inv_evidence_is_raw(e) || derive_one(NULL, e, k) > 0)
+			if (!unknown_candidate(e) || derive_one(NULL, e, k) > 0)
 				continue;
 			/* linear: the list is what an analyst reads, hundreds at most */
 			for (size_t x = 0; x < nv; x++)

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The assessment of letter 26643-1007, per device, with the evidence behind
+ * each criterion (docs/assessment.md):
+ *
+ *   1   the controlling country is on the policy's criterion-1 list (a law
+ *       obliging cooperation with intelligence/military services), or the
+ *       company is state-owned (any grade other than none);
+ *   2   the controlling country is on the policy's criterion-2 list (an active
+ *       offensive programme against the Netherlands);
+ *   3A  the device gets extensive access, read from the network: its role
+ *       (PLC, RTU, IED, HMI, EWS, SCADA server, network gear, camera,
+ *       inverter, ...), the industrial protocols it speaks, remote-access
+ *       protocols, and flows to external hosts (with their countries);
+ *   3B  mitigation: analyst input (herkomst annotate); a recorded sufficient
+ *       mitigation means the risk is mitigated.
+ *
+ * Verdict: FLAGGED only when 1, 2 and 3A hold and no sufficient mitigation is
+ * recorded; PARTIAL when some but not all of 1, 2, 3A hold (or all hold and a
+ * mitigation is recorded), naming which; CLEAR when none holds; UNKNOWN when
+ * the origin could not be established — never silently "fine".
+ */
+#ifndef HERKOMST_ASSESS_H
+#define HERKOMST_ASSESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "herkomst/device.h"
+
+struct origin_db;
+struct policy;
+struct geoip;
+
+#define ASSESS_WHY_MAX 16     /* evidence lines kept per criterion */
+#define ASSESS_WHY_LEN 320
+
+enum assess_verdict {
+	ASSESS_UNKNOWN = 0, /* origin not established */
+	ASSESS_CLEAR,
+	ASSESS_PARTIAL,
+	ASSESS_FLAGGED,
+};
+
+struct assess_criterion {
+	bool holds;
+	size_t n_why;
+	char why[ASSESS_WHY_MAX][ASSESS_WHY_LEN]; /* "role plc (s7comm.setup, 70)" ... */
+};
+
+/* Analyst input for one device (from the store). */
+struct assess_annotations {
+	const char *mitigation;    /* NULL: none recorded */
+	bool mitigation_sufficient;
+	const char *owner_company; /* an ownership correction: a company id, or NULL */
+	const char *note;
+};
+
+struct assess_result {
+	bool origin_known;
+	char manufacturer[128];     /* the manufacturer claim that was resolved */
+	char manufacturer_source[64];
+	char company_id[64];
+	char company[160];
+	char controller[160];
+	char control_country[3];
+	char hq_country[3];
+	const char *state;          /* origin_state_name() */
+	double state_share;         /* < 0 unknown */
+	char as_of[16];
+	char basis[ASSESS_WHY_LEN]; /* how the chain went: claim → alias → company → controller */
+	struct assess_criterion c1, c2, c3a, c3b;
+	enum assess_verdict verdict;
+};
+
+struct assess_ctx {
+	const struct origin_db *origin; /* may be NULL: every origin is unknown */
+	const struct policy *policy;    /* may be NULL: criteria 1/2 hold only by state ownership */
+	const struct geoip *geo;        /* may be NULL: external peers without country */
+};
+
+void assess_device(const struct hk_device *d, const struct assess_annotations *ann, const struct assess_ctx *ctx,
+		   struct assess_result *out);
+
+const char *assess_verdict_name(enum assess_verdict v); /* "unknown", "clear", "partial", "flagged" */
+
+#endif
