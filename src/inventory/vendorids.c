@@ -51,6 +51,9 @@ struct vid_err {
 };
 
 static void fail(struct vid_err *e, const char *file, size_t line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void fail(struct vid_err *e, const char *file, size_t line, const char *fmt, ...)
 {
 	va_list ap;
 	int n;

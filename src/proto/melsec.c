@@ -25,8 +25,9 @@
  *   0101 response data: model name 16 (ASCII), model code (LE2 | 4 hex)
  *
  *   MELSOFT (no public specification; read from the bytes of
- *   iti_melsoft_129_clean.pcap, iti_melsoft_UDP_clean_1/2.pcap: 4,300
- *   frames, every one of this shape):
+ *   iti_melsoft_129_clean.pcap, iti_melsoft_UDP_clean_1/2.pcap: of their
+ *   3,611 payloads 3,445 are frames of this shape, length and direction
+ *   bit agreeing, and the other 166 the search below):
  *   +----+----+----------+-------+------+ ... +---------+------------------
  *   | 57 | tr | 00 00 00 | 11 11 | 07   |     | len LE2 | body (len bytes)
  *   | D7 |    |          |       | 7F   |     | @19     |
