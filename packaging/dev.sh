@@ -15,7 +15,14 @@ HK_DEB_PACKAGES=(
 	libmicrohttpd-dev libpcre2-dev libinih-dev nettle-dev libsystemd-dev
 	check ieee-data wireshark-common tshark iso-codes time
 	clang libclang-rt-14-dev
+	systemd man-db groff-base dpkg-dev debhelper lintian
+	python3-jsonschema chromium poppler-utils openssl
 )
+
+# The official CycloneDX JSON schemas that tests/report validates against: the
+# npm package @cyclonedx/cyclonedx-library, pinned by tests/report/package-lock.json,
+# installed into a cache outside the source tree (tests find it there).
+HK_NPM_DIR=${XDG_CACHE_HOME:-$HOME/.cache}/herkomst/npm
 
 BUILD_DIR=build
 ASAN_DIR=build-asan
@@ -58,7 +65,74 @@ missing_packages() {
 	done
 }
 
+# npm ci into $HK_NPM_DIR when the lock file changed. Without npm or the
+# registry the CycloneDX schema tests skip (77), so this only warns.
+npm_deps() {
+	local lock=tests/report/package-lock.json
+	if ! command -v npm >/dev/null 2>&1; then
+		warn "deps: no npm: the CycloneDX schema tests will be skipped"
+		return 0
+	fi
+	if [[ -d $HK_NPM_DIR/node_modules/@cyclonedx/cyclonedx-library ]] &&
+		cmp -s "$lock" "$HK_NPM_DIR/package-lock.json"; then
+		say "deps: CycloneDX schemas are in $HK_NPM_DIR"
+		return 0
+	fi
+	if mkdir -p "$HK_NPM_DIR" && cp tests/report/package.json "$lock" "$HK_NPM_DIR/" &&
+		(cd "$HK_NPM_DIR" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error); then
+		say "deps: CycloneDX schemas installed in $HK_NPM_DIR"
+	else
+		rm -f "$HK_NPM_DIR/package-lock.json"
+		warn "deps: npm ci in $HK_NPM_DIR failed: the CycloneDX schema tests will be skipped"
+	fi
+	return 0
+}
+
+# IP-to-country data for external peers: Debian's tor-geoipdb
+# (/usr/share/tor/geoip, geoip6; IPFire data, CC BY-SA 4.0). The package
+# depends on tor, whose postinst starts the tor daemon, so it is not in
+# HK_DEB_PACKAGES: when it is not installed, this downloads the .deb (no root
+# needed), unpacks it under build/ and exports HERKOMST_GEOIP_DIR for the tests
+# and the demo (docs/origin.md, "IP to country"). Offline, the real-data geoip
+# test skips.
+HK_GEOIP_CACHE=build/geoip-tor
+
+geoip_deps() {
+	local dir=$HK_GEOIP_CACHE tmp deb
+	if [[ -n ${HERKOMST_GEOIP_DIR:-} ]]; then
+		say "deps: IP-to-country data from HERKOMST_GEOIP_DIR=$HERKOMST_GEOIP_DIR"
+		return 0
+	fi
+	if [[ -r /usr/share/tor/geoip && -r /usr/share/tor/geoip6 ]]; then
+		say "deps: IP-to-country data in /usr/share/tor (tor-geoipdb is installed)"
+		return 0
+	fi
+	if [[ ! -r $dir/usr/share/tor/geoip || ! -r $dir/usr/share/tor/geoip6 ]]; then
+		tmp=$(mktemp -d) || return 0
+		if (cd "$tmp" && apt-get download tor-geoipdb >/dev/null 2>&1) &&
+			deb=$(find "$tmp" -maxdepth 1 -name 'tor-geoipdb_*.deb' -print -quit) && [[ -n $deb ]] &&
+			mkdir -p "$dir" && dpkg-deb -x "$deb" "$dir"; then
+			say "deps: tor-geoipdb unpacked into $dir (tor itself is not installed)"
+		else
+			warn "deps: could not download tor-geoipdb: the geoip test on real data will be skipped"
+		fi
+		rm -rf "$tmp"
+	fi
+	if [[ -r $dir/usr/share/tor/geoip && -r $dir/usr/share/tor/geoip6 ]]; then
+		HERKOMST_GEOIP_DIR=$PWD/$dir/usr/share/tor
+		export HERKOMST_GEOIP_DIR
+		say "deps: IP-to-country data in $HERKOMST_GEOIP_DIR"
+	fi
+	return 0
+}
+
 cmd_deps() {
+	npm_deps
+	geoip_deps
+	deb_deps
+}
+
+deb_deps() {
 	local missing=()
 	mapfile -t missing < <(missing_packages)
 	if [[ ${#missing[@]} -eq 0 ]]; then

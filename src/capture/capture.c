@@ -25,30 +25,11 @@
 #include <unistd.h>
 
 #include "capture/capture.h"
+#include "capture/capture_int.h"
 #include "herkomst/cursor.h"
 
-#define CAP_ERR_MAX 1024
-#define CAP_SNIFF_LEN 8 /* bytes shown in the "not a capture file" message */
 #define CAP_STDIN_NAME "standard input"
 
-struct cap_cookie {
-	int fd;
-	uint8_t head[CAP_SNIFF_LEN];
-	size_t head_len, head_off;
-	uint64_t delivered; /* bytes handed to stdio: progress for pipes */
-};
-
-struct cap_source {
-	pcap_t *pcap;
-	struct cap_cookie *cookie; /* owned by the FILE when set */
-	char *name;                /* for messages: the path, or "standard input" */
-	const char *format;
-	int linktype;
-	uint64_t bytes_total;
-	uint64_t n_frames;
-	enum cap_next_result state; /* CAP_FRAME while reading; sticky after */
-	char err[CAP_ERR_MAX];
-};
 
 static void set_err(char *errbuf, size_t errsz, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -366,6 +347,8 @@ enum cap_next_result cap_next(struct cap_source *s, struct cap_frame *ret_frame)
 		s->state = CAP_EOF;
 		return s->state;
 	}
+	if (r == 0 && s->live)
+		return CAP_AGAIN; /* live.c: nothing within the read timeout */
 
 	e = r == PCAP_ERROR ? pcap_geterr(s->pcap) : "unexpected result from libpcap";
 	/* libpcap words every short read of a record this way, for pcap
@@ -419,6 +402,8 @@ uint64_t cap_bytes_read(const struct cap_source *s)
 
 	if (s->cookie)
 		return s->cookie->delivered;
+	if (s->live)
+		return 0;
 	pos = ftell(pcap_file(s->pcap));
 	return pos > 0 ? (uint64_t)pos : 0;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Capture sources behind one interface: pcap and pcapng files (or standard
- * input), later live interfaces. Packet memory is lent for one callback.
+ * input) and live interfaces (live.c). Packet memory is lent for one callback.
  */
 #ifndef HERKOMST_CAPTURE_H
 #define HERKOMST_CAPTURE_H
@@ -25,6 +25,7 @@ enum cap_next_result {
 	CAP_EOF = 0,        /* clean end of the capture */
 	CAP_ETRUNCATED = -1, /* the file ends inside a record: what was read stands */
 	CAP_EERROR = -2,    /* read error; cap_error() says what */
+	CAP_AGAIN = 2,      /* live only: no frame now; poll cap_fd() and call again */
 };
 
 /*
@@ -48,5 +49,39 @@ uint64_t cap_bytes_read(const struct cap_source *s);
 uint64_t cap_bytes_total(const struct cap_source *s);
 
 struct cap_source *cap_close(struct cap_source *s); /* returns NULL; accepts NULL */
+
+/*
+ * Live interfaces. cap_open_live() opens ifname for capture (libpcap: snaplen,
+ * promiscuous mode, a kernel ring of buffer_mb MiB, a read timeout of
+ * CAP_LIVE_TIMEOUT_MS so the ring hands over frames in batches, and the BPF
+ * filter bpf when it is not NULL or empty) and puts it in non-blocking mode:
+ * cap_next() returns CAP_AGAIN when nothing is waiting, and cap_fd() is a
+ * descriptor to poll(2) for more. Needs CAP_NET_RAW (and CAP_NET_ADMIN for
+ * promiscuous mode) only while opening; the open socket keeps working after
+ * privileges are dropped. On failure NULL and a message naming the interface
+ * and what to do; on success errbuf is empty or holds a warning from libpcap
+ * (promiscuous mode not supported, ...) for the caller to log.
+ */
+#define CAP_LIVE_TIMEOUT_MS 100
+#define CAP_LIVE_SNAPLEN_MAX 262144u
+#define CAP_LIVE_BUFFER_MB_MAX 2047u /* libpcap takes the size in bytes as an int */
+
+struct cap_source *cap_open_live(const char *ifname, unsigned snaplen, bool promisc, unsigned buffer_mb,
+				 const char *bpf, char *errbuf, size_t errsz);
+
+int cap_fd(const struct cap_source *s); /* -1 for files */
+bool cap_is_live(const struct cap_source *s);
+const char *cap_name(const struct cap_source *s); /* the path or interface name */
+
+/* libpcap's counters of a live source since it was opened, 64-bit (they wrap
+ * at 2^32 inside libpcap; read them more often than that). */
+struct cap_live_stats {
+	uint64_t received;   /* frames the filter passed (ps_recv) */
+	uint64_t drops_ring; /* the capture ring was full: we were too slow (ps_drop) */
+	uint64_t drops_if;   /* dropped by the interface or driver (ps_ifdrop) */
+};
+
+/* 0, or a negative errno (-ENOTSUP for files; -EIO with cap_error() set). */
+int cap_live_stats(struct cap_source *s, struct cap_live_stats *ret);
 
 #endif

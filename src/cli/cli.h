@@ -11,6 +11,10 @@ int cmd_analyze(int argc, char **argv);
 int cmd_oui(int argc, char **argv);
 int cmd_unknown(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_annotate(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* Prints the manual of a command (NULL: the overview). false if unknown. */
 bool help_print(FILE *f, const char *command);

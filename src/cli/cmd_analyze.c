@@ -18,8 +18,13 @@
 #include "cli/pipeline.h"
 #include "core/progress.h"
 #include "core/util.h"
+#include "inventory/assess.h"
 #include "inventory/derive.h"
+#include "inventory/geoip.h"
+#include "inventory/origin.h"
 #include "inventory/oui.h"
+#include "inventory/policy.h"
+#include "inventory/signatures.h"
 #include "proto/proto.h"
 #include "report/output.h"
 #include "store/store.h"
@@ -32,6 +37,7 @@ struct analyze_opts {
 	const char *db;
 	const char *out;
 	const char *sigdir;
+	const char *policy;
 	enum out_format fmt;
 	bool strict;
 	bool quiet;
@@ -158,6 +164,155 @@ static int read_capture(struct pipeline *pl, const char *path, const struct anal
 	return rc;
 }
 
+/* What the assessment needs besides the devices; each part may be absent. */
+struct assess_knowledge {
+	struct origin_db *origin;
+	struct policy *policy;
+	struct geoip *geo;
+	bool geo_tried;
+};
+
+/* Ownership data and the country policy. Returns 2 when the policy the
+ * operator named cannot be loaded, else 0; what is missing otherwise is a
+ * warning, as for the signatures. */
+static int assess_knowledge_open(struct assess_knowledge *k, const struct analyze_opts *o)
+{
+	char dirbuf[4096], err[1024];
+	const char *sigdir = o->sigdir ? o->sigdir : sig_default_dir(dirbuf, sizeof(dirbuf));
+
+	const char *named = o->policy;
+
+	memset(k, 0, sizeof(*k));
+	/* a policy the operator named (--policy, else $HERKOMST_POLICY) must load:
+	 * falling back to the default would assess against a list they did not choose */
+	if (!named && getenv("HERKOMST_POLICY") && getenv("HERKOMST_POLICY")[0])
+		named = getenv("HERKOMST_POLICY");
+	if (named) {
+		k->policy = policy_load(named, err, sizeof(err));
+		if (!k->policy) {
+			fprintf(stderr, "herkomst: %s\n", err);
+			return 2;
+		}
+	}
+	if (!sigdir) {
+		fprintf(stderr, "herkomst: warning: no signature directory: every origin is unknown%s\n",
+			k->policy ? "" : " and no country policy is loaded");
+		return 0;
+	}
+	k->origin = origin_load_dir(sigdir, err, sizeof(err));
+	if (!k->origin)
+		fprintf(stderr, "herkomst: warning: no ownership data (%s): every origin is unknown\n", err);
+	if (!k->policy) {
+		k->policy = policy_load_default(sigdir, err, sizeof(err));
+		if (!k->policy)
+			fprintf(stderr,
+				"herkomst: warning: no country policy (%s): criteria 1 and 2 hold only by state "
+				"ownership (--policy FILE names one)\n",
+				err);
+	}
+	return 0;
+}
+
+static void assess_knowledge_close(struct assess_knowledge *k)
+{
+	k->origin = origin_db_free(k->origin);
+	k->policy = policy_free(k->policy);
+	k->geo = geoip_free(k->geo);
+}
+
+/* IP geolocation is read only when some device talked to an external host. */
+static void geoip_if_needed(struct assess_knowledge *k, const struct hk_device *devs, size_t n)
+{
+	char err[1024];
+	bool peers = false;
+
+	for (size_t i = 0; i < n && !peers; i++)
+		for (size_t j = 0; j < devs[i].n_ev && !peers; j++)
+			peers = strcmp(devs[i].ev[j].source, "flow.peer") == 0;
+	if (!peers || k->geo_tried)
+		return;
+	k->geo_tried = true;
+	k->geo = geoip_open(NULL, err, sizeof(err));
+	if (!k->geo)
+		fprintf(stderr, "herkomst: warning: no IP geolocation (%s): external peers are listed without country\n",
+			err);
+}
+
+/* The annotations of devs[i] are a run of the key-ordered list. */
+static void annotations_of(const struct hk_device *d, const struct store_annotation *all, size_t n_all,
+			   struct out_assessed *od, struct assess_annotations *aa)
+{
+	size_t lo = 0, hi = n_all;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(all[mid].device_key, d->key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	od->ann = all ? &all[lo] : NULL;
+	od->n_ann = 0;
+	memset(aa, 0, sizeof(*aa));
+	for (size_t i = lo; i < n_all && strcmp(all[i].device_key, d->key) == 0; i++) {
+		const struct store_annotation *a = &all[i];
+		od->n_ann++;
+		if (strcmp(a->kind, "mitigation") == 0) {
+			aa->mitigation = a->value;
+			aa->mitigation_sufficient = a->sufficient;
+		} else if (strcmp(a->kind, "owner") == 0) {
+			aa->owner_company = a->value;
+		} else if (strcmp(a->kind, "note") == 0) {
+			aa->note = a->value;
+		}
+	}
+}
+
+/* Assesses every device; fills as (its arrays are the caller's to free). */
+static int assess_all(struct store *st, struct assess_knowledge *k, const struct hk_device *devs, size_t n,
+		      struct out_assessment *as, struct assess_result **ret_res, struct out_assessed **ret_od,
+		      struct store_annotation **ret_ann)
+{
+	struct store_annotation *ann = NULL;
+	struct assess_result *res;
+	struct out_assessed *od;
+	struct assess_ctx ctx;
+	size_t n_ann = 0;
+
+	if (store_annotation_load(st, NULL, &ann, &n_ann) < 0)
+		return -EIO;
+	res = calloc(n ? n : 1, sizeof(*res));
+	od = calloc(n ? n : 1, sizeof(*od));
+	if (!res || !od) {
+		free(res);
+		free(od);
+		free(ann);
+		return -ENOMEM;
+	}
+	geoip_if_needed(k, devs, n);
+	ctx.origin = k->origin;
+	ctx.policy = k->policy;
+	ctx.geo = k->geo;
+	for (size_t i = 0; i < n; i++) {
+		struct assess_annotations aa;
+		annotations_of(&devs[i], ann, n_ann, &od[i], &aa);
+		assess_device(&devs[i], &aa, &ctx, &res[i]);
+		od[i].res = &res[i];
+	}
+	memset(as, 0, sizeof(*as));
+	as->dev = od;
+	if (k->policy) {
+		as->policy_name = policy_name(k->policy);
+		as->policy_as_of = policy_as_of(k->policy);
+		as->policy_path = policy_path(k->policy);
+	}
+	as->geoip_source = k->geo ? geoip_source(k->geo) : NULL;
+	*ret_res = res;
+	*ret_od = od;
+	*ret_ann = ann;
+	return 0;
+}
+
 static void run_counters(const struct pipeline *pl, struct out_run *run, const char **names)
 {
 	memset(run, 0, sizeof(*run));
@@ -190,6 +345,7 @@ int cmd_analyze(int argc, char **argv)
 		{"strict", no_argument, NULL, 's'},
 		{"force", no_argument, NULL, 'R'},
 		{"signatures", required_argument, NULL, 'S'},
+		{"policy", required_argument, NULL, 'Y'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"progress", no_argument, NULL, 'P'},
 		{"no-progress", no_argument, NULL, 'N'},
@@ -206,6 +362,11 @@ int cmd_analyze(int argc, char **argv)
 	struct hk_device *devs = NULL;
 	struct store_capture *caps = NULL, c;
 	struct unknown_fp *unknown = NULL;
+	struct assess_knowledge ak = {0};
+	struct assess_result *ares = NULL;
+	struct out_assessed *aod = NULL;
+	struct store_annotation *anns = NULL;
+	struct out_assessment as;
 	size_t n_devs = 0, n_caps = 0, n_unknown = 0;
 	char err[1024];
 	const char *ev_names[64];
@@ -241,6 +402,9 @@ int cmd_analyze(int argc, char **argv)
 			break;
 		case 'S':
 			o.sigdir = optarg;
+			break;
+		case 'Y':
+			o.policy = optarg;
 			break;
 		case 'P':
 			o.progress = 1;
@@ -285,6 +449,10 @@ int cmd_analyze(int argc, char **argv)
 		fprintf(stderr, "herkomst: warning: no OUI attribution: %s\n", err);
 	if (inv_knowledge_open(&know, o.sigdir, err, sizeof(err)) > 0)
 		fprintf(stderr, "herkomst: warning: %s\n", err);
+	if (assess_knowledge_open(&ak, &o) != 0) {
+		status = 2;
+		goto out;
+	}
 	st = store_open(o.db, err, sizeof(err));
 	if (!st) {
 		fprintf(stderr, "herkomst: %s\n", err);
@@ -373,7 +541,12 @@ int cmd_analyze(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
-	if (out_write(out, o.fmt, devs, n_devs, caps, n_caps, &run, unknown, n_unknown) < 0 ||
+	if (assess_all(st, &ak, devs, n_devs, &as, &ares, &aod, &anns) < 0) {
+		fprintf(stderr, "herkomst: cannot read the annotations: %s\n", store_errmsg(st));
+		status = 1;
+		goto out;
+	}
+	if (out_write(out, o.fmt, devs, n_devs, caps, n_caps, &run, unknown, n_unknown, &as) < 0 ||
 	    fflush(out) != 0) {
 		fprintf(stderr, "herkomst: writing the output failed: %s\n", strerror(errno));
 		status = 1;
@@ -388,6 +561,10 @@ out:
 	inv_devices_free(devs, n_devs);
 	free(caps);
 	free(unknown);
+	free(ares);
+	free(aod);
+	free(anns);
+	assess_knowledge_close(&ak);
 	pipeline_free(pl);
 	store_close(st);
 	oui_db_free(oui);

@@ -48,6 +48,14 @@ int main(int argc, char **argv)
 		return cmd_unknown(argc - 1, argv + 1);
 	if (strcmp(cmd, "check") == 0)
 		return cmd_check(argc - 1, argv + 1);
+	if (strcmp(cmd, "serve") == 0)
+		return cmd_serve(argc - 1, argv + 1);
+	if (strcmp(cmd, "run") == 0)
+		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "report") == 0)
+		return cmd_report(argc - 1, argv + 1);
+	if (strcmp(cmd, "annotate") == 0)
+		return cmd_annotate(argc - 1, argv + 1);
 	fprintf(stderr, "herkomst: unknown command '%s'; 'herkomst help' lists the commands\n", cmd);
 	return 2;
 }

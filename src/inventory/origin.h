@@ -12,7 +12,9 @@
  *                  match "prefix": the folded name starts with the folded alias
  *                  followed by a space or the end (so "dell" never matches
  *                  "delta electronics"); match "regex": an anchored PCRE2
- *                  pattern over the unfolded name.
+ *                  pattern over the unfolded name (written "^...$"; the
+ *                  loader requires both and compiles it anchored at both
+ *                  ends, so it matches the whole name or nothing).
  *   companies.tsv  id  name  hq  parent  control_country  controller  state
  *                  state_share  as_of  reference
  *                  state: none | linked-via-parent | minority | controlled
@@ -55,6 +57,10 @@ struct origin_db;
 
 /* Loads sigdir/ownership/. NULL on error with "file:line: what is wrong". */
 struct origin_db *origin_load_dir(const char *sigdir, char *errbuf, size_t errsz);
+/* The same from two files' bytes (named "companies.tsv" and "aliases.tsv"
+ * in messages): the fuzz target's entry. */
+struct origin_db *origin_load_buffer(const char *companies, size_t companies_len, const char *aliases,
+				     size_t aliases_len, char *errbuf, size_t errsz);
 struct origin_db *origin_db_free(struct origin_db *db);
 size_t origin_company_count(const struct origin_db *db);
 size_t origin_alias_count(const struct origin_db *db);
@@ -69,5 +75,10 @@ const struct origin_company *origin_top(const struct origin_db *db, const struct
 const struct origin_company *origin_company(const struct origin_db *db, const char *id);
 
 const char *origin_state_name(enum origin_state s); /* "controlled", ... */
+
+/* Is cc an ISO 3166-1 alpha-2 code? Checked against iso-codes'
+ * /usr/share/iso-codes/json/iso_3166-1.json when it can be read, else any
+ * two capital letters. The policy and geoip loaders use it too. */
+bool origin_country_valid(const char *cc);
 
 #endif

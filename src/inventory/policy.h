@@ -31,6 +31,8 @@ bool policy_holds(const struct policy *p, int criterion, const char *cc, const c
 const char *policy_name(const struct policy *p);  /* from "# policy:" */
 const char *policy_as_of(const struct policy *p); /* from "# as-of:" */
 const char *policy_path(const struct policy *p);
+/* The countries of criterion n, sorted by code, into ret[0..max); returns how
+ * many were written. With ret NULL: how many there are. */
 size_t policy_countries(const struct policy *p, int criterion, const char **ret, size_t max);
 
 #endif

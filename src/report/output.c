@@ -228,6 +228,146 @@ json_t *out_device_json(const struct hk_device *d)
 	return o;
 }
 
+/* --- the assessment ------------------------------------------------------- */
+
+const char *out_flag_text(const struct assess_result *r, char *buf, size_t sz)
+{
+	const struct assess_criterion *c[4] = {&r->c1, &r->c2, &r->c3a, &r->c3b};
+	static const char *const names[4] = {"1", "2", "3A", "3B"};
+	size_t used;
+
+	switch (r->verdict) {
+	case ASSESS_FLAGGED:
+		snprintf(buf, sz, "FLAGGED");
+		return buf;
+	case ASSESS_CLEAR:
+		snprintf(buf, sz, "-");
+		return buf;
+	case ASSESS_PARTIAL:
+		break;
+	default:
+		snprintf(buf, sz, "?");
+		return buf;
+	}
+	used = (size_t)snprintf(buf, sz, "partial:");
+	for (int i = 0, k = 0; i < 4 && used < sz; i++) {
+		if (!c[i]->holds)
+			continue;
+		used += (size_t)snprintf(buf + used, sz - used, "%s%s", k++ ? "," : "", names[i]);
+	}
+	return buf;
+}
+
+static json_t *criterion_json(const struct assess_criterion *c)
+{
+	json_t *o = json_object(), *ev = json_array();
+	json_object_set_new(o, "holds", json_boolean(c->holds));
+	for (size_t i = 0; i < c->n_why && i < ASSESS_WHY_MAX; i++)
+		json_array_append_new(ev, json_string(c->why[i]));
+	json_object_set_new(o, "evidence", ev);
+	return o;
+}
+
+static json_t *origin_json(const struct assess_result *r)
+{
+	json_t *o;
+	if (!r->origin_known)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "manufacturer", jstr_or_null(r->manufacturer));
+	json_object_set_new(o, "manufacturer_source", jstr_or_null(r->manufacturer_source));
+	json_object_set_new(o, "company", jstr_or_null(r->company));
+	json_object_set_new(o, "company_id", jstr_or_null(r->company_id));
+	json_object_set_new(o, "controller", jstr_or_null(r->controller));
+	json_object_set_new(o, "control_country", jstr_or_null(r->control_country));
+	json_object_set_new(o, "hq_country", jstr_or_null(r->hq_country));
+	json_object_set_new(o, "state", jstr_or_null(r->state));
+	json_object_set_new(o, "state_share", r->state_share >= 0 ? json_real(r->state_share) : json_null());
+	json_object_set_new(o, "as_of", jstr_or_null(r->as_of));
+	json_object_set_new(o, "basis", jstr_or_null(r->basis));
+	return o;
+}
+
+static json_t *annotations_json(const struct store_annotation *a, size_t n)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; i < n; i++) {
+		json_t *x = json_object();
+		json_object_set_new(x, "value", json_string(a[i].value));
+		if (strcmp(a[i].kind, "mitigation") == 0)
+			json_object_set_new(x, "sufficient", json_boolean(a[i].sufficient));
+		json_object_set_new(x, "created_at", jtime(a[i].created_at));
+		json_object_set_new(o, a[i].kind, x);
+	}
+	return o;
+}
+
+void out_device_json_assessed(json_t *o, const struct out_assessed *a)
+{
+	const struct assess_result *r = a ? a->res : NULL;
+	json_t *crit;
+
+	if (!r)
+		return;
+	crit = json_object();
+	json_object_set_new(crit, "1", criterion_json(&r->c1));
+	json_object_set_new(crit, "2", criterion_json(&r->c2));
+	json_object_set_new(crit, "3A", criterion_json(&r->c3a));
+	json_object_set_new(crit, "3B", criterion_json(&r->c3b));
+	json_object_set_new(o, "origin", origin_json(r));
+	json_object_set_new(o, "criteria", crit);
+	json_object_set_new(o, "verdict", json_string(assess_verdict_name(r->verdict)));
+	json_object_set_new(o, "flagged", json_boolean(r->verdict == ASSESS_FLAGGED));
+	json_object_set_new(o, "annotations", annotations_json(a->ann, a->n_ann));
+}
+
+struct verdict_counts {
+	size_t n[4]; /* by enum assess_verdict */
+	size_t mitigated; /* 1, 2 and 3A hold, a sufficient mitigation is recorded */
+};
+
+static void count_verdicts(const struct out_assessment *as, size_t n, struct verdict_counts *vc)
+{
+	memset(vc, 0, sizeof(*vc));
+	for (size_t i = 0; i < n; i++) {
+		const struct assess_result *r = as->dev[i].res;
+		if (!r)
+			continue;
+		if ((unsigned)r->verdict < 4)
+			vc->n[r->verdict]++;
+		if (r->verdict == ASSESS_PARTIAL && r->c1.holds && r->c2.holds && r->c3a.holds)
+			vc->mitigated++;
+	}
+}
+
+static json_t *assessment_json(const struct out_assessment *as, size_t n)
+{
+	struct verdict_counts vc;
+	json_t *o = json_object();
+
+	count_verdicts(as, n, &vc);
+	json_object_set_new(o, "devices", json_integer((json_int_t)n));
+	json_object_set_new(o, "flagged", json_integer((json_int_t)vc.n[ASSESS_FLAGGED]));
+	json_object_set_new(o, "partial", json_integer((json_int_t)vc.n[ASSESS_PARTIAL]));
+	json_object_set_new(o, "clear", json_integer((json_int_t)vc.n[ASSESS_CLEAR]));
+	json_object_set_new(o, "unknown", json_integer((json_int_t)vc.n[ASSESS_UNKNOWN]));
+	json_object_set_new(o, "mitigated", json_integer((json_int_t)vc.mitigated));
+	json_object_set_new(o, "geoip", jstr_or_null(as->geoip_source));
+	return o;
+}
+
+static json_t *policy_json(const struct out_assessment *as)
+{
+	json_t *o;
+	if (!as->policy_path)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "name", jstr_or_null(as->policy_name));
+	json_object_set_new(o, "as_of", jstr_or_null(as->policy_as_of));
+	json_object_set_new(o, "path", jstr_or_null(as->policy_path));
+	return o;
+}
+
 static json_t *capture_json(const struct store_capture *c)
 {
 	json_t *o = json_object();
@@ -302,7 +442,7 @@ int out_unknown_write(FILE *f, enum out_format fmt, const struct unknown_fp *u, 
 
 static int write_json(FILE *f, const struct hk_device *devs, size_t n, const struct store_capture *caps,
 		      size_t n_caps, const struct out_run *run, const struct unknown_fp *unknown,
-		      size_t n_unknown)
+		      size_t n_unknown, const struct out_assessment *as)
 {
 	json_t *root = json_object(), *jc = json_array(), *jd = json_array();
 	int rc;
@@ -344,10 +484,18 @@ static int write_json(FILE *f, const struct hk_device *devs, size_t n, const str
 		json_object_set_new(r, "observations_dropped", json_integer((json_int_t)run->obs_dropped));
 		json_object_set_new(root, "run", r);
 	}
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(jd, out_device_json(&devs[i]));
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = out_device_json(&devs[i]);
+		if (as)
+			out_device_json_assessed(o, &as->dev[i]);
+		json_array_append_new(jd, o);
+	}
 	json_object_set_new(root, "devices", jd);
 	json_object_set_new(root, "unknown", out_unknown_json(unknown, n_unknown));
+	if (as) {
+		json_object_set_new(root, "policy", policy_json(as));
+		json_object_set_new(root, "assessment", assessment_json(as, n));
+	}
 	rc = json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
 	fputc('\n', f);
 	json_decref(root);
@@ -395,14 +543,15 @@ static void csv_list(FILE *f, const struct strlist *l, bool last)
 	free(buf);
 }
 
-static int write_csv(FILE *f, const struct hk_device *devs, size_t n)
+static int write_csv(FILE *f, const struct hk_device *devs, size_t n, const struct out_assessment *as)
 {
 	static const char *const cols[] = {
 		"id", "mac", "mac_local", "ips", "hostnames", "manufacturer", "model", "firmware",
 		"serial", "role", "oui_prefix", "oui_registry", "oui_registrant", "oui_country",
 		"oui_status", "via", "protocols", "first_seen", "last_seen", "packets", "bytes",
+		"origin", "flag", /* only with an assessment */
 	};
-	size_t nc = sizeof(cols) / sizeof(cols[0]);
+	size_t nc = sizeof(cols) / sizeof(cols[0]) - (as ? 0 : 2);
 
 	for (size_t i = 0; i < nc; i++)
 		csv_field(f, cols[i], i + 1 == nc);
@@ -437,7 +586,13 @@ static int write_csv(FILE *f, const struct hk_device *devs, size_t n)
 		snprintf(buf, sizeof(buf), "%" PRIu64, d->packets);
 		csv_field(f, buf, false);
 		snprintf(buf, sizeof(buf), "%" PRIu64, d->bytes);
-		csv_field(f, buf, true);
+		csv_field(f, buf, !as);
+		if (as) {
+			const struct assess_result *r = as->dev[i].res;
+			char flag[32];
+			csv_field(f, r && r->origin_known ? r->control_country : "?", false);
+			csv_field(f, r ? out_flag_text(r, flag, sizeof(flag)) : "?", true);
+		}
 		free(ips.v);
 		free(names.v);
 		free(protos.v);
@@ -460,12 +615,15 @@ static void cut(char *dst, size_t dstsz, const char *s, size_t width)
 }
 
 static int write_table(FILE *f, const struct hk_device *devs, size_t n, const struct store_capture *caps,
-		       size_t n_caps, const struct out_run *run)
+		       size_t n_caps, const struct out_run *run, const struct out_assessment *as)
 {
 	size_t n_vendor = 0, n_local = 0, n_router = 0, n_iponly = 0;
 
-	fprintf(f, "%4s  %-17s  %-22s  %-28s  %-2s  %-8s  %-26s  %9s\n", "ID", "MAC", "IP", "MANUFACTURER",
-		"CC", "ROLE", "PROTOCOLS", "PACKETS");
+	fprintf(f, "%4s  %-17s  %-22s  %-28s  %-2s  %-8s  %-26s  %9s", "ID", "MAC", "IP", "MANUFACTURER", "CC",
+		"ROLE", "PROTOCOLS", "PACKETS");
+	if (as)
+		fprintf(f, "  %-6s  %s", "ORIGIN", "FLAG");
+	fputc('\n', f);
 	for (size_t i = 0; i < n; i++) {
 		const struct hk_device *d = &devs[i];
 		struct strlist ips = {0}, protos = {0};
@@ -496,9 +654,16 @@ static int write_table(FILE *f, const struct hk_device *devs, size_t n, const st
 			snprintf(protocol + used, sizeof(protocol) - used, ",+%zu", protos.n - OUT_TABLE_PROTOS_MAX);
 		}
 		cut(pcol, sizeof(pcol), protocol[0] ? protocol : "-", 26);
-		fprintf(f, "%4" PRId64 "  %-17s  %-22.22s  %-28s  %-2s  %-8.8s  %-26s  %9" PRIu64 "\n", d->id,
+		fprintf(f, "%4" PRId64 "  %-17s  %-22.22s  %-28s  %-2s  %-8.8s  %-26s  %9" PRIu64, d->id,
 			d->has_mac ? hk_mac_fmt(d->mac, mac) : "-", ipcol, vend,
 			d->oui_country[0] ? d->oui_country : "-", role ? role : "-", pcol, d->packets);
+		if (as) {
+			const struct assess_result *r = as->dev[i].res;
+			char flag[32];
+			fprintf(f, "  %-6s  %s", r && r->origin_known ? r->control_country : "?",
+				r ? out_flag_text(r, flag, sizeof(flag)) : "?");
+		}
+		fputc('\n', f);
 		if (m)
 			n_vendor++;
 		if (d->has_mac && hk_mac_is_local(d->mac))
@@ -513,6 +678,26 @@ static int write_table(FILE *f, const struct hk_device *devs, size_t n, const st
 	fprintf(f, "\n%zu devices: %zu with a manufacturer, %zu locally administered MACs, %zu gateways, "
 		   "%zu IP-only (remote or behind a gateway)\n",
 		n, n_vendor, n_local, n_router, n_iponly);
+	if (as) {
+		struct verdict_counts vc;
+		size_t n_unknown_iponly = 0;
+
+		count_verdicts(as, n, &vc);
+		for (size_t i = 0; i < n; i++)
+			if (as->dev[i].res && as->dev[i].res->verdict == ASSESS_UNKNOWN && !devs[i].has_mac)
+				n_unknown_iponly++;
+		fprintf(f,
+			"assessment: %zu flagged, %zu partial (%zu of them mitigated), %zu clear, %zu unknown origin "
+			"(%zu of them IP-only)",
+			vc.n[ASSESS_FLAGGED], vc.n[ASSESS_PARTIAL], vc.mitigated, vc.n[ASSESS_CLEAR],
+			vc.n[ASSESS_UNKNOWN], n_unknown_iponly);
+		if (as->policy_path)
+			fprintf(f, "; policy \"%s\"%s%s", as->policy_name ? as->policy_name : as->policy_path,
+				as->policy_as_of ? " as of " : "", as->policy_as_of ? as->policy_as_of : "");
+		else
+			fprintf(f, "; no country policy");
+		fputc('\n', f);
+	}
 	if (run)
 		fprintf(f, "this run: %" PRIu64 " packets, %" PRIu64 " flows from %zu capture%s in the inventory\n",
 			run->packets, run->flows, n_caps, n_caps == 1 ? "" : "s");
@@ -522,14 +707,14 @@ static int write_table(FILE *f, const struct hk_device *devs, size_t n, const st
 
 int out_write(FILE *f, enum out_format fmt, const struct hk_device *devs, size_t n,
 	      const struct store_capture *caps, size_t n_caps, const struct out_run *run,
-	      const struct unknown_fp *unknown, size_t n_unknown)
+	      const struct unknown_fp *unknown, size_t n_unknown, const struct out_assessment *as)
 {
 	switch (fmt) {
 	case OUT_JSON:
-		return write_json(f, devs, n, caps, n_caps, run, unknown, n_unknown);
+		return write_json(f, devs, n, caps, n_caps, run, unknown, n_unknown, as);
 	case OUT_CSV:
-		return write_csv(f, devs, n);
+		return write_csv(f, devs, n, as);
 	default:
-		return write_table(f, devs, n, caps, n_caps, run);
+		return write_table(f, devs, n, caps, n_caps, run, as);
 	}
 }

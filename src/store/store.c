@@ -22,6 +22,10 @@ enum {
 	ST_EV_OF_DEV,
 	ST_DEV_RESOLVE,
 	ST_CAP_ADD,
+	ST_ANN_SET,
+	ST_ANN_CLEAR,
+	ST_ANN_OF_DEV,
+	ST_ANN_ALL,
 	ST__MAX
 };
 
@@ -58,6 +62,15 @@ static const char *const stmt_sql[ST__MAX] = {
 	[ST_CAP_ADD] = "INSERT INTO captures (path, format, linktype, size, packets, bytes,"
 		       " first_seen, last_seen, truncated, analyzed_at, digest)"
 		       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[ST_ANN_SET] = "INSERT INTO annotations (device_key, kind, value, sufficient, created_at)"
+		       " VALUES (?1, ?2, ?3, ?4, ?5)"
+		       " ON CONFLICT (device_key, kind) DO UPDATE SET value = excluded.value,"
+		       "  sufficient = excluded.sufficient, created_at = excluded.created_at",
+	[ST_ANN_CLEAR] = "DELETE FROM annotations WHERE device_key = ?1 AND kind = ?2",
+	[ST_ANN_OF_DEV] = "SELECT device_key, kind, value, sufficient, created_at FROM annotations"
+			  " WHERE device_key = ?1 ORDER BY kind",
+	[ST_ANN_ALL] = "SELECT device_key, kind, value, sufficient, created_at FROM annotations"
+		       " ORDER BY device_key, kind",
 };
 
 struct store {
@@ -585,6 +598,79 @@ int store_captures_load(struct store *s, struct store_capture **ret, size_t *ret
 		copy_col(c->digest, sizeof(c->digest), st, 11);
 	}
 	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return -EIO;
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+/* --- annotations ------------------------------------------------------------ */
+
+bool store_annotation_kind_valid(const char *kind)
+{
+	return kind && (strcmp(kind, "mitigation") == 0 || strcmp(kind, "owner") == 0 || strcmp(kind, "note") == 0);
+}
+
+int store_annotation_set(struct store *s, const char *device_key, const char *kind, const char *value,
+			 bool sufficient)
+{
+	sqlite3_stmt *st = s->st[ST_ANN_SET];
+
+	if (!device_key || !device_key[0] || strlen(device_key) >= HK_DEV_KEY_MAX ||
+	    !store_annotation_kind_valid(kind) || !value || !value[0] || strlen(value) >= STORE_ANNOTATION_VALUE_MAX)
+		return -EINVAL;
+	sqlite3_bind_text(st, 1, device_key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, value, -1, SQLITE_TRANSIENT);
+	if (strcmp(kind, "mitigation") == 0)
+		sqlite3_bind_int(st, 4, sufficient ? 1 : 0);
+	else
+		sqlite3_bind_null(st, 4);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)hk_now_usec());
+	return step_done(s, st);
+}
+
+int store_annotation_clear(struct store *s, const char *device_key, const char *kind)
+{
+	sqlite3_stmt *st = s->st[ST_ANN_CLEAR];
+
+	if (!device_key || !store_annotation_kind_valid(kind))
+		return -EINVAL;
+	sqlite3_bind_text(st, 1, device_key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_TRANSIENT);
+	if (step_done(s, st) < 0)
+		return -EIO;
+	return sqlite3_changes(s->db) > 0 ? 1 : 0;
+}
+
+int store_annotation_load(struct store *s, const char *device_key, struct store_annotation **ret, size_t *ret_n)
+{
+	sqlite3_stmt *st = s->st[device_key ? ST_ANN_OF_DEV : ST_ANN_ALL];
+	struct store_annotation *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if (device_key)
+		sqlite3_bind_text(st, 1, device_key, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_annotation *a;
+		if (hk_grow((void **)&v, &cap, n + 1, sizeof(*v)) < 0) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		a = &v[n++];
+		memset(a, 0, sizeof(*a));
+		copy_col(a->device_key, sizeof(a->device_key), st, 0);
+		copy_col(a->kind, sizeof(a->kind), st, 1);
+		copy_col(a->value, sizeof(a->value), st, 2);
+		a->sufficient = sqlite3_column_int(st, 3) != 0;
+		a->created_at = (uint64_t)sqlite3_column_int64(st, 4);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_DONE) {
 		free(v);
 		return -EIO;

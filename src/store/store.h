@@ -58,4 +58,36 @@ void store_set_deriver(struct store *s, hk_derive_fn fn, void *userdata);
 /* Every device with its evidence, in hk_device_cmp order; ids are the rowids. */
 int store_devices_load(struct store *s, struct hk_device **ret, size_t *ret_n);
 
+/*
+ * Analyst annotations (docs/assessment.md), keyed by the device key so that
+ * they survive re-analysis: one per device and kind.
+ *   mitigation  criterion 3B: a measure taken ("isolated VLAN, no route out"),
+ *               sufficient or not
+ *   owner       an ownership correction: a company id of signatures/ownership/
+ *   note        free text for the report
+ */
+#define STORE_ANNOTATION_KIND_MAX 16
+#define STORE_ANNOTATION_VALUE_MAX 1024 /* bytes, with the NUL */
+
+struct store_annotation {
+	char device_key[HK_DEV_KEY_MAX];
+	char kind[STORE_ANNOTATION_KIND_MAX];
+	char value[STORE_ANNOTATION_VALUE_MAX];
+	bool sufficient; /* mitigation only */
+	uint64_t created_at; /* usec */
+};
+
+bool store_annotation_kind_valid(const char *kind); /* mitigation, owner or note */
+
+/* Sets (replaces) one annotation; created_at is now. -EINVAL for an unknown
+ * kind, an empty key or value, or a value of STORE_ANNOTATION_VALUE_MAX bytes
+ * or more. */
+int store_annotation_set(struct store *s, const char *device_key, const char *kind, const char *value,
+			 bool sufficient);
+/* Removes one annotation: 1 when there was one, 0 when not, <0 on error. */
+int store_annotation_clear(struct store *s, const char *device_key, const char *kind);
+/* The annotations of one device (device_key NULL: of all), ordered by key and
+ * kind. *ret is malloc'ed (NULL when none). */
+int store_annotation_load(struct store *s, const char *device_key, struct store_annotation **ret, size_t *ret_n);
+
 #endif

@@ -33,7 +33,7 @@ BACNET = "iti_bacnet_test.pcap"
 
 CSV_COLUMNS = ["id", "mac", "mac_local", "ips", "hostnames", "manufacturer", "model", "firmware",
                "serial", "role", "oui_prefix", "oui_registry", "oui_registrant", "oui_country",
-               "oui_status", "via", "protocols", "first_seen", "last_seen", "packets", "bytes"]
+               "oui_status", "via", "protocols", "first_seen", "last_seen", "packets", "bytes"] + ["origin", "flag"]  # the assessment, appended
 
 
 class Fail(Exception):

@@ -17,6 +17,7 @@
 #include "herkomst/obs.h"
 #include "herkomst/parser.h"
 #include "proto/proto.h"
+#include "proto_check.h"
 
 #define CDP_TLVS_MAX 64  /* as in src/proto/cdp.c */
 #define CDP_ADDRS_MAX 16 /* as in src/proto/cdp.c */
@@ -114,24 +115,12 @@ static const uint8_t cdp_ap[] =
 
 #define VEC(a) (a), (sizeof(a) - 1)
 
-static uint8_t *heap;
-static struct hk_obs obs[HK_OBS_PER_PACKET_MAX];
-static struct hk_obs_sink sink;
+static struct pc_result res;
 static const struct hk_parse_ctx cdp_ctx = {.l4 = 0, .ethertype = 0};
 
 static enum hk_parse_result run_ctx(const void *bytes, size_t n, const struct hk_parse_ctx *ctx)
 {
-	struct hk_cur c;
-
-	free(heap);
-	heap = malloc(n ? n : 1);
-	ck_assert_ptr_nonnull(heap);
-	if (n)
-		memcpy(heap, bytes, n);
-	c = hk_cur_init(heap, n);
-	memset(obs, 0, sizeof(obs));
-	sink = (struct hk_obs_sink){.v = obs, .n = 0, .cap = HK_OBS_PER_PACKET_MAX};
-	return proto_cdp_parse(&c, ctx, &sink);
+	return pc_run(proto_cdp_parse, bytes, n, ctx, &res);
 }
 
 static enum hk_parse_result run(const void *bytes, size_t n)
@@ -139,52 +128,26 @@ static enum hk_parse_result run(const void *bytes, size_t n)
 	return run_ctx(bytes, n, &cdp_ctx);
 }
 
-static void teardown(void)
-{
-	free(heap);
-	heap = NULL;
-}
-
-#define EXPECT(i, k, conf, src, val)                                                                  \
-	do {                                                                                          \
-		ck_assert_uint_gt(sink.n, (i));                                                       \
-		ck_assert_int_eq(obs[i].kind, (k));                                                   \
-		ck_assert_int_eq(obs[i].side, HK_SIDE_SRC);                                           \
-		ck_assert_uint_eq(obs[i].confidence, (conf));                                         \
-		ck_assert_str_eq(obs[i].source, (src));                                               \
-		ck_assert_str_eq(obs[i].value, (val));                                                \
-	} while (0)
+#define EXPECT(i, k, conf, src, val) PC_EXPECT(&res, i, k, HK_SIDE_SRC, conf, src, val)
 
 /* ---- a small CDP builder -------------------------------------------------- */
 
-struct pdu {
-	uint8_t b[8192];
-	size_t n;
-};
-
-static void put(struct pdu *p, const void *v, size_t n)
-{
-	ck_assert_uint_le(n, sizeof(p->b) - p->n);
-	memcpy(p->b + p->n, v, n);
-	p->n += n;
-}
-
-static void hdr(struct pdu *p)
+static void hdr(struct pc_buf *p)
 {
 	p->n = 0;
-	put(p, "\x02\xb4\x00\x00", 4);
+	pc_put(p, "\x02\xb4\x00\x00", 4);
 }
 
 /* a TLV whose length field says len (the real one is n + 4) */
-static void tlv_raw(struct pdu *p, uint16_t type, uint16_t len, const void *v, size_t n)
+static void tlv_raw(struct pc_buf *p, uint16_t type, uint16_t len, const void *v, size_t n)
 {
 	uint8_t h[4] = {(uint8_t)(type >> 8), (uint8_t)type, (uint8_t)(len >> 8), (uint8_t)len};
 
-	put(p, h, 4);
-	put(p, v, n);
+	pc_put(p, h, 4);
+	pc_put(p, v, n);
 }
 
-static void tlv(struct pdu *p, uint16_t type, const void *v, size_t n)
+static void tlv(struct pc_buf *p, uint16_t type, const void *v, size_t n)
 {
 	tlv_raw(p, type, (uint16_t)(n + 4), v, n);
 }
@@ -194,7 +157,7 @@ static void tlv(struct pdu *p, uint16_t type, const void *v, size_t n)
 START_TEST(test_cdp_v1)
 {
 	ck_assert_int_eq(run(VEC(cdp_v1)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 6);
+	ck_assert_uint_eq(res.sink.n, 6);
 	EXPECT(0, HK_OBS_HOSTNAME, 80, "cdp.device_id", "R1");
 	EXPECT(1, HK_OBS_IP, 80, "cdp.address", "192.168.10.1");
 	EXPECT(2, HK_OBS_RAW, 50, "cdp.port_id", "Ethernet0");
@@ -204,21 +167,21 @@ START_TEST(test_cdp_v1)
 	       "11.2(12)P, RELEASE SOFTWARE (fc1)\\x0aCopyright (c) 1986-1998 by cisco Systems, Inc.\\x0aCompiled "
 	       "Tue 03-Mar-98 06:33 by dschwart");
 	EXPECT(5, HK_OBS_MODEL, 70, "cdp.platform", "cisco 1601");
-	ck_assert_uint_eq(sink.n_dropped, 0);
+	ck_assert_uint_eq(res.sink.n_dropped, 0);
 }
 END_TEST
 
 START_TEST(test_cdp_2811)
 {
 	ck_assert_int_eq(run(VEC(cdp_2811)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 7);
+	ck_assert_uint_eq(res.sink.n, 7);
 	EXPECT(0, HK_OBS_HOSTNAME, 80, "cdp.device_id", "R1");
 	/* 253 bytes with three newlines escaped: cut at HK_OBS_VALUE_MAX - 1 */
 	EXPECT(1, HK_OBS_SOFTWARE, 50, "cdp.software",
 	       "Cisco IOS Software, 2800 Software (C2800NM-ADVIPSERVICESK9-M), Version 12.4(24)T, RELEASE SOFTWARE "
 	       "(fc1)\\x0aTechnical Support: http://www.cisco.com/techsupport\\x0aCopyright (c) 1986-2009 by Cisco "
 	       "Systems, Inc.\\x0aCompiled Wed 25-Feb-09 17:55 by prod_rel_t");
-	ck_assert_uint_eq(strlen(obs[1].value), HK_OBS_VALUE_MAX - 1);
+	ck_assert_uint_eq(strlen(res.obs[1].value), HK_OBS_VALUE_MAX - 1);
 	EXPECT(2, HK_OBS_MODEL, 70, "cdp.platform", "Cisco 2811");
 	EXPECT(3, HK_OBS_IP, 80, "cdp.address", "10.118.10.1");
 	EXPECT(4, HK_OBS_RAW, 50, "cdp.port_id", "FastEthernet0/0");
@@ -231,7 +194,7 @@ END_TEST
 START_TEST(test_cdp_ap)
 {
 	ck_assert_int_eq(run(VEC(cdp_ap)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 6);
+	ck_assert_uint_eq(res.sink.n, 6);
 	EXPECT(0, HK_OBS_HOSTNAME, 80, "cdp.device_id", "APb838.61f3.05ac");
 	EXPECT(1, HK_OBS_SOFTWARE, 50, "cdp.software",
 	       "Cisco IOS Software, C2600 Software (AP3G2-K9W8-M), Version 15.2(4)JA1, RELEASE SOFTWARE "
@@ -257,27 +220,20 @@ START_TEST(test_truncated_prefixes)
 		const uint8_t *b;
 		size_t n;
 	} vec[] = {{VEC(cdp_v1)}, {VEC(cdp_2811)}, {VEC(cdp_ap)}};
-	struct hk_obs full[HK_OBS_PER_PACKET_MAX];
+	static struct pc_result full;
 
 	for (size_t v = 0; v < sizeof(vec) / sizeof(vec[0]); v++) {
 		const uint8_t *b = vec[v].b;
-		size_t n_full, boundary = 4;
+		size_t boundary = 4;
 
-		ck_assert_int_eq(run(b, vec[v].n), HK_PARSE_OK);
-		n_full = sink.n;
-		memcpy(full, obs, sizeof(full));
+		ck_assert_int_eq(pc_run(proto_cdp_parse, b, vec[v].n, &cdp_ctx, &full), HK_PARSE_OK);
 		for (size_t k = 0; k < vec[v].n; k++) {
 			enum hk_parse_result r = run(b, k);
 
 			if (k > boundary)
 				boundary += (size_t)((b[boundary + 2] << 8) | b[boundary + 3]);
 			ck_assert_int_eq(r, k == boundary ? HK_PARSE_OK : HK_PARSE_TRUNCATED);
-			ck_assert_uint_le(sink.n, n_full);
-			for (size_t i = 0; i < sink.n; i++) {
-				ck_assert_int_eq(obs[i].kind, full[i].kind);
-				ck_assert_str_eq(obs[i].source, full[i].source);
-				ck_assert_str_eq(obs[i].value, full[i].value);
-			}
+			pc_assert_obs_lead(&res, &full, "vector %zu prefix %zu", v, k);
 		}
 	}
 }
@@ -287,7 +243,7 @@ END_TEST
 
 START_TEST(test_header)
 {
-	struct pdu p = {.n = 0};
+	struct pc_buf p = {.n = 0};
 
 	/* nothing, or less than the 4-byte header */
 	ck_assert_int_eq(run("", 0), HK_PARSE_TRUNCATED);
@@ -295,7 +251,7 @@ START_TEST(test_header)
 	ck_assert_int_eq(run("\x02\xb4\x00", 3), HK_PARSE_TRUNCATED);
 	/* the header and no TLV: a PDU that says nothing */
 	ck_assert_int_eq(run("\x02\xb4\x00\x00", 4), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* versions other than 1 and 2 are not ours */
 	for (unsigned v = 0; v < 256; v++) {
 		uint8_t b[10] = {(uint8_t)v, 0xb4, 0, 0, 0, 1, 0, 6, 'R', '1'};
@@ -304,14 +260,14 @@ START_TEST(test_header)
 	}
 	/* a TLV header cut in the middle */
 	hdr(&p);
-	put(&p, "\x00\x01\x00", 3);
+	pc_put(&p, "\x00\x01\x00", 3);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_TRUNCATED);
 }
 END_TEST
 
 START_TEST(test_lying_lengths)
 {
-	struct pdu p = {.n = 0};
+	struct pc_buf p = {.n = 0};
 
 	/* a TLV length below its own header: 0..3 */
 	for (uint16_t len = 0; len < 4; len++) {
@@ -319,26 +275,26 @@ START_TEST(test_lying_lengths)
 		tlv(&p, 0x0001, "R1", 2);
 		tlv_raw(&p, 0x0006, len, "cisco 1601", 10);
 		ck_assert_int_eq(run(p.b, p.n), HK_PARSE_MALFORMED);
-		ck_assert_uint_eq(sink.n, 0);
+		ck_assert_uint_eq(res.sink.n, 0);
 	}
 	/* a length of exactly 4: an empty value */
 	hdr(&p);
 	tlv(&p, 0x0001, "", 0);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* a length past the end: TRUNCATED, what came before is said */
 	hdr(&p);
 	tlv(&p, 0x0001, "R1", 2);
 	tlv_raw(&p, 0x0006, 0xffff, "cisco 1601", 10);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_HOSTNAME, 80, "cdp.device_id", "R1");
 }
 END_TEST
 
 START_TEST(test_tlv_counts)
 {
-	struct pdu p = {.n = 0};
+	struct pc_buf p = {.n = 0};
 
 	/* CDP_TLVS_MAX TLVs */
 	hdr(&p);
@@ -346,52 +302,52 @@ START_TEST(test_tlv_counts)
 	for (size_t i = 1; i < CDP_TLVS_MAX; i++)
 		tlv(&p, 0x0011, "", 0);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	/* one more */
 	tlv(&p, 0x0011, "", 0);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
 /* ---- TLV contents -------------------------------------------------------- */
 
 /* one NLPID IPv4 address entry */
-static void entry_v4(struct pdu *p, uint8_t a, uint8_t b, uint8_t c, uint8_t d)
+static void entry_v4(struct pc_buf *p, uint8_t a, uint8_t b, uint8_t c, uint8_t d)
 {
 	uint8_t e[9] = {0x01, 0x01, 0xcc, 0x00, 0x04, a, b, c, d};
 
-	put(p, e, sizeof(e));
+	pc_put(p, e, sizeof(e));
 }
 
 /* an address TLV of count (as said) and the entries already in body */
-static void addr_tlv(struct pdu *p, uint16_t type, uint32_t count, const struct pdu *body)
+static void addr_tlv(struct pc_buf *p, uint16_t type, uint32_t count, const struct pc_buf *body)
 {
 	uint8_t cnt[4] = {(uint8_t)(count >> 24), (uint8_t)(count >> 16), (uint8_t)(count >> 8), (uint8_t)count};
 	uint8_t h[4] = {(uint8_t)(type >> 8), (uint8_t)type, (uint8_t)((body->n + 8) >> 8), (uint8_t)(body->n + 8)};
 
-	put(p, h, 4);
-	put(p, cnt, 4);
-	put(p, body->b, body->n);
+	pc_put(p, h, 4);
+	pc_put(p, cnt, 4);
+	pc_put(p, body->b, body->n);
 }
 
 START_TEST(test_addresses)
 {
-	struct pdu p = {.n = 0}, body = {.n = 0};
+	struct pc_buf p = {.n = 0}, body = {.n = 0};
 
 	/* IPv4 by NLPID, IPv4 and IPv6 by 802.2 SNAP, a CLNS address (skipped),
 	 * and an unspecified address (no claim); then the same as management addresses */
 	entry_v4(&body, 10, 0, 0, 1);
-	put(&body, "\x02\x08\xaa\xaa\x03\x00\x00\x00\x08\x00\x00\x04\x0a\x00\x00\x02", 16);
-	put(&body, "\x02\x08\xaa\xaa\x03\x00\x00\x00\x86\xdd\x00\x10"
+	pc_put(&body, "\x02\x08\xaa\xaa\x03\x00\x00\x00\x08\x00\x00\x04\x0a\x00\x00\x02", 16);
+	pc_put(&body, "\x02\x08\xaa\xaa\x03\x00\x00\x00\x86\xdd\x00\x10"
 		   "\xfe\x80\x00\x00\x00\x00\x00\x00\x02\x00\x00\xff\xfe\x00\x00\x01", 28);
-	put(&body, "\x01\x01\x81\x00\x03\x49\x00\x01", 8);
+	pc_put(&body, "\x01\x01\x81\x00\x03\x49\x00\x01", 8);
 	entry_v4(&body, 0, 0, 0, 0);
 	hdr(&p);
 	addr_tlv(&p, 0x0002, 5, &body);
 	addr_tlv(&p, 0x0016, 5, &body);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 6);
+	ck_assert_uint_eq(res.sink.n, 6);
 	EXPECT(0, HK_OBS_IP, 80, "cdp.address", "10.0.0.1");
 	EXPECT(1, HK_OBS_IP, 80, "cdp.address", "10.0.0.2");
 	EXPECT(2, HK_OBS_IP, 80, "cdp.address", "fe80::200:ff:fe00:1");
@@ -403,7 +359,7 @@ START_TEST(test_addresses)
 	hdr(&p);
 	addr_tlv(&p, 0x0002, 0, &body);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 
 	/* count CDP_ADDRS_MAX */
 	body.n = 0;
@@ -412,7 +368,7 @@ START_TEST(test_addresses)
 	hdr(&p);
 	addr_tlv(&p, 0x0002, CDP_ADDRS_MAX, &body);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, CDP_ADDRS_MAX);
+	ck_assert_uint_eq(res.sink.n, CDP_ADDRS_MAX);
 	EXPECT(CDP_ADDRS_MAX - 1, HK_OBS_IP, 80, "cdp.address", "10.0.1.16");
 
 	/* count CDP_ADDRS_MAX + 1: the TLV is dropped, the rest stands */
@@ -421,7 +377,7 @@ START_TEST(test_addresses)
 	tlv(&p, 0x0001, "R1", 2);
 	addr_tlv(&p, 0x0002, CDP_ADDRS_MAX + 1, &body);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_HOSTNAME, 80, "cdp.device_id", "R1");
 
 	/* a huge count */
@@ -430,7 +386,7 @@ START_TEST(test_addresses)
 	hdr(&p);
 	addr_tlv(&p, 0x0002, 0xffffffffu, &body);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 
 	/* entries that contradict themselves; each TLV is dropped, the device ID after it stands */
 	static const struct {
@@ -452,7 +408,7 @@ START_TEST(test_addresses)
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		body.n = 0;
-		put(&body, bad[i].v, bad[i].n);
+		pc_put(&body, bad[i].v, bad[i].n);
 		hdr(&p);
 		if (bad[i].n)
 			addr_tlv(&p, 0x0002, bad[i].count, &body);
@@ -460,7 +416,7 @@ START_TEST(test_addresses)
 			tlv(&p, 0x0002, "\x00\x00", 2);
 		tlv(&p, 0x0001, "R1", 2);
 		ck_assert_msg(run(p.b, p.n) == HK_PARSE_MALFORMED, "case %zu", i);
-		ck_assert_uint_eq(sink.n, 1);
+		ck_assert_uint_eq(res.sink.n, 1);
 		EXPECT(0, HK_OBS_HOSTNAME, 80, "cdp.device_id", "R1");
 	}
 }
@@ -468,13 +424,13 @@ END_TEST
 
 START_TEST(test_capabilities)
 {
-	struct pdu p = {.n = 0};
+	struct pc_buf p = {.n = 0};
 
 	/* every bit */
 	hdr(&p);
 	tlv(&p, 0x0004, "\xff\xff\xff\xff", 4);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 3);
+	ck_assert_uint_eq(res.sink.n, 3);
 	EXPECT(0, HK_OBS_ROLE, 70, "cdp.capabilities", "router");
 	EXPECT(1, HK_OBS_ROLE, 70, "cdp.capabilities", "switch");
 	EXPECT(2, HK_OBS_ROLE, 70, "cdp.capabilities", "phone");
@@ -482,13 +438,13 @@ START_TEST(test_capabilities)
 	hdr(&p);
 	tlv(&p, 0x0004, "\x00\x00\x04\x90", 4);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_ROLE, 70, "cdp.capabilities", "phone");
 	/* bridges, host, IGMP, repeater: no role */
 	hdr(&p);
 	tlv(&p, 0x0004, "\x00\x00\x00\x76", 4);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* wrong sizes */
 	for (size_t len = 0; len < 8; len++) {
 		if (len == 4)
@@ -497,14 +453,14 @@ START_TEST(test_capabilities)
 		tlv(&p, 0x0004, "\x00\x00\x00\x01\x00\x00\x00\x01", len);
 		tlv(&p, 0x0001, "R1", 2);
 		ck_assert_int_eq(run(p.b, p.n), HK_PARSE_MALFORMED);
-		ck_assert_uint_eq(sink.n, 1);
+		ck_assert_uint_eq(res.sink.n, 1);
 	}
 }
 END_TEST
 
 START_TEST(test_other_tlvs)
 {
-	struct pdu p = {.n = 0};
+	struct pc_buf p = {.n = 0};
 
 	hdr(&p);
 	tlv(&p, 0x000a, "\x00\x64", 2);          /* native VLAN 100 */
@@ -513,7 +469,7 @@ START_TEST(test_other_tlvs)
 	tlv(&p, 0x0015, "\x06\x08\x2b\x06", 4);  /* system OID: nothing */
 	tlv(&p, 0x7777, "\x01\x02", 2);          /* unknown: nothing */
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 3);
+	ck_assert_uint_eq(res.sink.n, 3);
 	EXPECT(0, HK_OBS_RAW, 50, "cdp.native_vlan", "100");
 	EXPECT(1, HK_OBS_RAW, 50, "cdp.vtp_domain", "ENG");
 	EXPECT(2, HK_OBS_HOSTNAME, 80, "cdp.sysname", "sw1.example.com");
@@ -523,14 +479,14 @@ START_TEST(test_other_tlvs)
 		hdr(&p);
 		tlv(&p, 0x000a, "\x00\x64\x00", len);
 		ck_assert_int_eq(run(p.b, p.n), HK_PARSE_MALFORMED);
-		ck_assert_uint_eq(sink.n, 0);
+		ck_assert_uint_eq(res.sink.n, 0);
 	}
 }
 END_TEST
 
 START_TEST(test_strings)
 {
-	struct pdu p = {.n = 0};
+	struct pc_buf p = {.n = 0};
 	uint8_t big[1000];
 
 	hdr(&p);
@@ -538,7 +494,7 @@ START_TEST(test_strings)
 	tlv(&p, 0x0006, "cisco WS-C2950-12\x00", 18); /* C terminator: dropped */
 	tlv(&p, 0x0003, "\x00\x00\x00", 3);          /* NULs only: nothing */
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(0, HK_OBS_HOSTNAME, 80, "cdp.device_id", "R\\x001\\xc3\\xa9\\\\");
 	EXPECT(1, HK_OBS_MODEL, 70, "cdp.platform", "cisco WS-C2950-12");
 
@@ -547,9 +503,9 @@ START_TEST(test_strings)
 	hdr(&p);
 	tlv(&p, 0x0005, big, sizeof(big));
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
-	ck_assert_uint_le(strlen(obs[0].value), HK_OBS_VALUE_MAX - 1);
-	ck_assert_uint_eq(strlen(obs[0].value) % 4, 0);
+	ck_assert_uint_eq(res.sink.n, 1);
+	ck_assert_uint_le(strlen(res.obs[0].value), HK_OBS_VALUE_MAX - 1);
+	ck_assert_uint_eq(strlen(res.obs[0].value) % 4, 0);
 }
 END_TEST
 
@@ -561,57 +517,16 @@ START_TEST(test_nomatch)
 	ck_assert_int_eq(run_ctx(VEC(cdp_v1), &ctx), HK_PARSE_NOMATCH);
 	ctx = (struct hk_parse_ctx){.l4 = 17, .sport = 2000, .dport = 2000};
 	ck_assert_int_eq(run_ctx(VEC(cdp_v1), &ctx), HK_PARSE_NOMATCH);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* an STP BPDU (protocol 0000, version 00) is not CDP */
 	ck_assert_int_eq(run("\x00\x00\x00\x00\x00\x80\x00\x00\x0c\x00\x00\x01", 12), HK_PARSE_NOMATCH);
 	/* an IPv4 header */
 	ck_assert_int_eq(run("\x45\x00\x00\x54\x00\x00\x40\x00\x40\x01\x00\x00", 12), HK_PARSE_NOMATCH);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
 /* ---- against tshark ------------------------------------------------------ */
-
-/* tshark's values of some fields (tab-separated) of one frame; false when
- * tshark or the capture is not at hand. */
-static bool tshark_fields(const char *pcap, int frame, const char *const *fields, size_t n_fields, char *out,
-			  size_t outsz)
-{
-	const char *shared = getenv("HERKOMST_SHARED_DIR");
-	char cmd[2048], path[512];
-	size_t n, o;
-	FILE *f;
-
-	if (!shared || system("command -v tshark >/dev/null 2>&1") != 0)
-		return false;
-	snprintf(path, sizeof(path), "%s/pcaps/%s", shared, pcap);
-	f = fopen(path, "rb");
-	if (!f)
-		return false;
-	fclose(f);
-	o = (size_t)snprintf(cmd, sizeof(cmd), "tshark -r '%s' -Y 'frame.number==%d' -T fields", path, frame);
-	for (size_t i = 0; i < n_fields && o < sizeof(cmd); i++)
-		o += (size_t)snprintf(cmd + o, sizeof(cmd) - o, " -e %s", fields[i]);
-	ck_assert_uint_lt(o, sizeof(cmd) - 20);
-	snprintf(cmd + o, sizeof(cmd) - o, " 2>/dev/null");
-	f = popen(cmd, "r");
-	if (!f)
-		return false;
-	n = fread(out, 1, outsz - 1, f);
-	pclose(f);
-	out[n] = '\0';
-	while (n && (out[n - 1] == '\n' || out[n - 1] == '\r'))
-		out[--n] = '\0';
-	return true;
-}
-
-static const char *find_value(const char *source)
-{
-	for (size_t i = 0; i < sink.n; i++)
-		if (strcmp(obs[i].source, source) == 0)
-			return obs[i].value;
-	return "";
-}
 
 #define CMP_MAX 6
 
@@ -638,20 +553,14 @@ START_TEST(test_against_tshark)
 
 	for (size_t i = 0; i < sizeof(cmp) / sizeof(cmp[0]); i++) {
 		size_t n_fields = 0;
-		char *want, *rest = line;
 
 		while (n_fields < CMP_MAX && cmp[i].field[n_fields])
 			n_fields++;
-		if (!tshark_fields(cmp[i].pcap, cmp[i].frame, cmp[i].field, n_fields, line, sizeof(line)))
+		if (!pc_tshark_fields(cmp[i].pcap, cmp[i].frame, cmp[i].field, n_fields, line, sizeof(line)))
 			return; /* no tshark or no captures here: nothing to compare */
 		ck_assert_int_eq(run(cmp[i].b, cmp[i].n), HK_PARSE_OK);
-		want = strsep(&rest, "\t");
-		for (size_t k = 0; k < n_fields; k++) {
-			const char *we = find_value(cmp[i].source[k]);
-			ck_assert_msg(want && strcmp(we, want) == 0, "%s frame %d %s: tshark '%s', we '%s'", cmp[i].pcap,
-				      cmp[i].frame, cmp[i].field[k], want ? want : "(none)", we);
-			want = rest ? strsep(&rest, "\t") : NULL;
-		}
+		pc_assert_tshark_values(&res, line, cmp[i].pcap, cmp[i].frame, cmp[i].field, cmp[i].source, NULL,
+					n_fields);
 	}
 }
 END_TEST
@@ -662,7 +571,6 @@ static Suite *cdp_suite(void)
 	TCase *tc = tcase_create("core");
 	TCase *ts = tcase_create("tshark");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_cdp_v1);
 	tcase_add_test(tc, test_cdp_2811);
 	tcase_add_test(tc, test_cdp_ap);
@@ -676,7 +584,6 @@ static Suite *cdp_suite(void)
 	tcase_add_test(tc, test_strings);
 	tcase_add_test(tc, test_nomatch);
 	suite_add_tcase(s, tc);
-	tcase_add_checked_fixture(ts, NULL, teardown);
 	tcase_set_timeout(ts, 120);
 	tcase_add_test(ts, test_against_tshark);
 	suite_add_tcase(s, ts);
@@ -685,11 +592,5 @@ static Suite *cdp_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(cdp_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return pc_main(cdp_suite());
 }

@@ -17,63 +17,20 @@
 #include "herkomst/obs.h"
 #include "herkomst/parser.h"
 #include "proto/proto.h"
+#include "proto_check.h"
 
 #define MSG_MAX 1500
 
-static uint8_t *heap;
-static struct hk_obs obs_buf[HK_OBS_PER_PACKET_MAX];
-static struct hk_obs_sink sink;
+static struct pc_result res;
 
 static const struct hk_parse_ctx ctx_client = {.l4 = 17, .sport = 68, .dport = 67, .ndpi = ""};
 static const struct hk_parse_ctx ctx_server = {.l4 = 17, .sport = 67, .dport = 68, .ndpi = ""};
 static const struct hk_parse_ctx ctx_relay = {.l4 = 17, .sport = 67, .dport = 67, .ndpi = ""};
 
-static void teardown(void)
-{
-	free(heap);
-	heap = NULL;
-}
-
 /* Parses n bytes copied into an exactly-sized heap buffer. */
 static enum hk_parse_result run(const uint8_t *bytes, size_t n, const struct hk_parse_ctx *ctx)
 {
-	struct hk_cur c;
-
-	free(heap);
-	heap = malloc(n ? n : 1);
-	ck_assert_ptr_nonnull(heap);
-	memcpy(heap, bytes, n);
-	c = hk_cur_init(heap, n);
-	memset(obs_buf, 0, sizeof(obs_buf));
-	sink = (struct hk_obs_sink){.v = obs_buf, .cap = HK_OBS_PER_PACKET_MAX};
-	return proto_dhcp_parse(&c, ctx, &sink);
-}
-
-static size_t unhex(const char *hex, uint8_t *out, size_t cap)
-{
-	size_t n = 0;
-	int hi = -1;
-
-	for (; *hex; hex++) {
-		int v;
-		if (*hex >= '0' && *hex <= '9')
-			v = *hex - '0';
-		else if (*hex >= 'a' && *hex <= 'f')
-			v = *hex - 'a' + 10;
-		else if (*hex >= 'A' && *hex <= 'F')
-			v = *hex - 'A' + 10;
-		else
-			continue; /* spaces and line breaks */
-		if (hi < 0) {
-			hi = v;
-			continue;
-		}
-		ck_assert_uint_lt(n, cap);
-		out[n++] = (uint8_t)(hi << 4 | v);
-		hi = -1;
-	}
-	ck_assert_int_eq(hi, -1);
-	return n;
+	return pc_run(proto_dhcp_parse, bytes, n, ctx, &res);
 }
 
 /*
@@ -87,52 +44,11 @@ static size_t v4_msg(uint8_t *out, const char *hdr, const char *sname, const cha
 	size_t n;
 
 	memset(out, 0, MSG_MAX);
-	ck_assert_uint_eq(unhex(hdr, out, 44), 44);
-	ck_assert_uint_le(unhex(sname, out + 44, 64), 64);
-	ck_assert_uint_le(unhex(file, out + 108, 128), 128);
-	n = 236 + unhex(opts, out + 236, MSG_MAX - 236);
+	ck_assert_uint_eq(pc_unhex(hdr, out, 44), 44);
+	ck_assert_uint_le(pc_unhex(sname, out + 44, 64), 64);
+	ck_assert_uint_le(pc_unhex(file, out + 108, 128), 128);
+	n = 236 + pc_unhex(opts, out + 236, MSG_MAX - 236);
 	return total > n ? total : n;
-}
-
-struct want {
-	enum hk_obs_kind kind;
-	enum hk_side side;
-	uint8_t conf;
-	const char *source;
-	const char *value;
-	const char *mac; /* HK_SIDE_OTHER: the subject's MAC, NULL for none */
-	const char *ip;  /* HK_SIDE_OTHER: the subject's IP, NULL for none */
-};
-
-static void check_obs(const struct want *w, size_t n)
-{
-	ck_assert_uint_eq(sink.n, n);
-	for (size_t i = 0; i < n; i++) {
-		const struct hk_obs *o = &sink.v[i];
-		ck_assert_msg(o->kind == w[i].kind, "obs %zu: kind %s, want %s", i, hk_obs_kind_name(o->kind),
-			      hk_obs_kind_name(w[i].kind));
-		ck_assert_int_eq(o->side, w[i].side);
-		ck_assert_uint_eq(o->confidence, w[i].conf);
-		ck_assert_str_eq(o->source, w[i].source);
-		ck_assert_str_eq(o->value, w[i].value);
-		if (w[i].side == HK_SIDE_OTHER) {
-			char mac[18] = "", ip[HK_ADDR_STRLEN];
-			if (o->subject.has_mac)
-				snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", o->subject.mac[0],
-					 o->subject.mac[1], o->subject.mac[2], o->subject.mac[3], o->subject.mac[4],
-					 o->subject.mac[5]);
-			ck_assert_str_eq(mac, w[i].mac ? w[i].mac : "");
-			ck_assert_str_eq(hk_addr_fmt(&o->subject.ip, ip), w[i].ip ? w[i].ip : "");
-		}
-	}
-}
-
-static const char *find_obs(const char *source)
-{
-	for (size_t i = 0; i < sink.n; i++)
-		if (strcmp(sink.v[i].source, source) == 0)
-			return sink.v[i].value;
-	return "";
 }
 
 /*
@@ -141,18 +57,15 @@ static const char *find_obs(const char *source)
  * the same observations as the whole.
  */
 static void check_prefixes(const uint8_t *msg, size_t len, size_t whole, const struct hk_parse_ctx *ctx,
-			   const struct want *w, size_t n_want)
+			   const struct pc_expect *w, size_t n_want)
 {
-	for (size_t n = 0; n < len; n++) {
+	pc_every_prefix(proto_dhcp_parse, msg, whole < len ? whole : len, ctx, PC_TRUNCATED | PC_MALFORMED | PC_NOMATCH,
+			false, "message of %zu bytes:", len);
+	for (size_t n = whole; n < len; n++) {
 		enum hk_parse_result r = run(msg, n, ctx);
-		if (n < whole) {
-			ck_assert_msg(r == HK_PARSE_TRUNCATED || r == HK_PARSE_MALFORMED || r == HK_PARSE_NOMATCH,
-				      "prefix %zu: %s", n, hk_parse_result_name(r));
-			ck_assert_msg(sink.n == 0, "prefix %zu: %zu observations", n, sink.n);
-		} else {
-			ck_assert_msg(r == HK_PARSE_OK, "prefix %zu: %s", n, hk_parse_result_name(r));
-			check_obs(w, n_want);
-		}
+
+		ck_assert_msg(r == HK_PARSE_OK, "prefix %zu: %s", n, hk_parse_result_name(r));
+		pc_assert_obs(&res, w, n_want);
 	}
 }
 
@@ -188,7 +101,7 @@ static const char sofacy3_opts[] =
 	"2b 03 dc 01 00"                   /* 43 vendor-specific (not read) */
 	"ff";                              /* END */
 #define SOFACY_MAC "00:c0:a8:85:0c:23"
-static const struct want sofacy3_want[] = {
+static const struct pc_expect sofacy3_want[] = {
 	{HK_OBS_RAW, HK_SIDE_OTHER, 50, "dhcp.client_id", "01:00:c0:a8:85:0c:23", SOFACY_MAC, NULL},
 	{HK_OBS_HOSTNAME, HK_SIDE_OTHER, 70, "dhcp.hostname", "public-ea8367e7", SOFACY_MAC, NULL},
 	{HK_OBS_HOSTNAME, HK_SIDE_OTHER, 75, "dhcp.fqdn", "public-ea8367e7", SOFACY_MAC, NULL},
@@ -203,7 +116,7 @@ START_TEST(test_request)
 
 	ck_assert_uint_eq(len, 331);
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	check_obs(sofacy3_want, 5);
+	pc_assert_obs(&res, sofacy3_want, 5);
 	check_prefixes(m, len, len, &ctx_client, sofacy3_want, 5);
 }
 END_TEST
@@ -237,7 +150,7 @@ static const char eve2_opts[] =
 	"03 04 0a 10 01 01"    /* 3 router */
 	"ff";
 #define EVE_MAC "00:11:32:17:49:f0"
-static const struct want eve2_want[] = {
+static const struct pc_expect eve2_want[] = {
 	{HK_OBS_IP, HK_SIDE_SRC, 80, "dhcp.server_id", "10.16.1.1", NULL, NULL},
 	{HK_OBS_HOSTNAME, HK_SIDE_OTHER, 60, "dhcp.hostname", "nas1", EVE_MAC, "10.16.1.4"},
 	{HK_OBS_IP, HK_SIDE_OTHER, 90, "dhcp.yiaddr", "10.16.1.4", EVE_MAC, "10.16.1.4"},
@@ -251,7 +164,7 @@ START_TEST(test_ack)
 
 	ck_assert_uint_eq(len, 308);
 	ck_assert_int_eq(run(m, len, &ctx_server), HK_PARSE_OK);
-	check_obs(eve2_want, 4);
+	pc_assert_obs(&res, eve2_want, 4);
 	check_prefixes(m, len, len, &ctx_server, eve2_want, 4);
 }
 END_TEST
@@ -265,9 +178,9 @@ START_TEST(test_ack_relayed)
 
 	m[24] = 10, m[25] = 16, m[26] = 1, m[27] = 254; /* giaddr */
 	ck_assert_int_eq(run(m, len, &ctx_server), HK_PARSE_OK);
-	check_obs(eve2_want + 1, 2);
+	pc_assert_obs(&res, eve2_want + 1, 2);
 	ck_assert_int_eq(run(m, len, &ctx_relay), HK_PARSE_OK);
-	check_obs(eve2_want, 4);
+	pc_assert_obs(&res, eve2_want, 4);
 }
 END_TEST
 
@@ -296,7 +209,7 @@ static const char ovl7_opts[] =
 	"01 04 ff ff ff 00"  /* netmask */
 	"34 01 02"           /* 52 overload: sname holds options */
 	"ff";
-static const struct want ovl7_want[] = {
+static const struct pc_expect ovl7_want[] = {
 	{HK_OBS_IP, HK_SIDE_SRC, 80, "dhcp.server_id", "10.100.0.2", NULL, NULL},
 	{HK_OBS_IP, HK_SIDE_OTHER, 90, "dhcp.yiaddr", "10.100.0.50", "92:dd:a4:8d:5f:de", NULL},
 	{HK_OBS_ROLE, HK_SIDE_SRC, 60, "dhcp.server", "dhcp-server", NULL, NULL},
@@ -309,19 +222,19 @@ START_TEST(test_overload)
 
 	ck_assert_uint_eq(len, 265);
 	ck_assert_int_eq(run(m, len, &ctx_server), HK_PARSE_OK);
-	check_obs(ovl7_want, 3);
+	pc_assert_obs(&res, ovl7_want, 3);
 	check_prefixes(m, len, len, &ctx_server, ovl7_want, 3);
 
 	/* a host name in sname is read; the same option in file, which comes
 	 * first (RFC 2131 section 4.1), wins when both are overloaded */
 	{
-		static const struct want w_sname[] = {
+		static const struct pc_expect w_sname[] = {
 			{HK_OBS_IP, HK_SIDE_SRC, 80, "dhcp.server_id", "10.100.0.2", NULL, NULL},
 			{HK_OBS_HOSTNAME, HK_SIDE_OTHER, 60, "dhcp.hostname", "evil", "92:dd:a4:8d:5f:de", NULL},
 			{HK_OBS_IP, HK_SIDE_OTHER, 90, "dhcp.yiaddr", "10.100.0.50", "92:dd:a4:8d:5f:de", NULL},
 			{HK_OBS_ROLE, HK_SIDE_SRC, 60, "dhcp.server", "dhcp-server", NULL, NULL},
 		};
-		static const struct want w_file[] = {
+		static const struct pc_expect w_file[] = {
 			{HK_OBS_IP, HK_SIDE_SRC, 80, "dhcp.server_id", "10.100.0.2", NULL, NULL},
 			{HK_OBS_HOSTNAME, HK_SIDE_OTHER, 60, "dhcp.hostname", "good", "92:dd:a4:8d:5f:de", NULL},
 			{HK_OBS_IP, HK_SIDE_OTHER, 90, "dhcp.yiaddr", "10.100.0.50", "92:dd:a4:8d:5f:de", NULL},
@@ -329,30 +242,30 @@ START_TEST(test_overload)
 		};
 		len = v4_msg(m, ovl7_hdr, "0c 04 65 76 69 6c ff", "", ovl7_opts, 0);
 		ck_assert_int_eq(run(m, len, &ctx_server), HK_PARSE_OK);
-		check_obs(w_sname, 4);
+		pc_assert_obs(&res, w_sname, 4);
 		/* not overloaded: sname is a server name, not options */
 		len = v4_msg(m, ovl7_hdr, "0c 04 65 76 69 6c ff", "",
 			     "63 82 53 63 35 01 05 36 04 0a 64 00 02 ff", 0);
 		ck_assert_int_eq(run(m, len, &ctx_server), HK_PARSE_OK);
-		ck_assert_uint_eq(sink.n, 3);
-		ck_assert_str_eq(find_obs("dhcp.hostname"), "");
+		ck_assert_uint_eq(res.sink.n, 3);
+		ck_assert_str_eq(pc_value(&res, "dhcp.hostname", 0), "");
 		/* both overloaded: file first */
 		len = v4_msg(m, ovl7_hdr, "0c 04 65 76 69 6c ff", "0c 04 67 6f 6f 64",
 			     "63 82 53 63 35 01 05 36 04 0a 64 00 02 34 01 03 ff", 0);
 		ck_assert_int_eq(run(m, len, &ctx_server), HK_PARSE_OK);
-		check_obs(w_file, 4);
+		pc_assert_obs(&res, w_file, 4);
 		/* file only (52 = 1); file without END is accepted: it is whole */
 		len = v4_msg(m, ovl7_hdr, "0c 04 65 76 69 6c ff", "0c 04 67 6f 6f 64",
 			     "63 82 53 63 35 01 05 36 04 0a 64 00 02 34 01 01 ff", 0);
 		ck_assert_int_eq(run(m, len, &ctx_server), HK_PARSE_OK);
-		check_obs(w_file, 4);
+		pc_assert_obs(&res, w_file, 4);
 	}
 
 	/* an option running past the 64 bytes of sname: MALFORMED, not TRUNCATED */
 	len = v4_msg(m, ovl7_hdr, "", "", ovl7_opts, 265);
 	m[44 + 62] = 12, m[44 + 63] = 4;
 	ck_assert_int_eq(run(m, len, &ctx_server), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* 52 with a value other than 1-3, or of the wrong length */
 	len = v4_msg(m, ovl7_hdr, ovl7_sname, "", "63 82 53 63 35 01 05 34 01 04 ff", 0);
 	ck_assert_int_eq(run(m, len, &ctx_server), HK_PARSE_MALFORMED);
@@ -364,7 +277,7 @@ START_TEST(test_overload)
 	len = v4_msg(m, ovl7_hdr, "34 01 01 ff", "0c 04 67 6f 6f 64 ff",
 		     "63 82 53 63 35 01 05 34 01 02 ff", 0);
 	ck_assert_int_eq(run(m, len, &ctx_server), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2); /* yiaddr, role */
+	ck_assert_uint_eq(res.sink.n, 2); /* yiaddr, role */
 }
 END_TEST
 
@@ -395,7 +308,7 @@ static const char tr111_opts[] =
 	"06 04 c0 a8 02 01"
 	"0f 06 61 74 68 6f 6d 65"
 	"ff";
-static const struct want tr111_want[] = {
+static const struct pc_expect tr111_want[] = {
 	{HK_OBS_IP, HK_SIDE_SRC, 80, "dhcp.server_id", "192.168.2.1", NULL, NULL},
 	{HK_OBS_RAW, HK_SIDE_SRC, 50, "dhcp.tr111_oui", "002682", NULL, NULL},
 	{HK_OBS_SERIAL, HK_SIDE_SRC, 70, "dhcp.tr111_serial", "WECO10KH05005695", NULL, NULL},
@@ -408,17 +321,17 @@ START_TEST(test_vivso)
 {
 	uint8_t m[MSG_MAX];
 	size_t len = v4_msg(m, tr111_hdr, "", "", tr111_opts, 548);
-	size_t whole = 236 + unhex(tr111_opts, m + 236, MSG_MAX - 236);
+	size_t whole = 236 + pc_unhex(tr111_opts, m + 236, MSG_MAX - 236);
 
 	ck_assert_uint_eq(len, 548);
 	ck_assert_int_eq(run(m, len, &ctx_server), HK_PARSE_OK);
-	check_obs(tr111_want, 6);
+	pc_assert_obs(&res, tr111_want, 6);
 	check_prefixes(m, len, whole, &ctx_server, tr111_want, 6);
 
 	/* a device names itself (sub-options 1-3) in a DISCOVER, and says
 	 * which enterprises it is; a broken 125 says nothing */
 	{
-		static const struct want w[] = {
+		static const struct pc_expect w[] = {
 			{HK_OBS_RAW, HK_SIDE_OTHER, 50, "dhcp.vivso_enterprise", "3561", "c0:cb:38:42:db:58", NULL},
 			{HK_OBS_RAW, HK_SIDE_OTHER, 50, "dhcp.tr111_oui", "00D09E", "c0:cb:38:42:db:58", NULL},
 			{HK_OBS_SERIAL, HK_SIDE_OTHER, 70, "dhcp.tr111_serial", "S1", "c0:cb:38:42:db:58", NULL},
@@ -439,12 +352,12 @@ START_TEST(test_vivso)
 			     "ff",
 			     0);
 		ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-		check_obs(w, 5);
+		pc_assert_obs(&res, w, 5);
 
 		/* enterprise data running past the option: nothing of 125 */
 		len = v4_msg(m, hdr, "", "", "63 82 53 63 35 01 01 7d 06 00 00 0d e9 05 01 ff", 0);
 		ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-		ck_assert_uint_eq(sink.n, 0);
+		ck_assert_uint_eq(res.sink.n, 0);
 
 		/* 8 enterprises are read, 9 are too many: the option is dropped */
 		len = v4_msg(m, hdr, "", "",
@@ -453,15 +366,15 @@ START_TEST(test_vivso)
 			     "00000005 00 00000006 00 00000007 00 00000008 00 ff",
 			     0);
 		ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-		ck_assert_uint_eq(sink.n, 8);
-		ck_assert_str_eq(sink.v[7].value, "8");
+		ck_assert_uint_eq(res.sink.n, 8);
+		ck_assert_str_eq(res.sink.v[7].value, "8");
 		len = v4_msg(m, hdr, "", "",
 			     "63 82 53 63 35 01 01 7d 2d"
 			     "00000001 00 00000002 00 00000003 00 00000004 00"
 			     "00000005 00 00000006 00 00000007 00 00000008 00 00000009 00 ff",
 			     0);
 		ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-		ck_assert_uint_eq(sink.n, 0);
+		ck_assert_uint_eq(res.sink.n, 0);
 	}
 }
 END_TEST
@@ -483,7 +396,7 @@ static const char uc_opts[] =
 	"11 73 75 62 6f 70 74 32 2d 31 32 33 34 35 36 37 38 39" /* "subopt2-123456789" */
 	"0a 73 75 62 6f 70 74 33 2d 31 32"               /* "subopt3-12" */
 	"ff 00 00";
-static const struct want uc_want[] = {
+static const struct pc_expect uc_want[] = {
 	{HK_OBS_RAW, HK_SIDE_OTHER, 50, "dhcp.prl", "1,28,2,3,15,6,12", "00:0c:29:1f:74:06", NULL},
 	{HK_OBS_SOFTWARE, HK_SIDE_OTHER, 50, "dhcp.user_class", "subopt1,subopt2-123456789,subopt3-12",
 	 "00:0c:29:1f:74:06", NULL},
@@ -496,14 +409,14 @@ START_TEST(test_user_class)
 
 	ck_assert_uint_eq(len, 300);
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	check_obs(uc_want, 2);
+	pc_assert_obs(&res, uc_want, 2);
 	check_prefixes(m, len, len - 2, &ctx_client, uc_want, 2);
 
 	/* plain text (iPXE sends "iPXE"): one string */
 	len = v4_msg(m, uc_hdr, "", "", "63 82 53 63 35 01 01 4d 04 69 50 58 45 ff", 0);
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
-	ck_assert_str_eq(sink.v[0].value, "iPXE");
+	ck_assert_uint_eq(res.sink.n, 1);
+	ck_assert_str_eq(res.sink.v[0].value, "iPXE");
 	/* 16 instances are RFC 3004, 17 too many: then it is taken as text */
 	len = v4_msg(m, uc_hdr, "", "",
 		     "63 82 53 63 35 01 01 4d 20"
@@ -511,14 +424,14 @@ START_TEST(test_user_class)
 		     "01 69 01 6a 01 6b 01 6c 01 6d 01 6e 01 6f 01 70 ff",
 		     0);
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_str_eq(sink.v[0].value, "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p");
+	ck_assert_str_eq(res.sink.v[0].value, "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p");
 	len = v4_msg(m, uc_hdr, "", "",
 		     "63 82 53 63 35 01 01 4d 22"
 		     "01 61 01 62 01 63 01 64 01 65 01 66 01 67 01 68"
 		     "01 69 01 6a 01 6b 01 6c 01 6d 01 6e 01 6f 01 70 01 71 ff",
 		     0);
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_str_eq(sink.v[0].value, "\\x01a\\x01b\\x01c\\x01d\\x01e\\x01f\\x01g\\x01h\\x01i\\x01j"
+	ck_assert_str_eq(res.sink.v[0].value, "\\x01a\\x01b\\x01c\\x01d\\x01e\\x01f\\x01g\\x01h\\x01i\\x01j"
 					  "\\x01k\\x01l\\x01m\\x01n\\x01o\\x01p\\x01q");
 }
 END_TEST
@@ -542,7 +455,7 @@ static const char cisco_opts[] =
 	"37 08 01 06 0f 2c 03 21 96 2b"
 	"ff";
 #define CISCO_MAC "cc:00:0a:c4:00:00"
-static const struct want cisco_want[] = {
+static const struct pc_expect cisco_want[] = {
 	{HK_OBS_RAW, HK_SIDE_OTHER, 50, "dhcp.client_id", "cisco-cc00.0ac4.0000-Fa0/0", CISCO_MAC, "192.168.0.3"},
 	{HK_OBS_HOSTNAME, HK_SIDE_OTHER, 70, "dhcp.hostname", "R0", CISCO_MAC, "192.168.0.3"},
 	{HK_OBS_RAW, HK_SIDE_OTHER, 50, "dhcp.prl", "1,6,15,44,3,33,150,43", CISCO_MAC, "192.168.0.3"},
@@ -552,10 +465,10 @@ START_TEST(test_client_id_text)
 {
 	uint8_t m[MSG_MAX];
 	size_t len = v4_msg(m, cisco_hdr, "", "", cisco_opts, 576);
-	size_t whole = 236 + unhex(cisco_opts, m + 236, MSG_MAX - 236);
+	size_t whole = 236 + pc_unhex(cisco_opts, m + 236, MSG_MAX - 236);
 
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	check_obs(cisco_want, 3);
+	pc_assert_obs(&res, cisco_want, 3);
 	check_prefixes(m, len, whole, &ctx_client, cisco_want, 3);
 }
 END_TEST
@@ -580,7 +493,7 @@ START_TEST(test_fuzzed_capture)
 
 	m[108 + 45] = 0xd7, m[108 + 52] = 0x53, m[108 + 117] = 0x65; /* the fuzzer's bytes in file */
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
@@ -609,17 +522,17 @@ START_TEST(test_not_dhcp)
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_NOMATCH);
 	m[0] = 0;
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_NOMATCH);
-	len = unhex("12 34 01 00 00 01 00 00 00 00 00 00 07 65 78 61 6d 70 6c 65 03 63 6f 6d 00 00 01 00 01", m,
+	len = pc_unhex("12 34 01 00 00 01 00 00 00 00 00 00 07 65 78 61 6d 70 6c 65 03 63 6f 6d 00 00 01 00 01", m,
 		    MSG_MAX);
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_NOMATCH);
 	ck_assert_int_eq(run((const uint8_t *)"GET / HTTP/1.1\r\n", 16, &ctx_client), HK_PARSE_NOMATCH);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 
 	/* no cookie: plain BOOTP (OK, nothing to say) from 300 bytes with a sane
 	 * header, else not this protocol */
 	len = v4_msg(m, plain_hdr, "", "", "00 00 00 00", 300);
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	ck_assert_int_eq(run(m, 299, &ctx_client), HK_PARSE_NOMATCH);
 	m[2] = 17; /* hlen beyond chaddr */
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_NOMATCH);
@@ -639,7 +552,7 @@ START_TEST(test_contradictions)
 	/* a server type from a BOOTREQUEST, a client type in a BOOTREPLY */
 	len = v4_msg(m, plain_hdr, "", "", "63 82 53 63 35 01 05 0c 01 61 ff", 0);
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	len = v4_msg(m, plain_hdr, "", "", "63 82 53 63 35 01 03 0c 01 61 ff", 0);
 	m[0] = 2;
 	ck_assert_int_eq(run(m, len, &ctx_server), HK_PARSE_MALFORMED);
@@ -648,12 +561,12 @@ START_TEST(test_contradictions)
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_MALFORMED);
 	len = v4_msg(m, plain_hdr, "", "", "63 82 53 63 35 02 01 01 ff", 0);
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* a length lying past the datagram: TRUNCATED, and nothing of the
 	 * options before it */
 	len = v4_msg(m, plain_hdr, "", "", "63 82 53 63 35 01 01 0c 01 61 3c 05 61 62", 0);
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* a code with no length byte */
 	len = v4_msg(m, plain_hdr, "", "", "63 82 53 63 35 01 01 0c", 0);
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_TRUNCATED);
@@ -663,28 +576,28 @@ START_TEST(test_contradictions)
 	/* bytes after END are padding, whatever they are */
 	len = v4_msg(m, plain_hdr, "", "", "63 82 53 63 35 01 01 0c 01 61 ff 3c 99 00 12", 0);
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	/* a second 53 does not change the first; types the parser does not
 	 * know (leasequery) are OK and say nothing */
 	len = v4_msg(m, plain_hdr, "", "", "63 82 53 63 35 01 01 35 01 05 0c 01 61 ff", 0);
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	len = v4_msg(m, plain_hdr, "", "", "63 82 53 63 35 01 0a 0c 01 61 ff", 0);
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* the first instance of an option wins */
 	len = v4_msg(m, plain_hdr, "", "", "63 82 53 63 35 01 01 0c 01 61 0c 01 62 ff", 0);
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
-	ck_assert_str_eq(sink.v[0].value, "a");
+	ck_assert_uint_eq(res.sink.n, 1);
+	ck_assert_str_eq(res.sink.v[0].value, "a");
 	/* BOOTP with vendor extensions (no 53): a request's options are read,
 	 * a reply says nothing */
 	len = v4_msg(m, plain_hdr, "", "", "63 82 53 63 0c 01 61 ff", 0);
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	m[0] = 2;
 	ck_assert_int_eq(run(m, len, &ctx_server), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
@@ -697,32 +610,32 @@ START_TEST(test_no_chaddr)
 	m[1] = 32, m[2] = 0;
 	/* sent by the client itself: about the sender */
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
-	ck_assert_int_eq(sink.v[0].side, HK_SIDE_SRC);
+	ck_assert_uint_eq(res.sink.n, 1);
+	ck_assert_int_eq(res.sink.v[0].side, HK_SIDE_SRC);
 	/* relayed, no ciaddr: about nobody */
 	m[24] = 10, m[27] = 1;
 	ck_assert_int_eq(run(m, len, &ctx_relay), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* relayed with ciaddr: about that address */
 	m[12] = 10, m[15] = 7;
 	ck_assert_int_eq(run(m, len, &ctx_relay), HK_PARSE_OK);
 	{
-		static const struct want w[] = {
+		static const struct pc_expect w[] = {
 			{HK_OBS_HOSTNAME, HK_SIDE_OTHER, 70, "dhcp.hostname", "a", NULL, "10.0.0.7"},
 		};
-		check_obs(w, 1);
+		pc_assert_obs(&res, w, 1);
 	}
 	/* an ACK: about yiaddr */
 	len = v4_msg(m, plain_hdr, "", "", "63 82 53 63 35 01 05 0c 01 61 ff", 0);
 	m[0] = 2, m[1] = 32, m[2] = 0, m[16] = 10, m[19] = 9;
 	ck_assert_int_eq(run(m, len, &ctx_server), HK_PARSE_OK);
 	{
-		static const struct want w[] = {
+		static const struct pc_expect w[] = {
 			{HK_OBS_HOSTNAME, HK_SIDE_OTHER, 60, "dhcp.hostname", "a", NULL, "10.0.0.9"},
 			{HK_OBS_IP, HK_SIDE_OTHER, 90, "dhcp.yiaddr", "10.0.0.9", NULL, "10.0.0.9"},
 			{HK_OBS_ROLE, HK_SIDE_SRC, 60, "dhcp.server", "dhcp-server", NULL, NULL},
 		};
-		check_obs(w, 3);
+		pc_assert_obs(&res, w, 3);
 	}
 }
 END_TEST
@@ -754,20 +667,20 @@ START_TEST(test_counts)
 	/* PRL: 0 codes say nothing, 64 are a value, 65 are too many */
 	len = discover_with(m, "37 00");
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	o = (size_t)snprintf(opts, sizeof(opts), "37 40");
 	for (int i = 0; i < 64; i++)
 		o += (size_t)snprintf(opts + o, sizeof(opts) - o, " ff");
 	len = discover_with(m, opts);
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
-	ck_assert_uint_eq(strlen(sink.v[0].value), 64 * 4 - 1); /* "255,...,255" fits exactly */
+	ck_assert_uint_eq(res.sink.n, 1);
+	ck_assert_uint_eq(strlen(res.sink.v[0].value), 64 * 4 - 1); /* "255,...,255" fits exactly */
 	o = (size_t)snprintf(opts, sizeof(opts), "37 41");
 	for (int i = 0; i < 65; i++)
 		o += (size_t)snprintf(opts + o, sizeof(opts) - o, " 01");
 	len = discover_with(m, opts);
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 
 	/* client id: 84 bytes of hex are a value, 85 are not; 1 byte is too short */
 	o = (size_t)snprintf(opts, sizeof(opts), "3d 54");
@@ -775,22 +688,22 @@ START_TEST(test_counts)
 		o += (size_t)snprintf(opts + o, sizeof(opts) - o, " 01");
 	len = discover_with(m, opts);
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
-	ck_assert_uint_eq(strlen(sink.v[0].value), 84 * 3 - 1);
+	ck_assert_uint_eq(res.sink.n, 1);
+	ck_assert_uint_eq(strlen(res.sink.v[0].value), 84 * 3 - 1);
 	o = (size_t)snprintf(opts, sizeof(opts), "3d 55");
 	for (int i = 0; i < 85; i++)
 		o += (size_t)snprintf(opts + o, sizeof(opts) - o, " 01");
 	len = discover_with(m, opts);
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	len = discover_with(m, "3d 01 01");
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 
 	/* empty strings say nothing */
 	len = discover_with(m, "0c 00 3c 00 0c 02 00 00");
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
@@ -803,18 +716,18 @@ START_TEST(test_strings)
 	/* an inner NUL, UTF-8 "é", a backslash and a final NUL */
 	len = discover_with(m, "0c 09 68 6f 00 73 74 c3 a9 5c 00");
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
-	ck_assert_str_eq(sink.v[0].value, "ho\\x00st\\xc3\\xa9\\\\");
+	ck_assert_uint_eq(res.sink.n, 1);
+	ck_assert_str_eq(res.sink.v[0].value, "ho\\x00st\\xc3\\xa9\\\\");
 	/* a vendor class of 255 bytes that escape to four each: cut to fit */
 	o = (size_t)snprintf(opts, sizeof(opts), "3c ff");
 	for (int i = 0; i < 255; i++)
 		o += (size_t)snprintf(opts + o, sizeof(opts) - o, " 80");
 	len = discover_with(m, opts);
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
-	ck_assert_uint_le(strlen(sink.v[0].value), HK_OBS_VALUE_MAX - 1);
-	ck_assert(strncmp(sink.v[0].value, "\\x80\\x80", 8) == 0);
-	ck_assert_uint_eq(strlen(sink.v[0].value) % 4, 0); /* cut at a character */
+	ck_assert_uint_eq(res.sink.n, 1);
+	ck_assert_uint_le(strlen(res.sink.v[0].value), HK_OBS_VALUE_MAX - 1);
+	ck_assert(strncmp(res.sink.v[0].value, "\\x80\\x80", 8) == 0);
+	ck_assert_uint_eq(strlen(res.sink.v[0].value) % 4, 0); /* cut at a character */
 }
 END_TEST
 
@@ -847,13 +760,13 @@ START_TEST(test_fqdn)
 		len = discover_with(m, cases[i].opt);
 		ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
 		if (!cases[i].value) {
-			ck_assert_msg(sink.n == 0, "case %zu: %s", i, sink.n ? sink.v[0].value : "");
+			ck_assert_msg(res.sink.n == 0, "case %zu: %s", i, res.sink.n ? res.sink.v[0].value : "");
 			continue;
 		}
-		ck_assert_uint_eq(sink.n, 1);
-		ck_assert_str_eq(sink.v[0].source, "dhcp.fqdn");
-		ck_assert_uint_eq(sink.v[0].confidence, 75);
-		ck_assert_str_eq(sink.v[0].value, cases[i].value);
+		ck_assert_uint_eq(res.sink.n, 1);
+		ck_assert_str_eq(res.sink.v[0].source, "dhcp.fqdn");
+		ck_assert_uint_eq(res.sink.v[0].confidence, 75);
+		ck_assert_str_eq(res.sink.v[0].value, cases[i].value);
 	}
 	/* 126 one-byte labels, the most 252 bytes hold: every one is there */
 	{
@@ -863,8 +776,8 @@ START_TEST(test_fqdn)
 			o += (size_t)snprintf(opts + o, sizeof(opts) - o, " 01 78");
 		len = discover_with(m, opts);
 		ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-		ck_assert_uint_eq(sink.n, 1);
-		ck_assert_uint_eq(strlen(sink.v[0].value), 126 * 2 - 1);
+		ck_assert_uint_eq(res.sink.n, 1);
+		ck_assert_uint_eq(strlen(res.sink.v[0].value), 126 * 2 - 1);
 	}
 }
 END_TEST
@@ -874,15 +787,10 @@ START_TEST(test_sink_full)
 {
 	uint8_t m[MSG_MAX];
 	size_t len = v4_msg(m, sofacy3_hdr, "", "", sofacy3_opts, 331);
-	struct hk_cur c;
 	struct hk_obs two[2];
+	struct hk_obs_sink sink = {.v = two, .cap = 2};
 
-	free(heap);
-	heap = malloc(len);
-	memcpy(heap, m, len);
-	c = hk_cur_init(heap, len);
-	sink = (struct hk_obs_sink){.v = two, .cap = 2};
-	ck_assert_int_eq(proto_dhcp_parse(&c, &ctx_client, &sink), HK_PARSE_OK);
+	ck_assert_int_eq(pc_run_sink(proto_dhcp_parse, m, len, &ctx_client, &sink), HK_PARSE_OK);
 	ck_assert_uint_eq(sink.n, 2);
 	ck_assert_uint_eq(sink.n_dropped, 3);
 }
@@ -892,38 +800,10 @@ END_TEST
 
 enum { TS_PAYLOAD, TS_HOSTNAME, TS_VENDOR_CLASS, TS_PRL, TS_TYPE, TS_YIADDR, TS__N };
 
-/*
- * tshark's fields of one frame (several occurrences joined by ","), one
- * tshark run per frame; false when tshark fails or the capture is not there.
- */
-static bool tshark_row(const char *pcap, int frame, char f[TS__N][2048])
-{
-	char cmd[2048], line[8192], *p, *tab;
-	FILE *fp;
-	int i;
-
-	snprintf(cmd, sizeof(cmd),
-		 "tshark -r '%s' -Y 'frame.number==%d' -T fields -E separator=/t -E aggregator=, -e udp.payload "
-		 "-e dhcp.option.hostname -e dhcp.option.vendor_class_id -e dhcp.option.request_list_item "
-		 "-e dhcp.option.dhcp -e dhcp.ip.your 2>/dev/null",
-		 pcap, frame);
-	fp = popen(cmd, "r");
-	if (!fp)
-		return false;
-	if (!fgets(line, sizeof(line), fp))
-		line[0] = '\0';
-	if (pclose(fp) != 0 || !line[0])
-		return false;
-	line[strcspn(line, "\r\n")] = '\0';
-	for (i = 0, p = line; i < TS__N; i++) {
-		tab = strchr(p, '\t');
-		if (tab)
-			*tab = '\0';
-		snprintf(f[i], sizeof(f[i]), "%s", p);
-		p = tab ? tab + 1 : p + strlen(p);
-	}
-	return true;
-}
+/* tshark's fields of a frame; several occurrences of one are joined by "," */
+#define TS_ARGS                                                                                                     \
+	"-T fields -E separator=/t -E aggregator=, -e udp.payload -e dhcp.option.hostname "                         \
+	"-e dhcp.option.vendor_class_id -e dhcp.option.request_list_item -e dhcp.option.dhcp -e dhcp.ip.your"
 
 /*
  * Frame by frame (payload taken from tshark): the unit-test vectors above
@@ -953,33 +833,32 @@ START_TEST(test_tshark)
 		{"pcapplusplus_sll.pcap", 516, true, NULL, NULL, NULL, 0},
 		{"zeek_dhcp_time_and_nameserver.pcap", 2, false, NULL, NULL, NULL, 0},
 	};
-	const char *shared = getenv("HERKOMST_SHARED_DIR");
-	static char f[TS__N][2048];
-	char path[1024];
+	static char line[8192];
+	char shared[1024], *f[TS__N];
 	uint8_t m[MSG_MAX], real[MSG_MAX];
 	size_t n_checked = 0;
 
-	if (!shared || system("tshark -v >/dev/null 2>&1") != 0) {
+	if (!pc_shared_dir(shared, sizeof(shared)) || !pc_have_tshark()) {
 		printf("SKIP: tshark or HERKOMST_SHARED_DIR missing\n");
 		return;
 	}
 	for (size_t i = 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
 		size_t n;
-		snprintf(path, sizeof(path), "%s/pcaps/%s", shared, frames[i].file);
-		if (!tshark_row(path, frames[i].frame, f) || !f[TS_PAYLOAD][0])
+		if (!pc_tshark_row(frames[i].file, frames[i].frame, TS_ARGS, line, sizeof(line), f, TS__N) ||
+		    !f[TS_PAYLOAD][0])
 			continue; /* capture not there */
-		n = unhex(f[TS_PAYLOAD], real, sizeof(real));
+		n = pc_unhex(f[TS_PAYLOAD], real, sizeof(real));
 		if (frames[i].hdr) {
 			size_t len = v4_msg(m, frames[i].hdr, frames[i].sname, "", frames[i].opts, frames[i].total);
 			ck_assert_msg(n == len && memcmp(m, real, n) == 0, "%s frame %d differs from the vector",
 				      frames[i].file, frames[i].frame);
 		}
 		ck_assert_int_eq(run(real, n, frames[i].client ? &ctx_client : &ctx_server), HK_PARSE_OK);
-		ck_assert_str_eq(find_obs("dhcp.hostname"), f[TS_HOSTNAME]);
+		ck_assert_str_eq(pc_value(&res, "dhcp.hostname", 0), f[TS_HOSTNAME]);
 		/* vendor class and PRL are read from clients only */
-		ck_assert_str_eq(find_obs("dhcp.vendor_class"), frames[i].client ? f[TS_VENDOR_CLASS] : "");
-		ck_assert_str_eq(find_obs("dhcp.prl"), frames[i].client ? f[TS_PRL] : "");
-		ck_assert_str_eq(find_obs("dhcp.yiaddr"), strcmp(f[TS_TYPE], "5") == 0 ? f[TS_YIADDR] : "");
+		ck_assert_str_eq(pc_value(&res, "dhcp.vendor_class", 0), frames[i].client ? f[TS_VENDOR_CLASS] : "");
+		ck_assert_str_eq(pc_value(&res, "dhcp.prl", 0), frames[i].client ? f[TS_PRL] : "");
+		ck_assert_str_eq(pc_value(&res, "dhcp.yiaddr", 0), strcmp(f[TS_TYPE], "5") == 0 ? f[TS_YIADDR] : "");
 		n_checked++;
 	}
 	ck_assert_msg(n_checked > 0, "tshark ran but compared nothing");
@@ -992,7 +871,6 @@ static Suite *dhcp_suite(void)
 	Suite *s = suite_create("proto_dhcp");
 	TCase *tc = tcase_create("dhcp");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_request);
 	tcase_add_test(tc, test_ack);
@@ -1016,11 +894,5 @@ static Suite *dhcp_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(dhcp_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pc_main(dhcp_suite());
 }

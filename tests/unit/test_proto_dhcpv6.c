@@ -17,62 +17,19 @@
 #include "herkomst/obs.h"
 #include "herkomst/parser.h"
 #include "proto/proto.h"
+#include "proto_check.h"
 
 #define MSG_MAX 4096
 
-static uint8_t *heap;
-static struct hk_obs obs_buf[HK_OBS_PER_PACKET_MAX];
-static struct hk_obs_sink sink;
+static struct pc_result res;
 
 static const struct hk_parse_ctx ctx_client = {.l4 = 17, .sport = 546, .dport = 547, .ndpi = ""};
 static const struct hk_parse_ctx ctx_server = {.l4 = 17, .sport = 547, .dport = 546, .ndpi = ""};
 static const struct hk_parse_ctx ctx_relay = {.l4 = 17, .sport = 547, .dport = 547, .ndpi = ""};
 
-static void teardown(void)
-{
-	free(heap);
-	heap = NULL;
-}
-
 static enum hk_parse_result run(const uint8_t *bytes, size_t n, const struct hk_parse_ctx *ctx)
 {
-	struct hk_cur c;
-
-	free(heap);
-	heap = malloc(n ? n : 1);
-	ck_assert_ptr_nonnull(heap);
-	memcpy(heap, bytes, n);
-	c = hk_cur_init(heap, n);
-	memset(obs_buf, 0, sizeof(obs_buf));
-	sink = (struct hk_obs_sink){.v = obs_buf, .cap = HK_OBS_PER_PACKET_MAX};
-	return proto_dhcpv6_parse(&c, ctx, &sink);
-}
-
-static size_t unhex(const char *hex, uint8_t *out, size_t cap)
-{
-	size_t n = 0;
-	int hi = -1;
-
-	for (; *hex; hex++) {
-		int v;
-		if (*hex >= '0' && *hex <= '9')
-			v = *hex - '0';
-		else if (*hex >= 'a' && *hex <= 'f')
-			v = *hex - 'a' + 10;
-		else if (*hex >= 'A' && *hex <= 'F')
-			v = *hex - 'A' + 10;
-		else
-			continue;
-		if (hi < 0) {
-			hi = v;
-			continue;
-		}
-		ck_assert_uint_lt(n, cap);
-		out[n++] = (uint8_t)(hi << 4 | v);
-		hi = -1;
-	}
-	ck_assert_int_eq(hi, -1);
-	return n;
+	return pc_run(proto_dhcpv6_parse, bytes, n, ctx, &res);
 }
 
 /* Appends printf-formatted hex to a growing string. */
@@ -88,73 +45,28 @@ static void cat(char *dst, size_t dstsz, const char *fmt, ...)
 	va_end(ap);
 }
 
-struct want {
-	enum hk_obs_kind kind;
-	enum hk_side side;
-	uint8_t conf;
-	const char *source;
-	const char *value;
-	const char *mac; /* HK_SIDE_OTHER: the subject's MAC, NULL for none */
-	const char *ip;  /* HK_SIDE_OTHER: the subject's IP, NULL for none */
-};
-
-static bool obs_is(const struct hk_obs *o, const struct want *w)
-{
-	char mac[18] = "", ip[HK_ADDR_STRLEN];
-
-	if (o->kind != w->kind || o->side != w->side || o->confidence != w->conf ||
-	    strcmp(o->source, w->source) != 0 || strcmp(o->value, w->value) != 0)
-		return false;
-	if (w->side != HK_SIDE_OTHER)
-		return true;
-	if (o->subject.has_mac)
-		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", o->subject.mac[0], o->subject.mac[1],
-			 o->subject.mac[2], o->subject.mac[3], o->subject.mac[4], o->subject.mac[5]);
-	return strcmp(mac, w->mac ? w->mac : "") == 0 &&
-	       strcmp(hk_addr_fmt(&o->subject.ip, ip), w->ip ? w->ip : "") == 0;
-}
-
-static void check_obs(const struct want *w, size_t n)
-{
-	ck_assert_uint_eq(sink.n, n);
-	for (size_t i = 0; i < n; i++)
-		ck_assert_msg(obs_is(&sink.v[i], &w[i]), "obs %zu: %s %s \"%s\" (conf %u, side %d), want %s \"%s\"", i,
-			      hk_obs_kind_name(sink.v[i].kind), sink.v[i].source, sink.v[i].value,
-			      sink.v[i].confidence, sink.v[i].side, w[i].source, w[i].value);
-}
-
-static const char *find_obs(const char *source)
-{
-	for (size_t i = 0; i < sink.n; i++)
-		if (strcmp(sink.v[i].source, source) == 0)
-			return sink.v[i].value;
-	return "";
-}
-
 /*
  * DHCPv6 has no END: a message cut at an option boundary is a shorter whole
  * message. Every prefix must therefore either fail without observations, or
  * (at an option boundary) be OK with observations that are all among the
  * whole message's: never anything else.
  */
-static void check_prefixes(const uint8_t *msg, size_t len, const struct hk_parse_ctx *ctx, const struct want *w,
+static void check_prefixes(const uint8_t *msg, size_t len, const struct hk_parse_ctx *ctx, const struct pc_expect *w,
 			   size_t n_want)
 {
 	for (size_t n = 0; n < len; n++) {
 		enum hk_parse_result r = run(msg, n, ctx);
+		char what[32];
+
 		if (r != HK_PARSE_OK) {
 			ck_assert_msg(r == HK_PARSE_TRUNCATED || r == HK_PARSE_MALFORMED || r == HK_PARSE_NOMATCH,
 				      "prefix %zu: %s", n, hk_parse_result_name(r));
-			ck_assert_msg(sink.n == 0, "prefix %zu: %s with %zu observations", n,
-				      hk_parse_result_name(r), sink.n);
+			ck_assert_msg(res.sink.n == 0, "prefix %zu: %s with %zu observations", n,
+				      hk_parse_result_name(r), res.sink.n);
 			continue;
 		}
-		for (size_t i = 0; i < sink.n; i++) {
-			bool found = false;
-			for (size_t k = 0; k < n_want && !found; k++)
-				found = obs_is(&sink.v[i], &w[k]);
-			ck_assert_msg(found, "prefix %zu: unexpected %s \"%s\"", n, sink.v[i].source, sink.v[i].value);
-		}
+		snprintf(what, sizeof(what), "prefix %zu", n);
+		pc_assert_obs_among(&res, w, n_want, what);
 	}
 }
 
@@ -177,7 +89,7 @@ static const char solicit_hex[] =
 	"00 10 00 0e 00 00 01 37"                   /* 16 vendor class, enterprise 311 */
 	"00 08 4d 53 46 54 20 35 2e 30"             /* "MSFT 5.0" */
 	"00 06 00 08 00 18 00 17 00 11 00 27";      /* 6 ORO: 24, 23, 17, 39 */
-static const struct want solicit_want[] = {
+static const struct pc_expect solicit_want[] = {
 	{HK_OBS_RAW, HK_SIDE_SRC, 50, "dhcpv6.duid", "00:01:00:01:1e:71:8f:34:00:21:5c:c3:05:be", NULL, NULL},
 	{HK_OBS_HOSTNAME, HK_SIDE_SRC, 75, "dhcpv6.fqdn", "ShenhuaJ6-PC", NULL, NULL},
 	{HK_OBS_SOFTWARE, HK_SIDE_SRC, 50, "dhcpv6.vendor_class", "MSFT 5.0", NULL, NULL},
@@ -188,12 +100,12 @@ static const struct want solicit_want[] = {
 START_TEST(test_solicit)
 {
 	uint8_t m[MSG_MAX];
-	size_t len = unhex(solicit_hex, m, sizeof(m));
+	size_t len = pc_unhex(solicit_hex, m, sizeof(m));
 
 	ck_assert_uint_eq(len, 92);
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
 	/* about the sender: not the DUID's 00:21:5c:c3:05:be */
-	check_obs(solicit_want, 5);
+	pc_assert_obs(&res, solicit_want, 5);
 	check_prefixes(m, len, &ctx_client, solicit_want, 5);
 }
 END_TEST
@@ -211,7 +123,7 @@ static const char reply_hex[] =
 	"00 00 11 94 00 00 1c 20"                      /* preferred 4500, valid 7200 */
 	"00 01 00 0a 00 03 00 01 00 01 02 03 04 05"    /* client id: DUID-LL */
 	"00 02 00 0e 00 01 00 01 18 46 48 8c 00 11 22 33 44 55"; /* server id */
-static const struct want reply_want[] = {
+static const struct pc_expect reply_want[] = {
 	{HK_OBS_IP, HK_SIDE_DST, 90, "dhcpv6.iaaddr", "2a00:1:1:200:38e6:b22e:c440:acdf", NULL, NULL},
 	{HK_OBS_RAW, HK_SIDE_DST, 50, "dhcpv6.duid", "00:03:00:01:00:01:02:03:04:05", NULL, NULL},
 	{HK_OBS_ROLE, HK_SIDE_SRC, 60, "dhcpv6.server", "dhcp-server", NULL, NULL},
@@ -220,22 +132,22 @@ static const struct want reply_want[] = {
 START_TEST(test_reply)
 {
 	uint8_t m[MSG_MAX];
-	size_t len = unhex(reply_hex, m, sizeof(m));
+	size_t len = pc_unhex(reply_hex, m, sizeof(m));
 
 	ck_assert_uint_eq(len, 80);
 	ck_assert_int_eq(run(m, len, &ctx_server), HK_PARSE_OK);
-	check_obs(reply_want, 3);
+	pc_assert_obs(&res, reply_want, 3);
 	check_prefixes(m, len, &ctx_server, reply_want, 3);
 
 	/* an Advertise offers the same address: not claimed */
 	m[0] = 2;
 	ck_assert_int_eq(run(m, len, &ctx_server), HK_PARSE_OK);
-	check_obs(reply_want + 1, 2);
+	pc_assert_obs(&res, reply_want + 1, 2);
 	/* valid lifetime 0 (released): not claimed */
 	m[0] = 7;
 	m[44] = m[45] = m[46] = m[47] = 0;
 	ck_assert_int_eq(run(m, len, &ctx_server), HK_PARSE_OK);
-	check_obs(reply_want + 1, 2);
+	pc_assert_obs(&res, reply_want + 1, 2);
 }
 END_TEST
 
@@ -252,7 +164,7 @@ static const char renew_hex[] =
 	"00 08 00 02 00 00"                                 /* elapsed */
 	"00 03 00 28 39 e7 14 84 00 00 0e 10 00 00 15 18"   /* IA_NA */
 	"00 05 00 18 2a 02 27 88 07 c8 04 dd 4a 5b 39 ff fe e7 14 84 00 00 1c 20 00 00 1d 4c";
-static const struct want renew_want[] = {
+static const struct pc_expect renew_want[] = {
 	{HK_OBS_RAW, HK_SIDE_SRC, 50, "dhcpv6.duid", "00:04:a2:56:e9:2e:40:ab:d0:d2:a3:ab:3b:3f:f2:ff:89:98", NULL,
 	 NULL},
 	{HK_OBS_RAW, HK_SIDE_SRC, 50, "dhcpv6.oro", "23,24,23,24,1", NULL, NULL},
@@ -261,11 +173,11 @@ static const struct want renew_want[] = {
 START_TEST(test_renew_uuid)
 {
 	uint8_t m[MSG_MAX];
-	size_t len = unhex(renew_hex, m, sizeof(m));
+	size_t len = pc_unhex(renew_hex, m, sizeof(m));
 
 	ck_assert_uint_eq(len, 104);
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	check_obs(renew_want, 2);
+	pc_assert_obs(&res, renew_want, 2);
 	check_prefixes(m, len, &ctx_client, renew_want, 2);
 }
 END_TEST
@@ -316,7 +228,7 @@ static const char relay_hex[] =
 	"36 2e 62 69 6e 00 22 00 10 fc 00 05 02 04 00 00 00 00 10 00 32 00 00 00 69"
 	"00 08 00 02 00 00";                               /* elapsed */
 #define CM_MAC "54:d4:6f:fa:10:9a"
-static const struct want relay_want[] = {
+static const struct pc_expect relay_want[] = {
 	{HK_OBS_SOFTWARE, HK_SIDE_OTHER, 50, "dhcpv6.vendor_class", "docsis3.0", CM_MAC, NULL},
 	{HK_OBS_RAW, HK_SIDE_OTHER, 50, "dhcpv6.vendor_class_enterprise", "4491", CM_MAC, NULL},
 	{HK_OBS_RAW, HK_SIDE_OTHER, 50, "dhcpv6.oro", "17", CM_MAC, NULL},
@@ -332,17 +244,17 @@ static const struct want relay_want[] = {
 START_TEST(test_relay_forw)
 {
 	uint8_t m[MSG_MAX];
-	size_t len = unhex(relay_hex, m, sizeof(m));
+	size_t len = pc_unhex(relay_hex, m, sizeof(m));
 
 	ck_assert_uint_eq(len, 587);
 	ck_assert_int_eq(run(m, len, &ctx_relay), HK_PARSE_OK);
-	check_obs(relay_want, 9);
+	pc_assert_obs(&res, relay_want, 9);
 	/* a relay message must hold all of option 9: no prefix is OK */
 	for (size_t n = 0; n < len; n++) {
 		enum hk_parse_result r = run(m, n, &ctx_relay);
 		ck_assert_msg(r == HK_PARSE_TRUNCATED || r == HK_PARSE_MALFORMED, "prefix %zu: %s", n,
 			      hk_parse_result_name(r));
-		ck_assert_uint_eq(sink.n, 0);
+		ck_assert_uint_eq(res.sink.n, 0);
 	}
 }
 END_TEST
@@ -353,7 +265,7 @@ END_TEST
 static size_t relay_wrap(uint8_t *out, const char *inner, unsigned depth, uint8_t type, const char *peer)
 {
 	uint8_t in[MSG_MAX], tmp[MSG_MAX];
-	size_t len = unhex(inner, in, sizeof(in));
+	size_t len = pc_unhex(inner, in, sizeof(in));
 
 	for (unsigned d = 0; d < depth; d++) {
 		size_t o = 0;
@@ -361,7 +273,7 @@ static size_t relay_wrap(uint8_t *out, const char *inner, unsigned depth, uint8_
 		tmp[o++] = (uint8_t)(depth - 1 - d);
 		memset(tmp + o, 0, 16); /* link-address */
 		o += 16;
-		ck_assert_uint_eq(unhex(peer, tmp + o, 16), 16);
+		ck_assert_uint_eq(pc_unhex(peer, tmp + o, 16), 16);
 		o += 16;
 		tmp[o++] = 0, tmp[o++] = 9;
 		tmp[o++] = (uint8_t)(len >> 8), tmp[o++] = (uint8_t)len;
@@ -381,7 +293,7 @@ START_TEST(test_relay_repl)
 {
 	uint8_t m[MSG_MAX];
 	size_t len = relay_wrap(m, reply_hex, 1, 13, PEER_LL);
-	static const struct want w[] = {
+	static const struct pc_expect w[] = {
 		{HK_OBS_IP, HK_SIDE_OTHER, 90, "dhcpv6.iaaddr", "2a00:1:1:200:38e6:b22e:c440:acdf", "00:01:02:03:04:05",
 		 NULL},
 		{HK_OBS_RAW, HK_SIDE_OTHER, 50, "dhcpv6.duid", "00:03:00:01:00:01:02:03:04:05", "00:01:02:03:04:05",
@@ -391,14 +303,14 @@ START_TEST(test_relay_repl)
 
 	/* the server sends Relay-repl to the relay: the client is its DUID's MAC */
 	ck_assert_int_eq(run(m, len, &ctx_relay), HK_PARSE_OK);
-	check_obs(w, 3);
+	pc_assert_obs(&res, w, 3);
 	/* nested to the limit, and one past it */
 	len = relay_wrap(m, reply_hex, 8, 13, PEER_LL);
 	ck_assert_int_eq(run(m, len, &ctx_relay), HK_PARSE_OK);
-	check_obs(w, 3);
+	pc_assert_obs(&res, w, 3);
 	len = relay_wrap(m, reply_hex, 9, 13, PEER_LL);
 	ck_assert_int_eq(run(m, len, &ctx_relay), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
@@ -410,7 +322,7 @@ START_TEST(test_relay_subject)
 	static const char solicit_en[] = "01 00 00 01"
 					 "00 01 00 0a 00 02 00 00 01 37 01 02 03 04" /* DUID-EN 311 */
 					 "00 27 00 05 00 03 61 62 63";               /* FQDN "abc" */
-	static const struct want w[] = {
+	static const struct pc_expect w[] = {
 		{HK_OBS_RAW, HK_SIDE_OTHER, 50, "dhcpv6.duid", "00:02:00:00:01:37:01:02:03:04", NULL,
 		 "2001:db8::42"},
 		{HK_OBS_RAW, HK_SIDE_OTHER, 50, "dhcpv6.duid_enterprise", "311", NULL, "2001:db8::42"},
@@ -418,19 +330,19 @@ START_TEST(test_relay_subject)
 	};
 
 	/* unrelayed: about the sender */
-	len = unhex(solicit_en, m, sizeof(m));
+	len = pc_unhex(solicit_en, m, sizeof(m));
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 3);
-	ck_assert_int_eq(sink.v[1].side, HK_SIDE_SRC);
-	ck_assert_str_eq(sink.v[1].value, "311");
+	ck_assert_uint_eq(res.sink.n, 3);
+	ck_assert_int_eq(res.sink.v[1].side, HK_SIDE_SRC);
+	ck_assert_str_eq(res.sink.v[1].value, "311");
 	/* relayed, global peer-address: about that address */
 	len = relay_wrap(m, solicit_en, 1, 12, PEER_GLOBAL);
 	ck_assert_int_eq(run(m, len, &ctx_relay), HK_PARSE_OK);
-	check_obs(w, 3);
+	pc_assert_obs(&res, w, 3);
 	/* relayed, link-local peer (ambiguous beyond its link): about nobody */
 	len = relay_wrap(m, solicit_en, 1, 12, PEER_LL);
 	ck_assert_int_eq(run(m, len, &ctx_relay), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 
 	/* a relay message without option 9 */
 	len = relay_wrap(m, solicit_en, 1, 12, PEER_LL);
@@ -445,7 +357,7 @@ START_TEST(test_relay_subject)
 	ck_assert_int_eq(run(m, len, &ctx_relay), HK_PARSE_MALFORMED);
 	len = relay_wrap(m, "00 00 00 01", 1, 12, PEER_LL);
 	ck_assert_int_eq(run(m, len, &ctx_relay), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* a relay header cut short */
 	len = relay_wrap(m, solicit_en, 1, 12, PEER_LL);
 	ck_assert_int_eq(run(m, 20, &ctx_relay), HK_PARSE_TRUNCATED);
@@ -457,7 +369,7 @@ END_TEST
 START_TEST(test_not_dhcpv6)
 {
 	uint8_t m[MSG_MAX];
-	size_t len = unhex("00 12 34 56 00 08 00 02 00 00", m, sizeof(m));
+	size_t len = pc_unhex("00 12 34 56 00 08 00 02 00 00", m, sizeof(m));
 
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_NOMATCH);
 	m[0] = 38;
@@ -472,10 +384,10 @@ START_TEST(test_not_dhcpv6)
 	/* a header alone is a message */
 	ck_assert_int_eq(run(m, 4, &ctx_client), HK_PARSE_OK);
 	/* types the parser does not read are OK and say nothing */
-	len = unhex("0e 00 00 01 00 27 00 05 00 03 61 62 63", m, sizeof(m)); /* LEASEQUERY */
+	len = pc_unhex("0e 00 00 01 00 27 00 05 00 03 61 62 63", m, sizeof(m)); /* LEASEQUERY */
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
-	ck_assert_uint_eq(sink.n_dropped, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
+	ck_assert_uint_eq(res.sink.n_dropped, 0);
 }
 END_TEST
 
@@ -486,42 +398,42 @@ START_TEST(test_lying_lengths)
 
 	/* an option longer than the datagram: TRUNCATED, and the FQDN before
 	 * it says nothing */
-	len = unhex("01 00 00 01 00 27 00 05 00 03 61 62 63 00 10 00 20 00 00", m, sizeof(m));
+	len = pc_unhex("01 00 00 01 00 27 00 05 00 03 61 62 63 00 10 00 20 00 00", m, sizeof(m));
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* half an option header */
-	len = unhex("01 00 00 01 00 27 00", m, sizeof(m));
+	len = pc_unhex("01 00 00 01 00 27 00", m, sizeof(m));
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_TRUNCATED);
 	/* an odd ORO, a short DUID, a short vendor class, a vendor class item
 	 * past its option: each says nothing, the message is still OK */
-	len = unhex("01 00 00 01 00 06 00 03 00 17 00"
+	len = pc_unhex("01 00 00 01 00 06 00 03 00 17 00"
 		    "00 01 00 01 00"
 		    "00 10 00 08 00 00 01 37 00 09 41 42",
 		    m, sizeof(m));
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1); /* the one-byte DUID as hex */
-	ck_assert_str_eq(sink.v[0].source, "dhcpv6.duid");
+	ck_assert_uint_eq(res.sink.n, 1); /* the one-byte DUID as hex */
+	ck_assert_str_eq(res.sink.v[0].source, "dhcpv6.duid");
 	/* IA_NA shorter than its 12 bytes; an IA address running past the IA */
-	len = unhex("07 00 00 01 00 03 00 08 00 00 00 01 00 00 00 00"
+	len = pc_unhex("07 00 00 01 00 03 00 08 00 00 00 01 00 00 00 00"
 		    "00 03 00 14 00 00 00 01 00 00 00 00 00 00 00 00 00 05 00 18 20 01 0d b8",
 		    m, sizeof(m));
 	ck_assert_int_eq(run(m, len, &ctx_server), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1); /* the role only */
+	ck_assert_uint_eq(res.sink.n, 1); /* the role only */
 	/* an IA address with a multicast address: not claimed */
-	len = unhex("07 00 00 01 00 03 00 28 00 00 00 01 00 00 00 00 00 00 00 00"
+	len = pc_unhex("07 00 00 01 00 03 00 28 00 00 00 01 00 00 00 00 00 00 00 00"
 		    "00 05 00 18 ff 02 00 00 00 00 00 00 00 00 00 00 00 00 00 01 00 00 00 01 00 00 00 01",
 		    m, sizeof(m));
 	ck_assert_int_eq(run(m, len, &ctx_server), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	/* a CableLabs sub-option past its option: only the enterprise */
-	len = unhex("01 00 00 01 00 11 00 0b 00 00 11 8b 00 04 00 09 41 42 43", m, sizeof(m));
+	len = pc_unhex("01 00 00 01 00 11 00 0b 00 00 11 8b 00 04 00 09 41 42 43", m, sizeof(m));
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
-	ck_assert_str_eq(sink.v[0].value, "4491");
+	ck_assert_uint_eq(res.sink.n, 1);
+	ck_assert_str_eq(res.sink.v[0].value, "4491");
 	/* vendor options shorter than the enterprise number: nothing */
-	len = unhex("01 00 00 01 00 11 00 02 00 00", m, sizeof(m));
+	len = pc_unhex("01 00 00 01 00 11 00 02 00 00", m, sizeof(m));
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
@@ -536,61 +448,61 @@ START_TEST(test_counts)
 	cat(hex, sizeof(hex), "01 00 00 01");
 	for (int i = 0; i < 128; i++)
 		cat(hex, sizeof(hex), " 00 08 00 00");
-	len = unhex(hex, m, sizeof(m));
+	len = pc_unhex(hex, m, sizeof(m));
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
 	cat(hex, sizeof(hex), " 00 08 00 00");
-	len = unhex(hex, m, sizeof(m));
+	len = pc_unhex(hex, m, sizeof(m));
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_MALFORMED);
 
 	/* ORO: 0 codes say nothing, 64 are a value, 65 too many */
-	len = unhex("01 00 00 01 00 06 00 00", m, sizeof(m));
+	len = pc_unhex("01 00 00 01 00 06 00 00", m, sizeof(m));
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	hex[0] = '\0';
 	cat(hex, sizeof(hex), "01 00 00 01 00 06 00 80");
 	for (int i = 0; i < 64; i++)
 		cat(hex, sizeof(hex), " 00 %02x", i + 1);
-	len = unhex(hex, m, sizeof(m));
+	len = pc_unhex(hex, m, sizeof(m));
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
-	ck_assert(strncmp(sink.v[0].value, "1,2,3,", 6) == 0);
-	ck_assert(strstr(sink.v[0].value, ",64") != NULL);
+	ck_assert_uint_eq(res.sink.n, 1);
+	ck_assert(strncmp(res.sink.v[0].value, "1,2,3,", 6) == 0);
+	ck_assert(strstr(res.sink.v[0].value, ",64") != NULL);
 	hex[0] = '\0';
 	cat(hex, sizeof(hex), "01 00 00 01 00 06 00 82");
 	for (int i = 0; i < 65; i++)
 		cat(hex, sizeof(hex), " 00 01");
-	len = unhex(hex, m, sizeof(m));
+	len = pc_unhex(hex, m, sizeof(m));
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* 64 five-digit codes do not fit a value: nothing rather than a cut list */
 	hex[0] = '\0';
 	cat(hex, sizeof(hex), "01 00 00 01 00 06 00 80");
 	for (int i = 0; i < 64; i++)
 		cat(hex, sizeof(hex), " ff ff");
-	len = unhex(hex, m, sizeof(m));
+	len = pc_unhex(hex, m, sizeof(m));
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 
 	/* vendor class: 8 items, and 9 */
 	hex[0] = '\0';
 	cat(hex, sizeof(hex), "01 00 00 01 00 10 00 1c 00 00 01 37");
 	for (int i = 0; i < 8; i++)
 		cat(hex, sizeof(hex), " 00 01 %02x", 'a' + i);
-	len = unhex(hex, m, sizeof(m));
+	len = pc_unhex(hex, m, sizeof(m));
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_str_eq(find_obs("dhcpv6.vendor_class"), "a,b,c,d,e,f,g,h");
+	ck_assert_str_eq(pc_value(&res, "dhcpv6.vendor_class", 0), "a,b,c,d,e,f,g,h");
 	hex[0] = '\0';
 	cat(hex, sizeof(hex), "01 00 00 01 00 10 00 1f 00 00 01 37");
 	for (int i = 0; i < 9; i++)
 		cat(hex, sizeof(hex), " 00 01 %02x", 'a' + i);
-	len = unhex(hex, m, sizeof(m));
+	len = pc_unhex(hex, m, sizeof(m));
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* no items: the enterprise alone */
-	len = unhex("01 00 00 01 00 10 00 04 00 00 01 37", m, sizeof(m));
+	len = pc_unhex("01 00 00 01 00 10 00 04 00 00 01 37", m, sizeof(m));
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
-	ck_assert_str_eq(sink.v[0].source, "dhcpv6.vendor_class_enterprise");
+	ck_assert_uint_eq(res.sink.n, 1);
+	ck_assert_str_eq(res.sink.v[0].source, "dhcpv6.vendor_class_enterprise");
 
 	/* a Reply with 9 addresses in one IA: 8 are claimed */
 	hex[0] = '\0';
@@ -599,10 +511,10 @@ START_TEST(test_counts)
 	for (int i = 0; i < 9; i++)
 		cat(hex, sizeof(hex),
 		    " 00 05 00 18 20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 %02x 00 00 00 01 00 00 00 01", i + 1);
-	len = unhex(hex, m, sizeof(m));
+	len = pc_unhex(hex, m, sizeof(m));
 	ck_assert_int_eq(run(m, len, &ctx_server), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 8 + 1);
-	ck_assert_str_eq(sink.v[7].value, "2001:db8::8");
+	ck_assert_uint_eq(res.sink.n, 8 + 1);
+	ck_assert_str_eq(res.sink.v[7].value, "2001:db8::8");
 
 	/* CableLabs: 64 sub-options are read, 65 are too many */
 	hex[0] = '\0';
@@ -610,35 +522,35 @@ START_TEST(test_counts)
 	for (int i = 0; i < 63; i++)
 		cat(hex, sizeof(hex), " 00 63 00 00");
 	cat(hex, sizeof(hex), " 00 09 00 02 4d 31");
-	len = unhex(hex, m, sizeof(m));
+	len = pc_unhex(hex, m, sizeof(m));
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_str_eq(find_obs("dhcpv6.cablelabs_model"), "M1");
+	ck_assert_str_eq(pc_value(&res, "dhcpv6.cablelabs_model", 0), "M1");
 	hex[0] = '\0';
 	cat(hex, sizeof(hex), "01 00 00 01 00 11 %02x %02x 00 00 11 8b", (4 + 64 * 4 + 6) >> 8, (4 + 64 * 4 + 6) & 255);
 	for (int i = 0; i < 64; i++)
 		cat(hex, sizeof(hex), " 00 63 00 00");
 	cat(hex, sizeof(hex), " 00 09 00 02 4d 31");
-	len = unhex(hex, m, sizeof(m));
+	len = pc_unhex(hex, m, sizeof(m));
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_str_eq(find_obs("dhcpv6.cablelabs_model"), "");
-	ck_assert_str_eq(find_obs("dhcpv6.vendor_opts"), "4491");
+	ck_assert_str_eq(pc_value(&res, "dhcpv6.cablelabs_model", 0), "");
+	ck_assert_str_eq(pc_value(&res, "dhcpv6.vendor_opts", 0), "4491");
 
 	/* a DUID is shown as hex only if all of it fits a value: 86 bytes do not */
 	hex[0] = '\0';
 	cat(hex, sizeof(hex), "01 00 00 01 00 01 00 56 00 02 00 00 01 37");
 	for (int i = 0; i < 86 - 6; i++)
 		cat(hex, sizeof(hex), " 11");
-	len = unhex(hex, m, sizeof(m));
+	len = pc_unhex(hex, m, sizeof(m));
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_str_eq(find_obs("dhcpv6.duid"), "");
-	ck_assert_str_eq(find_obs("dhcpv6.duid_enterprise"), "311");
+	ck_assert_str_eq(pc_value(&res, "dhcpv6.duid", 0), "");
+	ck_assert_str_eq(pc_value(&res, "dhcpv6.duid_enterprise", 0), "311");
 	hex[0] = '\0';
 	cat(hex, sizeof(hex), "01 00 00 01 00 01 00 55 00 02 00 00 01 37");
 	for (int i = 0; i < 85 - 6; i++)
 		cat(hex, sizeof(hex), " 11");
-	len = unhex(hex, m, sizeof(m));
+	len = pc_unhex(hex, m, sizeof(m));
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(strlen(find_obs("dhcpv6.duid")), 85 * 3 - 1);
+	ck_assert_uint_eq(strlen(pc_value(&res, "dhcpv6.duid", 0)), 85 * 3 - 1);
 }
 END_TEST
 
@@ -648,33 +560,33 @@ START_TEST(test_strings)
 	size_t len;
 
 	/* FQDN labels with a NUL, UTF-8 and a backslash; full name with root */
-	len = unhex("01 00 00 01 00 27 00 0c 01 05 61 00 c3 a9 5c 03 63 6f 6d 00", m, sizeof(m));
+	len = pc_unhex("01 00 00 01 00 27 00 0c 01 05 61 00 c3 a9 5c 03 63 6f 6d 00", m, sizeof(m));
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_str_eq(find_obs("dhcpv6.fqdn"), "a\\x00\\xc3\\xa9\\\\.com");
+	ck_assert_str_eq(pc_value(&res, "dhcpv6.fqdn", 0), "a\\x00\\xc3\\xa9\\\\.com");
 	/* a compression pointer, a label past the option, root only: nothing */
-	len = unhex("01 00 00 01 00 27 00 03 00 c0 0c", m, sizeof(m));
+	len = pc_unhex("01 00 00 01 00 27 00 03 00 c0 0c", m, sizeof(m));
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
-	len = unhex("01 00 00 01 00 27 00 04 00 05 61 62", m, sizeof(m));
+	ck_assert_uint_eq(res.sink.n, 0);
+	len = pc_unhex("01 00 00 01 00 27 00 04 00 05 61 62", m, sizeof(m));
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
-	len = unhex("01 00 00 01 00 27 00 02 00 00", m, sizeof(m));
+	ck_assert_uint_eq(res.sink.n, 0);
+	len = pc_unhex("01 00 00 01 00 27 00 02 00 00", m, sizeof(m));
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* in a Reply the server's word for the name: confidence 60, about DST */
-	len = unhex("07 00 00 01 00 27 00 05 00 03 61 62 63", m, sizeof(m));
+	len = pc_unhex("07 00 00 01 00 27 00 05 00 03 61 62 63", m, sizeof(m));
 	ck_assert_int_eq(run(m, len, &ctx_server), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
-	ck_assert_uint_eq(sink.v[0].confidence, 60);
-	ck_assert_int_eq(sink.v[0].side, HK_SIDE_DST);
+	ck_assert_uint_eq(res.sink.n, 2);
+	ck_assert_uint_eq(res.sink.v[0].confidence, 60);
+	ck_assert_int_eq(res.sink.v[0].side, HK_SIDE_DST);
 	/* vendor class data with NUL and high bytes, and an empty item */
-	len = unhex("01 00 00 01 00 10 00 0e 00 00 01 37 00 03 41 00 ff 00 00 00 01 42", m, sizeof(m));
+	len = pc_unhex("01 00 00 01 00 10 00 0e 00 00 01 37 00 03 41 00 ff 00 00 00 01 42", m, sizeof(m));
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_str_eq(find_obs("dhcpv6.vendor_class"), "A\\x00\\xff,B");
+	ck_assert_str_eq(pc_value(&res, "dhcpv6.vendor_class", 0), "A\\x00\\xff,B");
 	/* the first client id wins */
-	len = unhex("01 00 00 01 00 01 00 02 00 09 00 01 00 02 00 0a", m, sizeof(m));
+	len = pc_unhex("01 00 00 01 00 01 00 02 00 09 00 01 00 02 00 0a", m, sizeof(m));
 	ck_assert_int_eq(run(m, len, &ctx_client), HK_PARSE_OK);
-	ck_assert_str_eq(find_obs("dhcpv6.duid"), "00:09");
+	ck_assert_str_eq(pc_value(&res, "dhcpv6.duid", 0), "00:09");
 }
 END_TEST
 
@@ -682,38 +594,10 @@ END_TEST
 
 enum { TS_PAYLOAD, TS_FQDN, TS_VENDOR_CLASS, TS_ORO, TS_IAADDR, TS__N };
 
-/*
- * tshark's fields of one frame (several occurrences joined by ","), one
- * tshark run per frame; false when tshark fails or the capture is not there.
- */
-static bool tshark_row(const char *pcap, int frame, char f[TS__N][2048])
-{
-	char cmd[2048], line[8192], *p, *tab;
-	FILE *fp;
-	int i;
-
-	snprintf(cmd, sizeof(cmd),
-		 "tshark -r '%s' -Y 'frame.number==%d' -T fields -E separator=/t -E aggregator=, -e udp.payload "
-		 "-e dhcpv6.client_domain -e dhcpv6.vendorclass.data -e dhcpv6.requested_option_code "
-		 "-e dhcpv6.iaaddr.ip 2>/dev/null",
-		 pcap, frame);
-	fp = popen(cmd, "r");
-	if (!fp)
-		return false;
-	if (!fgets(line, sizeof(line), fp))
-		line[0] = '\0';
-	if (pclose(fp) != 0 || !line[0])
-		return false;
-	line[strcspn(line, "\r\n")] = '\0';
-	for (i = 0, p = line; i < TS__N; i++) {
-		tab = strchr(p, '\t');
-		if (tab)
-			*tab = '\0';
-		snprintf(f[i], sizeof(f[i]), "%s", p);
-		p = tab ? tab + 1 : p + strlen(p);
-	}
-	return true;
-}
+/* tshark's fields of a frame; several occurrences of one are joined by "," */
+#define TS_ARGS                                                                                                     \
+	"-T fields -E separator=/t -E aggregator=, -e udp.payload -e dhcpv6.client_domain "                         \
+	"-e dhcpv6.vendorclass.data -e dhcpv6.requested_option_code -e dhcpv6.iaaddr.ip"
 
 /* The vectors are the captures' bytes; our FQDN, vendor class, ORO and
  * claimed addresses are tshark's. */
@@ -734,33 +618,31 @@ START_TEST(test_tshark)
 		{NULL, "tcpdump_dhcpv6-rfc6355-duid-uuid.pcap", 2, &ctx_server},
 		{NULL, "ndpi_android.pcap", 69, &ctx_client},
 	};
-	const char *shared = getenv("HERKOMST_SHARED_DIR");
-	static char f[TS__N][2048];
-	char path[1024];
+	static char line[8192];
+	char shared[1024], *f[TS__N];
 	uint8_t m[MSG_MAX], real[MSG_MAX];
 	size_t n_checked = 0;
 
-	if (!shared || system("tshark -v >/dev/null 2>&1") != 0) {
+	if (!pc_shared_dir(shared, sizeof(shared)) || !pc_have_tshark()) {
 		printf("SKIP: tshark or HERKOMST_SHARED_DIR missing\n");
 		return;
 	}
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		size_t n;
-		snprintf(path, sizeof(path), "%s/pcaps/%s", shared, v[i].file);
-		if (!tshark_row(path, v[i].frame, f) || !f[TS_PAYLOAD][0])
+		if (!pc_tshark_row(v[i].file, v[i].frame, TS_ARGS, line, sizeof(line), f, TS__N) || !f[TS_PAYLOAD][0])
 			continue;
-		n = unhex(f[TS_PAYLOAD], real, sizeof(real));
+		n = pc_unhex(f[TS_PAYLOAD], real, sizeof(real));
 		if (v[i].hex) {
-			size_t len = unhex(v[i].hex, m, sizeof(m));
+			size_t len = pc_unhex(v[i].hex, m, sizeof(m));
 			ck_assert_msg(n == len && memcmp(m, real, n) == 0, "%s frame %d differs from the vector",
 				      v[i].file, v[i].frame);
 		}
 		ck_assert_int_eq(run(real, n, v[i].ctx), HK_PARSE_OK);
-		ck_assert_str_eq(find_obs("dhcpv6.fqdn"), f[TS_FQDN]);
-		ck_assert_str_eq(find_obs("dhcpv6.vendor_class"), f[TS_VENDOR_CLASS]);
-		ck_assert_str_eq(find_obs("dhcpv6.oro"), f[TS_ORO]);
+		ck_assert_str_eq(pc_value(&res, "dhcpv6.fqdn", 0), f[TS_FQDN]);
+		ck_assert_str_eq(pc_value(&res, "dhcpv6.vendor_class", 0), f[TS_VENDOR_CLASS]);
+		ck_assert_str_eq(pc_value(&res, "dhcpv6.oro", 0), f[TS_ORO]);
 		/* addresses are claimed from a Reply only */
-		ck_assert_str_eq(find_obs("dhcpv6.iaaddr"),
+		ck_assert_str_eq(pc_value(&res, "dhcpv6.iaaddr", 0),
 				 v[i].ctx == &ctx_server && real[0] == 7 ? f[TS_IAADDR] : "");
 		n_checked++;
 	}
@@ -774,7 +656,6 @@ static Suite *dhcpv6_suite(void)
 	Suite *s = suite_create("proto_dhcpv6");
 	TCase *tc = tcase_create("dhcpv6");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_solicit);
 	tcase_add_test(tc, test_reply);
@@ -793,11 +674,5 @@ static Suite *dhcpv6_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(dhcpv6_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pc_main(dhcpv6_suite());
 }

@@ -17,6 +17,7 @@
 #include "herkomst/obs.h"
 #include "herkomst/parser.h"
 #include "proto/proto.h"
+#include "proto_check.h"
 
 #define DNP3_FRAMES_MAX 16 /* as in src/proto/dnp3.c */
 #define DNP3_ADDRS_MAX 4
@@ -86,26 +87,14 @@ static const uint8_t bad_start[] = "\x05\x05\x11\xc4\x04\x00\x03\x00\x46\xa2\xc2
 
 #define VEC(a) (a), (sizeof(a) - 1)
 
-static uint8_t *heap;
-static struct hk_obs obs[HK_OBS_PER_PACKET_MAX];
-static struct hk_obs_sink sink;
+static struct pc_result res;
 static const struct hk_parse_ctx tcp_ctx = {.l4 = 6, .sport = 50594, .dport = 20000, .client_known = true,
 					     .from_client = true, .ndpi = "DNP3"};
 static const struct hk_parse_ctx udp_ctx = {.l4 = 17, .sport = 20000, .dport = 1128, .ndpi = ""};
 
 static enum hk_parse_result run_ctx(const void *bytes, size_t n, const struct hk_parse_ctx *ctx)
 {
-	struct hk_cur c;
-
-	free(heap);
-	heap = malloc(n ? n : 1);
-	ck_assert_ptr_nonnull(heap);
-	if (n)
-		memcpy(heap, bytes, n);
-	c = hk_cur_init(heap, n);
-	memset(obs, 0, sizeof(obs));
-	sink = (struct hk_obs_sink){.v = obs, .n = 0, .cap = HK_OBS_PER_PACKET_MAX};
-	return proto_dnp3_parse(&c, ctx, &sink);
+	return pc_run(proto_dnp3_parse, bytes, n, ctx, &res);
 }
 
 static enum hk_parse_result run(const void *bytes, size_t n)
@@ -113,35 +102,9 @@ static enum hk_parse_result run(const void *bytes, size_t n)
 	return run_ctx(bytes, n, &tcp_ctx);
 }
 
-static void teardown(void)
-{
-	free(heap);
-	heap = NULL;
-}
-
-#define EXPECT(i, val_src, val)                                                                       \
-	do {                                                                                          \
-		ck_assert_uint_gt(sink.n, (i));                                                       \
-		ck_assert_int_eq(obs[i].kind, HK_OBS_RAW);                                            \
-		ck_assert_int_eq(obs[i].side, HK_SIDE_SRC);                                           \
-		ck_assert_uint_eq(obs[i].confidence, 50);                                             \
-		ck_assert_str_eq(obs[i].source, (val_src));                                           \
-		ck_assert_str_eq(obs[i].value, (val));                                                \
-	} while (0)
+#define EXPECT(i, val_src, val) PC_EXPECT(&res, i, HK_OBS_RAW, HK_SIDE_SRC, 50, val_src, val)
 
 /* ---- a frame builder for the synthetic cases ----------------------------- */
-
-struct buf {
-	uint8_t b[8192];
-	size_t n;
-};
-
-static void put(struct buf *p, const void *v, size_t n)
-{
-	ck_assert_uint_le(n, sizeof(p->b) - p->n);
-	memcpy(p->b + p->n, v, n);
-	p->n += n;
-}
 
 /* CRC-16/DNP (IEEE 1815-2012 9.2.5), written from the polynomial: x^16 +
  * x^13 + x^12 + x^11 + x^10 + x^8 + x^6 + x^5 + x^2 + 1 (0x3d65), bits
@@ -159,57 +122,42 @@ static uint16_t crc_dnp(const uint8_t *p, size_t n)
 	return (uint16_t)~crc;
 }
 
-static void put_crc(struct buf *p, const uint8_t *from, size_t n)
+static void put_crc(struct pc_buf *p, const uint8_t *from, size_t n)
 {
 	uint16_t crc = crc_dnp(from, n);
 	uint8_t le[2] = {(uint8_t)crc, (uint8_t)(crc >> 8)};
 
-	put(p, le, 2);
+	pc_put(p, le, 2);
 }
 
 /* a whole frame with len_octet (may lie) and n bytes of user data, right CRCs */
-static void frame_raw(struct buf *p, uint8_t len_octet, uint8_t ctrl, uint16_t dest, uint16_t src,
+static void frame_raw(struct pc_buf *p, uint8_t len_octet, uint8_t ctrl, uint16_t dest, uint16_t src,
 		      const uint8_t *data, size_t n)
 {
 	size_t at = p->n;
 	uint8_t h[8] = {0x05, 0x64, len_octet, ctrl, (uint8_t)dest, (uint8_t)(dest >> 8), (uint8_t)src,
 			(uint8_t)(src >> 8)};
 
-	put(p, h, 8);
+	pc_put(p, h, 8);
 	put_crc(p, p->b + at, 8);
 	for (size_t off = 0; off < n; off += 16) {
 		size_t k = n - off < 16 ? n - off : 16;
 		size_t block = p->n;
 
-		put(p, data + off, k);
+		pc_put(p, data + off, k);
 		put_crc(p, p->b + block, k);
 	}
 }
 
-static void frame(struct buf *p, uint8_t ctrl, uint16_t dest, uint16_t src, const uint8_t *data, size_t n)
+static void frame(struct pc_buf *p, uint8_t ctrl, uint16_t dest, uint16_t src, const uint8_t *data, size_t n)
 {
 	frame_raw(p, (uint8_t)(5 + n), ctrl, dest, src, data, n);
 }
 
-static size_t unhex(const char *hex, uint8_t *out, size_t outsz)
-{
-	size_t n = strlen(hex) / 2;
-
-	ck_assert_uint_le(n, outsz);
-	for (size_t i = 0; i < n; i++) {
-		unsigned v;
-		ck_assert_int_eq(sscanf(hex + 2 * i, "%2x", &v), 1);
-		out[i] = (uint8_t)v;
-	}
-	return n;
-}
-
-/* ---- real frames --------------------------------------------------------- */
-
 START_TEST(test_master_request)
 {
 	ck_assert_int_eq(run(VEC(read_req)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(0, "dnp3.role", "master");
 	EXPECT(1, "dnp3.address", "1");
 }
@@ -218,7 +166,7 @@ END_TEST
 START_TEST(test_outstation_response)
 {
 	ck_assert_int_eq(run(VEC(read_resp)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(0, "dnp3.role", "outstation");
 	EXPECT(1, "dnp3.address", "10");
 }
@@ -227,11 +175,11 @@ END_TEST
 START_TEST(test_max_frame)
 {
 	uint8_t b[400];
-	size_t n = unhex(max_frame_hex, b, sizeof(b));
+	size_t n = pc_unhex(max_frame_hex, b, sizeof(b));
 
 	ck_assert_uint_eq(n, 292);
 	ck_assert_int_eq(run(b, n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(0, "dnp3.role", "outstation");
 	EXPECT(1, "dnp3.address", "10");
 }
@@ -239,24 +187,24 @@ END_TEST
 
 START_TEST(test_link_frames_udp)
 {
-	struct buf p = {.n = 0};
+	struct pc_buf p = {.n = 0};
 
 	/* the link status request comes from the outstation though it is primary */
 	ck_assert_int_eq(run_ctx(VEC(link_status_req), &udp_ctx), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(0, "dnp3.role", "outstation");
 	EXPECT(1, "dnp3.address", "1");
 	/* the master's secondary answer */
 	ck_assert_int_eq(run_ctx(VEC(link_status), &udp_ctx), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(0, "dnp3.role", "master");
 	EXPECT(1, "dnp3.address", "100");
 
 	/* two frames of one sender in one datagram: said once */
-	put(&p, VEC(read_resp));
-	put(&p, VEC(read_resp));
+	pc_put(&p, VEC(read_resp));
+	pc_put(&p, VEC(read_resp));
 	ck_assert_int_eq(run_ctx(p.b, p.n, &udp_ctx), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 }
 END_TEST
 
@@ -267,7 +215,7 @@ END_TEST
 START_TEST(test_truncated_prefixes)
 {
 	uint8_t big[400];
-	size_t n_big = unhex(max_frame_hex, big, sizeof(big));
+	size_t n_big = pc_unhex(max_frame_hex, big, sizeof(big));
 	const struct {
 		const uint8_t *b;
 		size_t n;
@@ -275,10 +223,7 @@ START_TEST(test_truncated_prefixes)
 
 	for (size_t v = 0; v < sizeof(vec) / sizeof(vec[0]); v++) {
 		ck_assert_int_eq(run(vec[v].b, vec[v].n), HK_PARSE_OK);
-		for (size_t k = 0; k < vec[v].n; k++) {
-			ck_assert_int_eq(run(vec[v].b, k), HK_PARSE_TRUNCATED);
-			ck_assert_uint_eq(sink.n, 0);
-		}
+		pc_every_prefix(proto_dnp3_parse, vec[v].b, vec[v].n, &tcp_ctx, PC_TRUNCATED, false, "vector %zu", v);
 	}
 }
 END_TEST
@@ -299,7 +244,7 @@ START_TEST(test_crc)
 			memcpy(b, read_req, sizeof(b));
 			b[i] ^= (uint8_t)(1u << bit);
 			ck_assert_int_eq(run(b, sizeof(b) - 1), HK_PARSE_MALFORMED);
-			ck_assert_uint_eq(sink.n, 0);
+			ck_assert_uint_eq(res.sink.n, 0);
 		}
 	}
 	/* data block CRCs are not what identity rests on: a wrong one is let be */
@@ -311,7 +256,7 @@ END_TEST
 
 START_TEST(test_lengths)
 {
-	struct buf p = {.n = 0};
+	struct pc_buf p = {.n = 0};
 	uint8_t data[250];
 
 	memset(data, 0x5a, sizeof(data));
@@ -320,27 +265,27 @@ START_TEST(test_lengths)
 		p.n = 0;
 		frame_raw(&p, (uint8_t)len, 0xc4, 10, 1, NULL, 0);
 		ck_assert_int_eq(run(p.b, p.n), HK_PARSE_MALFORMED);
-		ck_assert_uint_eq(sink.n, 0);
+		ck_assert_uint_eq(res.sink.n, 0);
 	}
 	/* LEN 255 with only one block there: waits for the rest */
 	p.n = 0;
 	frame_raw(&p, 255, 0xc4, 10, 1, data, 16);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* block sizes at the edges: 16 bytes (one full block), 17 (a block of one more) */
 	for (size_t n = 0; n <= 250; n++) {
 		p.n = 0;
 		frame(&p, 0x44, 1, 7, data, n);
 		ck_assert_uint_eq(p.n, 10 + n + 2 * ((n + 15) / 16));
 		ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-		ck_assert_uint_eq(sink.n, 2);
+		ck_assert_uint_eq(res.sink.n, 2);
 		ck_assert_int_eq(run(p.b, p.n - 1), HK_PARSE_TRUNCATED);
 	}
 	/* a LEN smaller than the data there: the next frame starts too early */
 	p.n = 0;
 	frame_raw(&p, 6, 0xc4, 10, 1, data, 16);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 2); /* the first frame (LEN 6) was whole and right */
+	ck_assert_uint_eq(res.sink.n, 2); /* the first frame (LEN 6) was whole and right */
 }
 END_TEST
 
@@ -348,13 +293,13 @@ END_TEST
 
 START_TEST(test_frames_and_addresses)
 {
-	struct buf p = {.n = 0};
+	struct pc_buf p = {.n = 0};
 
 	/* MAX + 1 distinct source addresses: MAX said */
 	for (uint16_t a = 1; a <= DNP3_ADDRS_MAX + 1; a++)
 		frame(&p, 0xc0, 10, a, NULL, 0);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1 + DNP3_ADDRS_MAX);
+	ck_assert_uint_eq(res.sink.n, 1 + DNP3_ADDRS_MAX);
 	EXPECT(0, "dnp3.role", "master");
 	EXPECT(1, "dnp3.address", "1");
 	EXPECT(DNP3_ADDRS_MAX, "dnp3.address", "4");
@@ -365,14 +310,14 @@ START_TEST(test_frames_and_addresses)
 		frame(&p, 0xc0, 10, 1, NULL, 0);
 	frame(&p, 0x40, 1, 10, NULL, 0);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 4);
+	ck_assert_uint_eq(res.sink.n, 4);
 	EXPECT(2, "dnp3.role", "outstation");
 	p.n = 0;
 	for (int i = 0; i < DNP3_FRAMES_MAX; i++)
 		frame(&p, 0xc0, 10, 1, NULL, 0);
 	frame(&p, 0x40, 1, 10, NULL, 0);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 
 	/* reserved and broadcast source addresses: the role alone */
 	p.n = 0;
@@ -380,29 +325,29 @@ START_TEST(test_frames_and_addresses)
 	frame(&p, 0xc0, 10, 0xfff0, NULL, 0);
 	frame(&p, 0xc0, 0xffff, 0xffef, NULL, 0);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(0, "dnp3.role", "master");
 	EXPECT(1, "dnp3.address", "65519");
 
 	/* a second frame cut short: the first is said, OK */
 	p.n = 0;
-	put(&p, VEC(read_req));
-	put(&p, read_resp, 20);
+	pc_put(&p, VEC(read_req));
+	pc_put(&p, read_resp, 20);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	/* a second frame with a wrong CRC, or not a frame: MALFORMED, the first said */
 	p.n = 0;
-	put(&p, VEC(read_req));
-	put(&p, VEC(read_resp));
+	pc_put(&p, VEC(read_req));
+	pc_put(&p, VEC(read_resp));
 	p.b[sizeof(read_req) - 1 + 5] ^= 1;
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(0, "dnp3.role", "master");
 	p.n = 0;
-	put(&p, VEC(read_req));
-	put(&p, "\x00\x01\x02\x03", 4);
+	pc_put(&p, VEC(read_req));
+	pc_put(&p, "\x00\x01\x02\x03", 4);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 }
 END_TEST
 
@@ -410,40 +355,40 @@ END_TEST
 
 START_TEST(test_resync)
 {
-	struct buf p = {.n = 0};
+	struct pc_buf p = {.n = 0};
 	uint8_t junk[DNP3_RESYNC_MAX + 1];
 
 	/* the tail of an earlier frame, then a whole one */
-	put(&p, read_resp + 20, sizeof(read_resp) - 1 - 20);
-	put(&p, VEC(read_req));
+	pc_put(&p, read_resp + 20, sizeof(read_resp) - 1 - 20);
+	pc_put(&p, VEC(read_req));
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(0, "dnp3.role", "master");
 
 	/* a "05 64" with a wrong CRC on the way is not taken for a start */
 	p.n = 0;
-	put(&p, "\x00\x05\x64\x05\xc4\x0a\x00\x01\x00\x00\x00\x11", 12);
-	put(&p, VEC(read_resp));
+	pc_put(&p, "\x00\x05\x64\x05\xc4\x0a\x00\x01\x00\x00\x00\x11", 12);
+	pc_put(&p, VEC(read_resp));
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(0, "dnp3.role", "outstation");
 
 	/* a start right at DNP3_RESYNC_MAX is found, one byte later not */
 	memset(junk, 0xaa, sizeof(junk));
 	p.n = 0;
-	put(&p, junk, DNP3_RESYNC_MAX);
-	put(&p, VEC(read_req));
+	pc_put(&p, junk, DNP3_RESYNC_MAX);
+	pc_put(&p, VEC(read_req));
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
 	p.n = 0;
-	put(&p, junk, DNP3_RESYNC_MAX + 1);
-	put(&p, VEC(read_req));
+	pc_put(&p, junk, DNP3_RESYNC_MAX + 1);
+	pc_put(&p, VEC(read_req));
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_NOMATCH);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 
 	/* a found start whose frame is not whole yet */
 	p.n = 0;
-	put(&p, "\x11\x22", 2);
-	put(&p, read_req, 15);
+	pc_put(&p, "\x11\x22", 2);
+	pc_put(&p, read_req, 15);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_TRUNCATED);
 }
 END_TEST
@@ -460,7 +405,7 @@ START_TEST(test_nomatch)
 	ck_assert_int_eq(run(VEC(bad_start)), HK_PARSE_NOMATCH);
 	ck_assert_int_eq(run("\x06", 1), HK_PARSE_NOMATCH);
 	ck_assert_int_eq(run("\x05\x65", 2), HK_PARSE_NOMATCH);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* too little to tell */
 	ck_assert_int_eq(run("", 0), HK_PARSE_TRUNCATED);
 	ck_assert_int_eq(run("\x05", 1), HK_PARSE_TRUNCATED);
@@ -468,33 +413,6 @@ START_TEST(test_nomatch)
 END_TEST
 
 /* ---- against tshark ------------------------------------------------------ */
-
-static bool tshark_fields(const char *pcap, int frame_no, const char *fields, char *out, size_t outsz)
-{
-	const char *shared = getenv("HERKOMST_SHARED_DIR");
-	char cmd[2048], path[512];
-	size_t n;
-	FILE *f;
-
-	if (!shared || system("command -v tshark >/dev/null 2>&1") != 0)
-		return false;
-	snprintf(path, sizeof(path), "%s/pcaps/%s", shared, pcap);
-	f = fopen(path, "rb");
-	if (!f)
-		return false;
-	fclose(f);
-	snprintf(cmd, sizeof(cmd), "tshark -r '%s' -Y 'frame.number==%d' -T fields %s 2>/dev/null", path, frame_no,
-		 fields);
-	f = popen(cmd, "r");
-	if (!f)
-		return false;
-	n = fread(out, 1, outsz - 1, f);
-	pclose(f);
-	out[n] = '\0';
-	while (n && (out[n - 1] == '\n' || out[n - 1] == '\r'))
-		out[--n] = '\0';
-	return true;
-}
 
 START_TEST(test_against_tshark)
 {
@@ -514,8 +432,9 @@ START_TEST(test_against_tshark)
 		size_t n;
 		char *tab, *dir, *src, *crc;
 
-		snprintf(fields, sizeof(fields), "-e %s -e dnp3.ctl.dir -e dnp3.src -e dnp3.hdr.CRC", cmp[i].payload_field);
-		if (!tshark_fields(cmp[i].pcap, cmp[i].frame, fields, line, sizeof(line)))
+		snprintf(fields, sizeof(fields), "-T fields -e %s -e dnp3.ctl.dir -e dnp3.src -e dnp3.hdr.CRC",
+			 cmp[i].payload_field);
+		if (!pc_tshark_frame(cmp[i].pcap, cmp[i].frame, fields, line, sizeof(line)))
 			return; /* no tshark or no captures here: nothing to compare */
 		tab = strchr(line, '\t');
 		ck_assert_ptr_nonnull(tab);
@@ -527,11 +446,11 @@ START_TEST(test_against_tshark)
 		crc = strchr(src, '\t');
 		ck_assert_ptr_nonnull(crc);
 		*crc++ = '\0';
-		n = unhex(line, b, sizeof(b));
+		n = pc_unhex(line, b, sizeof(b));
 		snprintf(want, sizeof(want), "0x%04x", crc_dnp(b, 8));
 		ck_assert_str_eq(crc, want);
 		ck_assert_int_eq(run(b, n), HK_PARSE_OK);
-		ck_assert_uint_eq(sink.n, 2);
+		ck_assert_uint_eq(res.sink.n, 2);
 		EXPECT(0, "dnp3.role", strcmp(dir, "1") == 0 ? "master" : "outstation");
 		EXPECT(1, "dnp3.address", src);
 	}
@@ -544,7 +463,6 @@ static Suite *dnp3_suite(void)
 	TCase *tc = tcase_create("core");
 	TCase *ts = tcase_create("tshark");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_master_request);
 	tcase_add_test(tc, test_outstation_response);
 	tcase_add_test(tc, test_max_frame);
@@ -556,7 +474,6 @@ static Suite *dnp3_suite(void)
 	tcase_add_test(tc, test_resync);
 	tcase_add_test(tc, test_nomatch);
 	suite_add_tcase(s, tc);
-	tcase_add_checked_fixture(ts, NULL, teardown);
 	tcase_set_timeout(ts, 120);
 	tcase_add_test(ts, test_against_tshark);
 	suite_add_tcase(s, ts);
@@ -565,11 +482,5 @@ static Suite *dnp3_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(dnp3_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return pc_main(dnp3_suite());
 }

@@ -20,6 +20,7 @@
 #include "herkomst/obs.h"
 #include "herkomst/parser.h"
 #include "proto/proto.h"
+#include "proto_check.h"
 
 #define ENIP_ITEMS_MAX 8    /* as in src/proto/enip.c */
 #define CIP_SERVICES_MAX 64
@@ -147,9 +148,7 @@ static const uint8_t cip_io[] =
 
 #define VEC(a) (a), (sizeof(a) - 1)
 
-static uint8_t *heap;
-static struct hk_obs obs[HK_OBS_PER_PACKET_MAX];
-static struct hk_obs_sink sink;
+static struct pc_result res;
 
 static const struct hk_parse_ctx udp_ctx = {
 	.l4 = 17, .sport = 44818, .dport = 50000, .from_client = false, .client_known = true, .ndpi = ""};
@@ -161,17 +160,7 @@ static const struct hk_parse_ctx io_ctx = {.l4 = 17, .sport = 2222, .dport = 222
 
 static enum hk_parse_result run_ctx(const void *bytes, size_t n, const struct hk_parse_ctx *ctx)
 {
-	struct hk_cur c;
-
-	free(heap);
-	heap = malloc(n ? n : 1);
-	ck_assert_ptr_nonnull(heap);
-	if (n)
-		memcpy(heap, bytes, n);
-	c = hk_cur_init(heap, n);
-	memset(obs, 0, sizeof(obs));
-	sink = (struct hk_obs_sink){.v = obs, .n = 0, .cap = HK_OBS_PER_PACKET_MAX};
-	return proto_enip_parse(&c, ctx, &sink);
+	return pc_run(proto_enip_parse, bytes, n, ctx, &res);
 }
 
 static enum hk_parse_result run(const void *bytes, size_t n)
@@ -179,21 +168,7 @@ static enum hk_parse_result run(const void *bytes, size_t n)
 	return run_ctx(bytes, n, &tcp_srv);
 }
 
-static void teardown(void)
-{
-	free(heap);
-	heap = NULL;
-}
-
-#define EXPECT(i, k, conf, src, val)                                                                  \
-	do {                                                                                          \
-		ck_assert_uint_gt(sink.n, (i));                                                       \
-		ck_assert_int_eq(obs[i].kind, (k));                                                   \
-		ck_assert_int_eq(obs[i].side, HK_SIDE_SRC);                                           \
-		ck_assert_uint_eq(obs[i].confidence, (conf));                                         \
-		ck_assert_str_eq(obs[i].source, (src));                                               \
-		ck_assert_str_eq(obs[i].value, (val));                                                \
-	} while (0)
+#define EXPECT(i, k, conf, src, val) PC_EXPECT(&res, i, k, HK_SIDE_SRC, conf, src, val)
 
 /* ---- a message builder for the synthetic cases -------------------------- */
 
@@ -282,7 +257,7 @@ static size_t identity_attrs(uint8_t *b, const char *name, uint8_t n, uint8_t ma
 START_TEST(test_list_identity)
 {
 	ck_assert_int_eq(run_ctx(VEC(list_identity), &udp_ctx), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 10);
+	ck_assert_uint_eq(res.sink.n, 10);
 	EXPECT(0, HK_OBS_RAW, 50, "enip.role", "server");
 	EXPECT(1, HK_OBS_IP, 80, "enip.socket_addr", "192.168.1.10");
 	EXPECT(2, HK_OBS_RAW, 50, "enip.vendor_id", "1");
@@ -296,11 +271,11 @@ START_TEST(test_list_identity)
 
 	/* the same on TCP (one framed message) */
 	ck_assert_int_eq(run(VEC(list_identity)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 10);
+	ck_assert_uint_eq(res.sink.n, 10);
 
 	/* the request: a client */
 	ck_assert_int_eq(run_ctx(VEC(list_identity_req), &udp_ctx), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_RAW, 50, "enip.role", "client");
 }
 END_TEST
@@ -308,7 +283,7 @@ END_TEST
 START_TEST(test_get_attributes_all)
 {
 	ck_assert_int_eq(run(VEC(gaa_reply)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 9);
+	ck_assert_uint_eq(res.sink.n, 9);
 	EXPECT(0, HK_OBS_RAW, 50, "enip.role", "server");
 	EXPECT(1, HK_OBS_RAW, 50, "enip.cip.vendor_id", "1");
 	EXPECT(2, HK_OBS_RAW, 50, "enip.cip.device_type", "14");
@@ -320,7 +295,7 @@ START_TEST(test_get_attributes_all)
 	EXPECT(8, HK_OBS_MODEL, 80, "enip.cip.product_name", "1769-L33ER/A LOGIX5333ER");
 
 	ck_assert_int_eq(run_ctx(VEC(gaa_req), &tcp_cli), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_RAW, 50, "enip.role", "client");
 }
 END_TEST
@@ -339,7 +314,7 @@ START_TEST(test_identity_layout)
 		memset(cip + n, 0, ok_tails[i]);
 		rr_data(&m, cip, n + ok_tails[i]);
 		ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-		ck_assert_uint_eq(sink.n, 9);
+		ck_assert_uint_eq(res.sink.n, 9);
 		EXPECT(8, HK_OBS_MODEL, 80, "enip.cip.product_name", "HMI-1");
 	}
 	/* 2 or 5 trailing bytes: not a layout of the Identity object */
@@ -349,37 +324,37 @@ START_TEST(test_identity_layout)
 		memset(cip + n, 0, bad_tails[i]);
 		rr_data(&m, cip, n + bad_tails[i]);
 		ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-		ck_assert_uint_eq(sink.n, 1);
+		ck_assert_uint_eq(res.sink.n, 1);
 	}
 	/* major revision 0 or 128: not identity */
 	n = 4 + identity_attrs(cip + 4, "HMI-1", 5, 0);
 	rr_data(&m, cip, n);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	n = 4 + identity_attrs(cip + 4, "HMI-1", 5, 128);
 	rr_data(&m, cip, n);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	/* an empty or unprintable name: not identity */
 	n = 4 + identity_attrs(cip + 4, "", 0, 3);
 	rr_data(&m, cip, n);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	n = 4 + identity_attrs(cip + 4, "AB\x00" "C", 4, 3);
 	rr_data(&m, cip, n);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	/* 14 bytes only: no name length */
 	n = 4 + identity_attrs(cip + 4, "", 0, 3) - 1;
 	rr_data(&m, cip, n);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	/* an error reply (general status 0x08, service not supported): nothing but the role */
 	n = 4 + identity_attrs(cip + 4, "HMI-1", 5, 3);
 	cip[2] = 0x08;
 	rr_data(&m, cip, n);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	cip[2] = 0;
 	/* additional status words are skipped: | 81 00 00 01 | 2 bytes | data | */
 	{
@@ -387,21 +362,21 @@ START_TEST(test_identity_layout)
 		n = 6 + identity_attrs(x + 6, "HMI-1", 5, 3);
 		rr_data(&m, x, n);
 		ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-		ck_assert_uint_eq(sink.n, 9);
+		ck_assert_uint_eq(res.sink.n, 9);
 	}
 	/* a Get_Attribute_Single reply (0x8e) of the same bytes: never read as identity */
 	n = 4 + identity_attrs(cip + 4, "HMI-1", 5, 3);
 	cip[0] = 0x8e;
 	rr_data(&m, cip, n);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	/* a device profile that names no role (0x0c communications adapter) */
 	cip[0] = 0x81;
 	n = 4 + identity_attrs(cip + 4, "1734-AENT", 9, 3);
 	cip[6] = 0x0c;
 	rr_data(&m, cip, n);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 8);
+	ck_assert_uint_eq(res.sink.n, 8);
 	EXPECT(2, HK_OBS_RAW, 50, "enip.cip.device_type", "12");
 	EXPECT(3, HK_OBS_RAW, 50, "enip.cip.product_code", "153");
 	/* 0x18 HMI and 0x2c managed switch do */
@@ -421,28 +396,28 @@ END_TEST
 START_TEST(test_real_frames)
 {
 	ck_assert_int_eq(run_ctx(VEC(iti_29), &tcp_cli), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_RAW, 50, "enip.role", "client");
 
 	/* a Get_Attributes_All reply of class 0xAC: not the Identity layout */
 	ck_assert_int_eq(run(VEC(iti_31)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_RAW, 50, "enip.role", "server");
 
 	ck_assert_int_eq(run(VEC(iti_10097)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_RAW, 50, "enip.role", "server");
 
 	ck_assert_int_eq(run_ctx(VEC(iti_10011), &tcp_cli), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_RAW, 50, "enip.role", "client");
 
 	ck_assert_int_eq(run_ctx(VEC(stop_plc), &tcp_cli), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_RAW, 50, "enip.role", "client");
 
 	ck_assert_int_eq(run_ctx(VEC(set_attr), &tcp_cli), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_RAW, 50, "enip.role", "client");
 }
 END_TEST
@@ -452,7 +427,7 @@ START_TEST(test_implicit_io)
 	struct hk_parse_ctx other = io_ctx;
 
 	ck_assert_int_eq(run_ctx(VEC(cip_io), &io_ctx), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* from an ephemeral port to 2222 too */
 	other.sport = 50123;
 	ck_assert_int_eq(run_ctx(VEC(cip_io), &other), HK_PARSE_OK);
@@ -465,7 +440,7 @@ START_TEST(test_implicit_io)
 	other = io_ctx;
 	other.l4 = 6;
 	ck_assert_int_eq(run_ctx(VEC(cip_io), &other), HK_PARSE_NOMATCH);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
@@ -488,12 +463,7 @@ START_TEST(test_truncated_prefixes)
 
 	for (size_t v = 0; v < sizeof(vec) / sizeof(vec[0]); v++) {
 		ck_assert_int_eq(run_ctx(vec[v].b, vec[v].n, vec[v].ctx), HK_PARSE_OK);
-		for (size_t k = 0; k < vec[v].n; k++) {
-			enum hk_parse_result r = run_ctx(vec[v].b, k, vec[v].ctx);
-			ck_assert_msg(r == HK_PARSE_TRUNCATED, "vector %zu prefix %zu: %s", v, k,
-				      hk_parse_result_name(r));
-			ck_assert_uint_eq(sink.n, 0);
-		}
+		pc_every_prefix(proto_enip_parse, vec[v].b, vec[v].n, vec[v].ctx, PC_TRUNCATED, false, "vector %zu", v);
 	}
 }
 END_TEST
@@ -509,16 +479,16 @@ START_TEST(test_lying_lengths)
 	memcpy(b, list_identity, sizeof(list_identity) - 1);
 	b[2] = 0x3d;
 	ck_assert_int_eq(run_ctx(b, sizeof(list_identity) - 1, &udp_ctx), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* ... or less: the item no longer fits in it */
 	b[2] = 0x3b;
 	ck_assert_int_eq(run_ctx(b, sizeof(list_identity) - 1, &udp_ctx), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* the item length says more than the message */
 	memcpy(b, list_identity, sizeof(list_identity) - 1);
 	b[28] = 0x37;
 	ck_assert_int_eq(run_ctx(b, sizeof(list_identity) - 1, &udp_ctx), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* the item is shorter than the identity in it (name cut) */
 	begin(&m, 0x63);
 	put_le16(&m, 1);
@@ -527,7 +497,7 @@ START_TEST(test_lying_lengths)
 	m.n = 24 + 6 + 35;
 	finish(&m);
 	ck_assert_int_eq(run_ctx(m.b, m.n, &udp_ctx), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* the state byte missing: tolerated */
 	begin(&m, 0x63);
 	put_le16(&m, 1);
@@ -536,7 +506,7 @@ START_TEST(test_lying_lengths)
 	m.n--;
 	finish(&m);
 	ck_assert_int_eq(run_ctx(m.b, m.n, &udp_ctx), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 9); /* role, IP, vendor, type, product, revision, status, serial, name */
+	ck_assert_uint_eq(res.sink.n, 9); /* role, IP, vendor, type, product, revision, status, serial, name */
 	EXPECT(1, HK_OBS_IP, 80, "enip.socket_addr", "10.0.0.7");
 	EXPECT(2, HK_OBS_RAW, 50, "enip.vendor_id", "47");
 	EXPECT(3, HK_OBS_RAW, 50, "enip.device_type", "12");
@@ -553,15 +523,15 @@ START_TEST(test_lying_lengths)
 	memcpy(b, gaa_reply, sizeof(gaa_reply) - 1);
 	b[38] = 0x2c;
 	ck_assert_int_eq(run(b, sizeof(gaa_reply) - 1), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* additional status words past the data */
 	rr_data(&m, "\x81\x00\x00\x05\x00\x00", 6);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* a request path past the data */
 	rr_data(&m, "\x01\x03\x20\x01", 4);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* an empty data item */
 	rr_data(&m, "", 0);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_MALFORMED);
@@ -619,14 +589,14 @@ START_TEST(test_multiple_service)
 	len[1] = idn;
 	msp_reply(&m, rep, len, 2);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 9);
+	ck_assert_uint_eq(res.sink.n, 9);
 	EXPECT(0, HK_OBS_RAW, 50, "enip.role", "server");
 	EXPECT(8, HK_OBS_MODEL, 80, "enip.cip.product_name", "1756-EN2T");
 
 	/* count 0 */
 	msp_reply(&m, rep, len, 0);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 
 	/* MAX replies, the identity last: read */
 	for (int i = 0; i < CIP_SERVICES_MAX; i++) {
@@ -637,7 +607,7 @@ START_TEST(test_multiple_service)
 	len[CIP_SERVICES_MAX - 1] = idn;
 	msp_reply(&m, rep, len, CIP_SERVICES_MAX);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 9);
+	ck_assert_uint_eq(res.sink.n, 9);
 	/* MAX + 1, the identity last: not read */
 	rep[CIP_SERVICES_MAX - 1] = tag;
 	len[CIP_SERVICES_MAX - 1] = sizeof(tag);
@@ -645,7 +615,7 @@ START_TEST(test_multiple_service)
 	len[CIP_SERVICES_MAX] = idn;
 	msp_reply(&m, rep, len, CIP_SERVICES_MAX + 1);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 
 	/* offsets that lie: into the offset table, backwards, past the end */
 	rep[0] = tag;
@@ -655,7 +625,7 @@ START_TEST(test_multiple_service)
 	msp_reply(&m, rep, len, 2);
 	m.b[24 + 16 + 4 + 2] = 2; /* first offset inside the table */
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	msp_reply(&m, rep, len, 2);
 	m.b[24 + 16 + 4 + 4] = 4; /* second offset before the first */
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_MALFORMED);
@@ -666,7 +636,7 @@ START_TEST(test_multiple_service)
 	msp_reply(&m, rep, len, 2);
 	m.b[24 + 16 + 4] = 0x40;
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* an embedded reply cut short (its additional status size lies) */
 	{
 		static const uint8_t bad[] = {0xcc, 0, 0, 9};
@@ -674,7 +644,7 @@ START_TEST(test_multiple_service)
 		len[0] = sizeof(bad);
 		msp_reply(&m, rep, len, 2);
 		ck_assert_int_eq(run(m.b, m.n), HK_PARSE_MALFORMED);
-		ck_assert_uint_eq(sink.n, 0);
+		ck_assert_uint_eq(res.sink.n, 0);
 	}
 	/* general status 0x1e (some embedded services failed): the others are read */
 	rep[0] = tag;
@@ -682,7 +652,7 @@ START_TEST(test_multiple_service)
 	msp_reply(&m, rep, len, 2);
 	m.b[24 + 16 + 2] = 0x1e;
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 9);
+	ck_assert_uint_eq(res.sink.n, 9);
 	/* a Multiple Service Packet inside one is not read */
 	{
 		uint8_t inner[128];
@@ -697,7 +667,7 @@ START_TEST(test_multiple_service)
 		len[0] = tmp.n - 40;
 		msp_reply(&m, rep, len, 1);
 		ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-		ck_assert_uint_eq(sink.n, 1);
+		ck_assert_uint_eq(res.sink.n, 1);
 	}
 }
 END_TEST
@@ -713,7 +683,7 @@ START_TEST(test_item_counts)
 	put_le16(&m, 0);
 	finish(&m);
 	ck_assert_int_eq(run_ctx(m.b, m.n, &udp_ctx), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_RAW, 50, "enip.role", "server");
 
 	/* MAX items, the identity last: read */
@@ -724,7 +694,7 @@ START_TEST(test_item_counts)
 	identity_item(&m, "PLC", 3);
 	finish(&m);
 	ck_assert_int_eq(run_ctx(m.b, m.n, &udp_ctx), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 9); /* device type 12: no role */;
+	ck_assert_uint_eq(res.sink.n, 9); /* device type 12: no role */;
 
 	/* MAX + 1, the identity last: not read */
 	begin(&m, 0x63);
@@ -734,7 +704,7 @@ START_TEST(test_item_counts)
 	identity_item(&m, "PLC", 3);
 	finish(&m);
 	ck_assert_int_eq(run_ctx(m.b, m.n, &udp_ctx), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 
 	/* 65535 announced, one there: the next item is missing */
 	begin(&m, 0x63);
@@ -742,14 +712,14 @@ START_TEST(test_item_counts)
 	identity_item(&m, "PLC", 3);
 	finish(&m);
 	ck_assert_int_eq(run_ctx(m.b, m.n, &udp_ctx), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 
 	/* SendRRData with 0 items */
 	begin(&m, 0x6f);
 	put(&m, "\x00\x00\x00\x00\x00\x00\x00\x00", 8);
 	finish(&m);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
@@ -766,7 +736,7 @@ START_TEST(test_strings)
 	identity_item(&m, "AB\x00" "C\xe9\\", 6);
 	finish(&m);
 	ck_assert_int_eq(run_ctx(m.b, m.n, &udp_ctx), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 9);
+	ck_assert_uint_eq(res.sink.n, 9);
 	EXPECT(8, HK_OBS_MODEL, 90, "enip.product_name", "AB\\x00C\\xe9\\\\");
 
 	/* an empty name says nothing */
@@ -775,7 +745,7 @@ START_TEST(test_strings)
 	identity_item(&m, "", 0);
 	finish(&m);
 	ck_assert_int_eq(run_ctx(m.b, m.n, &udp_ctx), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 8);
+	ck_assert_uint_eq(res.sink.n, 8);
 
 	/* 255 bytes of escapes: cut whole at the value size */
 	memset(big, 0xff, sizeof(big));
@@ -784,9 +754,9 @@ START_TEST(test_strings)
 	identity_item(&m, big, 255);
 	finish(&m);
 	ck_assert_int_eq(run_ctx(m.b, m.n, &udp_ctx), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 9);
-	ck_assert_uint_le(strlen(obs[8].value), HK_OBS_VALUE_MAX - 1);
-	ck_assert_uint_eq(strlen(obs[8].value) % 4, 0);
+	ck_assert_uint_eq(res.sink.n, 9);
+	ck_assert_uint_le(strlen(res.obs[8].value), HK_OBS_VALUE_MAX - 1);
+	ck_assert_uint_eq(strlen(res.obs[8].value) % 4, 0);
 
 	/* a socket address that is not a host's (0.0.0.0) or not AF_INET: no IP */
 	begin(&m, 0x63);
@@ -795,15 +765,15 @@ START_TEST(test_strings)
 	memset(m.b + 24 + 2 + 4 + 2 + 4, 0, 4);
 	finish(&m);
 	ck_assert_int_eq(run_ctx(m.b, m.n, &udp_ctx), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 8);
-	ck_assert_str_eq(obs[1].source, "enip.vendor_id");
+	ck_assert_uint_eq(res.sink.n, 8);
+	ck_assert_str_eq(res.obs[1].source, "enip.vendor_id");
 	begin(&m, 0x63);
 	put_le16(&m, 1);
 	identity_item(&m, "X", 1);
 	m.b[24 + 2 + 4 + 2 + 1] = 0x17; /* AF_INET6 on Windows */
 	finish(&m);
 	ck_assert_int_eq(run_ctx(m.b, m.n, &udp_ctx), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 8);
+	ck_assert_uint_eq(res.sink.n, 8);
 }
 END_TEST
 
@@ -821,17 +791,17 @@ START_TEST(test_not_enip)
 	memcpy(b, list_identity_req, 24);
 	b[20] = 1;
 	ck_assert_int_eq(run_ctx(b, 24, &udp_ctx), HK_PARSE_NOMATCH);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* an error status in the header: a reply that says nothing */
 	memcpy(b, list_identity, sizeof(list_identity) - 1);
 	b[8] = 0x01;
 	ck_assert_int_eq(run_ctx(b, sizeof(list_identity) - 1, &udp_ctx), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* RegisterSession, ListServices, NOP: understood, nothing said */
 	ck_assert_int_eq(run("\x65\x00\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
 			     "\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00", 28),
 			 HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	ck_assert_int_eq(run("\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
 			     "\x00\x00\x00\x00\x00\x00\x00\x00", 24),
 			 HK_PARSE_OK);
@@ -839,11 +809,6 @@ START_TEST(test_not_enip)
 END_TEST
 
 /* ---- against tshark ------------------------------------------------------ */
-
-static bool have_tshark(void)
-{
-	return system("command -v tshark >/dev/null 2>&1") == 0;
-}
 
 /* Writes one UDP (17) datagram in Ethernet into a classic pcap file. */
 static bool write_pcap(const char *path, const uint8_t *const *payloads, const size_t *lens, const int *to_server,
@@ -884,22 +849,6 @@ static bool write_pcap(const char *path, const uint8_t *const *payloads, const s
 	return fclose(f) == 0;
 }
 
-static void tshark_fields(const char *pcap, int frame, const char *fields, char *out, size_t outsz)
-{
-	char cmd[1024];
-	size_t n;
-	FILE *f;
-
-	snprintf(cmd, sizeof(cmd), "tshark -r '%s' -Y 'frame.number==%d' -T fields %s 2>/dev/null", pcap, frame, fields);
-	f = popen(cmd, "r");
-	ck_assert_ptr_nonnull(f);
-	n = fread(out, 1, outsz - 1, f);
-	pclose(f);
-	out[n] = '\0';
-	while (n && (out[n - 1] == '\n' || out[n - 1] == '\r'))
-		out[--n] = '\0';
-}
-
 START_TEST(test_against_tshark)
 {
 	char path[] = "/tmp/test_proto_enip.XXXXXX";
@@ -909,17 +858,17 @@ START_TEST(test_against_tshark)
 	const int up[] = {0, 1, 0};
 	int fd;
 
-	if (!have_tshark())
+	if (!pc_have_tshark())
 		return;
 	fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
 	ck_assert(write_pcap(path, p, l, up, 3));
 
-	tshark_fields(path, 1,
-		      "-e enip.sinaddr -e enip.lir.vendor -e enip.lir.devtype -e enip.lir.prodcode -e enip.lir.revision "
-		      "-e enip.lir.status -e enip.lir.serial -e enip.lir.name",
-		      line, sizeof(line));
+	ck_assert(pc_tshark_frame(path, 1,
+				  "-T fields -e enip.sinaddr -e enip.lir.vendor -e enip.lir.devtype -e enip.lir.prodcode "
+				  "-e enip.lir.revision -e enip.lir.status -e enip.lir.serial -e enip.lir.name",
+				  line, sizeof(line)));
 	/* revision 5131 = 0x140b: major 20 (low byte), minor 11 */
 	ck_assert_str_eq(line, "192.168.1.10\t0x0001\t14\t54\t5131\t0x3060\t0x00a1b2c3\t1756-L61/B LOGIX5561");
 	ck_assert_int_eq(run_ctx(VEC(list_identity), &udp_ctx), HK_PARSE_OK);
@@ -928,10 +877,11 @@ START_TEST(test_against_tshark)
 	EXPECT(8, HK_OBS_SERIAL, 90, "enip.serial", "0x00a1b2c3");
 
 	/* tshark reads the reply as the Identity object because it saw the request */
-	tshark_fields(path, 3,
-		      "-e cip.id.vendor_id -e cip.id.device_type -e cip.id.product_code -e cip.id.major_rev "
-		      "-e cip.id.minor_rev -e cip.id.status -e cip.id.serial_number -e cip.id.product_name",
-		      line, sizeof(line));
+	ck_assert(pc_tshark_frame(path, 3,
+				  "-T fields -e cip.id.vendor_id -e cip.id.device_type -e cip.id.product_code "
+				  "-e cip.id.major_rev -e cip.id.minor_rev -e cip.id.status -e cip.id.serial_number "
+				  "-e cip.id.product_name",
+				  line, sizeof(line)));
 	ck_assert_str_eq(line, "0x0001\t0x000e\t153\t30\t14\t0x3060\t0x604f8b2c\t1769-L33ER/A LOGIX5333ER");
 	unlink(path);
 }
@@ -954,22 +904,13 @@ START_TEST(test_frames_match_captures)
 		{"icsnpp-enip_set_attribute_single_service_cip.pcapng", 1, VEC(set_attr)},
 		{"ndpi_cip_io.pcap", 1, VEC(cip_io)},
 	};
-	const char *shared = getenv("HERKOMST_SHARED_DIR");
-	char path[512], line[1024], want[1024];
+	char line[1024], want[1024];
 
-	if (!shared || !have_tshark())
-		return;
 	for (size_t i = 0; i < sizeof(cmp) / sizeof(cmp[0]); i++) {
-		FILE *f;
-
-		snprintf(path, sizeof(path), "%s/pcaps/%s", shared, cmp[i].pcap);
-		f = fopen(path, "rb");
-		if (!f)
-			return; /* no captures here */
-		fclose(f);
-		tshark_fields(path, cmp[i].frame, "-e tcp.payload -e udp.payload", line, sizeof(line));
-		for (size_t k = 0; k < cmp[i].n; k++)
-			snprintf(want + 2 * k, sizeof(want) - 2 * k, "%02x", cmp[i].b[k]);
+		if (!pc_tshark_frame(cmp[i].pcap, cmp[i].frame, "-T fields -e tcp.payload -e udp.payload", line,
+				     sizeof(line)))
+			return; /* no tshark or no captures here */
+		pc_hex(cmp[i].b, cmp[i].n, want, sizeof(want));
 		ck_assert_msg(strstr(line, want) != NULL, "%s frame %d: '%s'", cmp[i].pcap, cmp[i].frame, line);
 	}
 }
@@ -981,7 +922,6 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("enip");
 	TCase *ts = tcase_create("tshark");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_list_identity);
 	tcase_add_test(tc, test_get_attributes_all);
 	tcase_add_test(tc, test_identity_layout);
@@ -994,7 +934,6 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_strings);
 	tcase_add_test(tc, test_not_enip);
 	suite_add_tcase(s, tc);
-	tcase_add_checked_fixture(ts, NULL, teardown);
 	tcase_set_timeout(ts, 120);
 	tcase_add_test(ts, test_against_tshark);
 	tcase_add_test(ts, test_frames_match_captures);
@@ -1004,11 +943,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pc_main(suite());
 }

@@ -14,13 +14,12 @@
 #include <string.h>
 
 #include "proto/proto.h"
+#include "proto_check.h"
 
 #define FTP_WINDOW 1024 /* the registry row's window */
 #define LIT(s) (s), (sizeof(s) - 1)
 
-static uint8_t *heap;
-static struct hk_obs obs_v[HK_OBS_PER_PACKET_MAX];
-static struct hk_obs_sink sink;
+static struct pc_result res;
 
 static const struct hk_parse_ctx ctx_server = {
 	.l4 = 6, .sport = 21, .dport = 50694, .from_client = false, .client_known = true, .ndpi = "FTP_CONTROL"};
@@ -30,27 +29,13 @@ static const struct hk_parse_ctx ctx_unknown = {.l4 = 6, .sport = 21, .dport = 5
 
 static enum hk_parse_result parse(const void *bytes, size_t n, const struct hk_parse_ctx *ctx)
 {
-	enum hk_parse_result r;
-	struct hk_cur c;
+	enum hk_parse_result r = pc_run(proto_ftp_parse, bytes, n, ctx, &res);
 
-	free(heap);
-	heap = malloc(n ? n : 1);
-	ck_assert_ptr_nonnull(heap);
-	if (n)
-		memcpy(heap, bytes, n);
-	memset(&sink, 0, sizeof(sink));
-	sink.v = obs_v;
-	sink.cap = HK_OBS_PER_PACKET_MAX;
-	c = hk_cur_init(heap, n);
-	r = proto_ftp_parse(&c, ctx, &sink);
-	ck_assert_uint_le(c.off, c.len);
-	ck_assert_int_ge(r, HK_PARSE_OK);
-	ck_assert_int_lt(r, HK_PARSE__MAX);
 	if (r != HK_PARSE_OK)
-		ck_assert_uint_eq(sink.n, 0);
+		ck_assert_uint_eq(res.sink.n, 0);
 	/* nothing is ever said about, or taken from, the client's direction */
 	if (ctx->client_known && ctx->from_client)
-		ck_assert_uint_eq(sink.n, 0);
+		ck_assert_uint_eq(res.sink.n, 0);
 	return r;
 }
 
@@ -64,20 +49,11 @@ static enum hk_parse_result client(const char *s)
 	return parse(s, strlen(s), &ctx_client);
 }
 
-static void teardown(void)
-{
-	free(heap);
-	heap = NULL;
-}
-
 static void expect_banner(const char *value)
 {
-	ck_assert_uint_eq(sink.n, 1);
-	ck_assert_int_eq(sink.v[0].kind, HK_OBS_SOFTWARE);
-	ck_assert_int_eq(sink.v[0].side, HK_SIDE_SRC);
-	ck_assert_uint_eq(sink.v[0].confidence, 50);
-	ck_assert_str_eq(sink.v[0].source, "ftp.banner");
-	ck_assert_str_eq(sink.v[0].value, value);
+	const struct pc_expect banner = {HK_OBS_SOFTWARE, HK_SIDE_SRC, 50, "ftp.banner", value, NULL, NULL};
+
+	pc_assert_obs(&res, &banner, 1);
 }
 
 /*
@@ -102,7 +78,7 @@ START_TEST(test_real)
 	ck_assert_int_eq(parse(vsftpd, sizeof(vsftpd), &ctx_unknown), HK_PARSE_OK);
 	expect_banner("(vsFTPd 3.0.3)");
 	ck_assert_int_eq(client(user_cmd), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* the greeting read as the client's direction says nothing */
 	ck_assert_int_eq(parse(vsftpd, sizeof(vsftpd), &ctx_client), HK_PARSE_NOMATCH);
 }
@@ -110,11 +86,9 @@ END_TEST
 
 START_TEST(test_prefixes)
 {
-	for (size_t n = 0; n < sizeof(vsftpd); n++)
-		ck_assert_int_eq(parse(vsftpd, n, &ctx_server), HK_PARSE_TRUNCATED);
+	pc_every_prefix(proto_ftp_parse, vsftpd, sizeof(vsftpd), &ctx_server, PC_TRUNCATED, false, "greeting");
 	/* the client's verb is judged as soon as it ends; its argument never waited for */
-	for (size_t n = 0; n < 5; n++)
-		ck_assert_int_eq(parse(user_cmd, n, &ctx_client), HK_PARSE_TRUNCATED);
+	pc_every_prefix(proto_ftp_parse, (const uint8_t *)user_cmd, 5, &ctx_client, PC_TRUNCATED, false, "USER");
 	for (size_t n = 5; n <= strlen(user_cmd); n++)
 		ck_assert_int_eq(parse(user_cmd, n, &ctx_client), HK_PARSE_OK);
 }
@@ -140,9 +114,9 @@ START_TEST(test_multiline)
 	ck_assert_int_eq(server("220-\r\n\r\n220 last\r\n"), HK_PARSE_OK);
 	expect_banner("last");
 	ck_assert_int_eq(server("220-\r\n220 \r\n"), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	ck_assert_int_eq(server("220\r\n"), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* text found on an inner line before the reply ends: said */
 	ck_assert_int_eq(server("220-\r\nProFTPD\r\n"), HK_PARSE_OK);
 	expect_banner("ProFTPD");
@@ -180,9 +154,9 @@ START_TEST(test_preliminary)
 	ck_assert_int_eq(server("120 wait\r\n220x\r\n"), HK_PARSE_MALFORMED);
 	/* other first replies: FTP, no greeting (421, or joined mid-stream) */
 	ck_assert_int_eq(server("421 Too many connections\r\n"), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	ck_assert_int_eq(server("331 Please specify the password.\r\n"), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
@@ -214,7 +188,7 @@ START_TEST(test_line_max)
 	memcpy(buf, "220 ", 4);
 	memcpy(buf + 510, "\r\n", 2);
 	ck_assert_int_eq(parse(buf, 512, &ctx_server), HK_PARSE_OK);
-	ck_assert_uint_eq(strlen(sink.v[0].value), 255); /* cut at the value's size */
+	ck_assert_uint_eq(strlen(res.sink.v[0].value), 255); /* cut at the value's size */
 	memset(buf, 't', sizeof(buf));
 	memcpy(buf, "220 ", 4);
 	memcpy(buf + 511, "\r\n", 2);
@@ -255,7 +229,7 @@ START_TEST(test_not_ftp)
 	ck_assert_int_eq(client("auth tls\r\n"), HK_PARSE_OK);
 	/* no ctx: the bytes tell */
 	ck_assert_int_eq(parse(LIT("USER x\r\n"), &ctx_unknown), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
@@ -283,7 +257,6 @@ static Suite *ftp_suite(void)
 	Suite *s = suite_create("proto_ftp");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_real);
 	tcase_add_test(tc, test_prefixes);
 	tcase_add_test(tc, test_multiline);
@@ -299,11 +272,5 @@ static Suite *ftp_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(ftp_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pc_main(ftp_suite());
 }

@@ -16,14 +16,13 @@
 #include <string.h>
 
 #include "proto/proto.h"
+#include "proto_check.h"
 
 #define HTTP_WINDOW 4096 /* the registry row's window */
 /* a literal with NUL bytes in it, and its length */
 #define LIT(s) (s), (sizeof(s) - 1)
 
-static uint8_t *heap;
-static struct hk_obs obs_v[HK_OBS_PER_PACKET_MAX];
-static struct hk_obs_sink sink;
+static struct pc_result res;
 
 static const struct hk_parse_ctx ctx_client = {
 	.l4 = 6, .sport = 42170, .dport = 80, .from_client = true, .client_known = true, .ndpi = "HTTP"};
@@ -32,25 +31,11 @@ static const struct hk_parse_ctx ctx_server = {
 
 static enum hk_parse_result parse(const void *bytes, size_t n, const struct hk_parse_ctx *ctx)
 {
-	enum hk_parse_result r;
-	struct hk_cur c;
+	enum hk_parse_result r = pc_run(proto_http_parse, bytes, n, ctx, &res);
 
-	free(heap);
-	heap = malloc(n ? n : 1);
-	ck_assert_ptr_nonnull(heap);
-	if (n)
-		memcpy(heap, bytes, n);
-	memset(&sink, 0, sizeof(sink));
-	sink.v = obs_v;
-	sink.cap = HK_OBS_PER_PACKET_MAX;
-	c = hk_cur_init(heap, n);
-	r = proto_http_parse(&c, ctx, &sink);
-	ck_assert_uint_le(c.off, c.len);
-	ck_assert_int_ge(r, HK_PARSE_OK);
-	ck_assert_int_lt(r, HK_PARSE__MAX);
 	/* observations come only with the final answer */
 	if (r != HK_PARSE_OK)
-		ck_assert_uint_eq(sink.n, 0);
+		ck_assert_uint_eq(res.sink.n, 0);
 	return r;
 }
 
@@ -64,25 +49,11 @@ static enum hk_parse_result resp(const char *s)
 	return parse(s, strlen(s), &ctx_server);
 }
 
-static void teardown(void)
-{
-	free(heap);
-	heap = NULL;
-}
-
-static void expect(size_t i, enum hk_obs_kind kind, enum hk_side side, const char *source, const char *value)
-{
-	ck_assert_uint_gt(sink.n, i);
-	ck_assert_int_eq(sink.v[i].kind, kind);
-	ck_assert_int_eq(sink.v[i].side, side);
-	ck_assert_uint_eq(sink.v[i].confidence, 50);
-	ck_assert_str_eq(sink.v[i].source, source);
-	ck_assert_str_eq(sink.v[i].value, value);
-}
+#define expect(i, kind, side, source, value) PC_EXPECT(&res, i, kind, side, 50, source, value)
 
 static void expect_one(const char *source, const char *value)
 {
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	expect(0, HK_OBS_SOFTWARE, HK_SIDE_SRC, source, value);
 }
 
@@ -187,12 +158,12 @@ static const char ntlm_resp[] =
 START_TEST(test_real_request)
 {
 	ck_assert_int_eq(req(ndpi_req), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	expect(0, HK_OBS_SOFTWARE, HK_SIDE_SRC, "http.user_agent", "curl/7.68.0");
 	expect(1, HK_OBS_HOSTNAME, HK_SIDE_DST, "http.host", "google.com");
 	/* the direction is read from the bytes, not from ctx */
 	ck_assert_int_eq(parse(ndpi_req, strlen(ndpi_req), &ctx_server), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	expect(0, HK_OBS_SOFTWARE, HK_SIDE_SRC, "http.user_agent", "curl/7.68.0");
 
 	ck_assert_int_eq(req(ipp_req), HK_PARSE_OK);
@@ -203,7 +174,7 @@ END_TEST
 START_TEST(test_real_responses)
 {
 	ck_assert_int_eq(resp(ndpi_resp), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	expect(0, HK_OBS_SOFTWARE, HK_SIDE_SRC, "http.server", "gws");
 	expect(1, HK_OBS_SOFTWARE, HK_SIDE_SRC, "http.title", "301 Moved");
 
@@ -211,12 +182,12 @@ START_TEST(test_real_responses)
 	expect_one("http.server", "Virata-EmWeb/R6_2_1");
 
 	ck_assert_int_eq(resp(iis_resp), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	expect(0, HK_OBS_SOFTWARE, HK_SIDE_SRC, "http.server", "Microsoft-IIS/6.0");
 	expect(1, HK_OBS_SOFTWARE, HK_SIDE_SRC, "http.powered_by", "ASP.NET");
 
 	ck_assert_int_eq(resp(ntlm_resp), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	expect(0, HK_OBS_SOFTWARE, HK_SIDE_SRC, "http.server", "Microsoft-IIS/7.5");
 	expect(1, HK_OBS_SOFTWARE, HK_SIDE_SRC, "http.powered_by", "ASP.NET");
 }
@@ -232,12 +203,12 @@ static void prefixes(const char *msg, const struct hk_parse_ctx *ctx, const char
 {
 	size_t len = strlen(msg), from = all_from ? (size_t)(strstr(msg, all_from) - msg) + strlen(all_from) : len;
 	size_t header_end = (size_t)(strstr(msg, "\r\n\r\n") - msg) + 4;
-	struct hk_obs full[HK_OBS_PER_PACKET_MAX];
+	static struct pc_result whole;
+	const struct hk_obs *full = whole.obs;
 	size_t n_full;
 
-	ck_assert_int_eq(parse(msg, len, ctx), HK_PARSE_OK);
-	n_full = sink.n;
-	memcpy(full, sink.v, sizeof(full));
+	ck_assert_int_eq(pc_run(proto_http_parse, msg, len, ctx, &whole), HK_PARSE_OK);
+	n_full = whole.sink.n;
 	for (size_t n = 0; n < len; n++) {
 		enum hk_parse_result r = parse(msg, n, ctx);
 		size_t k = 0;
@@ -245,12 +216,12 @@ static void prefixes(const char *msg, const struct hk_parse_ctx *ctx, const char
 		ck_assert_msg(r == HK_PARSE_TRUNCATED || r == HK_PARSE_OK, "prefix %zu: %d", n, r);
 		ck_assert_msg(n >= header_end || r == HK_PARSE_TRUNCATED, "prefix %zu", n);
 		if (n >= from)
-			ck_assert_msg(r == HK_PARSE_OK && sink.n == n_full, "prefix %zu", n);
-		for (size_t i = 0; i < sink.n; i++) {
-			while (k < n_full && strcmp(full[k].source, sink.v[i].source) != 0)
+			ck_assert_msg(r == HK_PARSE_OK && res.sink.n == n_full, "prefix %zu", n);
+		for (size_t i = 0; i < res.sink.n; i++) {
+			while (k < n_full && strcmp(full[k].source, res.sink.v[i].source) != 0)
 				k++;
 			ck_assert_uint_lt(k, n_full);
-			ck_assert_str_eq(sink.v[i].value, full[k].value);
+			ck_assert_str_eq(res.sink.v[i].value, full[k].value);
 		}
 	}
 }
@@ -321,13 +292,13 @@ START_TEST(test_realm)
 	expect_one("http.realm", "A");
 	/* an empty, unterminated or missing realm */
 	ck_assert_int_eq(resp("HTTP/1.1 401 X\r\nWWW-Authenticate: Basic realm=\"\"\r\n\r\n"), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	ck_assert_int_eq(resp("HTTP/1.1 401 X\r\nWWW-Authenticate: Basic realm=\"open\r\n\r\n"), HK_PARSE_OK);
 	expect_one("http.realm", "open");
 	ck_assert_int_eq(resp("HTTP/1.1 401 X\r\nWWW-Authenticate: Basic\r\n\r\n"), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	ck_assert_int_eq(resp("HTTP/1.1 401 X\r\nWWW-Authenticate: ===,,,realm\r\n\r\n"), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* NUL and non-ASCII */
 	ck_assert_int_eq(parse(LIT("HTTP/1.1 401 X\r\nWWW-Authenticate: Basic realm=\"a\0b\xe9\"\r\n\r\n"), &ctx_server),
 			 HK_PARSE_OK);
@@ -341,10 +312,10 @@ static void expect_host(const char *request, const char *host)
 {
 	ck_assert_int_eq(req(request), HK_PARSE_OK);
 	if (!host) {
-		ck_assert_uint_eq(sink.n, 0);
+		ck_assert_uint_eq(res.sink.n, 0);
 		return;
 	}
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	expect(0, HK_OBS_HOSTNAME, HK_SIDE_DST, "http.host", host);
 }
 
@@ -361,7 +332,7 @@ START_TEST(test_host)
 	expect_host("GET /a HTTP/1.1\r\nHost: \r\n\r\n", NULL);
 	expect_host("GET /a HTTP/1.1\r\nHost: :80\r\n\r\n", NULL);
 	ck_assert_int_eq(parse(LIT("GET /a HTTP/1.1\r\nHost: a\0b\r\n\r\n"), &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* OPTIONS * asks the server itself: zeek_methods.pcap frame 4, bare LF lines */
 	expect_host("OPTIONS * HTTP/1.1\nHost: www.google.com\n\n", "www.google.com");
 	/* a proxy's request names another host: RFC 9112 3.2.2 and 3.2.3 (RFC 9110 9.3.6) */
@@ -393,7 +364,7 @@ static void expect_title(const char *response, enum hk_parse_result r, const cha
 	if (r != HK_PARSE_OK)
 		return;
 	if (!title) {
-		ck_assert_uint_eq(sink.n, 0);
+		ck_assert_uint_eq(res.sink.n, 0);
 		return;
 	}
 	expect_one("http.title", title);
@@ -498,10 +469,10 @@ START_TEST(test_fields)
 	/* whitespace before the colon, or no colon: not interpreted */
 	ck_assert_int_eq(resp("HTTP/1.1 200 OK\r\nServer : bad\r\nServer\r\n: x\r\nContent-Length: 0\r\n\r\n"),
 			 HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* empty value */
 	ck_assert_int_eq(resp("HTTP/1.1 200 OK\r\nServer:\r\nContent-Length: 0\r\n\r\n"), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* NUL and non-ASCII escaped, backslash doubled */
 	ck_assert_int_eq(parse(LIT("HTTP/1.1 200 OK\r\nServer: A\0B\xe9\\\r\nContent-Length: 0\r\n\r\n"), &ctx_server),
 			 HK_PARSE_OK);
@@ -531,7 +502,7 @@ START_TEST(test_headers_max)
 	size_t o;
 
 	ck_assert_int_eq(req("GET / HTTP/1.1\r\n\r\n"), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	for (int k = 99; k <= 101; k++) {
 		o = (size_t)snprintf(buf, sizeof(buf), "GET / HTTP/1.1\r\n");
 		for (int i = 0; i < k - 1; i++)
@@ -565,10 +536,10 @@ START_TEST(test_line_max)
 		o += 4;
 		ck_assert_int_eq(parse(buf, o, &ctx_client), HK_PARSE_OK);
 		if (len <= 2048) {
-			ck_assert_uint_eq(sink.n, 1);
-			ck_assert_uint_eq(strlen(sink.v[0].value), 255);
+			ck_assert_uint_eq(res.sink.n, 1);
+			ck_assert_uint_eq(strlen(res.sink.v[0].value), 255);
 		} else {
-			ck_assert_uint_eq(sink.n, 0);
+			ck_assert_uint_eq(res.sink.n, 0);
 		}
 	}
 }
@@ -678,51 +649,6 @@ END_TEST
 
 /* ---- tshark ------------------------------------------------------------- */
 
-/*
- * One frame as tshark reads it, when tshark and the shared captures are
- * here: its TCP payload (into out) and one field's value (into want).
- */
-static bool tshark_frame(const char *pcap, int frame, const char *field, uint8_t *out, size_t outsz,
-			 size_t *ret_len, char *want, size_t wantsz)
-{
-	static char line[16384 + 1024];
-	const char *dir = getenv("HERKOMST_SHARED_DIR");
-	char cmd[1024], *tab;
-	size_t n;
-	FILE *p;
-	bool ok;
-
-	if (!dir || system("command -v tshark >/dev/null 2>&1") != 0)
-		return false;
-	snprintf(cmd, sizeof(cmd),
-		 "tshark -r '%s/pcaps/%s' -Y 'frame.number==%d' -T fields -e tcp.payload -e %s 2>/dev/null", dir,
-		 pcap, frame, field);
-	p = popen(cmd, "r");
-	if (!p)
-		return false;
-	ok = fgets(line, sizeof(line), p) != NULL;
-	pclose(p);
-	if (!ok)
-		return false;
-	line[strcspn(line, "\r\n")] = '\0';
-	tab = strchr(line, '\t');
-	if (!tab || !tab[1])
-		return false;
-	*tab = '\0';
-	snprintf(want, wantsz, "%s", tab + 1);
-	n = strlen(line) / 2;
-	if (!n || n > outsz)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned v;
-		if (sscanf(line + 2 * i, "%2x", &v) != 1)
-			return false;
-		out[i] = (uint8_t)v;
-	}
-	*ret_len = n;
-	return true;
-}
-
 START_TEST(test_against_tshark)
 {
 	static const struct {
@@ -747,13 +673,13 @@ START_TEST(test_against_tshark)
 		size_t len;
 		bool found = false;
 
-		if (!tshark_frame(frames[i].pcap, frames[i].frame, frames[i].field, payload, sizeof(payload), &len,
-				  want, sizeof(want)))
+		if (!pc_tshark_tcp_payload(frames[i].pcap, frames[i].frame, frames[i].field, payload, sizeof(payload),
+					   &len, want, sizeof(want)))
 			continue;
 		ck_assert_int_eq(parse(payload, len, &ctx_server), HK_PARSE_OK);
-		for (size_t k = 0; k < sink.n; k++)
-			if (strcmp(sink.v[k].source, frames[i].source) == 0) {
-				ck_assert_str_eq(sink.v[k].value, want);
+		for (size_t k = 0; k < res.sink.n; k++)
+			if (strcmp(res.sink.v[k].source, frames[i].source) == 0) {
+				ck_assert_str_eq(res.sink.v[k].value, want);
 				found = true;
 			}
 		ck_assert_msg(found, "%s frame %d: no %s", frames[i].pcap, frames[i].frame, frames[i].source);
@@ -769,7 +695,6 @@ static Suite *http_suite(void)
 	Suite *s = suite_create("proto_http");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_real_request);
 	tcase_add_test(tc, test_real_responses);
 	tcase_add_test(tc, test_prefixes);
@@ -786,7 +711,6 @@ static Suite *http_suite(void)
 	/* tshark takes its time to start, once per frame */
 	tc = tcase_create("tshark");
 	tcase_set_timeout(tc, 120);
-	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_against_tshark);
 	suite_add_tcase(s, tc);
 	return s;
@@ -794,11 +718,5 @@ static Suite *http_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(http_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pc_main(http_suite());
 }

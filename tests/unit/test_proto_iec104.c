@@ -19,6 +19,7 @@
 #include "herkomst/obs.h"
 #include "herkomst/parser.h"
 #include "proto/proto.h"
+#include "proto_check.h"
 
 #define IEC104_APDUS_MAX 32 /* as in src/proto/iec104.c */
 #define IEC104_CAS_MAX 4
@@ -85,88 +86,50 @@ static const uint8_t me_nc[] =
 
 #define VEC(a) (a), (sizeof(a) - 1)
 
-static uint8_t *heap;
-static struct hk_obs obs[HK_OBS_PER_PACKET_MAX];
-static struct hk_obs_sink sink;
+static struct pc_result res;
 static const struct hk_parse_ctx ctx104 = {.l4 = 6, .sport = 50876, .dport = 2404, .client_known = true,
 					    .from_client = true, .ndpi = "IEC60870"};
 
 static enum hk_parse_result run(const void *bytes, size_t n)
 {
-	struct hk_cur c;
-
-	free(heap);
-	heap = malloc(n ? n : 1);
-	ck_assert_ptr_nonnull(heap);
-	if (n)
-		memcpy(heap, bytes, n);
-	c = hk_cur_init(heap, n);
-	memset(obs, 0, sizeof(obs));
-	sink = (struct hk_obs_sink){.v = obs, .n = 0, .cap = HK_OBS_PER_PACKET_MAX};
-	return proto_iec104_parse(&c, &ctx104, &sink);
+	return pc_run(proto_iec104_parse, bytes, n, &ctx104, &res);
 }
 
-static void teardown(void)
-{
-	free(heap);
-	heap = NULL;
-}
-
-#define EXPECT(i, sd, src, val)                                                                       \
-	do {                                                                                          \
-		ck_assert_uint_gt(sink.n, (i));                                                       \
-		ck_assert_int_eq(obs[i].kind, HK_OBS_RAW);                                            \
-		ck_assert_int_eq(obs[i].side, (sd));                                                  \
-		ck_assert_uint_eq(obs[i].confidence, 50);                                             \
-		ck_assert_str_eq(obs[i].source, (src));                                               \
-		ck_assert_str_eq(obs[i].value, (val));                                                \
-	} while (0)
+#define EXPECT(i, sd, src, val) PC_EXPECT(&res, i, HK_OBS_RAW, sd, 50, src, val)
 
 /* ---- a stream builder ---------------------------------------------------- */
 
-struct buf {
-	uint8_t b[8192];
-	size_t n;
-};
-
-static void put(struct buf *p, const void *v, size_t n)
-{
-	ck_assert_uint_le(n, sizeof(p->b) - p->n);
-	memcpy(p->b + p->n, v, n);
-	p->n += n;
-}
-
 /* an I-format APDU: type, COT octet, CA, one IOA and one element byte */
-static void asdu(struct buf *p, uint8_t type, uint8_t cot, uint16_t ca)
+static void asdu(struct pc_buf *p, uint8_t type, uint8_t cot, uint16_t ca)
 {
 	uint8_t b[] = {0x68, 14, 0x00, 0x00, 0x00, 0x00, type, 0x01, cot, 0x00, (uint8_t)ca, (uint8_t)(ca >> 8),
 		       0x01, 0x00, 0x00, 0x01};
 
-	put(p, b, sizeof(b));
+	pc_put(p, b, sizeof(b));
 }
 
 /* ---- real APDUs ---------------------------------------------------------- */
 
 START_TEST(test_controlling)
 {
-	struct buf p = {.n = 0};
+	struct pc_buf p = {.n = 0};
 
 	/* STARTDT act alone: the role, and more is wanted (no common address yet) */
 	ck_assert_int_eq(run(VEC(startdt_act)), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_SIDE_SRC, "iec104.role", "controlling");
 
 	/* then the interrogation: the address is the receiver's, done */
-	put(&p, VEC(startdt_act));
-	put(&p, VEC(gi_act));
+	pc_put(&p, VEC(startdt_act));
+	pc_put(&p, VEC(gi_act));
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(0, HK_SIDE_SRC, "iec104.role", "controlling");
 	EXPECT(1, HK_SIDE_DST, "iec104.common_address", "37133");
 
 	/* the interrogation alone says both */
 	ck_assert_int_eq(run(VEC(gi_act)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(0, HK_SIDE_SRC, "iec104.role", "controlling");
 	EXPECT(1, HK_SIDE_DST, "iec104.common_address", "37133");
 }
@@ -174,31 +137,31 @@ END_TEST
 
 START_TEST(test_controlled)
 {
-	struct buf p = {.n = 0};
+	struct pc_buf p = {.n = 0};
 
 	ck_assert_int_eq(run(VEC(startdt_con)), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_SIDE_SRC, "iec104.role", "controlled");
 
 	/* the station's side of iti_JavaRMI_and_IEC_Misc.pcap frames 8..17 */
-	put(&p, VEC(startdt_con));
-	put(&p, VEC(end_of_init));
-	put(&p, VEC(gi_actcon));
-	put(&p, VEC(sp_seq));
+	pc_put(&p, VEC(startdt_con));
+	pc_put(&p, VEC(end_of_init));
+	pc_put(&p, VEC(gi_actcon));
+	pc_put(&p, VEC(sp_seq));
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(0, HK_SIDE_SRC, "iec104.role", "controlled");
 	EXPECT(1, HK_SIDE_SRC, "iec104.common_address", "37133");
 
 	ck_assert_int_eq(run(VEC(end_of_init)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	ck_assert_int_eq(run(VEC(gi_actcon)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(1, HK_SIDE_SRC, "iec104.common_address", "37133");
 	ck_assert_int_eq(run(VEC(sp_seq)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	ck_assert_int_eq(run(VEC(me_nc)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(0, HK_SIDE_SRC, "iec104.role", "controlled");
 	EXPECT(1, HK_SIDE_SRC, "iec104.common_address", "3");
 }
@@ -206,21 +169,21 @@ END_TEST
 
 START_TEST(test_no_role)
 {
-	struct buf p = {.n = 0};
+	struct pc_buf p = {.n = 0};
 
 	/* S-format and TESTFR go both ways */
-	put(&p, VEC(s_frame));
-	put(&p, VEC(testfr_act));
-	put(&p, VEC(testfr_con));
+	pc_put(&p, VEC(s_frame));
+	pc_put(&p, VEC(testfr_act));
+	pc_put(&p, VEC(testfr_con));
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* file transfer, and a cause that tells nothing */
 	p.n = 0;
 	asdu(&p, 120, 13, 5);
 	asdu(&p, 45, 3, 5);
 	asdu(&p, 100, 0, 5);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
@@ -255,12 +218,12 @@ START_TEST(test_roles_by_cause)
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		struct buf p = {.n = 0};
+		struct pc_buf p = {.n = 0};
 		bool ctl = strcmp(t[i].role, "controlling") == 0;
 
 		asdu(&p, t[i].type, t[i].cot, 4242);
 		ck_assert_msg(run(p.b, p.n) == HK_PARSE_OK, "type %u cot 0x%02x", t[i].type, t[i].cot);
-		ck_assert_uint_eq(sink.n, 2);
+		ck_assert_uint_eq(res.sink.n, 2);
 		EXPECT(0, HK_SIDE_SRC, "iec104.role", t[i].role);
 		EXPECT(1, ctl ? HK_SIDE_DST : HK_SIDE_SRC, "iec104.common_address", "4242");
 	}
@@ -279,12 +242,8 @@ START_TEST(test_truncated_prefixes)
 	} vec[] = {{VEC(gi_act)}, {VEC(end_of_init)}, {VEC(gi_actcon)}, {VEC(sp_seq)}, {VEC(me_nc)},
 		   {VEC(startdt_act)}, {VEC(startdt_con)}, {VEC(s_frame)}};
 
-	for (size_t v = 0; v < sizeof(vec) / sizeof(vec[0]); v++) {
-		for (size_t k = 0; k < vec[v].n; k++) {
-			ck_assert_int_eq(run(vec[v].b, k), HK_PARSE_TRUNCATED);
-			ck_assert_uint_eq(sink.n, 0);
-		}
-	}
+	for (size_t v = 0; v < sizeof(vec) / sizeof(vec[0]); v++)
+		pc_every_prefix(proto_iec104_parse, vec[v].b, vec[v].n, &ctx104, PC_TRUNCATED, false, "vector %zu", v);
 }
 END_TEST
 
@@ -313,17 +272,17 @@ START_TEST(test_malformed)
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		ck_assert_msg(run(bad[i].b, bad[i].n) == HK_PARSE_MALFORMED, "case %zu", i);
-		ck_assert_uint_eq(sink.n, 0);
+		ck_assert_uint_eq(res.sink.n, 0);
 	}
 
 	/* after a STARTDT act: the role said stays said */
 	{
-		struct buf p = {.n = 0};
+		struct pc_buf p = {.n = 0};
 
-		put(&p, VEC(startdt_act));
-		put(&p, "\x68\x04\x0f\x00\x00\x00", 6);
+		pc_put(&p, VEC(startdt_act));
+		pc_put(&p, "\x68\x04\x0f\x00\x00\x00", 6);
 		ck_assert_int_eq(run(p.b, p.n), HK_PARSE_MALFORMED);
-		ck_assert_uint_eq(sink.n, 1);
+		ck_assert_uint_eq(res.sink.n, 1);
 		EXPECT(0, HK_SIDE_SRC, "iec104.role", "controlling");
 	}
 }
@@ -331,24 +290,24 @@ END_TEST
 
 START_TEST(test_lengths)
 {
-	struct buf p = {.n = 0};
+	struct pc_buf p = {.n = 0};
 	uint8_t big[255];
 
 	/* a length that says more than there is: waits */
 	ck_assert_int_eq(run("\x68\x0e\x00\x00\x00\x00\x64\x01", 8), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* out of range first: not IEC 104 */
 	ck_assert_int_eq(run("\x68\x03\x01\x00\x00", 5), HK_PARSE_NOMATCH);
 	ck_assert_int_eq(run("\x68\xfe", 2), HK_PARSE_NOMATCH);
 	ck_assert_int_eq(run("\x68\x00", 2), HK_PARSE_NOMATCH);
 	/* out of range later: lost step */
-	put(&p, VEC(startdt_act));
-	put(&p, "\x68\x03\x01\x00\x00", 5);
+	pc_put(&p, VEC(startdt_act));
+	pc_put(&p, "\x68\x03\x01\x00\x00", 5);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	p.n = 0;
-	put(&p, VEC(startdt_act));
-	put(&p, "\x69\x04\x01\x00\x00\x00", 6);
+	pc_put(&p, VEC(startdt_act));
+	pc_put(&p, "\x69\x04\x01\x00\x00\x00", 6);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_MALFORMED);
 
 	/* the largest APDU (253): an ASDU of 249 bytes, read as a whole */
@@ -361,7 +320,7 @@ START_TEST(test_lengths)
 	big[10] = 0x39;
 	big[11] = 0x30; /* CA 12345 */
 	ck_assert_int_eq(run(big, 255), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(1, HK_SIDE_SRC, "iec104.common_address", "12345");
 	ck_assert_int_eq(run(big, 254), HK_PARSE_TRUNCATED);
 }
@@ -371,33 +330,33 @@ END_TEST
 
 START_TEST(test_counts)
 {
-	struct buf p = {.n = 0};
+	struct pc_buf p = {.n = 0};
 
 	/* IEC104_APDUS_MAX APDUs read without anything decisive: enough, OK */
 	for (int i = 0; i < IEC104_APDUS_MAX; i++)
-		put(&p, VEC(s_frame));
+		pc_put(&p, VEC(s_frame));
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* one fewer: more is wanted */
 	ck_assert_int_eq(run(p.b, p.n - 6), HK_PARSE_TRUNCATED);
 	/* the one after the MAXth is not read */
-	put(&p, VEC(startdt_act));
+	pc_put(&p, VEC(startdt_act));
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* the MAXth is */
 	p.n = 0;
 	for (int i = 0; i < IEC104_APDUS_MAX - 1; i++)
-		put(&p, VEC(s_frame));
-	put(&p, VEC(startdt_act));
+		pc_put(&p, VEC(s_frame));
+	pc_put(&p, VEC(startdt_act));
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 
 	/* IEC104_CAS_MAX + 1 stations behind one gateway: MAX common addresses said, the role once */
 	p.n = 0;
 	for (uint16_t ca = 1; ca <= IEC104_CAS_MAX + 1; ca++)
 		asdu(&p, 1, 3, ca);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1 + IEC104_CAS_MAX);
+	ck_assert_uint_eq(res.sink.n, 1 + IEC104_CAS_MAX);
 	EXPECT(0, HK_SIDE_SRC, "iec104.role", "controlled");
 	EXPECT(1, HK_SIDE_SRC, "iec104.common_address", "1");
 	EXPECT(IEC104_CAS_MAX, HK_SIDE_SRC, "iec104.common_address", "4");
@@ -406,14 +365,14 @@ START_TEST(test_counts)
 	asdu(&p, 1, 3, 7);
 	asdu(&p, 1, 3, 7);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 
 	/* 0 (unused) and 0xffff (global): not an address of a station */
 	p.n = 0;
 	asdu(&p, 100, 6, 0xffff);
 	asdu(&p, 1, 3, 0);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(0, HK_SIDE_SRC, "iec104.role", "controlling");
 	EXPECT(1, HK_SIDE_SRC, "iec104.role", "controlled");
 }
@@ -430,40 +389,13 @@ START_TEST(test_nomatch)
 	ck_assert_int_eq(run(http, sizeof(http) - 1), HK_PARSE_NOMATCH);
 	ck_assert_int_eq(run(VEC(dnp3)), HK_PARSE_NOMATCH);
 	ck_assert_int_eq(run(VEC(modbus)), HK_PARSE_NOMATCH);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	ck_assert_int_eq(run("", 0), HK_PARSE_TRUNCATED);
 	ck_assert_int_eq(run("\x68", 1), HK_PARSE_TRUNCATED);
 }
 END_TEST
 
 /* ---- against tshark ------------------------------------------------------ */
-
-static bool tshark_fields(const char *pcap, int frame_no, const char *fields, char *out, size_t outsz)
-{
-	const char *shared = getenv("HERKOMST_SHARED_DIR");
-	char cmd[2048], path[512];
-	size_t n;
-	FILE *f;
-
-	if (!shared || system("command -v tshark >/dev/null 2>&1") != 0)
-		return false;
-	snprintf(path, sizeof(path), "%s/pcaps/%s", shared, pcap);
-	f = fopen(path, "rb");
-	if (!f)
-		return false;
-	fclose(f);
-	snprintf(cmd, sizeof(cmd), "tshark -r '%s' -Y 'frame.number==%d' -T fields %s 2>/dev/null", path, frame_no,
-		 fields);
-	f = popen(cmd, "r");
-	if (!f)
-		return false;
-	n = fread(out, 1, outsz - 1, f);
-	pclose(f);
-	out[n] = '\0';
-	while (n && (out[n - 1] == '\n' || out[n - 1] == '\r'))
-		out[--n] = '\0';
-	return true;
-}
 
 START_TEST(test_against_tshark)
 {
@@ -486,19 +418,19 @@ START_TEST(test_against_tshark)
 	for (size_t i = 0; i < sizeof(cmp) / sizeof(cmp[0]); i++) {
 		size_t o;
 
-		if (!tshark_fields(cmp[i].pcap, cmp[i].frame,
-				   "-e tcp.payload -e iec60870_asdu.typeid -e iec60870_asdu.causetx -e iec60870_asdu.addr",
-				   line, sizeof(line)))
+		if (!pc_tshark_frame(cmp[i].pcap, cmp[i].frame,
+				     "-T fields -e tcp.payload -e iec60870_asdu.typeid -e iec60870_asdu.causetx "
+				     "-e iec60870_asdu.addr",
+				     line, sizeof(line)))
 			return; /* no tshark or no captures here: nothing to compare */
-		o = 0;
-		for (size_t k = 0; k < cmp[i].n; k++)
-			o += (size_t)snprintf(want + o, sizeof(want) - o, "%02x", cmp[i].b[k]);
+		pc_hex(cmp[i].b, cmp[i].n, want, sizeof(want));
+		o = 2 * cmp[i].n;
 		snprintf(want + o, sizeof(want) - o, "\t%s", cmp[i].tshark);
 		ck_assert_msg(strcmp(line, want) == 0, "%s frame %d: tshark '%s', we expect '%s'", cmp[i].pcap,
 			      cmp[i].frame, line, want);
 		ck_assert_int_eq(run(cmp[i].b, cmp[i].n), HK_PARSE_OK);
 		EXPECT(0, HK_SIDE_SRC, "iec104.role", cmp[i].role);
-		ck_assert_str_eq(obs[1].value, strrchr(cmp[i].tshark, '\t') + 1);
+		ck_assert_str_eq(res.obs[1].value, strrchr(cmp[i].tshark, '\t') + 1);
 	}
 }
 END_TEST
@@ -509,7 +441,6 @@ static Suite *iec104_suite(void)
 	TCase *tc = tcase_create("core");
 	TCase *ts = tcase_create("tshark");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_controlling);
 	tcase_add_test(tc, test_controlled);
 	tcase_add_test(tc, test_no_role);
@@ -520,7 +451,6 @@ static Suite *iec104_suite(void)
 	tcase_add_test(tc, test_counts);
 	tcase_add_test(tc, test_nomatch);
 	suite_add_tcase(s, tc);
-	tcase_add_checked_fixture(ts, NULL, teardown);
 	tcase_set_timeout(ts, 120);
 	tcase_add_test(ts, test_against_tshark);
 	suite_add_tcase(s, ts);
@@ -529,11 +459,5 @@ static Suite *iec104_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(iec104_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return pc_main(iec104_suite());
 }

@@ -16,6 +16,7 @@
 #include "herkomst/obs.h"
 #include "herkomst/parser.h"
 #include "proto/proto.h"
+#include "proto_check.h"
 
 #define LLDP_TLVS_MAX 256 /* as in src/proto/lldp.c */
 
@@ -183,24 +184,12 @@ static const uint8_t linkagg_only[] = "\xfe\x09\x00\x80\xc2\x07\x03\x00\x00\x00\
 
 #define VEC(a) (a), (sizeof(a) - 1)
 
-static uint8_t *heap;
-static struct hk_obs obs[HK_OBS_PER_PACKET_MAX];
-static struct hk_obs_sink sink;
+static struct pc_result res;
 static const struct hk_parse_ctx lldp_ctx = {.l4 = 0, .ethertype = 0x88cc};
 
 static enum hk_parse_result run_ctx(const void *bytes, size_t n, const struct hk_parse_ctx *ctx)
 {
-	struct hk_cur c;
-
-	free(heap);
-	heap = malloc(n ? n : 1);
-	ck_assert_ptr_nonnull(heap);
-	if (n)
-		memcpy(heap, bytes, n);
-	c = hk_cur_init(heap, n);
-	memset(obs, 0, sizeof(obs));
-	sink = (struct hk_obs_sink){.v = obs, .n = 0, .cap = HK_OBS_PER_PACKET_MAX};
-	return proto_lldp_parse(&c, ctx, &sink);
+	return pc_run(proto_lldp_parse, bytes, n, ctx, &res);
 }
 
 static enum hk_parse_result run(const void *bytes, size_t n)
@@ -208,52 +197,26 @@ static enum hk_parse_result run(const void *bytes, size_t n)
 	return run_ctx(bytes, n, &lldp_ctx);
 }
 
-static void teardown(void)
-{
-	free(heap);
-	heap = NULL;
-}
-
-#define EXPECT(i, k, conf, src, val)                                                                  \
-	do {                                                                                          \
-		ck_assert_uint_gt(sink.n, (i));                                                       \
-		ck_assert_int_eq(obs[i].kind, (k));                                                   \
-		ck_assert_int_eq(obs[i].side, HK_SIDE_SRC);                                           \
-		ck_assert_uint_eq(obs[i].confidence, (conf));                                         \
-		ck_assert_str_eq(obs[i].source, (src));                                               \
-		ck_assert_str_eq(obs[i].value, (val));                                                \
-	} while (0)
+#define EXPECT(i, k, conf, src, val) PC_EXPECT(&res, i, k, HK_SIDE_SRC, conf, src, val)
 
 /* ---- a small LLDPDU builder for the synthetic cases --------------------- */
 
-struct pdu {
-	uint8_t b[4096];
-	size_t n;
-};
-
-static void put(struct pdu *p, const void *v, size_t n)
-{
-	ck_assert_uint_le(n, sizeof(p->b) - p->n);
-	memcpy(p->b + p->n, v, n);
-	p->n += n;
-}
-
 /* a TLV header with any (possibly lying) length, then the bytes given */
-static void tlv_raw(struct pdu *p, unsigned type, unsigned len, const void *v, size_t n)
+static void tlv_raw(struct pc_buf *p, unsigned type, unsigned len, const void *v, size_t n)
 {
 	uint8_t h[2] = {(uint8_t)((type << 1) | (len >> 8)), (uint8_t)(len & 0xff)};
 
-	put(p, h, 2);
-	put(p, v, n);
+	pc_put(p, h, 2);
+	pc_put(p, v, n);
 }
 
-static void tlv(struct pdu *p, unsigned type, const void *v, size_t n)
+static void tlv(struct pc_buf *p, unsigned type, const void *v, size_t n)
 {
 	tlv_raw(p, type, (unsigned)n, v, n);
 }
 
 /* chassis MAC 02:00:00:00:00:01, port "p1", TTL 120 */
-static void mandatory(struct pdu *p)
+static void mandatory(struct pc_buf *p)
 {
 	p->n = 0;
 	tlv(p, 1, "\x04\x02\x00\x00\x00\x00\x01", 7);
@@ -261,9 +224,9 @@ static void mandatory(struct pdu *p)
 	tlv(p, 3, "\x00\x78", 2);
 }
 
-static void end(struct pdu *p)
+static void end(struct pc_buf *p)
 {
-	put(p, "\x00\x00", 2);
+	pc_put(p, "\x00\x00", 2);
 }
 
 /* ---- real PDUs ----------------------------------------------------------- */
@@ -271,7 +234,7 @@ static void end(struct pdu *p)
 START_TEST(test_zeek_lldp)
 {
 	ck_assert_int_eq(run(VEC(zeek_lldp)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 7);
+	ck_assert_uint_eq(res.sink.n, 7);
 	EXPECT(0, HK_OBS_RAW, 50, "lldp.chassis_id", "00:22:2d:81:db:10");
 	EXPECT(1, HK_OBS_RAW, 50, "lldp.port_id", "1");
 	EXPECT(2, HK_OBS_RAW, 50, "lldp.port_desc", "Port #1");
@@ -279,15 +242,15 @@ START_TEST(test_zeek_lldp)
 	EXPECT(4, HK_OBS_SOFTWARE, 50, "lldp.sysdesc", "SMCGS8P-Smart - SMCGS8P-Smart v3.20");
 	EXPECT(5, HK_OBS_ROLE, 70, "lldp.capabilities", "switch");
 	EXPECT(6, HK_OBS_IP, 80, "lldp.mgmt_addr", "192.168.2.10");
-	ck_assert_uint_eq(sink.n_dropped, 0);
+	ck_assert_uint_eq(res.sink.n_dropped, 0);
 
 	/* the frame's FCS after the End TLV changes nothing */
 	{
-		struct pdu p = {.n = 0};
-		put(&p, VEC(zeek_lldp));
-		put(&p, VEC(zeek_lldp_trailer));
+		struct pc_buf p = {.n = 0};
+		pc_put(&p, VEC(zeek_lldp));
+		pc_put(&p, VEC(zeek_lldp_trailer));
 		ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-		ck_assert_uint_eq(sink.n, 7);
+		ck_assert_uint_eq(res.sink.n, 7);
 	}
 }
 END_TEST
@@ -295,7 +258,7 @@ END_TEST
 START_TEST(test_procurve_med)
 {
 	ck_assert_int_eq(run(VEC(procurve)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 7);
+	ck_assert_uint_eq(res.sink.n, 7);
 	EXPECT(0, HK_OBS_RAW, 50, "lldp.chassis_id", "00:13:21:57:ca:40");
 	EXPECT(1, HK_OBS_RAW, 50, "lldp.port_id", "1");
 	EXPECT(2, HK_OBS_RAW, 50, "lldp.port_desc", "1");
@@ -312,7 +275,7 @@ END_TEST
 START_TEST(test_extreme_nul_terminated)
 {
 	ck_assert_int_eq(run(VEC(extreme)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 8);
+	ck_assert_uint_eq(res.sink.n, 8);
 	EXPECT(0, HK_OBS_RAW, 50, "lldp.chassis_id", "00:01:30:f9:ad:a0");
 	EXPECT(1, HK_OBS_RAW, 50, "lldp.port_id", "1/1");
 	/* the C terminators are dropped, as tshark shows them */
@@ -330,7 +293,7 @@ END_TEST
 START_TEST(test_mudurl)
 {
 	ck_assert_int_eq(run(VEC(mudurl)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 9);
+	ck_assert_uint_eq(res.sink.n, 9);
 	EXPECT(0, HK_OBS_RAW, 50, "lldp.chassis_id", "00:23:54:c2:57:02");
 	EXPECT(1, HK_OBS_RAW, 50, "lldp.port_id", "00:23:54:c2:57:02");
 	EXPECT(2, HK_OBS_HOSTNAME, 80, "lldp.sysname", "upstairs.ofcourseimright.com");
@@ -348,10 +311,10 @@ START_TEST(test_real_malformed)
 {
 	/* a repeated mandatory TLV: the whole PDU is refused, nothing is said */
 	ck_assert_int_eq(run(VEC(dup_ttl)), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* no chassis ID first */
 	ck_assert_int_eq(run(VEC(linkagg_only)), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
@@ -366,23 +329,10 @@ START_TEST(test_truncated_prefixes)
 		const uint8_t *b;
 		size_t n;
 	} vec[] = {{VEC(zeek_lldp)}, {VEC(procurve)}, {VEC(extreme)}, {VEC(mudurl)}};
-	struct hk_obs full[HK_OBS_PER_PACKET_MAX];
 
 	for (size_t v = 0; v < sizeof(vec) / sizeof(vec[0]); v++) {
-		size_t n_full;
-
 		ck_assert_int_eq(run(vec[v].b, vec[v].n), HK_PARSE_OK);
-		n_full = sink.n;
-		memcpy(full, obs, sizeof(full));
-		for (size_t k = 0; k < vec[v].n; k++) {
-			ck_assert_int_eq(run(vec[v].b, k), HK_PARSE_TRUNCATED);
-			ck_assert_uint_le(sink.n, n_full);
-			for (size_t i = 0; i < sink.n; i++) {
-				ck_assert_int_eq(obs[i].kind, full[i].kind);
-				ck_assert_str_eq(obs[i].source, full[i].source);
-				ck_assert_str_eq(obs[i].value, full[i].value);
-			}
-		}
+		pc_every_prefix(proto_lldp_parse, vec[v].b, vec[v].n, &lldp_ctx, PC_TRUNCATED, true, "vector %zu", v);
 	}
 }
 END_TEST
@@ -391,7 +341,7 @@ END_TEST
 
 START_TEST(test_mandatory_order)
 {
-	struct pdu p = {.n = 0};
+	struct pc_buf p = {.n = 0};
 
 	/* port ID first */
 	tlv(&p, 2, "\x07p1", 3);
@@ -399,7 +349,7 @@ START_TEST(test_mandatory_order)
 	tlv(&p, 3, "\x00\x78", 2);
 	end(&p);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 
 	/* chassis, TTL, port */
 	p.n = 0;
@@ -424,7 +374,7 @@ START_TEST(test_mandatory_order)
 	tlv(&p, 3, "\x00\x78", 2);
 	end(&p);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 
 	/* End alone (Ethernet padding of zeros) */
 	ck_assert_int_eq(run("\x00\x00\x00\x00", 4), HK_PARSE_MALFORMED);
@@ -436,14 +386,14 @@ START_TEST(test_mandatory_order)
 		tlv(&p, t, t == 3 ? "\x00\x78" : "\x07x", 2);
 		end(&p);
 		ck_assert_int_eq(run(p.b, p.n), HK_PARSE_MALFORMED);
-		ck_assert_uint_eq(sink.n, 0);
+		ck_assert_uint_eq(res.sink.n, 0);
 	}
 
 	/* the minimal valid PDU */
 	mandatory(&p);
 	end(&p);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(0, HK_OBS_RAW, 50, "lldp.chassis_id", "02:00:00:00:00:01");
 	EXPECT(1, HK_OBS_RAW, 50, "lldp.port_id", "p1");
 }
@@ -451,7 +401,7 @@ END_TEST
 
 START_TEST(test_mandatory_lengths)
 {
-	struct pdu p = {.n = 0};
+	struct pc_buf p = {.n = 0};
 	uint8_t big[300];
 
 	memset(big, 'a', sizeof(big));
@@ -473,7 +423,7 @@ START_TEST(test_mandatory_lengths)
 	tlv(&p, 3, "\x00\x78", 2);
 	end(&p);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(strlen(obs[0].value), 255);
+	ck_assert_uint_eq(strlen(res.obs[0].value), 255);
 	p.n = 0;
 	tlv(&p, 1, big, 257);
 	tlv(&p, 2, "\x07p1", 3);
@@ -498,20 +448,20 @@ START_TEST(test_mandatory_lengths)
 	mandatory(&p);
 	tlv(&p, 0, "\x00\x00", 2);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
 START_TEST(test_lying_lengths)
 {
-	struct pdu p = {.n = 0};
+	struct pc_buf p = {.n = 0};
 
 	/* a system name that says 511 bytes and has 4 */
 	mandatory(&p);
 	tlv_raw(&p, 5, 511, "name", 4);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_TRUNCATED);
 	/* what came before the cut is still said */
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(0, HK_OBS_RAW, 50, "lldp.chassis_id", "02:00:00:00:00:01");
 	EXPECT(1, HK_OBS_RAW, 50, "lldp.port_id", "p1");
 
@@ -519,25 +469,25 @@ START_TEST(test_lying_lengths)
 	p.n = 0;
 	tlv_raw(&p, 1, 200, "\x04\x02\x00\x00\x00\x00\x01", 7);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 
 	/* a PDU that stops cleanly after a TLV but has no End: cut or 2016-style,
 	 * we cannot tell; what was read is said */
 	mandatory(&p);
 	tlv(&p, 5, "name", 4);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 3);
+	ck_assert_uint_eq(res.sink.n, 3);
 	EXPECT(2, HK_OBS_HOSTNAME, 80, "lldp.sysname", "name");
 }
 END_TEST
 
 START_TEST(test_tlv_counts)
 {
-	struct pdu p = {.n = 0};
+	struct pc_buf p = {.n = 0};
 
 	/* no TLV at all */
 	ck_assert_int_eq(run("", 0), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* one byte */
 	ck_assert_int_eq(run("\x02", 1), HK_PARSE_TRUNCATED);
 
@@ -547,7 +497,7 @@ START_TEST(test_tlv_counts)
 		tlv(&p, 9, "", 0);
 	end(&p);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 
 	/* one more */
 	mandatory(&p);
@@ -555,7 +505,7 @@ START_TEST(test_tlv_counts)
 		tlv(&p, 9, "", 0);
 	end(&p);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
@@ -563,7 +513,7 @@ END_TEST
 
 START_TEST(test_id_subtypes)
 {
-	struct pdu p = {.n = 0};
+	struct pc_buf p = {.n = 0};
 
 	/* chassis: network address IPv4; port: network address IPv6 */
 	tlv(&p, 1, "\x05\x01\xc0\x00\x02\x01", 6);
@@ -571,7 +521,7 @@ START_TEST(test_id_subtypes)
 	tlv(&p, 3, "\x00\x78", 2);
 	end(&p);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(0, HK_OBS_RAW, 50, "lldp.chassis_id", "192.0.2.1");
 	EXPECT(1, HK_OBS_RAW, 50, "lldp.port_id", "2001:db8::1");
 
@@ -616,16 +566,16 @@ START_TEST(test_id_subtypes)
 		tlv(&p, 3, "\x00\x78", 2);
 		end(&p);
 		ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-		ck_assert_uint_le(strlen(obs[0].value), HK_OBS_VALUE_MAX - 1);
-		ck_assert_uint_eq(strlen(obs[0].value) % 3, 2);
-		ck_assert(strncmp(obs[0].value, "ab:ab:ab", 8) == 0);
+		ck_assert_uint_le(strlen(res.obs[0].value), HK_OBS_VALUE_MAX - 1);
+		ck_assert_uint_eq(strlen(res.obs[0].value) % 3, 2);
+		ck_assert(strncmp(res.obs[0].value, "ab:ab:ab", 8) == 0);
 	}
 }
 END_TEST
 
 START_TEST(test_strings)
 {
-	struct pdu p = {.n = 0};
+	struct pc_buf p = {.n = 0};
 	uint8_t longname[511];
 
 	/* NUL inside, non-ASCII, backslash, newline: escaped */
@@ -639,7 +589,7 @@ START_TEST(test_strings)
 	tlv(&p, 4, "x\x00y\x00", 4);
 	end(&p);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 5);
+	ck_assert_uint_eq(res.sink.n, 5);
 	EXPECT(2, HK_OBS_HOSTNAME, 80, "lldp.sysname", "ab\\x00c\\xe9\\\\\\x0a");
 	EXPECT(3, HK_OBS_SOFTWARE, 50, "lldp.sysdesc", "desc");
 	EXPECT(4, HK_OBS_RAW, 50, "lldp.port_desc", "x\\x00y");
@@ -650,15 +600,15 @@ START_TEST(test_strings)
 	tlv(&p, 6, longname, sizeof(longname));
 	end(&p);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 3);
-	ck_assert_uint_le(strlen(obs[2].value), HK_OBS_VALUE_MAX - 1);
-	ck_assert_uint_eq(strlen(obs[2].value) % 4, 0);
+	ck_assert_uint_eq(res.sink.n, 3);
+	ck_assert_uint_le(strlen(res.obs[2].value), HK_OBS_VALUE_MAX - 1);
+	ck_assert_uint_eq(strlen(res.obs[2].value) % 4, 0);
 }
 END_TEST
 
 START_TEST(test_capabilities)
 {
-	struct pdu p = {.n = 0};
+	struct pc_buf p = {.n = 0};
 
 	/* every enabled role bit: other, repeater, bridge, AP, router, phone, DOCSIS,
 	 * station only, C-VLAN, S-VLAN, TPMR */
@@ -666,7 +616,7 @@ START_TEST(test_capabilities)
 	tlv(&p, 7, "\x07\xff\x07\xff", 4);
 	end(&p);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 6);
+	ck_assert_uint_eq(res.sink.n, 6);
 	EXPECT(2, HK_OBS_ROLE, 70, "lldp.capabilities", "router");
 	EXPECT(3, HK_OBS_ROLE, 70, "lldp.capabilities", "switch");
 	EXPECT(4, HK_OBS_ROLE, 70, "lldp.capabilities", "access-point");
@@ -677,14 +627,14 @@ START_TEST(test_capabilities)
 	tlv(&p, 7, "\x04\xc3\x04\xc3", 4);
 	end(&p);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 
 	/* capable of everything, nothing enabled */
 	mandatory(&p);
 	tlv(&p, 7, "\xff\xff\x00\x00", 4);
 	end(&p);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 
 	/* a C-VLAN component alone is a switch */
 	mandatory(&p);
@@ -702,7 +652,7 @@ START_TEST(test_capabilities)
 		tlv(&p, 5, "sw1", 3);
 		end(&p);
 		ck_assert_int_eq(run(p.b, p.n), HK_PARSE_MALFORMED);
-		ck_assert_uint_eq(sink.n, 3);
+		ck_assert_uint_eq(res.sink.n, 3);
 		EXPECT(2, HK_OBS_HOSTNAME, 80, "lldp.sysname", "sw1");
 	}
 }
@@ -710,7 +660,7 @@ END_TEST
 
 START_TEST(test_mgmt_addr)
 {
-	struct pdu p = {.n = 0};
+	struct pc_buf p = {.n = 0};
 
 	/* IPv4, then the same with a 3-byte OID */
 	mandatory(&p);
@@ -718,7 +668,7 @@ START_TEST(test_mgmt_addr)
 	tlv(&p, 8, "\x05\x01\x0a\x00\x00\x02\x02\x00\x00\x00\x01\x03\x2b\x06\x01", 15);
 	end(&p);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 4);
+	ck_assert_uint_eq(res.sink.n, 4);
 	EXPECT(2, HK_OBS_IP, 80, "lldp.mgmt_addr", "10.0.0.1");
 	EXPECT(3, HK_OBS_IP, 80, "lldp.mgmt_addr", "10.0.0.2");
 
@@ -730,7 +680,7 @@ START_TEST(test_mgmt_addr)
 	tlv(&p, 8, "\x07\x06\x02\x00\x00\x00\x00\x01\x02\x00\x00\x00\x01\x00", 14);
 	end(&p);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 
 	/* each of these contradicts itself: dropped, the PDU MALFORMED, the
 	 * system name after it still said */
@@ -767,7 +717,7 @@ START_TEST(test_mgmt_addr)
 		tlv(&p, 5, "sw1", 3);
 		end(&p);
 		ck_assert_msg(run(p.b, p.n) == HK_PARSE_MALFORMED, "case %zu", i);
-		ck_assert_uint_eq(sink.n, 3);
+		ck_assert_uint_eq(res.sink.n, 3);
 		EXPECT(2, HK_OBS_HOSTNAME, 80, "lldp.sysname", "sw1");
 	}
 }
@@ -775,7 +725,7 @@ END_TEST
 
 START_TEST(test_org_specific)
 {
-	struct pdu p = {.n = 0};
+	struct pc_buf p = {.n = 0};
 
 	/* unknown OUI, 802.1 TLVs, an unknown 802.3 and MED subtype: nothing, OK */
 	mandatory(&p);
@@ -788,7 +738,7 @@ START_TEST(test_org_specific)
 	tlv(&p, 127, "\x00\x12\x0f\x02\x0e\x01\x03", 7);
 	end(&p);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 3);
+	ck_assert_uint_eq(res.sink.n, 3);
 	EXPECT(2, HK_OBS_RAW, 50, "lldp.poe", "pd");
 
 	/* dropped alone, PDU MALFORMED */
@@ -811,7 +761,7 @@ START_TEST(test_org_specific)
 		tlv(&p, 5, "sw1", 3);
 		end(&p);
 		ck_assert_msg(run(p.b, p.n) == HK_PARSE_MALFORMED, "case %zu", i);
-		ck_assert_uint_eq(sink.n, 3);
+		ck_assert_uint_eq(res.sink.n, 3);
 		EXPECT(2, HK_OBS_HOSTNAME, 80, "lldp.sysname", "sw1");
 	}
 }
@@ -820,7 +770,7 @@ END_TEST
 /* An IP phone's LLDP-MED inventory, built from ANSI/TIA-1057 10.2.6. */
 START_TEST(test_med_inventory)
 {
-	struct pdu p = {.n = 0};
+	struct pc_buf p = {.n = 0};
 
 	mandatory(&p);
 	/* capabilities 0x0033 (caps, policy, PD power, inventory), class III */
@@ -836,7 +786,7 @@ START_TEST(test_med_inventory)
 	tlv(&p, 127, "\x00\x12\xbb\x08", 4);
 	end(&p);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 10);
+	ck_assert_uint_eq(res.sink.n, 10);
 	EXPECT(2, HK_OBS_ROLE, 60, "lldp.med.class", "phone");
 	EXPECT(3, HK_OBS_RAW, 50, "lldp.med.hw_rev", "1.0");
 	EXPECT(4, HK_OBS_FIRMWARE, 75, "lldp.med.fw", "2.1.3");
@@ -855,14 +805,14 @@ START_TEST(test_med_inventory)
 		tlv(&p, 127, v, sizeof(v));
 		end(&p);
 		ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-		ck_assert_uint_eq(sink.n, 2);
+		ck_assert_uint_eq(res.sink.n, 2);
 	}
 }
 END_TEST
 
 START_TEST(test_sink_full)
 {
-	struct pdu p = {.n = 0};
+	struct pc_buf p = {.n = 0};
 
 	/* 40 management addresses: the sink keeps HK_OBS_PER_PACKET_MAX, counts the rest */
 	mandatory(&p);
@@ -872,8 +822,8 @@ START_TEST(test_sink_full)
 	}
 	end(&p);
 	ck_assert_int_eq(run(p.b, p.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, HK_OBS_PER_PACKET_MAX);
-	ck_assert_uint_eq(sink.n_dropped, 42 - HK_OBS_PER_PACKET_MAX);
+	ck_assert_uint_eq(res.sink.n, HK_OBS_PER_PACKET_MAX);
+	ck_assert_uint_eq(res.sink.n_dropped, 42 - HK_OBS_PER_PACKET_MAX);
 }
 END_TEST
 
@@ -885,60 +835,19 @@ START_TEST(test_nomatch)
 	struct hk_parse_ctx ctx = {.l4 = 0, .ethertype = 0x0800};
 
 	ck_assert_int_eq(run_ctx(VEC(ipv4), &ctx), HK_PARSE_NOMATCH);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* even a valid LLDPDU, when the caller says it came over UDP or another ethertype */
 	ck_assert_int_eq(run_ctx(VEC(zeek_lldp), &ctx), HK_PARSE_NOMATCH);
 	ctx = (struct hk_parse_ctx){.l4 = 17, .sport = 5353, .dport = 5353};
 	ck_assert_int_eq(run_ctx(VEC(zeek_lldp), &ctx), HK_PARSE_NOMATCH);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* under its own ethertype, not-LLDP bytes are a broken LLDPDU */
 	ck_assert_int_eq(run(VEC(ipv4)), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
 /* ---- against tshark ------------------------------------------------------ */
-
-/* tshark's values of some fields (tab-separated) of one frame; false when
- * tshark or the capture is not at hand. */
-static bool tshark_fields(const char *pcap, int frame, const char *const *fields, size_t n_fields, char *out,
-			  size_t outsz)
-{
-	const char *shared = getenv("HERKOMST_SHARED_DIR");
-	char cmd[2048], path[512];
-	size_t n, o;
-	FILE *f;
-
-	if (!shared || system("command -v tshark >/dev/null 2>&1") != 0)
-		return false;
-	snprintf(path, sizeof(path), "%s/pcaps/%s", shared, pcap);
-	f = fopen(path, "rb");
-	if (!f)
-		return false;
-	fclose(f);
-	o = (size_t)snprintf(cmd, sizeof(cmd), "tshark -r '%s' -Y 'frame.number==%d' -T fields", path, frame);
-	for (size_t i = 0; i < n_fields && o < sizeof(cmd); i++)
-		o += (size_t)snprintf(cmd + o, sizeof(cmd) - o, " -e %s", fields[i]);
-	ck_assert_uint_lt(o, sizeof(cmd) - 20);
-	snprintf(cmd + o, sizeof(cmd) - o, " 2>/dev/null");
-	f = popen(cmd, "r");
-	if (!f)
-		return false;
-	n = fread(out, 1, outsz - 1, f);
-	pclose(f);
-	out[n] = '\0';
-	while (n && (out[n - 1] == '\n' || out[n - 1] == '\r'))
-		out[--n] = '\0';
-	return true;
-}
-
-static const char *find_value(const char *source, unsigned nth)
-{
-	for (size_t i = 0; i < sink.n; i++)
-		if (strcmp(obs[i].source, source) == 0 && nth-- == 0)
-			return obs[i].value;
-	return "";
-}
 
 #define CMP_MAX 8
 
@@ -975,20 +884,14 @@ START_TEST(test_against_tshark)
 
 	for (size_t i = 0; i < sizeof(cmp) / sizeof(cmp[0]); i++) {
 		size_t n_fields = 0;
-		char *want, *rest = line;
 
 		while (n_fields < CMP_MAX && cmp[i].field[n_fields])
 			n_fields++;
-		if (!tshark_fields(cmp[i].pcap, cmp[i].frame, cmp[i].field, n_fields, line, sizeof(line)))
+		if (!pc_tshark_fields(cmp[i].pcap, cmp[i].frame, cmp[i].field, n_fields, line, sizeof(line)))
 			return; /* no tshark or no captures here: nothing to compare */
 		ck_assert_int_eq(run(cmp[i].b, cmp[i].n), HK_PARSE_OK);
-		want = strsep(&rest, "\t");
-		for (size_t k = 0; k < n_fields; k++) {
-			const char *we = find_value(cmp[i].source[k], cmp[i].nth[k]);
-			ck_assert_msg(want && strcmp(we, want) == 0, "%s frame %d %s: tshark '%s', we '%s'", cmp[i].pcap,
-				      cmp[i].frame, cmp[i].field[k], want ? want : "(none)", we);
-			want = rest ? strsep(&rest, "\t") : NULL;
-		}
+		pc_assert_tshark_values(&res, line, cmp[i].pcap, cmp[i].frame, cmp[i].field, cmp[i].source, cmp[i].nth,
+					n_fields);
 	}
 }
 END_TEST
@@ -999,7 +902,6 @@ static Suite *lldp_suite(void)
 	TCase *tc = tcase_create("core");
 	TCase *ts = tcase_create("tshark");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_zeek_lldp);
 	tcase_add_test(tc, test_procurve_med);
 	tcase_add_test(tc, test_extreme_nul_terminated);
@@ -1019,7 +921,6 @@ static Suite *lldp_suite(void)
 	tcase_add_test(tc, test_sink_full);
 	tcase_add_test(tc, test_nomatch);
 	suite_add_tcase(s, tc);
-	tcase_add_checked_fixture(ts, NULL, teardown);
 	tcase_set_timeout(ts, 120);
 	tcase_add_test(ts, test_against_tshark);
 	suite_add_tcase(s, ts);
@@ -1028,11 +929,5 @@ static Suite *lldp_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(lldp_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return pc_main(lldp_suite());
 }

@@ -12,42 +12,17 @@
 
 #include "proto/dnswire.h"
 #include "proto/proto.h"
+#include "proto_check.h"
 
-static uint8_t *heap;
-static struct hk_obs obs_buf[HK_OBS_PER_PACKET_MAX];
-static struct hk_obs_sink sink;
-
-static void teardown(void)
-{
-	free(heap);
-	heap = NULL;
-}
+static struct pc_result res;
+static const struct hk_parse_ctx llmnr_ctx = {.l4 = 17, .sport = 5355, .dport = 51234, .ndpi = "LLMNR"};
 
 static enum hk_parse_result run(const uint8_t *bytes, size_t n)
 {
-	struct hk_parse_ctx ctx = {.l4 = 17, .sport = 5355, .dport = 51234, .ndpi = "LLMNR"};
-	struct hk_cur c;
-
-	free(heap);
-	heap = malloc(n ? n : 1);
-	ck_assert(heap != NULL);
-	if (n)
-		memcpy(heap, bytes, n);
-	c = hk_cur_init(heap, n);
-	memset(obs_buf, 0, sizeof(obs_buf));
-	sink = (struct hk_obs_sink){.v = obs_buf, .n = 0, .cap = HK_OBS_PER_PACKET_MAX, .n_dropped = 0};
-	return proto_llmnr_parse(&c, &ctx, &sink);
+	return pc_run(proto_llmnr_parse, bytes, n, &llmnr_ctx, &res);
 }
 
-static void expect_name(size_t i, const char *value)
-{
-	ck_assert_uint_lt(i, sink.n);
-	ck_assert_int_eq(sink.v[i].kind, HK_OBS_HOSTNAME);
-	ck_assert_int_eq(sink.v[i].side, HK_SIDE_SRC);
-	ck_assert_str_eq(sink.v[i].source, "llmnr.name");
-	ck_assert_str_eq(sink.v[i].value, value);
-	ck_assert_uint_eq(sink.v[i].confidence, 60);
-}
+#define expect_name(i, value) PC_EXPECT(&res, i, HK_OBS_HOSTNAME, HK_SIDE_SRC, 60, "llmnr.name", value)
 
 /*
  * iti_addroute.pcapng frame 3: 192.168.1.99 -> 224.0.0.252, UDP 5355, a
@@ -82,86 +57,50 @@ static const uint8_t pdu_answer[] = {
 	0x00, 0x04, 0xc0, 0xa8, 0x01, 0x08,       /* RDLENGTH 4, 192.168.1.8 */
 };
 
-struct msg {
-	uint8_t b[4096];
-	size_t n;
-};
-
-static void put8(struct msg *m, uint8_t v)
-{
-	ck_assert_uint_lt(m->n, sizeof(m->b));
-	m->b[m->n++] = v;
-}
-
-static void put16(struct msg *m, uint16_t v)
-{
-	put8(m, (uint8_t)(v >> 8));
-	put8(m, (uint8_t)v);
-}
-
-static void putmem(struct msg *m, const void *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		put8(m, ((const uint8_t *)p)[i]);
-}
-
-static void putname(struct msg *m, const char *dotted)
-{
-	while (*dotted) {
-		const char *dot = strchr(dotted, '.');
-		size_t n = dot ? (size_t)(dot - dotted) : strlen(dotted);
-
-		put8(m, (uint8_t)n);
-		putmem(m, dotted, n);
-		dotted += n + (dot ? 1 : 0);
-	}
-	put8(m, 0);
-}
-
 /* header, question "qname" A IN */
-static void start(struct msg *m, uint16_t flags, uint16_t an, uint16_t ns, uint16_t ar, const char *qname)
+static void start(struct pc_buf *m, uint16_t flags, uint16_t an, uint16_t ns, uint16_t ar, const char *qname)
 {
 	m->n = 0;
-	put16(m, 0x1234);
-	put16(m, flags);
-	put16(m, 1);
-	put16(m, an);
-	put16(m, ns);
-	put16(m, ar);
-	putname(m, qname);
-	put16(m, DNS_T_A);
-	put16(m, 1);
+	pc_put16(m, 0x1234);
+	pc_put16(m, flags);
+	pc_put16(m, 1);
+	pc_put16(m, an);
+	pc_put16(m, ns);
+	pc_put16(m, ar);
+	pc_put_dns_name(m, qname);
+	pc_put16(m, DNS_T_A);
+	pc_put16(m, 1);
 }
 
-static void answer(struct msg *m, const char *name, uint16_t type)
+static void answer(struct pc_buf *m, const char *name, uint16_t type)
 {
-	putname(m, name);
-	put16(m, type);
-	put16(m, 1);
-	put16(m, 0);
-	put16(m, 30);
+	pc_put_dns_name(m, name);
+	pc_put16(m, type);
+	pc_put16(m, 1);
+	pc_put16(m, 0);
+	pc_put16(m, 30);
 	if (type == DNS_T_AAAA) {
-		put16(m, 16);
+		pc_put16(m, 16);
 		for (int i = 0; i < 16; i++)
-			put8(m, (uint8_t)i);
+			pc_put8(m, (uint8_t)i);
 	} else {
-		put16(m, 4);
-		put16(m, 0xc0a8);
-		put16(m, 0x0108);
+		pc_put16(m, 4);
+		pc_put16(m, 0xc0a8);
+		pc_put16(m, 0x0108);
 	}
 }
 
 START_TEST(test_real_query)
 {
 	ck_assert_int_eq(run(pdu_query, sizeof(pdu_query)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0); /* the asker looks for isatap; it is not isatap */
+	ck_assert_uint_eq(res.sink.n, 0); /* the asker looks for isatap; it is not isatap */
 }
 END_TEST
 
 START_TEST(test_answer)
 {
 	ck_assert_int_eq(run(pdu_answer, sizeof(pdu_answer)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	expect_name(0, "isatap");
 }
 END_TEST
@@ -174,20 +113,15 @@ START_TEST(test_truncated_prefixes)
 	} pdus[] = {{pdu_query, sizeof(pdu_query)}, {pdu_answer, sizeof(pdu_answer)}};
 
 	for (size_t k = 0; k < 2; k++)
-		for (size_t n = 0; n < pdus[k].n; n++) {
-			enum hk_parse_result r = run(pdus[k].p, n);
-
-			ck_assert_msg(r == HK_PARSE_TRUNCATED || r == HK_PARSE_MALFORMED,
-				      "pdu %zu prefix %zu: %s", k, n, hk_parse_result_name(r));
-			ck_assert_uint_eq(sink.n, 0);
-		}
+		pc_every_prefix(proto_llmnr_parse, pdus[k].p, pdus[k].n, &llmnr_ctx, PC_TRUNCATED | PC_MALFORMED, false,
+				"pdu %zu", k);
 }
 END_TEST
 
 START_TEST(test_not_llmnr)
 {
 	static const char text[] = "M-SEARCH * HTTP/1.1\r\n\r\n";
-	struct msg m;
+	struct pc_buf m;
 
 	ck_assert_int_eq(run((const uint8_t *)text, sizeof(text) - 1), HK_PARSE_NOMATCH);
 	/* RFC 4795 2.1.1: one question, opcode 0 */
@@ -200,19 +134,19 @@ START_TEST(test_not_llmnr)
 	m.b[5] = 1;
 	m.b[2] = 0x88; /* opcode 1 */
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_NOMATCH);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
 START_TEST(test_which_answers_count)
 {
-	struct msg m;
+	struct pc_buf m;
 
 	/* AAAA for the name, a name differing only in case */
 	start(&m, 0x8000, 1, 0, 0, "WKS-01");
 	answer(&m, "wks-01", DNS_T_AAAA);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	expect_name(0, "WKS-01");
 
 	/* once per message */
@@ -220,45 +154,45 @@ START_TEST(test_which_answers_count)
 	answer(&m, "wks-01", DNS_T_A);
 	answer(&m, "wks-01", DNS_T_AAAA);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 
 	/* another name, another type, an error response, a query, an additional record */
 	start(&m, 0x8000, 1, 0, 0, "wks-01");
 	answer(&m, "wks-02", DNS_T_A);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	start(&m, 0x8000, 1, 0, 0, "wks-01");
 	answer(&m, "wks-01", DNS_T_TXT);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	start(&m, 0x8003, 1, 0, 0, "wks-01");
 	answer(&m, "wks-01", DNS_T_A);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	start(&m, 0x0000, 1, 0, 0, "wks-01");
 	answer(&m, "wks-01", DNS_T_A);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	start(&m, 0x8000, 0, 0, 1, "wks-01");
 	answer(&m, "wks-01", DNS_T_A);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* a root question names nobody */
 	start(&m, 0x8000, 1, 0, 0, "");
 	answer(&m, "", DNS_T_A);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
 START_TEST(test_records_max)
 {
-	struct msg m;
+	struct pc_buf m;
 
 	/* 0 records */
 	start(&m, 0x8000, 0, 0, 0, "h");
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 
 	/* the match is record MAX: read */
 	start(&m, 0x8000, LLMNR_RECORDS_MAX, 0, 0, "h");
@@ -266,7 +200,7 @@ START_TEST(test_records_max)
 		answer(&m, "other", DNS_T_A);
 	answer(&m, "h", DNS_T_A);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	expect_name(0, "h");
 
 	/* the match is record MAX+1: not read */
@@ -275,63 +209,63 @@ START_TEST(test_records_max)
 		answer(&m, "other", DNS_T_A);
 	answer(&m, "h", DNS_T_A);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
 START_TEST(test_lying_lengths)
 {
-	struct msg m;
+	struct pc_buf m;
 
 	/* an answer promised, not present */
 	start(&m, 0x8000, 2, 0, 0, "h");
 	answer(&m, "h", DNS_T_A);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* RDLENGTH past the end */
 	start(&m, 0x8000, 1, 0, 0, "h");
 	answer(&m, "h", DNS_T_A);
 	m.b[m.n - 6] = 0x01;
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* a question label longer than the message */
 	start(&m, 0x8000, 0, 0, 0, "h");
 	m.b[12] = 60;
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_TRUNCATED);
 	/* a pointer loop in the answer name */
 	start(&m, 0x8000, 1, 0, 0, "h");
-	put16(&m, 0xc000 | (uint16_t)m.n);
+	pc_put16(&m, 0xc000 | (uint16_t)m.n);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_MALFORMED);
 }
 END_TEST
 
 START_TEST(test_nul_and_non_ascii)
 {
-	struct msg m;
+	struct pc_buf m;
 	static const uint8_t label[] = {'p', 'c', 0x00, 0xc3, 0xa9, '.'};
 
 	m.n = 0;
-	put16(&m, 1);
-	put16(&m, 0x8000);
-	put16(&m, 1);
-	put16(&m, 1);
-	put16(&m, 0);
-	put16(&m, 0);
-	put8(&m, sizeof(label));
-	putmem(&m, label, sizeof(label));
-	putname(&m, "lan");
-	put16(&m, DNS_T_A);
-	put16(&m, 1);
-	put16(&m, 0xc00c);
-	put16(&m, DNS_T_A);
-	put16(&m, 1);
-	put16(&m, 0);
-	put16(&m, 30);
-	put16(&m, 4);
-	put16(&m, 0x0a00);
-	put16(&m, 0x0001);
+	pc_put16(&m, 1);
+	pc_put16(&m, 0x8000);
+	pc_put16(&m, 1);
+	pc_put16(&m, 1);
+	pc_put16(&m, 0);
+	pc_put16(&m, 0);
+	pc_put8(&m, sizeof(label));
+	pc_put(&m, label, sizeof(label));
+	pc_put_dns_name(&m, "lan");
+	pc_put16(&m, DNS_T_A);
+	pc_put16(&m, 1);
+	pc_put16(&m, 0xc00c);
+	pc_put16(&m, DNS_T_A);
+	pc_put16(&m, 1);
+	pc_put16(&m, 0);
+	pc_put16(&m, 30);
+	pc_put16(&m, 4);
+	pc_put16(&m, 0x0a00);
+	pc_put16(&m, 0x0001);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	expect_name(0, "pc\\x00\\xc3\\xa9\\x2e.lan");
 }
 END_TEST
@@ -341,7 +275,6 @@ static Suite *llmnr_suite(void)
 	Suite *s = suite_create("proto_llmnr");
 	TCase *tc = tcase_create("llmnr");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_real_query);
 	tcase_add_test(tc, test_answer);
 	tcase_add_test(tc, test_truncated_prefixes);
@@ -356,11 +289,5 @@ static Suite *llmnr_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(llmnr_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return pc_main(llmnr_suite());
 }

@@ -14,114 +14,46 @@
 
 #include "proto/dnswire.h"
 #include "proto/proto.h"
+#include "proto_check.h"
 
-static uint8_t *heap;
-static struct hk_obs obs_buf[HK_OBS_PER_PACKET_MAX];
-static struct hk_obs_sink sink;
-
-static void teardown(void)
-{
-	free(heap);
-	heap = NULL;
-}
+static struct pc_result res;
+static const struct hk_parse_ctx mdns_ctx = {.l4 = 17, .sport = 5353, .dport = 5353, .ndpi = "MDNS"};
 
 /* The bytes in an exactly-sized heap buffer, through the parser. */
 static enum hk_parse_result run(const uint8_t *bytes, size_t n)
 {
-	struct hk_parse_ctx ctx = {.l4 = 17, .sport = 5353, .dport = 5353, .ndpi = "MDNS"};
-	struct hk_cur c;
-
-	free(heap);
-	heap = malloc(n ? n : 1);
-	ck_assert(heap != NULL);
-	if (n)
-		memcpy(heap, bytes, n);
-	c = hk_cur_init(heap, n);
-	memset(obs_buf, 0, sizeof(obs_buf));
-	sink = (struct hk_obs_sink){.v = obs_buf, .n = 0, .cap = HK_OBS_PER_PACKET_MAX, .n_dropped = 0};
-	return proto_mdns_parse(&c, &ctx, &sink);
+	return pc_run(proto_mdns_parse, bytes, n, &mdns_ctx, &res);
 }
 
-static void expect(size_t i, enum hk_obs_kind kind, const char *source, const char *value, uint8_t conf)
-{
-	ck_assert_uint_lt(i, sink.n);
-	ck_assert_int_eq(sink.v[i].kind, kind);
-	ck_assert_int_eq(sink.v[i].side, HK_SIDE_SRC);
-	ck_assert_str_eq(sink.v[i].source, source);
-	ck_assert_str_eq(sink.v[i].value, value);
-	ck_assert_uint_eq(sink.v[i].confidence, conf);
-}
+#define expect(i, kind, source, value, conf) PC_EXPECT(&res, i, kind, HK_SIDE_SRC, conf, source, value)
 
 /* --- a small message builder for made-up messages ------------------------- */
 
-struct msg {
-	uint8_t b[8192];
-	size_t n;
-};
-
-static void put8(struct msg *m, uint8_t v)
-{
-	ck_assert_uint_lt(m->n, sizeof(m->b));
-	m->b[m->n++] = v;
-}
-
-static void put16(struct msg *m, uint16_t v)
-{
-	put8(m, (uint8_t)(v >> 8));
-	put8(m, (uint8_t)v);
-}
-
-static void put32(struct msg *m, uint32_t v)
-{
-	put16(m, (uint16_t)(v >> 16));
-	put16(m, (uint16_t)v);
-}
-
-static void putmem(struct msg *m, const void *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		put8(m, ((const uint8_t *)p)[i]);
-}
-
-/* "a.b.local" as uncompressed labels and the root */
-static void putname(struct msg *m, const char *dotted)
-{
-	while (*dotted) {
-		const char *dot = strchr(dotted, '.');
-		size_t n = dot ? (size_t)(dot - dotted) : strlen(dotted);
-
-		put8(m, (uint8_t)n);
-		putmem(m, dotted, n);
-		dotted += n + (dot ? 1 : 0);
-	}
-	put8(m, 0);
-}
-
-static void header(struct msg *m, uint16_t flags, uint16_t qd, uint16_t an, uint16_t ns, uint16_t ar)
+static void header(struct pc_buf *m, uint16_t flags, uint16_t qd, uint16_t an, uint16_t ns, uint16_t ar)
 {
 	m->n = 0;
-	put16(m, 0);
-	put16(m, flags);
-	put16(m, qd);
-	put16(m, an);
-	put16(m, ns);
-	put16(m, ar);
+	pc_put16(m, 0);
+	pc_put16(m, flags);
+	pc_put16(m, qd);
+	pc_put16(m, an);
+	pc_put16(m, ns);
+	pc_put16(m, ar);
 }
 
 /* record header after its name; returns nothing, rdata follows */
-static void rr_head(struct msg *m, uint16_t type, uint16_t rdlen)
+static void rr_head(struct pc_buf *m, uint16_t type, uint16_t rdlen)
 {
-	put16(m, type);
-	put16(m, 0x8001); /* cache-flush, IN */
-	put32(m, 120);
-	put16(m, rdlen);
+	pc_put16(m, type);
+	pc_put16(m, 0x8001); /* cache-flush, IN */
+	pc_put32(m, 120);
+	pc_put16(m, rdlen);
 }
 
-static void put_a(struct msg *m, const char *owner)
+static void put_a(struct pc_buf *m, const char *owner)
 {
-	putname(m, owner);
+	pc_put_dns_name(m, owner);
 	rr_head(m, DNS_T_A, 4);
-	put32(m, 0xc0a80101);
+	pc_put32(m, 0xc0a80101);
 }
 
 /* --- real PDUs --------------------------------------------------------------- */
@@ -216,19 +148,19 @@ START_TEST(test_real_imac)
 {
 	ck_assert_int_eq(run(pdu_imac, sizeof(pdu_imac)), HK_PARSE_OK);
 	/* in record order, each value once */
-	ck_assert_uint_eq(sink.n, 4);
+	ck_assert_uint_eq(res.sink.n, 4);
 	expect(0, HK_OBS_RAW, "mdns.service", "_companion-link._tcp", 50);
 	expect(1, HK_OBS_HOSTNAME, "mdns.hostname", "Lucas-iMac", 70);
 	expect(2, HK_OBS_MODEL, "mdns.model", "iMac11,3", 70);
 	expect(3, HK_OBS_RAW, "mdns.service", "_device-info._tcp", 50);
-	ck_assert_uint_eq(sink.n_dropped, 0);
+	ck_assert_uint_eq(res.sink.n_dropped, 0);
 }
 END_TEST
 
 START_TEST(test_real_sonos)
 {
 	ck_assert_int_eq(run(pdu_sonos, sizeof(pdu_sonos)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	expect(0, HK_OBS_RAW, "mdns.service", "_spotify-connect._tcp", 50);
 	expect(1, HK_OBS_HOSTNAME, "mdns.hostname", "sonos7828CA05FACC", 70);
 }
@@ -237,19 +169,14 @@ END_TEST
 START_TEST(test_query_says_nothing)
 {
 	ck_assert_int_eq(run(pdu_query, sizeof(pdu_query)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
 static void all_prefixes(const uint8_t *pdu, size_t len)
 {
-	for (size_t n = 0; n < len; n++) {
-		enum hk_parse_result r = run(pdu, n);
-
-		ck_assert_msg(r == HK_PARSE_TRUNCATED || r == HK_PARSE_MALFORMED || r == HK_PARSE_NOMATCH,
-			      "prefix %zu of %zu: %s", n, len, hk_parse_result_name(r));
-		ck_assert_msg(sink.n == 0, "prefix %zu of %zu emitted %zu", n, len, sink.n);
-	}
+	pc_every_prefix(proto_mdns_parse, pdu, len, &mdns_ctx, PC_TRUNCATED | PC_MALFORMED | PC_NOMATCH, false,
+			"%zu bytes:", len);
 }
 
 START_TEST(test_truncated_prefixes)
@@ -265,7 +192,7 @@ END_TEST
 START_TEST(test_not_mdns)
 {
 	static const char ssdp[] = "NOTIFY * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\n\r\n";
-	struct msg m;
+	struct pc_buf m;
 
 	ck_assert_int_eq(run((const uint8_t *)ssdp, sizeof(ssdp) - 1), HK_PARSE_NOMATCH);
 	/* opcode 5 (UPDATE) and a nonzero rcode are dropped by mDNS receivers */
@@ -273,22 +200,22 @@ START_TEST(test_not_mdns)
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_NOMATCH);
 	header(&m, 0x8403, 0, 0, 0, 0);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_NOMATCH);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
 START_TEST(test_counts_zero_and_lying)
 {
-	struct msg m;
+	struct pc_buf m;
 
 	header(&m, 0x8400, 0, 0, 0, 0);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* two answers promised, one present */
 	header(&m, 0x8400, 0, 2, 0, 0);
 	put_a(&m, "host.local");
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* ANCOUNT 65535 on an empty body */
 	header(&m, 0x8400, 0xffff, 0xffff, 0xffff, 0xffff);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_TRUNCATED);
@@ -298,130 +225,130 @@ END_TEST
 /* MAX records are read, the one past it is not */
 START_TEST(test_records_max)
 {
-	struct msg m;
+	struct pc_buf m;
 
 	header(&m, 0x8400, 0, MDNS_RECORDS_MAX, 0, 0);
 	for (int i = 0; i < MDNS_RECORDS_MAX - 1; i++) {
-		putname(&m, "_x._tcp.arpa"); /* nothing to say about it */
+		pc_put_dns_name(&m, "_x._tcp.arpa"); /* nothing to say about it */
 		rr_head(&m, 99, 0);
 	}
 	put_a(&m, "last.local");
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	expect(0, HK_OBS_HOSTNAME, "mdns.hostname", "last", 70);
 
 	/* one question takes a place of the budget as well */
 	header(&m, 0x8400, 1, MDNS_RECORDS_MAX, 0, 0);
-	putname(&m, "q.local");
-	put16(&m, DNS_T_A);
-	put16(&m, 1);
+	pc_put_dns_name(&m, "q.local");
+	pc_put16(&m, DNS_T_A);
+	pc_put16(&m, 1);
 	for (int i = 0; i < MDNS_RECORDS_MAX - 1; i++) {
-		putname(&m, "_x._tcp.arpa");
+		pc_put_dns_name(&m, "_x._tcp.arpa");
 		rr_head(&m, 99, 0);
 	}
 	put_a(&m, "past.local");
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
 /* authority records and queries' known answers are not the sender's */
 START_TEST(test_sections)
 {
-	struct msg m;
+	struct pc_buf m;
 
 	header(&m, 0x8400, 0, 1, 1, 1);
 	put_a(&m, "answer.local");
 	put_a(&m, "authority.local");
 	put_a(&m, "additional.local");
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	expect(0, HK_OBS_HOSTNAME, "mdns.hostname", "answer", 70);
 	expect(1, HK_OBS_HOSTNAME, "mdns.hostname", "additional", 70);
 
 	header(&m, 0x0000, 0, 1, 0, 0); /* a query with a known answer */
 	put_a(&m, "someone-else.local");
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
 START_TEST(test_lying_rdlength)
 {
-	struct msg m;
+	struct pc_buf m;
 
 	header(&m, 0x8400, 0, 1, 0, 0);
-	putname(&m, "host.local");
+	pc_put_dns_name(&m, "host.local");
 	rr_head(&m, DNS_T_A, 0xffff);
-	put32(&m, 0xc0a80101);
+	pc_put32(&m, 0xc0a80101);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 
 	/* a TXT string longer than its RDATA: the record lies about itself */
 	header(&m, 0x8400, 0, 1, 0, 0);
-	putname(&m, "x._ipp._tcp.local");
+	pc_put_dns_name(&m, "x._ipp._tcp.local");
 	rr_head(&m, DNS_T_TXT, 6);
-	put8(&m, 9);
-	putmem(&m, "ty=ab", 5);
+	pc_put8(&m, 9);
+	pc_put(&m, "ty=ab", 5);
 	put_a(&m, "next.local"); /* what the string would otherwise read */
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 
 	/* an SRV shorter than its fixed fields */
 	header(&m, 0x8400, 0, 1, 0, 0);
-	putname(&m, "x._ipp._tcp.local");
+	pc_put_dns_name(&m, "x._ipp._tcp.local");
 	rr_head(&m, DNS_T_SRV, 4);
-	put32(&m, 0);
+	pc_put32(&m, 0);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_MALFORMED);
 }
 END_TEST
 
 START_TEST(test_pointer_loops)
 {
-	struct msg m;
+	struct pc_buf m;
 
 	/* owner name @12 is a pointer to itself */
 	header(&m, 0x8400, 0, 1, 0, 0);
-	put16(&m, 0xc00c);
+	pc_put16(&m, 0xc00c);
 	rr_head(&m, DNS_T_A, 4);
-	put32(&m, 1);
+	pc_put32(&m, 1);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_MALFORMED);
 
 	/* @12 label "a" then a pointer back to @12: a -> a -> a ... */
 	header(&m, 0x8400, 0, 1, 0, 0);
-	put8(&m, 1);
-	put8(&m, 'a');
-	put16(&m, 0xc00c);
+	pc_put8(&m, 1);
+	pc_put8(&m, 'a');
+	pc_put16(&m, 0xc00c);
 	rr_head(&m, DNS_T_A, 4);
-	put32(&m, 1);
+	pc_put32(&m, 1);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_MALFORMED);
 
 	/* two pointers pointing at each other (@12 -> @14 -> @12) */
 	header(&m, 0x8400, 1, 0, 0, 0);
-	put16(&m, 0xc00e);
-	put16(&m, 0xc00c);
-	put16(&m, 1);
-	put16(&m, 1);
+	pc_put16(&m, 0xc00e);
+	pc_put16(&m, 0xc00c);
+	pc_put16(&m, 1);
+	pc_put16(&m, 1);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_MALFORMED);
 
 	/* a pointer past the message */
 	header(&m, 0x8400, 0, 1, 0, 0);
-	put16(&m, 0xc000 | 0x3fff);
+	pc_put16(&m, 0xc000 | 0x3fff);
 	rr_head(&m, DNS_T_A, 4);
-	put32(&m, 1);
+	pc_put32(&m, 1);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_MALFORMED);
 
 	/* the reserved label types 01 and 10 */
 	header(&m, 0x8400, 0, 1, 0, 0);
-	put8(&m, 0x41);
-	put8(&m, 'x');
-	put8(&m, 0);
+	pc_put8(&m, 0x41);
+	pc_put8(&m, 'x');
+	pc_put8(&m, 0);
 	rr_head(&m, DNS_T_A, 4);
-	put32(&m, 1);
+	pc_put32(&m, 1);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_MALFORMED);
 	m.b[12] = 0x81;
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
@@ -429,27 +356,27 @@ END_TEST
  * A chain of k backward pointers ending at "host.local": the owner name of
  * the answer record takes k jumps.
  */
-static void chain(struct msg *m, int k)
+static void chain(struct pc_buf *m, int k)
 {
 	size_t prev = 12;
 
 	header(m, 0x8400, 0, 1, 0, 0);
-	putname(m, "host.local"); /* @12 */
+	pc_put_dns_name(m, "host.local"); /* @12 */
 	for (int i = 1; i < k; i++) {
 		size_t here = m->n;
 
-		put16(m, (uint16_t)(0xc000 | prev));
+		pc_put16(m, (uint16_t)(0xc000 | prev));
 		prev = here;
 	}
 	/* the record's owner: the k-th pointer (not reachable by the header's counts) */
-	put16(m, (uint16_t)(0xc000 | prev));
+	pc_put16(m, (uint16_t)(0xc000 | prev));
 	rr_head(m, DNS_T_A, 4);
-	put32(m, 1);
+	pc_put32(m, 1);
 }
 
 START_TEST(test_jumps_max)
 {
-	struct msg m;
+	struct pc_buf m;
 	struct dns_name name;
 	struct hk_cur msgc, c;
 
@@ -475,7 +402,7 @@ END_TEST
 
 START_TEST(test_name_length)
 {
-	struct msg m;
+	struct pc_buf m;
 	char label[64];
 	struct dns_name name;
 	struct hk_cur msgc, c;
@@ -485,12 +412,12 @@ START_TEST(test_name_length)
 	/* 3 x (1 + 63) + (1 + 61) + 1 = 255 octets: the longest legal name */
 	header(&m, 0x8400, 0, 0, 0, 0);
 	for (int i = 0; i < 3; i++) {
-		put8(&m, 63);
-		putmem(&m, label, 63);
+		pc_put8(&m, 63);
+		pc_put(&m, label, 63);
 	}
-	put8(&m, 61);
-	putmem(&m, label, 61);
-	put8(&m, 0);
+	pc_put8(&m, 61);
+	pc_put(&m, label, 61);
+	pc_put8(&m, 0);
 	msgc = hk_cur_init(m.b, m.n);
 	c = msgc;
 	hk_cur_skip(&c, 12);
@@ -502,12 +429,12 @@ START_TEST(test_name_length)
 	/* one more octet: 256 */
 	header(&m, 0x8400, 0, 0, 0, 0);
 	for (int i = 0; i < 3; i++) {
-		put8(&m, 63);
-		putmem(&m, label, 63);
+		pc_put8(&m, 63);
+		pc_put(&m, label, 63);
 	}
-	put8(&m, 62);
-	putmem(&m, label, 62);
-	put8(&m, 0);
+	pc_put8(&m, 62);
+	pc_put(&m, label, 62);
+	pc_put8(&m, 0);
 	msgc = hk_cur_init(m.b, m.n);
 	c = msgc;
 	hk_cur_skip(&c, 12);
@@ -516,34 +443,34 @@ START_TEST(test_name_length)
 	/* 128 one-byte labels: 257 octets, past the label table as well */
 	header(&m, 0x8400, 0, 1, 0, 0);
 	for (int i = 0; i < 128; i++) {
-		put8(&m, 1);
-		put8(&m, 'x');
+		pc_put8(&m, 1);
+		pc_put8(&m, 'x');
 	}
-	put8(&m, 0);
+	pc_put8(&m, 0);
 	rr_head(&m, DNS_T_A, 4);
-	put32(&m, 1);
+	pc_put32(&m, 1);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_MALFORMED);
 }
 END_TEST
 
 START_TEST(test_nul_and_non_ascii)
 {
-	struct msg m;
+	struct pc_buf m;
 	static const uint8_t host[] = {'a', 0x00, 'b', 0xe2, '.', '\\'};
 	static const uint8_t txt[] = {'m', 'o', 'd', 'e', 'l', '=', 'X', 0x00, 'Y', 0xff};
 
 	header(&m, 0x8400, 0, 2, 0, 0);
-	put8(&m, sizeof(host));
-	putmem(&m, host, sizeof(host));
-	putname(&m, "local");
+	pc_put8(&m, sizeof(host));
+	pc_put(&m, host, sizeof(host));
+	pc_put_dns_name(&m, "local");
 	rr_head(&m, DNS_T_A, 4);
-	put32(&m, 1);
-	putname(&m, "x._device-info._tcp.local");
+	pc_put32(&m, 1);
+	pc_put_dns_name(&m, "x._device-info._tcp.local");
 	rr_head(&m, DNS_T_TXT, sizeof(txt) + 1);
-	put8(&m, sizeof(txt));
-	putmem(&m, txt, sizeof(txt));
+	pc_put8(&m, sizeof(txt));
+	pc_put(&m, txt, sizeof(txt));
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 3);
+	ck_assert_uint_eq(res.sink.n, 3);
 	/* a '.' inside a label is not a separator */
 	expect(0, HK_OBS_HOSTNAME, "mdns.hostname", "a\\x00b\\xe2\\x2e\\\\", 70);
 	expect(1, HK_OBS_MODEL, "mdns.model", "X\\x00Y\\xff", 70);
@@ -551,17 +478,17 @@ START_TEST(test_nul_and_non_ascii)
 }
 END_TEST
 
-static void txt_record(struct msg *m, const char *owner, const char *const *strs, size_t n)
+static void txt_record(struct pc_buf *m, const char *owner, const char *const *strs, size_t n)
 {
 	size_t rdlen = 0;
 
 	for (size_t i = 0; i < n; i++)
 		rdlen += 1 + strlen(strs[i]);
-	putname(m, owner);
+	pc_put_dns_name(m, owner);
 	rr_head(m, DNS_T_TXT, (uint16_t)rdlen);
 	for (size_t i = 0; i < n; i++) {
-		put8(m, (uint8_t)strlen(strs[i]));
-		putmem(m, strs[i], strlen(strs[i]));
+		pc_put8(m, (uint8_t)strlen(strs[i]));
+		pc_put(m, strs[i], strlen(strs[i]));
 	}
 }
 
@@ -572,13 +499,13 @@ START_TEST(test_txt_keys)
 		"=nokey", "MFG=Hewlett-Packard", "noequals", "",
 	};
 	static const char *const cast[] = {"id=abc", "md=Chromecast", "fn=Living Room"};
-	struct msg m;
+	struct pc_buf m;
 
 	header(&m, 0x8400, 0, 2, 0, 0);
 	txt_record(&m, "HP._ipp._tcp.local", printer, sizeof(printer) / sizeof(printer[0]));
 	txt_record(&m, "Chromecast-1._googlecast._tcp.local", cast, 3);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 7);
+	ck_assert_uint_eq(res.sink.n, 7);
 	expect(0, HK_OBS_MODEL, "mdns.model", "HP LaserJet 400 M401dne", 70);
 	expect(1, HK_OBS_VENDOR, "mdns.vendor", "HP", 70);
 	expect(2, HK_OBS_MODEL, "mdns.model", "LaserJet 400", 70);
@@ -593,7 +520,7 @@ END_TEST
 START_TEST(test_txt_max)
 {
 	const char *strs[MDNS_TXT_MAX + 1];
-	struct msg m;
+	struct pc_buf m;
 
 	for (int i = 0; i < MDNS_TXT_MAX + 1; i++)
 		strs[i] = "k=v";
@@ -601,7 +528,7 @@ START_TEST(test_txt_max)
 	header(&m, 0x8400, 0, 1, 0, 0);
 	txt_record(&m, "x._device-info._tcp.local", strs, MDNS_TXT_MAX);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	expect(0, HK_OBS_MODEL, "mdns.model", "last", 70);
 
 	strs[MDNS_TXT_MAX - 1] = "k=v";
@@ -609,37 +536,37 @@ START_TEST(test_txt_max)
 	header(&m, 0x8400, 0, 1, 0, 0);
 	txt_record(&m, "x._device-info._tcp.local", strs, MDNS_TXT_MAX + 1);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	expect(0, HK_OBS_RAW, "mdns.service", "_device-info._tcp", 50);
 }
 END_TEST
 
 START_TEST(test_ptr_kinds)
 {
-	struct msg m;
+	struct pc_buf m;
 
 	header(&m, 0x8400, 0, 5, 0, 0);
 	/* service type enumeration: the RDATA is the type */
-	putname(&m, "_services._dns-sd._udp.local");
+	pc_put_dns_name(&m, "_services._dns-sd._udp.local");
 	rr_head(&m, DNS_T_PTR, 17);
-	putname(&m, "_hap._tcp.local");
+	pc_put_dns_name(&m, "_hap._tcp.local");
 	/* a reverse mapping: the RDATA is the host */
-	putname(&m, "77.1.168.192.in-addr.arpa");
+	pc_put_dns_name(&m, "77.1.168.192.in-addr.arpa");
 	rr_head(&m, DNS_T_PTR, 12);
-	putname(&m, "imac.local");
+	pc_put_dns_name(&m, "imac.local");
 	/* subtype: the type is the tail */
-	putname(&m, "_printer._sub._http._tcp.local");
+	pc_put_dns_name(&m, "_printer._sub._http._tcp.local");
 	rr_head(&m, DNS_T_PTR, 2);
-	put16(&m, 0xc000 | 12); /* any name; not read for this */
+	pc_put16(&m, 0xc000 | 12); /* any name; not read for this */
 	/* not services */
-	putname(&m, "b._dns-sd._udp.local");
+	pc_put_dns_name(&m, "b._dns-sd._udp.local");
 	rr_head(&m, DNS_T_PTR, 2);
-	put16(&m, 0xc00c);
-	putname(&m, "_tcp.local");
+	pc_put16(&m, 0xc00c);
+	pc_put_dns_name(&m, "_tcp.local");
 	rr_head(&m, DNS_T_PTR, 2);
-	put16(&m, 0xc00c);
+	pc_put16(&m, 0xc00c);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 3);
+	ck_assert_uint_eq(res.sink.n, 3);
 	expect(0, HK_OBS_RAW, "mdns.service", "_hap._tcp", 50);
 	expect(1, HK_OBS_HOSTNAME, "mdns.hostname", "imac", 70);
 	expect(2, HK_OBS_RAW, "mdns.service", "_http._tcp", 50);
@@ -649,7 +576,7 @@ END_TEST
 /* host names: under local or bare; never service instance names */
 START_TEST(test_host_names)
 {
-	struct msg m;
+	struct pc_buf m;
 
 	header(&m, 0x8400, 0, 6, 0, 0);
 	put_a(&m, "Maui-16714");                          /* open62541's LDS: bare */
@@ -659,7 +586,7 @@ START_TEST(test_host_names)
 	put_a(&m, "a.b.local");
 	put_a(&m, "MAUI-16714"); /* case differs: a value of its own */
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 3);
+	ck_assert_uint_eq(res.sink.n, 3);
 	expect(0, HK_OBS_HOSTNAME, "mdns.hostname", "Maui-16714", 70);
 	expect(1, HK_OBS_HOSTNAME, "mdns.hostname", "a.b", 70);
 	expect(2, HK_OBS_HOSTNAME, "mdns.hostname", "MAUI-16714", 70);
@@ -669,7 +596,7 @@ END_TEST
 /* more distinct names than the sink holds: counted, not kept */
 START_TEST(test_sink_full)
 {
-	struct msg m;
+	struct pc_buf m;
 	char name[32];
 
 	header(&m, 0x8400, 0, 40, 0, 0);
@@ -678,20 +605,20 @@ START_TEST(test_sink_full)
 		put_a(&m, name);
 	}
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, HK_OBS_PER_PACKET_MAX);
-	ck_assert_uint_eq(sink.n_dropped, 40 - HK_OBS_PER_PACKET_MAX);
+	ck_assert_uint_eq(res.sink.n, HK_OBS_PER_PACKET_MAX);
+	ck_assert_uint_eq(res.sink.n_dropped, 40 - HK_OBS_PER_PACKET_MAX);
 }
 END_TEST
 
 START_TEST(test_name_fmt_cut)
 {
-	struct msg m;
+	struct pc_buf m;
 	struct dns_name name;
 	struct hk_cur msgc, c;
 	char out[8];
 
 	header(&m, 0, 0, 0, 0, 0);
-	putname(&m, "abc.d\xe9");
+	pc_put_dns_name(&m, "abc.d\xe9");
 	msgc = hk_cur_init(m.b, m.n);
 	c = msgc;
 	hk_cur_skip(&c, 12);
@@ -710,7 +637,6 @@ static Suite *mdns_suite(void)
 	Suite *s = suite_create("proto_mdns");
 	TCase *tc = tcase_create("mdns");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_real_imac);
 	tcase_add_test(tc, test_real_sonos);
 	tcase_add_test(tc, test_query_says_nothing);
@@ -736,11 +662,5 @@ static Suite *mdns_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(mdns_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return pc_main(mdns_suite());
 }

@@ -21,6 +21,7 @@
 #include "herkomst/obs.h"
 #include "herkomst/parser.h"
 #include "proto/proto.h"
+#include "proto_check.h"
 
 #define MMS_NAMES_MAX 8 /* as in src/proto/mms.c */
 #define MMS_LIST_MAX 64
@@ -176,27 +177,13 @@ static const uint8_t wap_body[] = "\x8c\x80\x98\x41\x42\x43\x00\x8d\x90\x89\x01\
 
 #define VEC(a) (a), (sizeof(a) - 1)
 
-static uint8_t *heap;
-static struct hk_obs obs[HK_OBS_PER_PACKET_MAX];
-static struct hk_obs_sink sink;
+static struct pc_result res;
 static const struct hk_parse_ctx to_ied = {.l4 = 6, .sport = 1345, .dport = 102, .ndpi = "s7comm"};
 static const struct hk_parse_ctx from_ied = {.l4 = 6, .sport = 102, .dport = 1345, .ndpi = "s7comm"};
 
-typedef enum hk_parse_result (*parse_fn)(struct hk_cur *, const struct hk_parse_ctx *, struct hk_obs_sink *);
-
-static enum hk_parse_result run_with(parse_fn fn, const void *bytes, size_t n, const struct hk_parse_ctx *ctx)
+static enum hk_parse_result run_with(hk_parse_fn fn, const void *bytes, size_t n, const struct hk_parse_ctx *ctx)
 {
-	struct hk_cur c;
-
-	free(heap);
-	heap = malloc(n ? n : 1);
-	ck_assert_ptr_nonnull(heap);
-	if (n)
-		memcpy(heap, bytes, n);
-	c = hk_cur_init(heap, n);
-	memset(obs, 0, sizeof(obs));
-	sink = (struct hk_obs_sink){.v = obs, .n = 0, .cap = HK_OBS_PER_PACKET_MAX};
-	return fn(&c, ctx, &sink);
+	return pc_run(fn, bytes, n, ctx, &res);
 }
 
 static enum hk_parse_result run(const void *bytes, size_t n, const struct hk_parse_ctx *ctx)
@@ -204,99 +191,52 @@ static enum hk_parse_result run(const void *bytes, size_t n, const struct hk_par
 	return run_with(proto_mms_parse, bytes, n, ctx);
 }
 
-static void teardown(void)
-{
-	free(heap);
-	heap = NULL;
-}
-
-#define EXPECT_SIDE(i, k, sd, conf, src, val)                                                         \
-	do {                                                                                          \
-		ck_assert_uint_gt(sink.n, (i));                                                       \
-		ck_assert_int_eq(obs[i].kind, (k));                                                   \
-		ck_assert_int_eq(obs[i].side, (sd));                                                  \
-		ck_assert_uint_eq(obs[i].confidence, (conf));                                         \
-		ck_assert_str_eq(obs[i].source, (src));                                               \
-		ck_assert_str_eq(obs[i].value, (val));                                                \
-	} while (0)
+#define EXPECT_SIDE(i, k, sd, conf, src, val) PC_EXPECT(&res, i, k, sd, conf, src, val)
 #define EXPECT(i, k, conf, src, val) EXPECT_SIDE(i, k, HK_SIDE_SRC, conf, src, val)
 
 /* ---- a BER builder for the synthetic PDUs -------------------------------- */
 
-struct pdu {
-	uint8_t b[8192];
-	size_t n;
-};
-
-static void put(struct pdu *p, const void *v, size_t n)
+static void str(struct pc_buf *p, unsigned tag, const char *s)
 {
-	ck_assert_uint_le(n, sizeof(p->b) - p->n);
-	if (n)
-		memcpy(p->b + p->n, v, n);
-	p->n += n;
-}
-
-static void put8(struct pdu *p, unsigned v)
-{
-	uint8_t b = (uint8_t)v;
-	put(p, &b, 1);
-}
-
-/* tag, definite length (short or 82 xx xx), contents */
-static void tlv(struct pdu *p, unsigned tag, const void *v, size_t n)
-{
-	put8(p, tag);
-	if (n < 128) {
-		put8(p, (unsigned)n);
-	} else {
-		put8(p, 0x82);
-		put8(p, (unsigned)(n >> 8));
-		put8(p, (unsigned)(n & 0xff));
-	}
-	put(p, v, n);
-}
-
-static void str(struct pdu *p, unsigned tag, const char *s)
-{
-	tlv(p, tag, s, strlen(s));
+	pc_put_ber(p, tag, s, strlen(s));
 }
 
 /* an MMS PDU in PDV (context 3), fully-encoded-data, GT + DT, COTP DT, TPKT */
-static void data_tpkt(struct pdu *out, const struct pdu *mms, bool eot)
+static void data_tpkt(struct pc_buf *out, const struct pc_buf *mms, bool eot)
 {
-	struct pdu a = {.n = 0}, pdv = {.n = 0}, fed = {.n = 0};
+	struct pc_buf a = {.n = 0}, pdv = {.n = 0}, fed = {.n = 0};
 	size_t n;
 
-	put(&pdv, "\x02\x01\x03", 3);
-	tlv(&pdv, 0xa0, mms->b, mms->n);
-	tlv(&a, 0x30, pdv.b, pdv.n);
-	tlv(&fed, 0x61, a.b, a.n);
+	pc_put(&pdv, "\x02\x01\x03", 3);
+	pc_put_ber(&pdv, 0xa0, mms->b, mms->n);
+	pc_put_ber(&a, 0x30, pdv.b, pdv.n);
+	pc_put_ber(&fed, 0x61, a.b, a.n);
 	n = 7 + 4 + fed.n;
 	out->n = 0;
-	put(out, "\x03\x00", 2);
-	put8(out, (unsigned)(n >> 8));
-	put8(out, (unsigned)(n & 0xff));
-	put8(out, 2);
-	put8(out, 0xf0);
-	put8(out, eot ? 0x80 : 0);
-	put(out, "\x01\x00\x01\x00", 4);
-	put(out, fed.b, fed.n);
+	pc_put(out, "\x03\x00", 2);
+	pc_put8(out, (unsigned)(n >> 8));
+	pc_put8(out, (unsigned)(n & 0xff));
+	pc_put8(out, 2);
+	pc_put8(out, 0xf0);
+	pc_put8(out, eot ? 0x80 : 0);
+	pc_put(out, "\x01\x00\x01\x00", 4);
+	pc_put(out, fed.b, fed.n);
 }
 
 /* confirmed-Response { invokeID 7, service } */
-static void response(struct pdu *mms, const struct pdu *service)
+static void response(struct pc_buf *mms, const struct pc_buf *service)
 {
-	struct pdu c = {.n = 0};
+	struct pc_buf c = {.n = 0};
 
-	put(&c, "\x02\x01\x07", 3);
-	put(&c, service->b, service->n);
+	pc_put(&c, "\x02\x01\x07", 3);
+	pc_put(&c, service->b, service->n);
 	mms->n = 0;
-	tlv(mms, 0xa1, c.b, c.n);
+	pc_put_ber(mms, 0xa1, c.b, c.n);
 }
 
-static void identify_answer(struct pdu *tpkt, const char *vendor, const char *model, const char *rev)
+static void identify_answer(struct pc_buf *tpkt, const char *vendor, const char *model, const char *rev)
 {
-	struct pdu id = {.n = 0}, svc = {.n = 0}, mms;
+	struct pc_buf id = {.n = 0}, svc = {.n = 0}, mms;
 
 	if (vendor)
 		str(&id, 0x80, vendor);
@@ -304,20 +244,20 @@ static void identify_answer(struct pdu *tpkt, const char *vendor, const char *mo
 		str(&id, 0x81, model);
 	if (rev)
 		str(&id, 0x82, rev);
-	tlv(&svc, 0xa2, id.b, id.n);
+	pc_put_ber(&svc, 0xa2, id.b, id.n);
 	response(&mms, &svc);
 	data_tpkt(tpkt, &mms, true);
 }
 
-static void name_list_answer(struct pdu *tpkt, const char *const *names, size_t n_names)
+static void name_list_answer(struct pc_buf *tpkt, const char *const *names, size_t n_names)
 {
-	struct pdu l = {.n = 0}, g = {.n = 0}, svc = {.n = 0}, mms;
+	struct pc_buf l = {.n = 0}, g = {.n = 0}, svc = {.n = 0}, mms;
 
 	for (size_t i = 0; i < n_names; i++)
 		str(&l, 0x1a, names[i]);
-	tlv(&g, 0xa0, l.b, l.n);
-	put(&g, "\x81\x01\x00", 3); /* moreFollows FALSE */
-	tlv(&svc, 0xa1, g.b, g.n);
+	pc_put_ber(&g, 0xa0, l.b, l.n);
+	pc_put(&g, "\x81\x01\x00", 3); /* moreFollows FALSE */
+	pc_put_ber(&svc, 0xa1, g.b, g.n);
 	response(&mms, &svc);
 	data_tpkt(tpkt, &mms, true);
 }
@@ -327,24 +267,24 @@ static void name_list_answer(struct pdu *tpkt, const char *const *names, size_t 
 START_TEST(test_initiate)
 {
 	ck_assert_int_eq(run(VEC(initiate_req), &to_ied), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(0, HK_OBS_RAW, 50, "mms.role", "client");
 	EXPECT(1, HK_OBS_RAW, 50, "mms.initiate", "detail=64000;serv=10,10;nest=5;ver=1;cbb=e100;svc=a00000000000000000e110");
 
 	ck_assert_int_eq(run(VEC(initiate_res), &from_ied), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 3);
+	ck_assert_uint_eq(res.sink.n, 3);
 	EXPECT(0, HK_OBS_RAW, 50, "mms.role", "server");
 	EXPECT(1, HK_OBS_ROLE, 60, "mms.server", "ied");
 	EXPECT(2, HK_OBS_RAW, 50, "mms.initiate", "detail=32000;serv=10,8;nest=5;ver=1;cbb=e100;svc=ee0800000400000001ed18");
 
 	ck_assert_int_eq(run(VEC(gnl_connect), &to_ied), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(1, HK_OBS_RAW, 50, "mms.initiate",
 	       "detail=30000;serv=1000,1000;nest=5;ver=1;cbb=fb00;svc=ffffffffffffffffffffff00");
 
 	/* through the port-102 entry point */
 	ck_assert_int_eq(run_with(proto_iso_parse, VEC(initiate_res), &from_ied), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 3);
+	ck_assert_uint_eq(res.sink.n, 3);
 }
 END_TEST
 
@@ -352,30 +292,30 @@ START_TEST(test_requests_and_answers)
 {
 	/* the domain a client names is the server's logical device */
 	ck_assert_int_eq(run(VEC(gvaa_req), &to_ied), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT_SIDE(0, HK_OBS_RAW, HK_SIDE_DST, 50, "mms.ld", "AA1E1Q01FP2LD0");
 	ck_assert_int_eq(run(VEC(read_req), &to_ied), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT_SIDE(0, HK_OBS_RAW, HK_SIDE_DST, 50, "mms.ld", "AA1E1Q01FP2LD0");
 
 	ck_assert_int_eq(run(VEC(read_res), &from_ied), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_ROLE, 60, "mms.server", "ied");
 	ck_assert_int_eq(run(VEC(error_res), &from_ied), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_ROLE, 60, "mms.server", "ied");
 
 	ck_assert_int_eq(run(VEC(conclude_req), &to_ied), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	ck_assert_int_eq(run(VEC(conclude_res), &from_ied), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	ck_assert_int_eq(run(VEC(finish), &to_ied), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	ck_assert_int_eq(run(VEC(gnl_req_vmd), &to_ied), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 
 	ck_assert_int_eq(run(VEC(report), &from_ied), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(0, HK_OBS_ROLE, 60, "mms.server", "ied");
 	EXPECT(1, HK_OBS_RAW, 50, "mms.rptid", "AA1C1Q01A1LD0/LLN0$rcb_I02");
 }
@@ -384,18 +324,18 @@ END_TEST
 /* Identify (ISO 9506-2: Identify-Response) built from the spec */
 START_TEST(test_identify)
 {
-	struct pdu p, mms = {.n = 0};
+	struct pc_buf p, mms = {.n = 0};
 
 	/* the request: confirmed-Request { 02 01 07, 82 00 identify } */
-	tlv(&mms, 0xa0, "\x02\x01\x07\x82\x00", 5);
+	pc_put_ber(&mms, 0xa0, "\x02\x01\x07\x82\x00", 5);
 	data_tpkt(&p, &mms, true);
 	ck_assert_int_eq(run(p.b, p.n, &to_ied), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_RAW, 50, "mms.request", "identify");
 
 	identify_answer(&p, "ABB", "REF615", "5.0 FP1");
 	ck_assert_int_eq(run(p.b, p.n, &from_ied), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 4);
+	ck_assert_uint_eq(res.sink.n, 4);
 	EXPECT(0, HK_OBS_ROLE, 60, "mms.server", "ied");
 	EXPECT(1, HK_OBS_VENDOR, 90, "mms.identify.vendor", "ABB");
 	EXPECT(2, HK_OBS_MODEL, 90, "mms.identify.model", "REF615");
@@ -403,17 +343,17 @@ START_TEST(test_identify)
 
 	/* NUL and non-ASCII bytes are escaped */
 	{
-		struct pdu id = {.n = 0}, svc = {.n = 0};
-		tlv(&id, 0x80, "Vend\x00or", 7);
-		tlv(&id, 0x81, "M\xc3\xbc\\", 4);
-		tlv(&id, 0x82, "", 0);
-		put(&id, "\xa3\x02\x06\x00", 4); /* listOfAbstractSyntaxes */
-		tlv(&svc, 0xa2, id.b, id.n);
+		struct pc_buf id = {.n = 0}, svc = {.n = 0};
+		pc_put_ber(&id, 0x80, "Vend\x00or", 7);
+		pc_put_ber(&id, 0x81, "M\xc3\xbc\\", 4);
+		pc_put_ber(&id, 0x82, "", 0);
+		pc_put(&id, "\xa3\x02\x06\x00", 4); /* listOfAbstractSyntaxes */
+		pc_put_ber(&svc, 0xa2, id.b, id.n);
 		response(&mms, &svc);
 		data_tpkt(&p, &mms, true);
 		ck_assert_int_eq(run(p.b, p.n, &from_ied), HK_PARSE_OK);
 		/* an empty revision is not said */
-		ck_assert_uint_eq(sink.n, 3);
+		ck_assert_uint_eq(res.sink.n, 3);
 		EXPECT(1, HK_OBS_VENDOR, 90, "mms.identify.vendor", "Vend\\x00or");
 		EXPECT(2, HK_OBS_MODEL, 90, "mms.identify.model", "M\\xc3\\xbc\\\\");
 	}
@@ -421,18 +361,18 @@ START_TEST(test_identify)
 	/* the three strings are mandatory */
 	identify_answer(&p, "ABB", "REF615", NULL);
 	ck_assert_int_eq(run(p.b, p.n, &from_ied), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* a constructed vendor name */
 	{
-		struct pdu id = {.n = 0}, svc = {.n = 0};
-		tlv(&id, 0xa0, "\x1a\x01x", 3);
+		struct pc_buf id = {.n = 0}, svc = {.n = 0};
+		pc_put_ber(&id, 0xa0, "\x1a\x01x", 3);
 		str(&id, 0x81, "m");
 		str(&id, 0x82, "r");
-		tlv(&svc, 0xa2, id.b, id.n);
+		pc_put_ber(&svc, 0xa2, id.b, id.n);
 		response(&mms, &svc);
 		data_tpkt(&p, &mms, true);
 		ck_assert_int_eq(run(p.b, p.n, &from_ied), HK_PARSE_MALFORMED);
-		ck_assert_uint_eq(sink.n, 0);
+		ck_assert_uint_eq(res.sink.n, 0);
 	}
 }
 END_TEST
@@ -443,11 +383,11 @@ START_TEST(test_name_lists)
 	static const char *const vars[] = {"LLN0", "LLN0$ST", "MMXU1$MX$TotW"};
 	char names[MMS_LIST_MAX + 2][16];
 	const char *ptr[MMS_LIST_MAX + 2];
-	struct pdu p;
+	struct pc_buf p;
 
 	name_list_answer(&p, lds, 4);
 	ck_assert_int_eq(run(p.b, p.n, &from_ied), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 4);
+	ck_assert_uint_eq(res.sink.n, 4);
 	EXPECT(0, HK_OBS_ROLE, 60, "mms.server", "ied");
 	EXPECT(1, HK_OBS_RAW, 50, "mms.ld", "IED1LD0");
 	EXPECT(2, HK_OBS_RAW, 50, "mms.ld", "IED1PROT");
@@ -456,12 +396,12 @@ START_TEST(test_name_lists)
 	/* a list with a '$' in it names variables, not domains */
 	name_list_answer(&p, vars, 3);
 	ck_assert_int_eq(run(p.b, p.n, &from_ied), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 
 	/* 0 names */
 	name_list_answer(&p, lds, 0);
 	ck_assert_int_eq(run(p.b, p.n, &from_ied), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 
 	/* MAX and MAX + 1 distinct names: MAX are said */
 	for (size_t i = 0; i < MMS_LIST_MAX + 2; i++) {
@@ -470,28 +410,28 @@ START_TEST(test_name_lists)
 	}
 	name_list_answer(&p, ptr, MMS_NAMES_MAX);
 	ck_assert_int_eq(run(p.b, p.n, &from_ied), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1 + MMS_NAMES_MAX);
+	ck_assert_uint_eq(res.sink.n, 1 + MMS_NAMES_MAX);
 	name_list_answer(&p, ptr, MMS_NAMES_MAX + 1);
 	ck_assert_int_eq(run(p.b, p.n, &from_ied), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1 + MMS_NAMES_MAX);
+	ck_assert_uint_eq(res.sink.n, 1 + MMS_NAMES_MAX);
 	EXPECT(MMS_NAMES_MAX, HK_OBS_RAW, 50, "mms.ld", "LD7");
 	/* more names than the walk reads: the rest is not looked at */
 	snprintf(names[MMS_LIST_MAX], sizeof(names[0]), "X$Y");
 	name_list_answer(&p, ptr, MMS_LIST_MAX + 1);
 	ck_assert_int_eq(run(p.b, p.n, &from_ied), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1 + MMS_NAMES_MAX);
+	ck_assert_uint_eq(res.sink.n, 1 + MMS_NAMES_MAX);
 
 	/* a GetNameList request with a domain scope names a domain */
 	{
-		struct pdu mms = {.n = 0}, g = {.n = 0}, c = {.n = 0};
-		put(&g, "\xa0\x03\x80\x01\x00", 5);
-		tlv(&g, 0xa1, "\x81\x07IED1LD0", 9);
-		put(&c, "\x02\x01\x01", 3);
-		tlv(&c, 0xa1, g.b, g.n);
-		tlv(&mms, 0xa0, c.b, c.n);
+		struct pc_buf mms = {.n = 0}, g = {.n = 0}, c = {.n = 0};
+		pc_put(&g, "\xa0\x03\x80\x01\x00", 5);
+		pc_put_ber(&g, 0xa1, "\x81\x07IED1LD0", 9);
+		pc_put(&c, "\x02\x01\x01", 3);
+		pc_put_ber(&c, 0xa1, g.b, g.n);
+		pc_put_ber(&mms, 0xa0, c.b, c.n);
 		data_tpkt(&p, &mms, true);
 		ck_assert_int_eq(run(p.b, p.n, &to_ied), HK_PARSE_OK);
-		ck_assert_uint_eq(sink.n, 1);
+		ck_assert_uint_eq(res.sink.n, 1);
 		EXPECT_SIDE(0, HK_OBS_RAW, HK_SIDE_DST, 50, "mms.ld", "IED1LD0");
 	}
 }
@@ -506,30 +446,27 @@ START_TEST(test_truncated_prefixes)
 	} vec[] = {{VEC(initiate_req)}, {VEC(initiate_res)}, {VEC(gvaa_req)}, {VEC(read_req)},
 		   {VEC(read_res)},     {VEC(error_res)},    {VEC(report)},   {VEC(gnl_connect)},
 		   {VEC(finish)},       {VEC(conclude_res)}};
-	struct pdu p;
+	struct pc_buf p;
 
 	for (size_t v = 0; v < sizeof(vec) / sizeof(vec[0]); v++) {
 		ck_assert_int_eq(run(vec[v].b, vec[v].n, &from_ied), HK_PARSE_OK);
-		for (size_t k = 0; k < vec[v].n; k++) {
-			ck_assert_int_eq(run(vec[v].b, k, &from_ied), HK_PARSE_TRUNCATED);
-			ck_assert_uint_eq(sink.n, 0);
-		}
+		pc_every_prefix(proto_mms_parse, vec[v].b, vec[v].n, &from_ied, PC_TRUNCATED, false, "vector %zu", v);
 		/* the same user data cut, in a TPDU that says more follows (EOT
 		 * clear): TRUNCATED, nothing said; with EOT set it contradicts
 		 * its own lengths */
 		for (size_t k = 1; k + 7 < vec[v].n; k++) {
 			size_t n = k + 7;
 			p.n = 0;
-			put(&p, vec[v].b, n);
+			pc_put(&p, vec[v].b, n);
 			p.b[2] = (uint8_t)(n >> 8);
 			p.b[3] = (uint8_t)(n & 0xff);
 			p.b[6] = 0x00;
 			ck_assert_int_eq(run(p.b, p.n, &from_ied), HK_PARSE_TRUNCATED);
-			ck_assert_uint_eq(sink.n, 0);
+			ck_assert_uint_eq(res.sink.n, 0);
 			p.b[6] = 0x80;
 			if (run(p.b, p.n, &from_ied) == HK_PARSE_OK) {
 				/* only a session SPDU on its own (GIVE TOKENS) is whole */
-				ck_assert_uint_eq(sink.n, 0);
+				ck_assert_uint_eq(res.sink.n, 0);
 				ck_assert_uint_le(k, 2);
 			}
 		}
@@ -539,18 +476,18 @@ END_TEST
 
 START_TEST(test_lying_lengths)
 {
-	struct pdu p;
+	struct pc_buf p;
 
 	/* an inner BER length past its parent */
 	p.n = 0;
-	put(&p, VEC(gvaa_req));
+	pc_put(&p, VEC(gvaa_req));
 	ck_assert_uint_eq(p.b[33], 0x1a);
 	p.b[34] = 0x7f; /* the domainId's length */
 	ck_assert_int_eq(run(p.b, p.n, &to_ied), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* the fully-encoded-data's length past the TPDU */
 	p.n = 0;
-	put(&p, VEC(gvaa_req));
+	pc_put(&p, VEC(gvaa_req));
 	p.b[12] = 0x40;
 	ck_assert_int_eq(run(p.b, p.n, &to_ied), HK_PARSE_MALFORMED);
 	/* the indefinite form */
@@ -561,30 +498,30 @@ START_TEST(test_lying_lengths)
 	ck_assert_int_eq(run(p.b, p.n, &to_ied), HK_PARSE_MALFORMED);
 	/* the CONNECT's LI past the TPDU, and its user data parameter */
 	p.n = 0;
-	put(&p, VEC(initiate_req));
+	pc_put(&p, VEC(initiate_req));
 	p.b[8] = 0xb0;
 	ck_assert_int_eq(run(p.b, p.n, &to_ied), HK_PARSE_MALFORMED);
 	p.b[8] = 0x9e;
 	p.b[30] = 0x99; /* c1 88 -> c1 99 */
 	ck_assert_int_eq(run(p.b, p.n, &to_ied), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* the EXTERNAL's MMS PDU longer than the EXTERNAL */
 	p.n = 0;
-	put(&p, VEC(initiate_res));
+	pc_put(&p, VEC(initiate_res));
 	ck_assert_uint_eq(p.b[107], 0xa9);
 	p.b[108] = 0x30;
 	ck_assert_int_eq(run(p.b, p.n, &from_ied), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* a PDV without its context identifier */
 	{
-		struct pdu mms = {.n = 0}, pdv = {.n = 0}, a = {.n = 0}, fed = {.n = 0};
-		tlv(&mms, 0xa0, "\x02\x01\x07\x82\x00", 5);
-		tlv(&pdv, 0xa0, mms.b, mms.n);
-		tlv(&a, 0x30, pdv.b, pdv.n);
-		tlv(&fed, 0x61, a.b, a.n);
+		struct pc_buf mms = {.n = 0}, pdv = {.n = 0}, a = {.n = 0}, fed = {.n = 0};
+		pc_put_ber(&mms, 0xa0, "\x02\x01\x07\x82\x00", 5);
+		pc_put_ber(&pdv, 0xa0, mms.b, mms.n);
+		pc_put_ber(&a, 0x30, pdv.b, pdv.n);
+		pc_put_ber(&fed, 0x61, a.b, a.n);
 		p.n = 0;
-		put(&p, "\x03\x00\x00\x00\x02\xf0\x80\x01\x00\x01\x00", 11);
-		put(&p, fed.b, fed.n);
+		pc_put(&p, "\x03\x00\x00\x00\x02\xf0\x80\x01\x00\x01\x00", 11);
+		pc_put(&p, fed.b, fed.n);
 		p.b[3] = (uint8_t)p.n;
 		ck_assert_int_eq(run(p.b, p.n, &to_ied), HK_PARSE_MALFORMED);
 	}
@@ -594,15 +531,15 @@ END_TEST
 START_TEST(test_nomatch)
 {
 	struct hk_parse_ctx udp = from_ied;
-	struct pdu p, mms = {.n = 0};
+	struct pc_buf p, mms = {.n = 0};
 
 	udp.l4 = 17;
 	ck_assert_int_eq(run(VEC(report), &udp), HK_PARSE_NOMATCH);
 	/* HTTP carrying WAP MMS, and the WAP MMS body in a TPDU */
 	ck_assert_int_eq(run(VEC(wap_http), &from_ied), HK_PARSE_NOMATCH);
 	p.n = 0;
-	put(&p, "\x03\x00\x00\x17\x02\xf0\x80", 7);
-	put(&p, VEC(wap_body));
+	pc_put(&p, "\x03\x00\x00\x17\x02\xf0\x80", 7);
+	pc_put(&p, VEC(wap_body));
 	ck_assert_int_eq(run(p.b, p.n, &from_ied), HK_PARSE_NOMATCH);
 	ck_assert_int_eq(run_with(proto_iso_parse, p.b, p.n, &from_ied), HK_PARSE_NOMATCH);
 	/* S7 in the TPDU, a CR */
@@ -610,14 +547,14 @@ START_TEST(test_nomatch)
 			 HK_PARSE_NOMATCH);
 	ck_assert_int_eq(run("\x03\x00\x00\x0b\x06\xe0\x00\x00\x00\x01\x00", 11, &to_ied), HK_PARSE_NOMATCH);
 	/* a PDV whose value is no MMS PDU (context tag 20) */
-	tlv(&mms, 0xb4, "\x02\x01\x07", 3);
+	pc_put_ber(&mms, 0xb4, "\x02\x01\x07", 3);
 	data_tpkt(&p, &mms, true);
 	ck_assert_int_eq(run(p.b, p.n, &to_ied), HK_PARSE_NOMATCH);
 	/* simply-encoded-data, not fully */
 	p.n = 0;
-	put(&p, "\x03\x00\x00\x10\x02\xf0\x80\x01\x00\x01\x00\x40\x03\x01\x02\x03", 16);
+	pc_put(&p, "\x03\x00\x00\x10\x02\xf0\x80\x01\x00\x01\x00\x40\x03\x01\x02\x03", 16);
 	ck_assert_int_eq(run(p.b, p.n, &to_ied), HK_PARSE_NOMATCH);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
@@ -625,31 +562,12 @@ END_TEST
 
 START_TEST(test_against_tshark)
 {
-	const char *shared = getenv("HERKOMST_SHARED_DIR");
-	char cmd[1024], line[256];
-	size_t n;
-	FILE *f;
+	char line[256];
 
-	if (!shared || system("command -v tshark >/dev/null 2>&1") != 0)
-		return;
-	snprintf(cmd, sizeof(cmd), "%s/pcaps/iti_Sample_File_MMS_and_GOOSE.pcap", shared);
-	f = fopen(cmd, "rb");
-	if (!f)
-		return;
-	fclose(f);
-	snprintf(cmd, sizeof(cmd),
-		 "tshark -r '%s/pcaps/iti_Sample_File_MMS_and_GOOSE.pcap' -Y 'frame.number==124' -T fields "
-		 "-e mms.domainId 2>/dev/null",
-		 shared);
-	f = popen(cmd, "r");
-	ck_assert_ptr_nonnull(f);
-	n = fread(line, 1, sizeof(line) - 1, f);
-	pclose(f);
-	line[n] = '\0';
-	while (n && line[n - 1] == '\n')
-		line[--n] = '\0';
+	if (!pc_tshark_frame("iti_Sample_File_MMS_and_GOOSE.pcap", 124, "-T fields -e mms.domainId", line, sizeof(line)))
+		return; /* no tshark or no captures here: nothing to compare */
 	ck_assert_int_eq(run(VEC(gvaa_req), &to_ied), HK_PARSE_OK);
-	ck_assert_str_eq(obs[0].value, line);
+	ck_assert_str_eq(res.obs[0].value, line);
 }
 END_TEST
 
@@ -659,7 +577,6 @@ static Suite *mms_suite(void)
 	TCase *tc = tcase_create("core");
 	TCase *ts = tcase_create("tshark");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_initiate);
 	tcase_add_test(tc, test_requests_and_answers);
@@ -669,7 +586,6 @@ static Suite *mms_suite(void)
 	tcase_add_test(tc, test_lying_lengths);
 	tcase_add_test(tc, test_nomatch);
 	suite_add_tcase(s, tc);
-	tcase_add_checked_fixture(ts, NULL, teardown);
 	tcase_set_timeout(ts, 120);
 	tcase_add_test(ts, test_against_tshark);
 	suite_add_tcase(s, ts);
@@ -678,11 +594,5 @@ static Suite *mms_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(mms_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return pc_main(mms_suite());
 }

@@ -17,6 +17,7 @@
 #include "herkomst/obs.h"
 #include "herkomst/parser.h"
 #include "proto/proto.h"
+#include "proto_check.h"
 
 #define MODBUS_DEVID_OBJECTS_MAX 24 /* as in src/proto/modbus.c */
 #define MODBUS_UNITS_MAX 4
@@ -112,9 +113,7 @@ static const uint8_t exc23[] = "\x00\x0b\x00\x00\x00\x03\x01" "\x97\x0a";
 
 #define VEC(a) (a), (sizeof(a) - 1)
 
-static uint8_t *heap;
-static struct hk_obs obs[HK_OBS_PER_PACKET_MAX];
-static struct hk_obs_sink sink;
+static struct pc_result res;
 
 /* a response from the server's port 502, a request to it; both with the flow's idea */
 static const struct hk_parse_ctx srv_ctx = {
@@ -127,17 +126,7 @@ static const struct hk_parse_ctx any_ctx = {
 
 static enum hk_parse_result run_ctx(const void *bytes, size_t n, const struct hk_parse_ctx *ctx)
 {
-	struct hk_cur c;
-
-	free(heap);
-	heap = malloc(n ? n : 1);
-	ck_assert_ptr_nonnull(heap);
-	if (n)
-		memcpy(heap, bytes, n);
-	c = hk_cur_init(heap, n);
-	memset(obs, 0, sizeof(obs));
-	sink = (struct hk_obs_sink){.v = obs, .n = 0, .cap = HK_OBS_PER_PACKET_MAX};
-	return proto_modbus_parse(&c, ctx, &sink);
+	return pc_run(proto_modbus_parse, bytes, n, ctx, &res);
 }
 
 static enum hk_parse_result run(const void *bytes, size_t n)
@@ -145,21 +134,7 @@ static enum hk_parse_result run(const void *bytes, size_t n)
 	return run_ctx(bytes, n, &srv_ctx);
 }
 
-static void teardown(void)
-{
-	free(heap);
-	heap = NULL;
-}
-
-#define EXPECT(i, k, conf, src, val)                                                                  \
-	do {                                                                                          \
-		ck_assert_uint_gt(sink.n, (i));                                                       \
-		ck_assert_int_eq(obs[i].kind, (k));                                                   \
-		ck_assert_int_eq(obs[i].side, HK_SIDE_SRC);                                           \
-		ck_assert_uint_eq(obs[i].confidence, (conf));                                         \
-		ck_assert_str_eq(obs[i].source, (src));                                               \
-		ck_assert_str_eq(obs[i].value, (val));                                                \
-	} while (0)
+#define EXPECT(i, k, conf, src, val) PC_EXPECT(&res, i, k, HK_SIDE_SRC, conf, src, val)
 
 /* ---- an ADU builder for the synthetic cases ------------------------------ */
 
@@ -220,14 +195,14 @@ static void object(struct adu *a, uint8_t id, const void *v, uint8_t len)
 START_TEST(test_report_server_id)
 {
 	ck_assert_int_eq(run(VEC(rsid_resp)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 3);
+	ck_assert_uint_eq(res.sink.n, 3);
 	EXPECT(0, HK_OBS_RAW, 50, "modbus.role", "server");
 	EXPECT(1, HK_OBS_RAW, 50, "modbus.unit_id", "10");
 	/* server id 00 and run indicator ff are not printable: the vendor data is */
 	EXPECT(2, HK_OBS_RAW, 50, "modbus.server_id", "Wingpath Limited");
 
 	ck_assert_int_eq(run_ctx(VEC(rsid_req), &cli_ctx), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_RAW, 50, "modbus.role", "client");
 }
 END_TEST
@@ -236,12 +211,12 @@ START_TEST(test_devid_no_objects)
 {
 	/* odd conformity and More Follows, trailing bytes: understood, nothing to say but the server */
 	ck_assert_int_eq(run(VEC(eit_resp)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(0, HK_OBS_RAW, 50, "modbus.role", "server");
 	EXPECT(1, HK_OBS_RAW, 50, "modbus.unit_id", "0");
 
 	ck_assert_int_eq(run_ctx(VEC(eit_req), &cli_ctx), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_RAW, 50, "modbus.role", "client");
 }
 END_TEST
@@ -249,31 +224,31 @@ END_TEST
 START_TEST(test_exceptions)
 {
 	ck_assert_int_eq(run(VEC(eit_exc)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 3);
+	ck_assert_uint_eq(res.sink.n, 3);
 	EXPECT(0, HK_OBS_RAW, 50, "modbus.role", "server");
 	EXPECT(1, HK_OBS_RAW, 50, "modbus.unit_id", "255");
 	EXPECT(2, HK_OBS_RAW, 50, "modbus.devid.exception", "server-device-failure");
 
 	/* an exception to another function says no more than who answered */
 	ck_assert_int_eq(run(VEC(exc23)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(0, HK_OBS_RAW, 50, "modbus.role", "server");
 	EXPECT(1, HK_OBS_RAW, 50, "modbus.unit_id", "1");
 
 	/* an exception code without a name */
 	ck_assert_int_eq(run("\x00\x00\x00\x00\x00\x03\x01\xab\x42", 9), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 3);
+	ck_assert_uint_eq(res.sink.n, 3);
 	EXPECT(2, HK_OBS_RAW, 50, "modbus.devid.exception", "0x42");
 	/* and an exception without a code */
 	ck_assert_int_eq(run("\x00\x00\x00\x00\x00\x02\x01\xab", 8), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
 START_TEST(test_devid_basic)
 {
 	ck_assert_int_eq(run(VEC(devid_basic)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 5);
+	ck_assert_uint_eq(res.sink.n, 5);
 	EXPECT(0, HK_OBS_RAW, 50, "modbus.role", "server");
 	EXPECT(1, HK_OBS_RAW, 50, "modbus.unit_id", "1");
 	EXPECT(2, HK_OBS_VENDOR, 90, "modbus.devid.vendor", "Company identification");
@@ -285,7 +260,7 @@ END_TEST
 START_TEST(test_devid_extended)
 {
 	ck_assert_int_eq(run(VEC(devid_ext)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 10);
+	ck_assert_uint_eq(res.sink.n, 10);
 	EXPECT(0, HK_OBS_RAW, 50, "modbus.role", "server");
 	EXPECT(1, HK_OBS_RAW, 50, "modbus.unit_id", "7");
 	EXPECT(2, HK_OBS_VENDOR, 90, "modbus.devid.vendor", "Acme Automation");
@@ -302,20 +277,20 @@ END_TEST
 START_TEST(test_umas)
 {
 	ck_assert_int_eq(run(VEC(umas_resp)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 3);
+	ck_assert_uint_eq(res.sink.n, 3);
 	EXPECT(0, HK_OBS_RAW, 50, "modbus.role", "server");
 	EXPECT(1, HK_OBS_RAW, 50, "modbus.unit_id", "0");
 	EXPECT(2, HK_OBS_RAW, 50, "modbus.fc90", "umas");
 
 	ck_assert_int_eq(run_ctx(VEC(umas_req), &cli_ctx), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_RAW, 50, "modbus.role", "client");
 
 	/* a UMAS error status (0xfd) or an exception to 90: not a UMAS server */
 	ck_assert_int_eq(run("\x00\x01\x00\x00\x00\x04\x00\x5a\x00\xfd", 10), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	ck_assert_int_eq(run("\x00\x01\x00\x00\x00\x03\x00\xda\x01", 9), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 }
 END_TEST
 
@@ -336,10 +311,7 @@ START_TEST(test_truncated_prefixes)
 
 	for (size_t v = 0; v < sizeof(vec) / sizeof(vec[0]); v++) {
 		ck_assert_int_eq(run_ctx(vec[v].b, vec[v].n, vec[v].ctx), HK_PARSE_OK);
-		for (size_t k = 0; k < vec[v].n; k++) {
-			ck_assert_int_eq(run_ctx(vec[v].b, k, vec[v].ctx), HK_PARSE_TRUNCATED);
-			ck_assert_uint_eq(sink.n, 0);
-		}
+		pc_every_prefix(proto_modbus_parse, vec[v].b, vec[v].n, vec[v].ctx, PC_TRUNCATED, false, "vector %zu", v);
 	}
 }
 END_TEST
@@ -353,13 +325,13 @@ START_TEST(test_mbap_lengths)
 	/* length 0 and 1: no room for unit and function */
 	ck_assert_int_eq(run("\x00\x00\x00\x00\x00\x00", 6), HK_PARSE_MALFORMED);
 	ck_assert_int_eq(run("\x00\x00\x00\x00\x00\x01\x01", 7), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* length 2: unit and function alone (a request of 17) */
 	ck_assert_int_eq(run_ctx("\x00\x00\x00\x00\x00\x02\x01\x11", 8, &cli_ctx), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	/* a length that says more than there is */
 	ck_assert_int_eq(run("\x00\x00\x00\x00\x00\x30\x01\x03\x02\x00\x01", 11), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 
 	/* 254 is the most a standard function may have; 255 is too much */
 	begin(&a, 1, 0x03);
@@ -369,7 +341,7 @@ START_TEST(test_mbap_lengths)
 	finish(&a);
 	ck_assert_uint_eq(a.n, 6 + 254);
 	ck_assert_int_eq(run(a.b, a.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	a.n = 0;
 	begin(&a, 1, 0x03);
 	put_u8(&a, 252);
@@ -377,7 +349,7 @@ START_TEST(test_mbap_lengths)
 		put_u8(&a, (uint8_t)i);
 	finish(&a);
 	ck_assert_int_eq(run(a.b, a.n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* UMAS may go past it (ndpi_umas.pcap frame 20 has length 255) ... */
 	a.n = 0;
 	begin(&a, 0, 0x5a);
@@ -386,7 +358,7 @@ START_TEST(test_mbap_lengths)
 		put_u8(&a, (uint8_t)i);
 	finish(&a);
 	ck_assert_int_eq(run(a.b, a.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 3);
+	ck_assert_uint_eq(res.sink.n, 3);
 	EXPECT(2, HK_OBS_RAW, 50, "modbus.fc90", "umas");
 	/* ... up to its own bound */
 	a.n = 0;
@@ -396,7 +368,7 @@ START_TEST(test_mbap_lengths)
 		put_u8(&a, (uint8_t)i);
 	finish(&a);
 	ck_assert_int_eq(run(a.b, a.n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
@@ -410,7 +382,7 @@ START_TEST(test_devid_lying_lengths)
 	put(&a, "\x01\x40" "AC", 4);
 	finish(&a);
 	ck_assert_int_eq(run(a.b, a.n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 
 	/* more objects announced than there are */
 	a.n = 0;
@@ -419,7 +391,7 @@ START_TEST(test_devid_lying_lengths)
 	object(&a, 1, "AC", 2);
 	finish(&a);
 	ck_assert_int_eq(run(a.b, a.n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 
 	/* an object id without its length byte */
 	a.n = 0;
@@ -430,7 +402,7 @@ START_TEST(test_devid_lying_lengths)
 
 	/* a header cut short (5 of 6 bytes) */
 	ck_assert_int_eq(run("\x00\x00\x00\x00\x00\x07\x01\x2b\x0e\x01\x01\x00\x00", 13), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 
 	/* the object list lies, but the MBAP length says where the ADU ends:
 	 * the next ADU is not read as objects */
@@ -440,7 +412,7 @@ START_TEST(test_devid_lying_lengths)
 	finish(&a);
 	put(&a, VEC(devid_basic));
 	ck_assert_int_eq(run(a.b, a.n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 
 	/* an object of length 0, and one of NULs only: nothing to say */
 	a.n = 0;
@@ -449,7 +421,7 @@ START_TEST(test_devid_lying_lengths)
 	object(&a, 1, "\x00\x00\x00", 3);
 	finish(&a);
 	ck_assert_int_eq(run(a.b, a.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 }
 END_TEST
 
@@ -457,19 +429,19 @@ START_TEST(test_rsid_lying_lengths)
 {
 	/* byte count 18, 5 bytes there */
 	ck_assert_int_eq(run("\x00\x00\x00\x00\x00\x08\x0a\x11\x12\x00\xff" "Win", 14), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* a response with no byte count */
 	ck_assert_int_eq(run("\x00\x00\x00\x00\x00\x02\x0a\x11", 8), HK_PARSE_MALFORMED);
 	/* byte count 0: nothing printable */
 	ck_assert_int_eq(run("\x00\x00\x00\x00\x00\x03\x0a\x11\x00", 9), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	/* the byte count ends the data: what follows it in the ADU is not read */
 	ck_assert_int_eq(run("\x00\x00\x00\x00\x00\x0b\x0a\x11\x02\x00\xff" "Acme 1", 17), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	/* short runs (< 4) are noise, several long ones are joined */
 	ck_assert_int_eq(run("\x00\x00\x00\x00\x00\x15\x0a\x11\x12\x01\xff" "ab\x01" "Acme\x00" "PLC-9 v2", 27),
 			 HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 3);
+	ck_assert_uint_eq(res.sink.n, 3);
 	EXPECT(2, HK_OBS_RAW, 50, "modbus.server_id", "Acme PLC-9 v2");
 }
 END_TEST
@@ -487,10 +459,10 @@ START_TEST(test_object_counts)
 		object(&a, (uint8_t)(0x80 + i), &v, 1);
 	finish(&a);
 	ck_assert_int_eq(run(a.b, a.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2 + MODBUS_DEVID_OBJECTS_MAX);
+	ck_assert_uint_eq(res.sink.n, 2 + MODBUS_DEVID_OBJECTS_MAX);
 	EXPECT(2, HK_OBS_RAW, 50, "modbus.devid.private.80", "a");
 	EXPECT(2 + MODBUS_DEVID_OBJECTS_MAX - 1, HK_OBS_RAW, 50, "modbus.devid.private.97", "a");
-	ck_assert_uint_eq(sink.n_dropped, 0);
+	ck_assert_uint_eq(res.sink.n_dropped, 0);
 
 	/* MAX + 1: the last is not read */
 	a.n = 0;
@@ -499,8 +471,8 @@ START_TEST(test_object_counts)
 		object(&a, (uint8_t)(0x80 + i), &v, 1);
 	finish(&a);
 	ck_assert_int_eq(run(a.b, a.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2 + MODBUS_DEVID_OBJECTS_MAX);
-	ck_assert_str_eq(obs[sink.n - 1].source, "modbus.devid.private.97");
+	ck_assert_uint_eq(res.sink.n, 2 + MODBUS_DEVID_OBJECTS_MAX);
+	ck_assert_str_eq(res.obs[res.sink.n - 1].source, "modbus.devid.private.97");
 
 	/* 255 announced, MAX there: what is read is whole, the rest unread */
 	a.n = 0;
@@ -509,7 +481,7 @@ START_TEST(test_object_counts)
 		object(&a, (uint8_t)(0x80 + i), &v, 1);
 	finish(&a);
 	ck_assert_int_eq(run(a.b, a.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2 + MODBUS_DEVID_OBJECTS_MAX);
+	ck_assert_uint_eq(res.sink.n, 2 + MODBUS_DEVID_OBJECTS_MAX);
 }
 END_TEST
 
@@ -524,7 +496,7 @@ START_TEST(test_adus_and_units)
 		finish(&a);
 	}
 	ck_assert_int_eq(run(a.b, a.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1 + MODBUS_UNITS_MAX);
+	ck_assert_uint_eq(res.sink.n, 1 + MODBUS_UNITS_MAX);
 	EXPECT(0, HK_OBS_RAW, 50, "modbus.role", "server");
 	EXPECT(1, HK_OBS_RAW, 50, "modbus.unit_id", "1");
 	EXPECT(MODBUS_UNITS_MAX, HK_OBS_RAW, 50, "modbus.unit_id", "4");
@@ -537,7 +509,7 @@ START_TEST(test_adus_and_units)
 		finish(&a);
 	}
 	ck_assert_int_eq(run(a.b, a.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 
 	/* MODBUS_ADUS_MAX ADUs are read, the next one not */
 	a.n = 0;
@@ -548,20 +520,20 @@ START_TEST(test_adus_and_units)
 	}
 	put(&a, VEC(devid_basic));
 	ck_assert_int_eq(run(a.b, a.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 
 	/* a second ADU cut short: TRUNCATED, the first is still said */
 	a.n = 0;
 	put(&a, VEC(rsid_resp));
 	put(&a, devid_basic, 20);
 	ck_assert_int_eq(run(a.b, a.n), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 3);
+	ck_assert_uint_eq(res.sink.n, 3);
 	/* a second ADU that is not Modbus: MALFORMED, the first still said */
 	a.n = 0;
 	put(&a, VEC(rsid_resp));
 	put(&a, "\x00\x00\x00\x01\x00\x02\x01\x03", 8);
 	ck_assert_int_eq(run(a.b, a.n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 3);
+	ck_assert_uint_eq(res.sink.n, 3);
 }
 END_TEST
 
@@ -579,7 +551,7 @@ START_TEST(test_strings)
 	object(&a, 2, "v1\\2", 4);
 	finish(&a);
 	ck_assert_int_eq(run(a.b, a.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 5);
+	ck_assert_uint_eq(res.sink.n, 5);
 	EXPECT(2, HK_OBS_VENDOR, 90, "modbus.devid.vendor", "AB\\x00C\\xe9");
 	EXPECT(3, HK_OBS_MODEL, 85, "modbus.devid.product_code", "\\xc3\\xa9t\\xc3\\xa9");
 	EXPECT(4, HK_OBS_FIRMWARE, 85, "modbus.devid.revision", "v1\\\\2");
@@ -591,9 +563,9 @@ START_TEST(test_strings)
 	object(&a, 0x05, big, 240);
 	finish(&a);
 	ck_assert_int_eq(run(a.b, a.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 3);
-	ck_assert_uint_le(strlen(obs[2].value), HK_OBS_VALUE_MAX - 1);
-	ck_assert_uint_eq(strlen(obs[2].value) % 4, 0);
+	ck_assert_uint_eq(res.sink.n, 3);
+	ck_assert_uint_le(strlen(res.obs[2].value), HK_OBS_VALUE_MAX - 1);
+	ck_assert_uint_eq(strlen(res.obs[2].value) % 4, 0);
 
 	/* a server-id run of 240 printable bytes: cut to the value size */
 	memset(big, 'x', sizeof(big));
@@ -604,8 +576,8 @@ START_TEST(test_strings)
 	put(&a, big, 240);
 	finish(&a);
 	ck_assert_int_eq(run(a.b, a.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 3);
-	ck_assert_uint_eq(strlen(obs[2].value), 240);
+	ck_assert_uint_eq(res.sink.n, 3);
+	ck_assert_uint_eq(strlen(res.obs[2].value), 240);
 	/* and of 250 bytes with a backslash: escaped, cut at a character */
 	a.n = 0;
 	begin(&a, 1, 0x11);
@@ -615,9 +587,9 @@ START_TEST(test_strings)
 	put(&a, big, 40);
 	finish(&a);
 	ck_assert_int_eq(run(a.b, a.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 3);
-	ck_assert_uint_eq(strlen(obs[2].value), HK_OBS_VALUE_MAX - 1);
-	ck_assert_int_ne(obs[2].value[HK_OBS_VALUE_MAX - 2], '\\');
+	ck_assert_uint_eq(res.sink.n, 3);
+	ck_assert_uint_eq(strlen(res.obs[2].value), HK_OBS_VALUE_MAX - 1);
+	ck_assert_int_ne(res.obs[2].value[HK_OBS_VALUE_MAX - 2], '\\');
 }
 END_TEST
 
@@ -627,14 +599,14 @@ START_TEST(test_direction)
 {
 	/* without port 502: the shape decides when only one side can look like it */
 	ck_assert_int_eq(run_ctx(VEC(rsid_resp), &any_ctx), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 3);
+	ck_assert_uint_eq(res.sink.n, 3);
 	EXPECT(0, HK_OBS_RAW, 50, "modbus.role", "server");
 	ck_assert_int_eq(run_ctx(VEC(rsid_req), &any_ctx), HK_PARSE_OK);
 	EXPECT(0, HK_OBS_RAW, 50, "modbus.role", "client");
 	ck_assert_int_eq(run_ctx(VEC(eit_req), &any_ctx), HK_PARSE_OK);
 	EXPECT(0, HK_OBS_RAW, 50, "modbus.role", "client");
 	ck_assert_int_eq(run_ctx(VEC(devid_basic), &any_ctx), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 5);
+	ck_assert_uint_eq(res.sink.n, 5);
 	ck_assert_int_eq(run_ctx(VEC(eit_exc), &any_ctx), HK_PARSE_OK);
 	EXPECT(0, HK_OBS_RAW, 50, "modbus.role", "server");
 	/* read holding registers: request address 2 + quantity 2; response byte count + values */
@@ -650,12 +622,12 @@ START_TEST(test_direction)
 		known.client_known = true;
 		known.from_client = true;
 		ck_assert_int_eq(run_ctx("\x00\x01\x00\x00\x00\x06\x01\x06\x00\x01\x00\x03", 12, &known), HK_PARSE_OK);
-		ck_assert_uint_eq(sink.n, 1);
+		ck_assert_uint_eq(res.sink.n, 1);
 		EXPECT(0, HK_OBS_RAW, 50, "modbus.role", "client");
 	}
 	/* ... and without it nothing is said, though it is Modbus */
 	ck_assert_int_eq(run_ctx("\x00\x01\x00\x00\x00\x06\x01\x06\x00\x01\x00\x03", 12, &any_ctx), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* port 502 wins over the flow's guess (a capture joined late) */
 	{
 		struct hk_parse_ctx wrong = srv_ctx;
@@ -678,7 +650,7 @@ START_TEST(test_nomatch)
 	ck_assert_int_eq(run(http, sizeof(http) - 1), HK_PARSE_NOMATCH);
 	ck_assert_int_eq(run(VEC(tls)), HK_PARSE_NOMATCH);
 	ck_assert_int_eq(run(VEC(tpkt)), HK_PARSE_NOMATCH);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* too short to tell */
 	ck_assert_int_eq(run("\x00\x01\x00", 3), HK_PARSE_TRUNCATED);
 	ck_assert_int_eq(run("", 0), HK_PARSE_TRUNCATED);
@@ -689,55 +661,14 @@ START_TEST(test_sink_full)
 {
 	struct hk_obs small[3];
 	struct hk_obs_sink s = {.v = small, .n = 0, .cap = 3};
-	struct hk_cur c;
 
-	heap = malloc(sizeof(devid_ext) - 1);
-	ck_assert_ptr_nonnull(heap);
-	memcpy(heap, devid_ext, sizeof(devid_ext) - 1);
-	c = hk_cur_init(heap, sizeof(devid_ext) - 1);
-	ck_assert_int_eq(proto_modbus_parse(&c, &srv_ctx, &s), HK_PARSE_OK);
+	ck_assert_int_eq(pc_run_sink(proto_modbus_parse, devid_ext, sizeof(devid_ext) - 1, &srv_ctx, &s), HK_PARSE_OK);
 	ck_assert_uint_eq(s.n, 3);
 	ck_assert_uint_eq(s.n_dropped, 7);
 }
 END_TEST
 
 /* ---- against tshark ------------------------------------------------------ */
-
-/* tshark's values of some fields (tab-separated) of one frame; false when
- * tshark or the capture is not at hand. */
-static bool tshark_fields(const char *pcap, int frame, const char *fields, char *out, size_t outsz)
-{
-	const char *shared = getenv("HERKOMST_SHARED_DIR");
-	char cmd[2048], path[512];
-	size_t n;
-	FILE *f;
-
-	if (!shared || system("command -v tshark >/dev/null 2>&1") != 0)
-		return false;
-	snprintf(path, sizeof(path), "%s/pcaps/%s", shared, pcap);
-	f = fopen(path, "rb");
-	if (!f)
-		return false;
-	fclose(f);
-	snprintf(cmd, sizeof(cmd), "tshark -r '%s' -Y 'frame.number==%d' -T fields %s 2>/dev/null", path, frame, fields);
-	f = popen(cmd, "r");
-	if (!f)
-		return false;
-	n = fread(out, 1, outsz - 1, f);
-	pclose(f);
-	out[n] = '\0';
-	while (n && (out[n - 1] == '\n' || out[n - 1] == '\r'))
-		out[--n] = '\0';
-	return true;
-}
-
-static const char *find_value(const char *source)
-{
-	for (size_t i = 0; i < sink.n; i++)
-		if (strcmp(obs[i].source, source) == 0)
-			return obs[i].value;
-	return "";
-}
 
 START_TEST(test_against_tshark)
 {
@@ -758,16 +689,15 @@ START_TEST(test_against_tshark)
 	char line[4096], fields[256], want[1200], hex[1024];
 
 	for (size_t i = 0; i < sizeof(cmp) / sizeof(cmp[0]); i++) {
-		snprintf(fields, sizeof(fields), "-e tcp.payload -e mbtcp.unit_id %s", cmp[i].extra_field);
-		if (!tshark_fields(cmp[i].pcap, cmp[i].frame, fields, line, sizeof(line)))
+		snprintf(fields, sizeof(fields), "-T fields -e tcp.payload -e mbtcp.unit_id %s", cmp[i].extra_field);
+		if (!pc_tshark_frame(cmp[i].pcap, cmp[i].frame, fields, line, sizeof(line)))
 			return; /* no tshark or no captures here: nothing to compare */
-		for (size_t k = 0; k < cmp[i].n; k++)
-			snprintf(hex + 2 * k, sizeof(hex) - 2 * k, "%02x", cmp[i].b[k]);
+		pc_hex(cmp[i].b, cmp[i].n, hex, sizeof(hex));
 		snprintf(want, sizeof(want), "%s\t%s\t%s", hex, cmp[i].unit, cmp[i].extra_want);
 		ck_assert_msg(strcmp(line, want) == 0, "%s frame %d: tshark '%s', we expect '%s'", cmp[i].pcap,
 			      cmp[i].frame, line, want);
 		ck_assert_int_eq(run(cmp[i].b, cmp[i].n), HK_PARSE_OK);
-		ck_assert_str_eq(find_value("modbus.unit_id"), cmp[i].unit);
+		ck_assert_str_eq(pc_value(&res, "modbus.unit_id", 0), cmp[i].unit);
 	}
 }
 END_TEST
@@ -778,7 +708,6 @@ static Suite *modbus_suite(void)
 	TCase *tc = tcase_create("core");
 	TCase *ts = tcase_create("tshark");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_report_server_id);
 	tcase_add_test(tc, test_devid_no_objects);
 	tcase_add_test(tc, test_exceptions);
@@ -796,7 +725,6 @@ static Suite *modbus_suite(void)
 	tcase_add_test(tc, test_nomatch);
 	tcase_add_test(tc, test_sink_full);
 	suite_add_tcase(s, tc);
-	tcase_add_checked_fixture(ts, NULL, teardown);
 	tcase_set_timeout(ts, 120);
 	tcase_add_test(ts, test_against_tshark);
 	suite_add_tcase(s, ts);
@@ -805,11 +733,5 @@ static Suite *modbus_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(modbus_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return pc_main(modbus_suite());
 }

@@ -14,52 +14,23 @@
 
 #include "proto/dnswire.h"
 #include "proto/proto.h"
+#include "proto_check.h"
 
-static uint8_t *heap;
-static struct hk_obs obs_buf[HK_OBS_PER_PACKET_MAX];
-static struct hk_obs_sink sink;
-
-static void teardown(void)
-{
-	free(heap);
-	heap = NULL;
-}
+static struct pc_result res;
+static const struct hk_parse_ctx nbns_ctx = {.l4 = 17, .sport = 137, .dport = 137, .ndpi = "NetBIOS"};
 
 static enum hk_parse_result run(const uint8_t *bytes, size_t n)
 {
-	struct hk_parse_ctx ctx = {.l4 = 17, .sport = 137, .dport = 137, .ndpi = "NetBIOS"};
-	struct hk_cur c;
-
-	free(heap);
-	heap = malloc(n ? n : 1);
-	ck_assert(heap != NULL);
-	if (n)
-		memcpy(heap, bytes, n);
-	c = hk_cur_init(heap, n);
-	memset(obs_buf, 0, sizeof(obs_buf));
-	sink = (struct hk_obs_sink){.v = obs_buf, .n = 0, .cap = HK_OBS_PER_PACKET_MAX, .n_dropped = 0};
-	return proto_nbns_parse(&c, &ctx, &sink);
+	return pc_run(proto_nbns_parse, bytes, n, &nbns_ctx, &res);
 }
 
 /* about NULL: the sender (HK_SIDE_SRC); else the IPv4 address, no MAC */
 static void expect(size_t i, enum hk_obs_kind kind, const char *source, const char *value, uint8_t conf,
 		   const char *about)
 {
-	char buf[HK_ADDR_STRLEN];
+	const struct pc_expect e = {kind, about ? HK_SIDE_OTHER : HK_SIDE_SRC, conf, source, value, NULL, about};
 
-	ck_assert_uint_lt(i, sink.n);
-	ck_assert_int_eq(sink.v[i].kind, kind);
-	ck_assert_str_eq(sink.v[i].source, source);
-	ck_assert_str_eq(sink.v[i].value, value);
-	ck_assert_uint_eq(sink.v[i].confidence, conf);
-	if (!about) {
-		ck_assert_int_eq(sink.v[i].side, HK_SIDE_SRC);
-		return;
-	}
-	ck_assert_int_eq(sink.v[i].side, HK_SIDE_OTHER);
-	ck_assert(!sink.v[i].subject.has_mac);
-	ck_assert_uint_eq(sink.v[i].subject.ip.family, 4);
-	ck_assert_str_eq(hk_addr_fmt(&sink.v[i].subject.ip, buf), about);
+	pc_assert_obs_at(&res, i, &e, __FILE__, __LINE__);
 }
 
 /*
@@ -147,11 +118,11 @@ static const uint8_t pdu_query[] = {
 START_TEST(test_real_registration)
 {
 	ck_assert_int_eq(run(pdu_reg, sizeof(pdu_reg)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	expect(0, HK_OBS_HOSTNAME, "nbns.name", "MDJR98", 70, "192.168.239.129");
 
 	ck_assert_int_eq(run(pdu_reg_group, sizeof(pdu_reg_group)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	expect(0, HK_OBS_RAW, "nbns.group", "WORKGROUP", 50, "192.168.239.129");
 }
 END_TEST
@@ -159,7 +130,7 @@ END_TEST
 START_TEST(test_real_answer)
 {
 	ck_assert_int_eq(run(pdu_answer, sizeof(pdu_answer)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	expect(0, HK_OBS_HOSTNAME, "nbns.name", "GUNNAR", 70, "10.0.4.24");
 }
 END_TEST
@@ -168,7 +139,7 @@ START_TEST(test_real_node_status)
 {
 	ck_assert_int_eq(run(pdu_nbstat, sizeof(pdu_nbstat)), HK_PARSE_OK);
 	/* GUNNAR<20> and VIGILANT_GROUP<1e> repeat what is already said */
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	expect(0, HK_OBS_HOSTNAME, "nbns.name", "GUNNAR", 70, NULL);
 	expect(1, HK_OBS_RAW, "nbns.group", "VIGILANT_GROUP", 50, NULL);
 }
@@ -177,7 +148,7 @@ END_TEST
 START_TEST(test_real_query)
 {
 	ck_assert_int_eq(run(pdu_query, sizeof(pdu_query)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
@@ -195,65 +166,37 @@ START_TEST(test_truncated_prefixes)
 	};
 
 	for (size_t k = 0; k < sizeof(pdus) / sizeof(pdus[0]); k++)
-		for (size_t n = 0; n < pdus[k].n; n++) {
-			enum hk_parse_result r = run(pdus[k].p, n);
-
-			ck_assert_msg(r == HK_PARSE_TRUNCATED || r == HK_PARSE_MALFORMED,
-				      "pdu %zu prefix %zu: %s", k, n, hk_parse_result_name(r));
-			ck_assert_uint_eq(sink.n, 0);
-		}
+		pc_every_prefix(proto_nbns_parse, pdus[k].p, pdus[k].n, &nbns_ctx, PC_TRUNCATED | PC_MALFORMED, false,
+				"pdu %zu", k);
 }
 END_TEST
 
 /* --- made-up packets ------------------------------------------------------- */
 
-struct msg {
-	uint8_t b[2048];
-	size_t n;
-};
-
-static void put8(struct msg *m, uint8_t v)
-{
-	ck_assert_uint_lt(m->n, sizeof(m->b));
-	m->b[m->n++] = v;
-}
-
-static void put16(struct msg *m, uint16_t v)
-{
-	put8(m, (uint8_t)(v >> 8));
-	put8(m, (uint8_t)v);
-}
-
-static void put32(struct msg *m, uint32_t v)
-{
-	put16(m, (uint16_t)(v >> 16));
-	put16(m, (uint16_t)v);
-}
-
-static void header(struct msg *m, uint16_t flags, uint16_t qd, uint16_t an, uint16_t ns, uint16_t ar)
+static void header(struct pc_buf *m, uint16_t flags, uint16_t qd, uint16_t an, uint16_t ns, uint16_t ar)
 {
 	m->n = 0;
-	put16(m, 1);
-	put16(m, flags);
-	put16(m, qd);
-	put16(m, an);
-	put16(m, ns);
-	put16(m, ar);
+	pc_put16(m, 1);
+	pc_put16(m, flags);
+	pc_put16(m, qd);
+	pc_put16(m, an);
+	pc_put16(m, ns);
+	pc_put16(m, ar);
 }
 
 /* 16 raw name bytes, first-level encoded (RFC 1001 14.1), no scope */
-static void putnbraw(struct msg *m, const uint8_t raw[16])
+static void putnbraw(struct pc_buf *m, const uint8_t raw[16])
 {
-	put8(m, 32);
+	pc_put8(m, 32);
 	for (int i = 0; i < 16; i++) {
-		put8(m, (uint8_t)('A' + (raw[i] >> 4)));
-		put8(m, (uint8_t)('A' + (raw[i] & 15)));
+		pc_put8(m, (uint8_t)('A' + (raw[i] >> 4)));
+		pc_put8(m, (uint8_t)('A' + (raw[i] & 15)));
 	}
-	put8(m, 0);
+	pc_put8(m, 0);
 }
 
 /* a name padded with spaces to 15 bytes, then the suffix */
-static void putnbname(struct msg *m, const void *name, size_t n, uint8_t suffix)
+static void putnbname(struct pc_buf *m, const void *name, size_t n, uint8_t suffix)
 {
 	uint8_t raw[16];
 
@@ -264,37 +207,37 @@ static void putnbname(struct msg *m, const void *name, size_t n, uint8_t suffix)
 }
 
 /* an NB record head; RDLENGTH from the number of entries */
-static void nb_rr(struct msg *m, const char *name, uint8_t suffix, uint16_t n_entries)
+static void nb_rr(struct pc_buf *m, const char *name, uint8_t suffix, uint16_t n_entries)
 {
 	putnbname(m, name, strlen(name), suffix);
-	put16(m, 0x0020);
-	put16(m, 1);
-	put32(m, 300000);
-	put16(m, (uint16_t)(6 * n_entries));
+	pc_put16(m, 0x0020);
+	pc_put16(m, 1);
+	pc_put32(m, 300000);
+	pc_put16(m, (uint16_t)(6 * n_entries));
 }
 
 START_TEST(test_suffixes_and_roles)
 {
-	struct msg m;
+	struct pc_buf m;
 
 	/* a positive answer listing several names' addresses */
 	header(&m, 0x8500, 0, 4, 0, 0);
 	nb_rr(&m, "PDC", 0x1b, 1); /* domain master browser: the PDC */
-	put16(&m, 0x0000);
-	put32(&m, 0x0a000001);
+	pc_put16(&m, 0x0000);
+	pc_put32(&m, 0x0a000001);
 	nb_rr(&m, "CORP", 0x1c, 2); /* domain controllers: a group name */
-	put16(&m, 0x8000);
-	put32(&m, 0x0a000001);
-	put16(&m, 0x8000);
-	put32(&m, 0x0a000002);
+	pc_put16(&m, 0x8000);
+	pc_put32(&m, 0x0a000001);
+	pc_put16(&m, 0x8000);
+	pc_put32(&m, 0x0a000002);
 	nb_rr(&m, "FILES", 0x20, 1);
-	put16(&m, 0x0000);
-	put32(&m, 0x0a000003);
+	pc_put16(&m, 0x0000);
+	pc_put32(&m, 0x0a000003);
 	nb_rr(&m, "USER", 0x03, 1); /* messenger: a user name, not said */
-	put16(&m, 0x0000);
-	put32(&m, 0x0a000004);
+	pc_put16(&m, 0x0000);
+	pc_put32(&m, 0x0a000004);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 4);
+	ck_assert_uint_eq(res.sink.n, 4);
 	expect(0, HK_OBS_ROLE, "nbns.name", "domain-controller", 60, "10.0.0.1");
 	expect(1, HK_OBS_RAW, "nbns.group", "CORP", 50, "10.0.0.1");
 	expect(2, HK_OBS_RAW, "nbns.group", "CORP", 50, "10.0.0.2");
@@ -304,7 +247,7 @@ END_TEST
 
 START_TEST(test_what_says_nothing)
 {
-	struct msg m;
+	struct pc_buf m;
 	static const uint8_t msbrowse[] = {0x01, 0x02, '_', '_', 'M', 'S', 'B', 'R', 'O', 'W', 'S', 'E', '_', '_', 0x02};
 	static const uint16_t flags[] = {
 		0x8503, /* negative answer */
@@ -316,49 +259,49 @@ START_TEST(test_what_says_nothing)
 	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
 		header(&m, flags[i], 0, 1, 0, 0);
 		nb_rr(&m, "HOST", 0x00, 1);
-		put16(&m, 0);
-		put32(&m, 0x0a000001);
+		pc_put16(&m, 0);
+		pc_put32(&m, 0x0a000001);
 		ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-		ck_assert_uint_eq(sink.n, 0);
+		ck_assert_uint_eq(res.sink.n, 0);
 	}
 	/* __MSBROWSE__, unspecified and broadcast addresses */
 	header(&m, 0x8500, 0, 1, 0, 0);
 	putnbname(&m, msbrowse, sizeof(msbrowse), 0x01);
-	put16(&m, 0x0020);
-	put16(&m, 1);
-	put32(&m, 0);
-	put16(&m, 6);
-	put16(&m, 0x8000);
-	put32(&m, 0x0a000001);
+	pc_put16(&m, 0x0020);
+	pc_put16(&m, 1);
+	pc_put32(&m, 0);
+	pc_put16(&m, 6);
+	pc_put16(&m, 0x8000);
+	pc_put32(&m, 0x0a000001);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	header(&m, 0x8500, 0, 1, 0, 0);
 	nb_rr(&m, "HOST", 0x00, 2);
-	put16(&m, 0);
-	put32(&m, 0);
-	put16(&m, 0);
-	put32(&m, 0xffffffff);
+	pc_put16(&m, 0);
+	pc_put32(&m, 0);
+	pc_put16(&m, 0);
+	pc_put32(&m, 0xffffffff);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* a blank name */
 	header(&m, 0x8500, 0, 1, 0, 0);
 	nb_rr(&m, "", 0x00, 1);
-	put16(&m, 0);
-	put32(&m, 0x0a000001);
+	pc_put16(&m, 0);
+	pc_put32(&m, 0x0a000001);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
 START_TEST(test_not_nbns)
 {
-	struct msg m;
+	struct pc_buf m;
 
 	/* opcodes 1-4 and 10-14 are not NBNS */
 	header(&m, 0x0800, 1, 0, 0, 0);
 	putnbname(&m, "X", 1, 0);
-	put16(&m, 0x20);
-	put16(&m, 1);
+	pc_put16(&m, 0x20);
+	pc_put16(&m, 1);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_NOMATCH);
 	/* no question, no record */
 	header(&m, 0x0000, 0, 0, 0, 0);
@@ -369,91 +312,91 @@ START_TEST(test_not_nbns)
 					      0x00, 0xbb, 0x00, 0x00, 0x20, 0x45, 0x4e, 0x45};
 		ck_assert_int_eq(run(dgm, sizeof(dgm)), HK_PARSE_NOMATCH);
 	}
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
 START_TEST(test_counts_max)
 {
-	struct msg m;
+	struct pc_buf m;
 
 	/* NBNS_RECORDS_MAX records: read; the last one speaks */
 	header(&m, 0x8500, 0, NBNS_RECORDS_MAX, 0, 0);
 	for (int i = 0; i < NBNS_RECORDS_MAX; i++) {
 		nb_rr(&m, i == NBNS_RECORDS_MAX - 1 ? "LAST" : "ZERO", 0x00, 1);
-		put16(&m, 0);
-		put32(&m, i == NBNS_RECORDS_MAX - 1 ? 0x0a000009 : 0);
+		pc_put16(&m, 0);
+		pc_put32(&m, i == NBNS_RECORDS_MAX - 1 ? 0x0a000009 : 0);
 	}
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	expect(0, HK_OBS_HOSTNAME, "nbns.name", "LAST", 70, "10.0.0.9");
 	/* one more: not an RFC 1002 packet */
 	m.b[7] = NBNS_RECORDS_MAX + 1;
 	nb_rr(&m, "MORE", 0x00, 1);
-	put16(&m, 0);
-	put32(&m, 0x0a000008);
+	pc_put16(&m, 0);
+	pc_put32(&m, 0x0a000008);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_NOMATCH);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 
 	/* NBNS_ADDRS_MAX entries are read, the one past it is not */
 	header(&m, 0x8500, 0, 1, 0, 0);
 	nb_rr(&m, "MULTI", 0x00, NBNS_ADDRS_MAX + 1);
 	for (int i = 0; i < NBNS_ADDRS_MAX + 1; i++) {
-		put16(&m, 0);
-		put32(&m, 0x0a000100u + (uint32_t)i);
+		pc_put16(&m, 0);
+		pc_put32(&m, 0x0a000100u + (uint32_t)i);
 	}
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, NBNS_ADDRS_MAX);
+	ck_assert_uint_eq(res.sink.n, NBNS_ADDRS_MAX);
 	expect(NBNS_ADDRS_MAX - 1, HK_OBS_HOSTNAME, "nbns.name", "MULTI", 70, "10.0.1.7");
 }
 END_TEST
 
 /* a node status response with n names (NUM_NAMES claimed), the last "LAST" */
-static void nbstat(struct msg *m, uint8_t claimed, int n)
+static void nbstat(struct pc_buf *m, uint8_t claimed, int n)
 {
 	static const uint8_t star[16] = {'*'}; /* "*" then NULs: CKAAAA... */
 
 	header(m, 0x8400, 0, 1, 0, 0);
 	putnbraw(m, star);
-	put16(m, 0x0021);
-	put16(m, 1);
-	put32(m, 0);
-	put16(m, (uint16_t)(1 + 18 * n + 6));
-	put8(m, claimed);
+	pc_put16(m, 0x0021);
+	pc_put16(m, 1);
+	pc_put32(m, 0);
+	pc_put16(m, (uint16_t)(1 + 18 * n + 6));
+	pc_put8(m, claimed);
 	for (int i = 0; i < n; i++) {
 		const char *name = i == n - 1 ? "LAST           " : "HOST           ";
 
 		for (int k = 0; k < 15; k++)
-			put8(m, (uint8_t)name[k]);
-		put8(m, 0x00);
-		put16(m, 0x0400);
+			pc_put8(m, (uint8_t)name[k]);
+		pc_put8(m, 0x00);
+		pc_put16(m, 0x0400);
 	}
 	for (int i = 0; i < 6; i++)
-		put8(m, 0);
+		pc_put8(m, 0);
 }
 
 START_TEST(test_nbstat_counts)
 {
-	struct msg m;
+	struct pc_buf m;
 
 	nbstat(&m, 0, 0);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 
 	nbstat(&m, NBNS_NAMES_MAX, NBNS_NAMES_MAX);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	expect(0, HK_OBS_HOSTNAME, "nbns.name", "HOST", 70, NULL);
 	expect(1, HK_OBS_HOSTNAME, "nbns.name", "LAST", 70, NULL);
 
 	nbstat(&m, NBNS_NAMES_MAX + 1, NBNS_NAMES_MAX + 1);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1); /* LAST is name MAX+1: not read */
+	ck_assert_uint_eq(res.sink.n, 1); /* LAST is name MAX+1: not read */
 
 	/* NUM_NAMES larger than RDLENGTH holds */
 	nbstat(&m, 3, 2);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	nbstat(&m, 255, 2);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_MALFORMED);
 }
@@ -461,21 +404,21 @@ END_TEST
 
 START_TEST(test_lying_lengths)
 {
-	struct msg m;
+	struct pc_buf m;
 
 	/* RDLENGTH not a multiple of 6 */
 	header(&m, 0x8500, 0, 1, 0, 0);
 	nb_rr(&m, "HOST", 0x00, 1);
 	m.b[m.n - 1] = 7;
-	put16(&m, 0);
-	put32(&m, 0x0a000001);
-	put8(&m, 0);
+	pc_put16(&m, 0);
+	pc_put32(&m, 0x0a000001);
+	pc_put8(&m, 0);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_MALFORMED);
 	/* RDLENGTH past the end */
 	header(&m, 0x8500, 0, 1, 0, 0);
 	nb_rr(&m, "HOST", 0x00, 2);
-	put16(&m, 0);
-	put32(&m, 0x0a000001);
+	pc_put16(&m, 0);
+	pc_put32(&m, 0x0a000001);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_TRUNCATED);
 	/* an encoded name of 31 or 33 bytes, and bytes outside 'A'..'P' */
 	memcpy(m.b, pdu_answer, sizeof(pdu_answer));
@@ -488,32 +431,32 @@ START_TEST(test_lying_lengths)
 	ck_assert_int_eq(run(m.b, sizeof(pdu_answer)), HK_PARSE_MALFORMED);
 	/* a question name of 33 encoded bytes */
 	header(&m, 0x0110, 1, 0, 0, 0);
-	put8(&m, 33);
+	pc_put8(&m, 33);
 	for (int i = 0; i < 33; i++)
-		put8(&m, 'A');
-	put8(&m, 0);
-	put16(&m, 0x20);
-	put16(&m, 1);
+		pc_put8(&m, 'A');
+	pc_put8(&m, 0);
+	pc_put16(&m, 0x20);
+	pc_put16(&m, 1);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
 START_TEST(test_nul_and_non_ascii)
 {
-	struct msg m;
+	struct pc_buf m;
 	static const uint8_t name[] = {'P', 'C', 0x00, 0x8e, '\\', 'X'};
 
 	header(&m, 0x8500, 0, 1, 0, 0);
 	putnbname(&m, name, sizeof(name), 0x00);
-	put16(&m, 0x0020);
-	put16(&m, 1);
-	put32(&m, 0);
-	put16(&m, 6);
-	put16(&m, 0);
-	put32(&m, 0xc0a80001);
+	pc_put16(&m, 0x0020);
+	pc_put16(&m, 1);
+	pc_put32(&m, 0);
+	pc_put16(&m, 6);
+	pc_put16(&m, 0);
+	pc_put32(&m, 0xc0a80001);
 	ck_assert_int_eq(run(m.b, m.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	expect(0, HK_OBS_HOSTNAME, "nbns.name", "PC\\x00\\x8e\\\\X", 70, "192.168.0.1");
 }
 END_TEST
@@ -523,7 +466,6 @@ static Suite *nbns_suite(void)
 	Suite *s = suite_create("proto_nbns");
 	TCase *tc = tcase_create("nbns");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_real_registration);
 	tcase_add_test(tc, test_real_answer);
 	tcase_add_test(tc, test_real_node_status);
@@ -542,11 +484,5 @@ static Suite *nbns_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(nbns_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return pc_main(nbns_suite());
 }

@@ -22,6 +22,7 @@
 #include "herkomst/obs.h"
 #include "herkomst/parser.h"
 #include "proto/proto.h"
+#include "proto_check.h"
 
 #define PNDCP_BLOCKS_MAX 32 /* as in src/proto/pndcp.c */
 
@@ -104,75 +105,32 @@ static const uint8_t wb_set_res[] =
 
 #define VEC(a) (a), (sizeof(a) - 1)
 
-static uint8_t *heap;
-static struct hk_obs obs[HK_OBS_PER_PACKET_MAX];
-static struct hk_obs_sink sink;
+static struct pc_result res;
 
 static const struct hk_parse_ctx ctx = {.l4 = 0, .ethertype = 0x8892, .ndpi = ""};
 
 static enum hk_parse_result run(const void *bytes, size_t n)
 {
-	struct hk_cur c;
-
-	free(heap);
-	heap = malloc(n ? n : 1);
-	ck_assert_ptr_nonnull(heap);
-	if (n)
-		memcpy(heap, bytes, n);
-	c = hk_cur_init(heap, n);
-	memset(obs, 0, sizeof(obs));
-	sink = (struct hk_obs_sink){.v = obs, .n = 0, .cap = HK_OBS_PER_PACKET_MAX};
-	return proto_pndcp_parse(&c, &ctx, &sink);
+	return pc_run(proto_pndcp_parse, bytes, n, &ctx, &res);
 }
 
-static void teardown(void)
-{
-	free(heap);
-	heap = NULL;
-}
-
-#define EXPECT_SIDE(i, k, sd, conf, src, val)                                                         \
-	do {                                                                                          \
-		ck_assert_uint_gt(sink.n, (i));                                                       \
-		ck_assert_int_eq(obs[i].kind, (k));                                                   \
-		ck_assert_int_eq(obs[i].side, (sd));                                                  \
-		ck_assert_uint_eq(obs[i].confidence, (conf));                                         \
-		ck_assert_str_eq(obs[i].source, (src));                                               \
-		ck_assert_str_eq(obs[i].value, (val));                                                \
-	} while (0)
+#define EXPECT_SIDE(i, k, sd, conf, src, val) PC_EXPECT(&res, i, k, sd, conf, src, val)
 #define EXPECT(i, k, conf, src, val) EXPECT_SIDE(i, k, HK_SIDE_SRC, conf, src, val)
 
 /* ---- a frame builder for the synthetic cases ----------------------------- */
 
-struct frame {
-	uint8_t b[4096];
-	size_t n;
-};
-
-static void put(struct frame *f, const void *v, size_t n)
-{
-	ck_assert_uint_le(n, sizeof(f->b) - f->n);
-	memcpy(f->b + f->n, v, n);
-	f->n += n;
-}
-
-static void put_u8(struct frame *f, uint8_t v)
-{
-	put(f, &v, 1);
-}
-
 /* FrameID, service, type, Xid, reserved; the length is set by finish() */
-static void begin(struct frame *f, uint16_t frame_id, uint8_t service, uint8_t type)
+static void begin(struct pc_buf *f, uint16_t frame_id, uint8_t service, uint8_t type)
 {
 	f->n = 0;
-	put_u8(f, (uint8_t)(frame_id >> 8));
-	put_u8(f, (uint8_t)frame_id);
-	put_u8(f, service);
-	put_u8(f, type);
-	put(f, "\x00\x00\x00\x2a\x00\x00\x00\x00", 8);
+	pc_put8(f, (uint8_t)(frame_id >> 8));
+	pc_put8(f, (uint8_t)frame_id);
+	pc_put8(f, service);
+	pc_put8(f, type);
+	pc_put(f, "\x00\x00\x00\x2a\x00\x00\x00\x00", 8);
 }
 
-static void finish(struct frame *f)
+static void finish(struct pc_buf *f)
 {
 	size_t len = f->n - 12;
 
@@ -181,18 +139,18 @@ static void finish(struct frame *f)
 }
 
 /* a block with BlockInfo/BlockQualifier 0 and its data, padded to even */
-static void block(struct frame *f, uint8_t opt, uint8_t sub, const void *data, size_t n)
+static void block(struct pc_buf *f, uint8_t opt, uint8_t sub, const void *data, size_t n)
 {
 	size_t len = n + 2;
 
-	put_u8(f, opt);
-	put_u8(f, sub);
-	put_u8(f, (uint8_t)(len >> 8));
-	put_u8(f, (uint8_t)len);
-	put(f, "\x00\x00", 2);
-	put(f, data, n);
+	pc_put8(f, opt);
+	pc_put8(f, sub);
+	pc_put8(f, (uint8_t)(len >> 8));
+	pc_put8(f, (uint8_t)len);
+	pc_put(f, "\x00\x00", 2);
+	pc_put(f, data, n);
 	if (len & 1)
-		put_u8(f, 0);
+		pc_put8(f, 0);
 }
 
 /* ---- real frames --------------------------------------------------------- */
@@ -200,7 +158,7 @@ static void block(struct frame *f, uint8_t opt, uint8_t sub, const void *data, s
 START_TEST(test_identify_response)
 {
 	ck_assert_int_eq(run(VEC(ip_ident_res)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 6);
+	ck_assert_uint_eq(res.sink.n, 6);
 	EXPECT(0, HK_OBS_MODEL, 80, "pndcp.vendor_value", "INC");
 	EXPECT(1, HK_OBS_HOSTNAME, 80, "pndcp.name_of_station", "X208-BORD");
 	EXPECT(2, HK_OBS_RAW, 50, "pndcp.vendor_id", "0x002a");
@@ -210,7 +168,7 @@ START_TEST(test_identify_response)
 
 	/* an IO controller, with a NameOfStation padded by 100 NULs */
 	ck_assert_int_eq(run(VEC(wb_ident_res)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 7);
+	ck_assert_uint_eq(res.sink.n, 7);
 	EXPECT(0, HK_OBS_MODEL, 80, "pndcp.vendor_value", "S7-300EC");
 	EXPECT(1, HK_OBS_HOSTNAME, 80, "pndcp.name_of_station", "%n%n%n ");
 	EXPECT(2, HK_OBS_RAW, 50, "pndcp.vendor_id", "0x002a");
@@ -225,28 +183,28 @@ START_TEST(test_requests_and_set)
 {
 	/* Identify requests: the sender is a DCP client; the All selector says nothing more */
 	ck_assert_int_eq(run(VEC(ip_ident_req)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_RAW, 50, "pndcp.role", "dcp-client");
 	ck_assert_int_eq(run(VEC(wb_ident_req)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 
 	/* Set IP: about the target (DST), less sure */
 	ck_assert_int_eq(run(VEC(ip_set_req)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT_SIDE(0, HK_OBS_IP, HK_SIDE_DST, 60, "pndcp.set.ip", "192.168.0.10");
 	EXPECT(1, HK_OBS_RAW, 50, "pndcp.role", "dcp-client");
 
 	/* Set NameOfStation, then End Transaction */
 	ck_assert_int_eq(run(VEC(wb_set_req)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT_SIDE(0, HK_OBS_HOSTNAME, HK_SIDE_DST, 60, "pndcp.set.name_of_station", "%n%n%n ");
 	EXPECT(1, HK_OBS_RAW, 50, "pndcp.role", "dcp-client");
 
 	/* the Set responses: control blocks only */
 	ck_assert_int_eq(run(VEC(ip_set_res)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	ck_assert_int_eq(run(VEC(wb_set_res)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
@@ -254,7 +212,7 @@ END_TEST
 
 START_TEST(test_hello_get_and_more)
 {
-	struct frame f;
+	struct pc_buf f;
 
 	/* Hello (FrameID 0xfefc, service 6, request): about the sender, with BlockInfo */
 	begin(&f, 0xfefc, 6, 0);
@@ -268,7 +226,7 @@ START_TEST(test_hello_get_and_more)
 	block(&f, 3, 61, "\x00" "abc", 4);             /* DHCP: not read */
 	finish(&f);
 	ck_assert_int_eq(run(f.b, f.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 8);
+	ck_assert_uint_eq(res.sink.n, 8);
 	EXPECT(0, HK_OBS_HOSTNAME, 80, "pndcp.name_of_station", "et200sp-7");
 	EXPECT(1, HK_OBS_IP, 85, "pndcp.ip", "10.0.0.23");
 	EXPECT(2, HK_OBS_RAW, 50, "pndcp.vendor_id", "0x002a");
@@ -280,10 +238,10 @@ START_TEST(test_hello_get_and_more)
 
 	/* Get request (a list of options) and Get response (blocks with BlockInfo) */
 	begin(&f, 0xfefd, 3, 0);
-	put(&f, "\x02\x02\x01\x02", 4);
+	pc_put(&f, "\x02\x02\x01\x02", 4);
 	finish(&f);
 	ck_assert_int_eq(run(f.b, f.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_RAW, 50, "pndcp.role", "dcp-client");
 	begin(&f, 0xfefd, 3, 1);
 	block(&f, 2, 2, "plc-1", 5);
@@ -292,7 +250,7 @@ START_TEST(test_hello_get_and_more)
 	block(&f, 2, 4, "\x0a\x00", 2); /* IO-Controller and IO-Supervisor */
 	finish(&f);
 	ck_assert_int_eq(run(f.b, f.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 5);
+	ck_assert_uint_eq(res.sink.n, 5);
 	EXPECT(0, HK_OBS_HOSTNAME, 80, "pndcp.name_of_station", "plc-1");
 	EXPECT(1, HK_OBS_IP, 85, "pndcp.ip", "192.168.0.2");
 	EXPECT(2, HK_OBS_RAW, 50, "pndcp.role", "io-controller");
@@ -301,17 +259,17 @@ START_TEST(test_hello_get_and_more)
 
 	/* an IP the device reports a conflict on (BlockInfo 0x81), and 0.0.0.0: not said */
 	begin(&f, 0xfeff, 5, 1);
-	put(&f, "\x01\x02\x00\x0e\x00\x81\x0a\x00\x00\x05\xff\x00\x00\x00\x00\x00\x00\x00", 18);
-	put(&f, "\x01\x02\x00\x0e\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00", 18);
+	pc_put(&f, "\x01\x02\x00\x0e\x00\x81\x0a\x00\x00\x05\xff\x00\x00\x00\x00\x00\x00\x00", 18);
+	pc_put(&f, "\x01\x02\x00\x0e\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00", 18);
 	finish(&f);
 	ck_assert_int_eq(run(f.b, f.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* a Set of IP 0.0.0.0 (reset): not said either */
 	begin(&f, 0xfefd, 4, 0);
 	block(&f, 1, 2, "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00", 12);
 	finish(&f);
 	ck_assert_int_eq(run(f.b, f.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_RAW, 50, "pndcp.role", "dcp-client");
 	/* a Set of other settings (DeviceVendorValue cannot be set; signal; reset) */
 	begin(&f, 0xfefd, 4, 0);
@@ -319,24 +277,24 @@ START_TEST(test_hello_get_and_more)
 	block(&f, 5, 3, "\x01\x00", 2);
 	finish(&f);
 	ck_assert_int_eq(run(f.b, f.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 
 	/* "request not supported" responses: nothing */
 	begin(&f, 0xfeff, 5, 5);
 	block(&f, 2, 2, "x", 1);
 	finish(&f);
 	ck_assert_int_eq(run(f.b, f.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	begin(&f, 0xfefd, 3, 5);
 	block(&f, 2, 2, "x", 1);
 	finish(&f);
 	ck_assert_int_eq(run(f.b, f.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* no blocks at all */
 	begin(&f, 0xfeff, 5, 1);
 	finish(&f);
 	ck_assert_int_eq(run(f.b, f.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
@@ -354,21 +312,16 @@ START_TEST(test_truncated_prefixes)
 	};
 
 	for (size_t v = 0; v < sizeof(vec) / sizeof(vec[0]); v++) {
-		size_t full = sink.n;
+		size_t full;
 
 		ck_assert_int_eq(run(vec[v].b, vec[v].n), HK_PARSE_OK);
-		full = sink.n;
-		for (size_t k = 0; k < vec[v].n; k++) {
-			enum hk_parse_result r = run(vec[v].b, k);
-			if (k < vec[v].end) {
-				ck_assert_msg(r == HK_PARSE_TRUNCATED, "vector %zu prefix %zu: %s", v, k,
-					      hk_parse_result_name(r));
-				ck_assert_uint_eq(sink.n, 0);
-			} else {
-				/* only padding is missing */
-				ck_assert_int_eq(r, HK_PARSE_OK);
-				ck_assert_uint_eq(sink.n, full);
-			}
+		full = res.sink.n;
+		ck_assert_uint_le(vec[v].end, vec[v].n);
+		pc_every_prefix(proto_pndcp_parse, vec[v].b, vec[v].end, &ctx, PC_TRUNCATED, false, "vector %zu", v);
+		for (size_t k = vec[v].end; k < vec[v].n; k++) {
+			/* only padding is missing */
+			ck_assert_int_eq(run(vec[v].b, k), HK_PARSE_OK);
+			ck_assert_uint_eq(res.sink.n, full);
 		}
 	}
 }
@@ -378,23 +331,23 @@ END_TEST
 
 START_TEST(test_lying_lengths)
 {
-	struct frame f;
+	struct pc_buf f;
 	uint8_t b[256];
 
 	/* DCPDataLength past the frame */
 	memcpy(b, ip_ident_res, sizeof(ip_ident_res));
 	b[11] = 0x5f;
 	ck_assert_int_eq(run(b, sizeof(ip_ident_res) - 1), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* DCPDataLength shorter than the blocks: the last block does not fit */
 	b[11] = 0x5d;
 	ck_assert_int_eq(run(b, sizeof(ip_ident_res) - 1), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* a block length past the data */
 	memcpy(b, ip_ident_res, sizeof(ip_ident_res));
 	b[15] = 0x1d;
 	ck_assert_int_eq(run(b, sizeof(ip_ident_res) - 1), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* blocks too short for their fixed fields: DeviceID, DeviceRole, IP, MAC, instance */
 	static const struct {
 		uint8_t sub_opt, sub;
@@ -408,24 +361,24 @@ START_TEST(test_lying_lengths)
 		      shorts[i].n);
 		finish(&f);
 		ck_assert_msg(run(f.b, f.n) == HK_PARSE_MALFORMED, "short block %zu", i);
-		ck_assert_uint_eq(sink.n, 0);
+		ck_assert_uint_eq(res.sink.n, 0);
 	}
 	/* a block shorter than its BlockInfo */
 	begin(&f, 0xfeff, 5, 1);
-	put(&f, "\x02\x02\x00\x01\x00\x00", 6);
+	pc_put(&f, "\x02\x02\x00\x01\x00\x00", 6);
 	finish(&f);
 	ck_assert_int_eq(run(f.b, f.n), HK_PARSE_MALFORMED);
 	/* a block header cut inside the data */
 	begin(&f, 0xfeff, 5, 1);
-	put(&f, "\x02\x02\x00", 3);
+	pc_put(&f, "\x02\x02\x00", 3);
 	finish(&f);
 	ck_assert_int_eq(run(f.b, f.n), HK_PARSE_MALFORMED);
 	/* the last block of odd length without its padding: fine */
 	begin(&f, 0xfeff, 5, 1);
-	put(&f, "\x02\x02\x00\x05\x00\x00" "abc", 9);
+	pc_put(&f, "\x02\x02\x00\x05\x00\x00" "abc", 9);
 	finish(&f);
 	ck_assert_int_eq(run(f.b, f.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_HOSTNAME, 80, "pndcp.name_of_station", "abc");
 	/* services that do not suit their FrameID */
 	begin(&f, 0xfeff, 5, 0); /* an Identify request on the response FrameID */
@@ -446,7 +399,7 @@ START_TEST(test_lying_lengths)
 	begin(&f, 0xfeff, 5, 0x81); /* reserved ServiceType bits */
 	finish(&f);
 	ck_assert_int_eq(run(f.b, f.n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
@@ -454,7 +407,7 @@ END_TEST
 
 START_TEST(test_block_counts)
 {
-	struct frame f;
+	struct pc_buf f;
 
 	/* MAX blocks, the name last: read */
 	begin(&f, 0xfeff, 5, 1);
@@ -463,23 +416,23 @@ START_TEST(test_block_counts)
 	block(&f, 2, 2, "last", 4);
 	finish(&f);
 	ck_assert_int_eq(run(f.b, f.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_HOSTNAME, 80, "pndcp.name_of_station", "last");
 	/* MAX + 1: the last is not read (nor checked) */
 	begin(&f, 0xfeff, 5, 1);
 	for (int i = 0; i < PNDCP_BLOCKS_MAX; i++)
 		block(&f, 2, 5, "\x02\x02", 2);
 	block(&f, 2, 2, "last", 4);
-	put(&f, "\x02\x02\xff", 3);
+	pc_put(&f, "\x02\x02\xff", 3);
 	finish(&f);
 	ck_assert_int_eq(run(f.b, f.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* a DeviceRole of all bits: each role, the PLC once */
 	begin(&f, 0xfeff, 5, 1);
 	block(&f, 2, 4, "\xff\x00", 2);
 	finish(&f);
 	ck_assert_int_eq(run(f.b, f.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 5);
+	ck_assert_uint_eq(res.sink.n, 5);
 	EXPECT(2, HK_OBS_RAW, 50, "pndcp.role", "io-multidevice");
 	EXPECT(4, HK_OBS_ROLE, 70, "pndcp.role", "plc");
 	/* role 0: nothing */
@@ -487,7 +440,7 @@ START_TEST(test_block_counts)
 	block(&f, 2, 4, "\x00\x00", 2);
 	finish(&f);
 	ck_assert_int_eq(run(f.b, f.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
@@ -495,7 +448,7 @@ END_TEST
 
 START_TEST(test_strings)
 {
-	struct frame f;
+	struct pc_buf f;
 	uint8_t big[300];
 
 	begin(&f, 0xfeff, 5, 1);
@@ -504,7 +457,7 @@ START_TEST(test_strings)
 	block(&f, 2, 2, "", 0);
 	finish(&f);
 	ck_assert_int_eq(run(f.b, f.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_MODEL, 80, "pndcp.vendor_value", "S7\\x001500\\xe9\\\\");
 
 	memset(big, 0x80, sizeof(big));
@@ -512,9 +465,9 @@ START_TEST(test_strings)
 	block(&f, 2, 2, big, sizeof(big));
 	finish(&f);
 	ck_assert_int_eq(run(f.b, f.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
-	ck_assert_uint_le(strlen(obs[0].value), HK_OBS_VALUE_MAX - 1);
-	ck_assert_uint_eq(strlen(obs[0].value) % 4, 0);
+	ck_assert_uint_eq(res.sink.n, 1);
+	ck_assert_uint_le(strlen(res.obs[0].value), HK_OBS_VALUE_MAX - 1);
+	ck_assert_uint_eq(strlen(res.obs[0].value) % 4, 0);
 }
 END_TEST
 
@@ -529,45 +482,11 @@ START_TEST(test_not_dcp)
 	ck_assert_int_eq(run("\xfc\x01\x00\x01\x02", 5), HK_PARSE_NOMATCH);
 	ck_assert_int_eq(run("\xff\x40\x00\x00", 4), HK_PARSE_NOMATCH);
 	ck_assert_int_eq(run("\xfe\xfb\x05\x01", 4), HK_PARSE_NOMATCH);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
 /* ---- against tshark ------------------------------------------------------ */
-
-static bool tshark_out(const char *pcap, int frame, const char *args, char *out, size_t outsz)
-{
-	const char *shared = getenv("HERKOMST_SHARED_DIR");
-	char cmd[2048], path[512];
-	size_t n;
-	FILE *f;
-
-	if (!shared || system("command -v tshark >/dev/null 2>&1") != 0)
-		return false;
-	snprintf(path, sizeof(path), "%s/pcaps/%s", shared, pcap);
-	f = fopen(path, "rb");
-	if (!f)
-		return false;
-	fclose(f);
-	snprintf(cmd, sizeof(cmd), "tshark -r '%s' -Y 'frame.number==%d' %s 2>/dev/null", path, frame, args);
-	f = popen(cmd, "r");
-	if (!f)
-		return false;
-	n = fread(out, 1, outsz - 1, f);
-	pclose(f);
-	out[n] = '\0';
-	while (n && (out[n - 1] == '\n' || out[n - 1] == '\r'))
-		out[--n] = '\0';
-	return true;
-}
-
-static bool tshark_fields(const char *pcap, int frame, const char *fields, char *out, size_t outsz)
-{
-	char args[1024];
-
-	snprintf(args, sizeof(args), "-T fields %s", fields);
-	return tshark_out(pcap, frame, args, out, outsz);
-}
 
 START_TEST(test_against_tshark)
 {
@@ -584,11 +503,11 @@ START_TEST(test_against_tshark)
 	char line[1024];
 
 	for (size_t i = 0; i < sizeof(cmp) / sizeof(cmp[0]); i++) {
-		if (!tshark_fields(cmp[i].pcap, cmp[i].frame,
-				   "-e pn_dcp.suboption_device_devicevendorvalue -e pn_dcp.suboption_device_nameofstation "
-				   "-e pn_dcp.suboption_vendor_id -e pn_dcp.suboption_device_id "
-				   "-e pn_dcp.suboption_device_role -e pn_dcp.suboption_ip_ip",
-				   line, sizeof(line)))
+		if (!pc_tshark_frame(cmp[i].pcap, cmp[i].frame,
+				     "-T fields -e pn_dcp.suboption_device_devicevendorvalue "
+				     "-e pn_dcp.suboption_device_nameofstation -e pn_dcp.suboption_vendor_id "
+				     "-e pn_dcp.suboption_device_id -e pn_dcp.suboption_device_role -e pn_dcp.suboption_ip_ip",
+				     line, sizeof(line)))
 			return; /* no tshark or no captures here */
 		ck_assert_msg(strcmp(line, cmp[i].want) == 0, "%s frame %d: tshark '%s'", cmp[i].pcap, cmp[i].frame,
 			      line);
@@ -616,7 +535,7 @@ START_TEST(test_against_tshark)
 			uint8_t bytes[512];
 			size_t nb = 0;
 
-			ck_assert(tshark_out(raw[i].pcap, raw[i].frame, "-x", dump, sizeof(dump)));
+			ck_assert(pc_tshark_frame(raw[i].pcap, raw[i].frame, "-x", dump, sizeof(dump)));
 			/* "0000  aa bb ...  ascii": up to 16 hex pairs after the offset */
 			for (char *ln = strtok(dump, "\n"); ln; ln = strtok(NULL, "\n")) {
 				unsigned off, x;
@@ -641,7 +560,6 @@ static Suite *suite(void)
 	TCase *tc = tcase_create("pndcp");
 	TCase *ts = tcase_create("tshark");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_identify_response);
 	tcase_add_test(tc, test_requests_and_set);
 	tcase_add_test(tc, test_hello_get_and_more);
@@ -651,7 +569,6 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_strings);
 	tcase_add_test(tc, test_not_dcp);
 	suite_add_tcase(s, tc);
-	tcase_add_checked_fixture(ts, NULL, teardown);
 	tcase_set_timeout(ts, 120);
 	tcase_add_test(ts, test_against_tshark);
 	suite_add_tcase(s, ts);
@@ -660,11 +577,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pc_main(suite());
 }

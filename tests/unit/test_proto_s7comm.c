@@ -22,6 +22,7 @@
 #include "herkomst/obs.h"
 #include "herkomst/parser.h"
 #include "proto/proto.h"
+#include "proto_check.h"
 
 #define S7_SZL_RECORDS_MAX 32 /* as in src/proto/s7comm.c */
 
@@ -212,28 +213,14 @@ static const uint8_t s7p_create_res_1511[] =
 
 #define VEC(a) (a), (sizeof(a) - 1)
 
-static uint8_t *heap;
-static struct hk_obs obs[HK_OBS_PER_PACKET_MAX];
-static struct hk_obs_sink sink;
+static struct pc_result res;
 static const struct hk_parse_ctx to_plc = {.l4 = 6, .sport = 4173, .dport = 102, .from_client = true,
 					   .client_known = true, .ndpi = "s7comm"};
 static const struct hk_parse_ctx from_plc = {.l4 = 6, .sport = 102, .dport = 4173, .ndpi = "s7comm"};
 
-typedef enum hk_parse_result (*parse_fn)(struct hk_cur *, const struct hk_parse_ctx *, struct hk_obs_sink *);
-
-static enum hk_parse_result run_with(parse_fn fn, const void *bytes, size_t n, const struct hk_parse_ctx *ctx)
+static enum hk_parse_result run_with(hk_parse_fn fn, const void *bytes, size_t n, const struct hk_parse_ctx *ctx)
 {
-	struct hk_cur c;
-
-	free(heap);
-	heap = malloc(n ? n : 1);
-	ck_assert_ptr_nonnull(heap);
-	if (n)
-		memcpy(heap, bytes, n);
-	c = hk_cur_init(heap, n);
-	memset(obs, 0, sizeof(obs));
-	sink = (struct hk_obs_sink){.v = obs, .n = 0, .cap = HK_OBS_PER_PACKET_MAX};
-	return fn(&c, ctx, &sink);
+	return pc_run(fn, bytes, n, ctx, &res);
 }
 
 static enum hk_parse_result run(const void *bytes, size_t n, const struct hk_parse_ctx *ctx)
@@ -246,100 +233,61 @@ static enum hk_parse_result run_iso(const void *bytes, size_t n, const struct hk
 	return run_with(proto_iso_parse, bytes, n, ctx);
 }
 
-static void teardown(void)
-{
-	free(heap);
-	heap = NULL;
-}
-
-#define EXPECT_SIDE(i, k, sd, conf, src, val)                                                         \
-	do {                                                                                          \
-		ck_assert_uint_gt(sink.n, (i));                                                       \
-		ck_assert_int_eq(obs[i].kind, (k));                                                   \
-		ck_assert_int_eq(obs[i].side, (sd));                                                  \
-		ck_assert_uint_eq(obs[i].confidence, (conf));                                         \
-		ck_assert_str_eq(obs[i].source, (src));                                               \
-		ck_assert_str_eq(obs[i].value, (val));                                                \
-	} while (0)
+#define EXPECT_SIDE(i, k, sd, conf, src, val) PC_EXPECT(&res, i, k, sd, conf, src, val)
 #define EXPECT(i, k, conf, src, val) EXPECT_SIDE(i, k, HK_SIDE_SRC, conf, src, val)
 
 /* ---- a builder for synthetic TPKTs ---------------------------------------- */
 
-struct pdu {
-	uint8_t b[4096];
-	size_t n;
-};
-
-static void put(struct pdu *p, const void *v, size_t n)
-{
-	ck_assert_uint_le(n, sizeof(p->b) - p->n);
-	if (n)
-		memcpy(p->b + p->n, v, n);
-	p->n += n;
-}
-
-static void put8(struct pdu *p, unsigned v)
-{
-	uint8_t b = (uint8_t)v;
-	put(p, &b, 1);
-}
-
-static void put16(struct pdu *p, unsigned v)
-{
-	put8(p, v >> 8);
-	put8(p, v & 0xff);
-}
-
 /* TPKT + COTP DT (EOT as given) around a payload */
-static void dt(struct pdu *p, const void *payload, size_t n, bool eot)
+static void dt(struct pc_buf *p, const void *payload, size_t n, bool eot)
 {
 	p->n = 0;
-	put8(p, 3);
-	put8(p, 0);
-	put16(p, (unsigned)(n + 7));
-	put8(p, 2);
-	put8(p, 0xf0);
-	put8(p, eot ? 0x80 : 0x00);
-	put(p, payload, n);
+	pc_put8(p, 3);
+	pc_put8(p, 0);
+	pc_put16(p, (unsigned)(n + 7));
+	pc_put8(p, 2);
+	pc_put8(p, 0xf0);
+	pc_put8(p, eot ? 0x80 : 0x00);
+	pc_put(p, payload, n);
 }
 
 /* an S7 userdata read-SZL response with the records given */
-static void szl_answer(struct pdu *s7, unsigned id, unsigned reclen, unsigned count, const void *rec, size_t rec_n)
+static void szl_answer(struct pc_buf *s7, unsigned id, unsigned reclen, unsigned count, const void *rec, size_t rec_n)
 {
 	s7->n = 0;
-	put(s7, "\x32\x07\x00\x00\x01\x00\x00\x0c", 8);
-	put16(s7, (unsigned)(4 + 8 + rec_n));
-	put(s7, "\x00\x01\x12\x08\x12\x84\x01\x01\x00\x00\x00\x00", 12);
-	put(s7, "\xff\x09", 2);
-	put16(s7, (unsigned)(8 + rec_n));
-	put16(s7, id);
-	put16(s7, 0);
-	put16(s7, reclen);
-	put16(s7, count);
-	put(s7, rec, rec_n);
+	pc_put(s7, "\x32\x07\x00\x00\x01\x00\x00\x0c", 8);
+	pc_put16(s7, (unsigned)(4 + 8 + rec_n));
+	pc_put(s7, "\x00\x01\x12\x08\x12\x84\x01\x01\x00\x00\x00\x00", 12);
+	pc_put(s7, "\xff\x09", 2);
+	pc_put16(s7, (unsigned)(8 + rec_n));
+	pc_put16(s7, id);
+	pc_put16(s7, 0);
+	pc_put16(s7, reclen);
+	pc_put16(s7, count);
+	pc_put(s7, rec, rec_n);
 }
 
-static void rec1c(struct pdu *r, unsigned index, const char *text, size_t text_n)
+static void rec1c(struct pc_buf *r, unsigned index, const char *text, size_t text_n)
 {
 	uint8_t f[32] = {0};
 
 	ck_assert_uint_le(text_n, sizeof(f));
 	memcpy(f, text, text_n);
-	put16(r, index);
-	put(r, f, sizeof(f));
+	pc_put16(r, index);
+	pc_put(r, f, sizeof(f));
 }
 
-static void rec11(struct pdu *r, unsigned index, const char *mlfb, unsigned ausbg, unsigned ausbe)
+static void rec11(struct pc_buf *r, unsigned index, const char *mlfb, unsigned ausbg, unsigned ausbe)
 {
 	char f[20];
 
 	memset(f, ' ', sizeof(f));
 	memcpy(f, mlfb, strlen(mlfb));
-	put16(r, index);
-	put(r, f, sizeof(f));
-	put16(r, 0);
-	put16(r, ausbg);
-	put16(r, ausbe);
+	pc_put16(r, index);
+	pc_put(r, f, sizeof(f));
+	pc_put16(r, 0);
+	pc_put16(r, ausbg);
+	pc_put16(r, ausbe);
 }
 
 /* ---- real PDUs ------------------------------------------------------------ */
@@ -347,11 +295,11 @@ static void rec11(struct pdu *r, unsigned index, const char *mlfb, unsigned ausb
 START_TEST(test_setup)
 {
 	ck_assert_int_eq(run(VEC(setup_job), &to_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_RAW, 50, "s7comm.role", "client");
 
 	ck_assert_int_eq(run(VEC(setup_ack), &from_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 3);
+	ck_assert_uint_eq(res.sink.n, 3);
 	EXPECT(0, HK_OBS_RAW, 50, "s7comm.role", "server");
 	EXPECT(1, HK_OBS_ROLE, 70, "s7comm.setup", "plc");
 	EXPECT(2, HK_OBS_RAW, 50, "s7comm.pdu_size", "240");
@@ -362,35 +310,35 @@ END_TEST
 START_TEST(test_download)
 {
 	ck_assert_int_eq(run(VEC(download_job), &from_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_ROLE, 60, "s7comm.server", "plc");
 	ck_assert_int_eq(run(VEC(download_ack), &to_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* a bare ack says nothing either */
 	ck_assert_int_eq(run("\x03\x00\x00\x13\x02\xf0\x80\x32\x02\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00", 19,
 			     &from_plc),
 			 HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
 START_TEST(test_szl_real)
 {
 	ck_assert_int_eq(run(VEC(szl_req), &to_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_RAW, 50, "s7comm.szl_request", "0x0111");
 
 	ck_assert_int_eq(run(VEC(szl11_resp), &from_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(0, HK_OBS_ROLE, 60, "s7comm.server", "plc");
 	/* the MlfB's trailing blank is padding */
 	EXPECT(1, HK_OBS_MODEL, 90, "s7comm.szl.order_number", "6ES7 151-8AB01-0AB0");
 
 	ck_assert_int_eq(run(VEC(szl1c_resp), &from_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(0, HK_OBS_ROLE, 60, "s7comm.server", "plc");
 	EXPECT(1, HK_OBS_PRODUCT, 60, "s7comm.szl.module_name", "IM151-8 PN/DP CPU");
-	ck_assert_uint_eq(sink.n_dropped, 0);
+	ck_assert_uint_eq(res.sink.n_dropped, 0);
 }
 END_TEST
 
@@ -398,7 +346,7 @@ END_TEST
  * record of 0x11 and 0x1c it knows. */
 START_TEST(test_szl_all_records)
 {
-	struct pdu r = {.n = 0}, s7, p;
+	struct pc_buf r = {.n = 0}, s7, p;
 
 	rec11(&r, 0x0001, "6ES7 315-2EH14-0AB0", 0x0004, 0x0004);
 	rec11(&r, 0x0006, "6ES7 315-2EH14-0AB0", 0x0004, 0x0004);
@@ -407,7 +355,7 @@ START_TEST(test_szl_all_records)
 	szl_answer(&s7, 0x0011, 28, 4, r.b, r.n);
 	dt(&p, s7.b, s7.n, true);
 	ck_assert_int_eq(run(p.b, p.n, &from_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 4);
+	ck_assert_uint_eq(res.sink.n, 4);
 	EXPECT(0, HK_OBS_ROLE, 60, "s7comm.server", "plc");
 	EXPECT(1, HK_OBS_MODEL, 90, "s7comm.szl.order_number", "6ES7 315-2EH14-0AB0");
 	EXPECT(2, HK_OBS_RAW, 50, "s7comm.szl.hw", "6ES7 315-2EH14-0AB0");
@@ -419,7 +367,7 @@ START_TEST(test_szl_all_records)
 	szl_answer(&s7, 0x0111, 28, 1, r.b, r.n);
 	dt(&p, s7.b, s7.n, true);
 	ck_assert_int_eq(run(p.b, p.n, &from_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 
 	r.n = 0;
 	rec1c(&r, 1, VEC("S7-300 Station Line 2"));
@@ -436,7 +384,7 @@ START_TEST(test_szl_all_records)
 	szl_answer(&s7, 0x001c, 34, 11, r.b, r.n);
 	dt(&p, s7.b, s7.n, true);
 	ck_assert_int_eq(run(p.b, p.n, &from_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 11);
+	ck_assert_uint_eq(res.sink.n, 11);
 	EXPECT(0, HK_OBS_ROLE, 60, "s7comm.server", "plc");
 	EXPECT(1, HK_OBS_HOSTNAME, 80, "s7comm.szl.plc_name", "S7-300 Station Line 2");
 	EXPECT(2, HK_OBS_PRODUCT, 60, "s7comm.szl.module_name", "PLC-LINE2");
@@ -453,7 +401,7 @@ END_TEST
 
 START_TEST(test_copyright)
 {
-	struct pdu r = {.n = 0}, s7, p;
+	struct pc_buf r = {.n = 0}, s7, p;
 
 	/* only Siemens' own sentence names Siemens */
 	rec1c(&r, 4, VEC("Original Siemens Equipment  "));
@@ -462,7 +410,7 @@ START_TEST(test_copyright)
 	szl_answer(&s7, 0x001c, 34, 3, r.b, r.n);
 	dt(&p, s7.b, s7.n, true);
 	ck_assert_int_eq(run(p.b, p.n, &from_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 4);
+	ck_assert_uint_eq(res.sink.n, 4);
 	EXPECT(1, HK_OBS_VENDOR, 85, "s7comm.szl.copyright", "Siemens");
 	EXPECT(2, HK_OBS_RAW, 50, "s7comm.szl.copyright", "Original Siemens Equipmen");
 	EXPECT(3, HK_OBS_RAW, 50, "s7comm.szl.copyright", "Made by someone else");
@@ -471,7 +419,7 @@ END_TEST
 
 START_TEST(test_strings)
 {
-	struct pdu r = {.n = 0}, s7, p;
+	struct pc_buf r = {.n = 0}, s7, p;
 
 	/* text after a NUL is not part of the name; non-ASCII is escaped */
 	rec1c(&r, 1, VEC("PLC\x00hidden"));
@@ -485,7 +433,7 @@ START_TEST(test_strings)
 	szl_answer(&s7, 0x001c, 34, 5, r.b, r.n);
 	dt(&p, s7.b, s7.n, true);
 	ck_assert_int_eq(run(p.b, p.n, &from_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 5);
+	ck_assert_uint_eq(res.sink.n, 5);
 	EXPECT(1, HK_OBS_HOSTNAME, 80, "s7comm.szl.plc_name", "PLC");
 	EXPECT(2, HK_OBS_SERIAL, 90, "s7comm.szl.serial", "SN\\xe4\\x01\\\\x");
 	EXPECT(3, HK_OBS_PRODUCT, 60, "s7comm.szl.module_name", "ABCDEFGHIJKLMNOPQRSTUVWX");
@@ -495,13 +443,13 @@ END_TEST
 
 START_TEST(test_szl_counts)
 {
-	struct pdu r = {.n = 0}, s7, p;
+	struct pc_buf r = {.n = 0}, s7, p;
 
 	/* 0 records: the server still answered */
 	szl_answer(&s7, 0x001c, 34, 0, NULL, 0);
 	dt(&p, s7.b, s7.n, true);
 	ck_assert_int_eq(run(p.b, p.n, &from_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 
 	/* MAX records are all read (the sink holds 32: role + 31) */
 	for (unsigned i = 0; i < S7_SZL_RECORDS_MAX; i++)
@@ -509,27 +457,27 @@ START_TEST(test_szl_counts)
 	szl_answer(&s7, 0x001c, 34, S7_SZL_RECORDS_MAX, r.b, r.n);
 	dt(&p, s7.b, s7.n, true);
 	ck_assert_int_eq(run(p.b, p.n, &from_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, HK_OBS_PER_PACKET_MAX);
-	ck_assert_uint_eq(sink.n_dropped, 1 + S7_SZL_RECORDS_MAX - HK_OBS_PER_PACKET_MAX);
+	ck_assert_uint_eq(res.sink.n, HK_OBS_PER_PACKET_MAX);
+	ck_assert_uint_eq(res.sink.n_dropped, 1 + S7_SZL_RECORDS_MAX - HK_OBS_PER_PACKET_MAX);
 
 	/* MAX + 1 is a lie: nothing at all is said */
 	rec1c(&r, 11, VEC("loc"));
 	szl_answer(&s7, 0x001c, 34, S7_SZL_RECORDS_MAX + 1, r.b, r.n);
 	dt(&p, s7.b, s7.n, true);
 	ck_assert_int_eq(run(p.b, p.n, &from_plc), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
-	ck_assert_uint_eq(sink.n_dropped, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
+	ck_assert_uint_eq(res.sink.n_dropped, 0);
 
 	/* a count above the records present (a fragmented answer): the whole
 	 * records there are read */
 	r.n = 0;
 	rec1c(&r, 1, VEC("A"));
 	rec1c(&r, 2, VEC("B"));
-	put(&r, "\x00\x05SN", 4); /* the start of a third */
+	pc_put(&r, "\x00\x05SN", 4); /* the start of a third */
 	szl_answer(&s7, 0x001c, 34, 10, r.b, r.n);
 	dt(&p, s7.b, s7.n, true);
 	ck_assert_int_eq(run(p.b, p.n, &from_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 3);
+	ck_assert_uint_eq(res.sink.n, 3);
 
 	/* a record length that is not the list's */
 	r.n = 0;
@@ -537,7 +485,7 @@ START_TEST(test_szl_counts)
 	szl_answer(&s7, 0x001c, 28, 1, r.b, r.n);
 	dt(&p, s7.b, s7.n, true);
 	ck_assert_int_eq(run(p.b, p.n, &from_plc), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	szl_answer(&s7, 0x0011, 34, 1, r.b, r.n);
 	dt(&p, s7.b, s7.n, true);
 	ck_assert_int_eq(run(p.b, p.n, &from_plc), HK_PARSE_MALFORMED);
@@ -546,29 +494,29 @@ START_TEST(test_szl_counts)
 	szl_answer(&s7, 0x0132, 40, 1, r.b, r.n);
 	dt(&p, s7.b, s7.n, true);
 	ck_assert_int_eq(run(p.b, p.n, &from_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 }
 END_TEST
 
 START_TEST(test_lying_lengths)
 {
-	struct pdu p, s7;
+	struct pc_buf p, s7;
 	const uint8_t *pl = szl11_resp + 7;
 	size_t pl_n = sizeof(szl11_resp) - 1 - 7;
 
 	/* parameter length past the PDU */
 	s7.n = 0;
-	put(&s7, pl, pl_n);
+	pc_put(&s7, pl, pl_n);
 	s7.b[7] = 0x40;
 	dt(&p, s7.b, s7.n, true);
 	ck_assert_int_eq(run(p.b, p.n, &from_plc), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* data length short of the PDU: bytes left over */
 	s7.b[7] = 0x0c;
 	s7.b[9] = 0x20;
 	dt(&p, s7.b, s7.n, true);
 	ck_assert_int_eq(run(p.b, p.n, &from_plc), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* the userdata parameter's own length disagrees with the header */
 	s7.b[9] = 0x28;
 	s7.b[13] = 0x04;
@@ -579,7 +527,7 @@ START_TEST(test_lying_lengths)
 	s7.b[25] = 0x30;
 	dt(&p, s7.b, s7.n, true);
 	ck_assert_int_eq(run(p.b, p.n, &from_plc), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* an unknown ROSCTR */
 	s7.b[25] = 0x24;
 	s7.b[1] = 0x05;
@@ -596,7 +544,7 @@ START_TEST(test_lying_lengths)
 	/* a CR whose parameter runs past the header */
 	ck_assert_int_eq(run_iso("\x03\x00\x00\x0e\x09\xe0\x00\x00\x00\x01\x00\xc1\x05\x01", 14, &to_plc),
 			 HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* an unknown TPDU code */
 	ck_assert_int_eq(run_iso("\x03\x00\x00\x07\x02\x30\x80", 7, &to_plc), HK_PARSE_MALFORMED);
 }
@@ -615,12 +563,9 @@ START_TEST(test_truncated_prefixes)
 
 	for (size_t v = 0; v < sizeof(vec) / sizeof(vec[0]); v++) {
 		ck_assert_int_eq(run_iso(vec[v].b, vec[v].n, &from_plc), HK_PARSE_OK);
-		for (size_t k = 0; k < vec[v].n; k++) {
-			ck_assert_int_eq(run_iso(vec[v].b, k, &from_plc), HK_PARSE_TRUNCATED);
-			ck_assert_uint_eq(sink.n, 0);
-			ck_assert_int_eq(run(vec[v].b, k, &from_plc), HK_PARSE_TRUNCATED);
-			ck_assert_uint_eq(sink.n, 0);
-		}
+		pc_every_prefix(proto_iso_parse, vec[v].b, vec[v].n, &from_plc, PC_TRUNCATED, false, "iso vector %zu", v);
+		pc_every_prefix(proto_s7comm_parse, vec[v].b, vec[v].n, &from_plc, PC_TRUNCATED, false, "s7comm vector %zu",
+				v);
 	}
 }
 END_TEST
@@ -637,33 +582,26 @@ START_TEST(test_segmented)
 		size_t n;
 	} vec[] = {{VEC(setup_ack)}, {VEC(szl11_resp)}, {VEC(szl1c_resp)}, {VEC(s7p_create_res_1200)},
 		   {VEC(s7p_create_res_1511)}, {VEC(s7p_v2_res)}};
-	struct hk_obs full[HK_OBS_PER_PACKET_MAX];
-	struct pdu p;
+	static struct pc_result full;
+	struct pc_buf p;
 
 	for (size_t v = 0; v < sizeof(vec) / sizeof(vec[0]); v++) {
 		const uint8_t *pl = vec[v].b + 7;
-		size_t pl_n = vec[v].n - 7, n_full;
+		size_t pl_n = vec[v].n - 7;
 
 		dt(&p, pl, pl_n, true);
-		ck_assert_int_eq(run(p.b, p.n, &from_plc), HK_PARSE_OK);
-		n_full = sink.n;
-		memcpy(full, obs, sizeof(full));
+		ck_assert_int_eq(pc_run(proto_s7comm_parse, p.b, p.n, &from_plc, &full), HK_PARSE_OK);
 		for (size_t k = 1; k < pl_n; k++) {
 			enum hk_parse_result r;
 
 			dt(&p, pl, k, false);
 			ck_assert_int_eq(run(p.b, p.n, &from_plc), HK_PARSE_TRUNCATED);
-			ck_assert_uint_le(sink.n, n_full);
-			for (size_t i = 0; i < sink.n; i++) {
-				ck_assert_int_eq(obs[i].kind, full[i].kind);
-				ck_assert_str_eq(obs[i].source, full[i].source);
-				ck_assert_str_eq(obs[i].value, full[i].value);
-			}
+			pc_assert_obs_lead(&res, &full, "vector %zu cut at %zu", v, k);
 			dt(&p, pl, k, true);
 			r = run(p.b, p.n, &from_plc);
 			/* an S7comm-plus PDU without its trailer reads as a fragment */
-			ck_assert_msg(r == HK_PARSE_MALFORMED || (r == HK_PARSE_OK && sink.n == 0),
-				      "vector %zu cut at %zu: %d with %zu observations", v, k, r, sink.n);
+			ck_assert_msg(r == HK_PARSE_MALFORMED || (r == HK_PARSE_OK && res.sink.n == 0),
+				      "vector %zu cut at %zu: %d with %zu observations", v, k, r, res.sink.n);
 		}
 		/* the whole payload in a TPDU that says more follows */
 		dt(&p, pl, pl_n, false);
@@ -675,51 +613,51 @@ END_TEST
 START_TEST(test_cotp_connect)
 {
 	ck_assert_int_eq(run_iso(VEC(cr_pg), &to_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(0, HK_OBS_RAW, 50, "cotp.calling_tsap", "0x0100");
 	EXPECT_SIDE(1, HK_OBS_RAW, HK_SIDE_DST, 50, "cotp.called_tsap", "0x0102");
 
 	ck_assert_int_eq(run_iso(VEC(cr_es), &to_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 3);
+	ck_assert_uint_eq(res.sink.n, 3);
 	EXPECT(0, HK_OBS_RAW, 50, "cotp.calling_tsap", "0x0600");
 	EXPECT_SIDE(1, HK_OBS_RAW, HK_SIDE_DST, 50, "cotp.called_tsap", "SIMATIC-ROOT-ES");
 	EXPECT(2, HK_OBS_ROLE, 60, "cotp.called_tsap", "ews");
 
 	ck_assert_int_eq(run_iso(VEC(cr_hmi), &to_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 3);
+	ck_assert_uint_eq(res.sink.n, 3);
 	EXPECT(2, HK_OBS_ROLE, 60, "cotp.called_tsap", "hmi");
 
 	/* the S7comm parser alone has nothing to say about a CR */
 	ck_assert_int_eq(run(VEC(cr_es), &to_plc), HK_PARSE_NOMATCH);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* a CC, a DR, an empty DT */
 	ck_assert_int_eq(run_iso("\x03\x00\x00\x0b\x06\xd0\x00\x06\x00\x01\x00", 11, &from_plc), HK_PARSE_OK);
 	ck_assert_int_eq(run_iso("\x03\x00\x00\x0b\x06\x80\x00\x06\x00\x01\x00", 11, &from_plc), HK_PARSE_OK);
 	ck_assert_int_eq(run_iso("\x03\x00\x00\x07\x02\xf0\x00", 7, &from_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
 START_TEST(test_s7commplus)
 {
 	ck_assert_int_eq(run(VEC(s7p_create_req), &to_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_RAW, 50, "s7commplus.client_host", "VORTEX_21032491");
 
 	ck_assert_int_eq(run(VEC(s7p_create_res_1200), &from_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 4);
+	ck_assert_uint_eq(res.sink.n, 4);
 	EXPECT(0, HK_OBS_ROLE, 60, "s7commplus.server", "plc");
 	EXPECT(1, HK_OBS_RAW, 50, "s7commplus.paom", "1;6ES7 214-1HE30-0XB0 ;V2.2");
 	EXPECT(2, HK_OBS_MODEL, 85, "s7commplus.order_number", "6ES7 214-1HE30-0XB0");
 	EXPECT(3, HK_OBS_FIRMWARE, 80, "s7commplus.firmware", "V2.2");
 
 	ck_assert_int_eq(run(VEC(s7p_v2_res), &from_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(0, HK_OBS_ROLE, 60, "s7commplus.server", "plc");
 	EXPECT(1, HK_OBS_RAW, 50, "s7commplus.version", "V2");
 
 	ck_assert_int_eq(run(VEC(s7p_create_res_1511), &from_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 6);
+	ck_assert_uint_eq(res.sink.n, 6);
 	EXPECT(0, HK_OBS_ROLE, 60, "s7commplus.server", "plc");
 	EXPECT(1, HK_OBS_RAW, 50, "s7commplus.protected", "integrity");
 	EXPECT(2, HK_OBS_RAW, 50, "s7commplus.comment", "OMSP.REL.5041.23");
@@ -729,7 +667,7 @@ START_TEST(test_s7commplus)
 
 	/* the same through the port-102 entry point */
 	ck_assert_int_eq(run_iso(VEC(s7p_create_res_1511), &from_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 6);
+	ck_assert_uint_eq(res.sink.n, 6);
 }
 END_TEST
 
@@ -738,20 +676,20 @@ END_TEST
  * an encoding the walk does not know. */
 START_TEST(test_s7commplus_built)
 {
-	struct pdu s, p;
+	struct pc_buf s, p;
 	uint8_t digest[32];
 
 	memset(digest, 0xd7, sizeof(digest));
 	/* V3: | 72 03 len | 20 digest(32) | 32 0000 054c 0000 0007 | ... | trailer */
 	s.n = 0;
-	put(&s, "\x72\x03\x00\x2a", 4);
-	put8(&s, 0x20);
-	put(&s, digest, sizeof(digest));
-	put(&s, "\x32\x00\x00\x05\x4c\x00\x00\x00\x07", 9);
-	put(&s, "\x72\x03\x00\x00", 4);
+	pc_put(&s, "\x72\x03\x00\x2a", 4);
+	pc_put8(&s, 0x20);
+	pc_put(&s, digest, sizeof(digest));
+	pc_put(&s, "\x32\x00\x00\x05\x4c\x00\x00\x00\x07", 9);
+	pc_put(&s, "\x72\x03\x00\x00", 4);
 	dt(&p, s.b, s.n, true);
 	ck_assert_int_eq(run(p.b, p.n, &from_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 3);
+	ck_assert_uint_eq(res.sink.n, 3);
 	EXPECT(0, HK_OBS_ROLE, 60, "s7commplus.server", "plc");
 	EXPECT(1, HK_OBS_RAW, 50, "s7commplus.protected", "integrity");
 	EXPECT(2, HK_OBS_RAW, 50, "s7commplus.version", "V3");
@@ -759,23 +697,23 @@ START_TEST(test_s7commplus_built)
 	s.b[s.n - 3] = 0x02;
 	dt(&p, s.b, s.n, true);
 	ck_assert_int_eq(run(p.b, p.n, &from_plc), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* a V3 fragment (no trailer) still shows its digest, nothing else */
 	dt(&p, s.b, s.n - 4, true);
 	ck_assert_int_eq(run(p.b, p.n, &from_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 
 	/* keep-alive, and an unknown version */
 	dt(&p, "\x72\xff\x03\x00", 4, true);
 	ck_assert_int_eq(run(p.b, p.n, &from_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	dt(&p, "\x72\x07\x00\x00\x72\x07\x00\x00", 8, true);
 	ck_assert_int_eq(run(p.b, p.n, &from_plc), HK_PARSE_MALFORMED);
 
 	/* TLS records in the COTP data: the PLC is the port-102 end */
 	dt(&p, "\x17\x03\x03\x00\x04\x01\x02\x03\x04", 9, true);
 	ck_assert_int_eq(run_iso(p.b, p.n, &from_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_RAW, 50, "s7commplus.protected", "tls");
 	ck_assert_int_eq(run_iso(p.b, p.n, &to_plc), HK_PARSE_OK);
 	EXPECT_SIDE(0, HK_OBS_RAW, HK_SIDE_DST, 50, "s7commplus.protected", "tls");
@@ -790,62 +728,62 @@ START_TEST(test_s7commplus_built)
 		for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
 			size_t l = strlen(odd[i]);
 			s.n = 0;
-			put(&s, "\x72\x01\x00\x00", 4);
-			put(&s, "\x32\x00\x00\x04\xca\x00\x00\x00\x01\x36\x00\x00", 12);
-			put(&s, "\xa1\x00\x00\x01\x20\x82\x1f\x00\x00", 9);
-			put(&s, "\xa3\x82\x32\x00\x17\x00\x00\x01\x3a\x82\x3f\x00\x15", 13);
-			put8(&s, (unsigned)l);
-			put(&s, odd[i], l);
-			put(&s, "\x00\xa2\x72\x01\x00\x00", 6);
+			pc_put(&s, "\x72\x01\x00\x00", 4);
+			pc_put(&s, "\x32\x00\x00\x04\xca\x00\x00\x00\x01\x36\x00\x00", 12);
+			pc_put(&s, "\xa1\x00\x00\x01\x20\x82\x1f\x00\x00", 9);
+			pc_put(&s, "\xa3\x82\x32\x00\x17\x00\x00\x01\x3a\x82\x3f\x00\x15", 13);
+			pc_put8(&s, (unsigned)l);
+			pc_put(&s, odd[i], l);
+			pc_put(&s, "\x00\xa2\x72\x01\x00\x00", 6);
 			s.b[3] = (uint8_t)(s.n - 8);
 			dt(&p, s.b, s.n, true);
 			ck_assert_int_eq(run(p.b, p.n, &from_plc), HK_PARSE_OK);
-			ck_assert_uint_eq(sink.n, 2);
+			ck_assert_uint_eq(res.sink.n, 2);
 			EXPECT(1, HK_OBS_RAW, 50, "s7commplus.paom", odd[i]);
 		}
 	}
 
 	/* a blob (14) before the version: the walk stops, no contradiction */
 	s.n = 0;
-	put(&s, "\x72\x01\x00\x00", 4);
-	put(&s, "\x32\x00\x00\x04\xca\x00\x00\x00\x01\x36\x00\x00", 12);
-	put(&s, "\xa1\x00\x00\x01\x20\x82\x1f\x00\x00", 9);
-	put(&s, "\xa3\x82\x30\x00\x14\x00\x05" "abcde", 12);
-	put(&s, "\xa3\x82\x32\x00\x17\x00\x00\x01\x3a\x82\x3f\x00\x15\x04" "1;X;", 18);
-	put(&s, "\x00\xa2\x72\x01\x00\x00", 6);
+	pc_put(&s, "\x72\x01\x00\x00", 4);
+	pc_put(&s, "\x32\x00\x00\x04\xca\x00\x00\x00\x01\x36\x00\x00", 12);
+	pc_put(&s, "\xa1\x00\x00\x01\x20\x82\x1f\x00\x00", 9);
+	pc_put(&s, "\xa3\x82\x30\x00\x14\x00\x05" "abcde", 12);
+	pc_put(&s, "\xa3\x82\x32\x00\x17\x00\x00\x01\x3a\x82\x3f\x00\x15\x04" "1;X;", 18);
+	pc_put(&s, "\x00\xa2\x72\x01\x00\x00", 6);
 	s.b[3] = (uint8_t)(s.n - 8);
 	dt(&p, s.b, s.n, true);
 	ck_assert_int_eq(run(p.b, p.n, &from_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 
 	/* a string that runs past the PDU */
 	s.n = 0;
-	put(&s, "\x72\x01\x00\x00", 4);
-	put(&s, "\x32\x00\x00\x04\xca\x00\x00\x00\x01\x36\x00\x00", 12);
-	put(&s, "\xa1\x00\x00\x01\x20\x82\x1f\x00\x00", 9);
-	put(&s, "\xa3\x82\x2d\x00\x15\x7f" "abc", 9);
-	put(&s, "\x72\x01\x00\x00", 4);
+	pc_put(&s, "\x72\x01\x00\x00", 4);
+	pc_put(&s, "\x32\x00\x00\x04\xca\x00\x00\x00\x01\x36\x00\x00", 12);
+	pc_put(&s, "\xa1\x00\x00\x01\x20\x82\x1f\x00\x00", 9);
+	pc_put(&s, "\xa3\x82\x2d\x00\x15\x7f" "abc", 9);
+	pc_put(&s, "\x72\x01\x00\x00", 4);
 	s.b[3] = (uint8_t)(s.n - 8);
 	dt(&p, s.b, s.n, true);
 	ck_assert_int_eq(run(p.b, p.n, &from_plc), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 
 	/* structs nested deeper than S7P_DEPTH_MAX, objects too: the walk stops */
 	s.n = 0;
-	put(&s, "\x72\x01\x00\x00", 4);
-	put(&s, "\x32\x00\x00\x04\xca\x00\x00\x00\x01\x36\x00\x00", 12);
-	put(&s, "\xa1\x00\x00\x01\x20\x82\x1f\x00\x00", 9);
-	put(&s, "\xa3\x82\x2d\x00\x15\x01" "c", 7);
-	put(&s, "\xa3\x82\x32\x00\x17\x00\x00\x01\x3a", 9);
+	pc_put(&s, "\x72\x01\x00\x00", 4);
+	pc_put(&s, "\x32\x00\x00\x04\xca\x00\x00\x00\x01\x36\x00\x00", 12);
+	pc_put(&s, "\xa1\x00\x00\x01\x20\x82\x1f\x00\x00", 9);
+	pc_put(&s, "\xa3\x82\x2d\x00\x15\x01" "c", 7);
+	pc_put(&s, "\xa3\x82\x32\x00\x17\x00\x00\x01\x3a", 9);
 	for (int i = 0; i < 6; i++)
-		put(&s, "\x82\x3b\x00\x17\x00\x00\x01\x3a", 8);
+		pc_put(&s, "\x82\x3b\x00\x17\x00\x00\x01\x3a", 8);
 	for (int i = 0; i < 6; i++)
-		put(&s, "\xa1\x00\x00\x01\x20\x82\x1f\x00\x00", 9);
-	put(&s, "\x72\x01\x00\x00", 4);
+		pc_put(&s, "\xa1\x00\x00\x01\x20\x82\x1f\x00\x00", 9);
+	pc_put(&s, "\x72\x01\x00\x00", 4);
 	s.b[3] = (uint8_t)(s.n - 8);
 	dt(&p, s.b, s.n, true);
 	ck_assert_int_eq(run(p.b, p.n, &from_plc), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(1, HK_OBS_RAW, 50, "s7commplus.comment", "c");
 }
 END_TEST
@@ -853,7 +791,7 @@ END_TEST
 START_TEST(test_nomatch)
 {
 	struct hk_parse_ctx udp = from_plc;
-	struct pdu p;
+	struct pc_buf p;
 
 	udp.l4 = 17;
 	ck_assert_int_eq(run(VEC(szl11_resp), &udp), HK_PARSE_NOMATCH);
@@ -869,7 +807,7 @@ START_TEST(test_nomatch)
 	/* data of no protocol we know */
 	dt(&p, "\x55\x55\x55", 3, true);
 	ck_assert_int_eq(run_iso(p.b, p.n, &to_plc), HK_PARSE_NOMATCH);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
@@ -877,26 +815,14 @@ END_TEST
 
 static bool tshark_field(const char *pcap, int frame, const char *field, char *out, size_t outsz)
 {
-	const char *shared = getenv("HERKOMST_SHARED_DIR");
-	char cmd[1024], path[512];
+	char args[256];
 	size_t n;
-	FILE *f;
 
-	if (!shared || system("command -v tshark >/dev/null 2>&1") != 0)
+	snprintf(args, sizeof(args), "-T fields -e %s", field);
+	if (!pc_tshark_frame(pcap, frame, args, out, outsz))
 		return false;
-	snprintf(path, sizeof(path), "%s/pcaps/%s", shared, pcap);
-	f = fopen(path, "rb");
-	if (!f)
-		return false;
-	fclose(f);
-	snprintf(cmd, sizeof(cmd), "tshark -r '%s' -Y 'frame.number==%d' -T fields -e %s 2>/dev/null", path, frame,
-		 field);
-	f = popen(cmd, "r");
-	if (!f)
-		return false;
-	n = fread(out, 1, outsz - 1, f);
-	pclose(f);
-	out[n] = '\0';
+	/* our values have no trailing blanks */
+	n = strlen(out);
 	while (n && (out[n - 1] == '\n' || out[n - 1] == ' '))
 		out[--n] = '\0';
 	return true;
@@ -923,9 +849,9 @@ START_TEST(test_against_tshark)
 		if (!tshark_field(cmp[i].pcap, cmp[i].frame, cmp[i].field, line, sizeof(line)))
 			return; /* no tshark or no captures here */
 		ck_assert_int_eq(run(cmp[i].b, cmp[i].n, &from_plc), HK_PARSE_OK);
-		ck_assert_uint_gt(sink.n, cmp[i].obs_index);
-		ck_assert_msg(strcmp(obs[cmp[i].obs_index].value, line) == 0, "%s frame %d %s: tshark '%s', we '%s'",
-			      cmp[i].pcap, cmp[i].frame, cmp[i].field, line, obs[cmp[i].obs_index].value);
+		ck_assert_uint_gt(res.sink.n, cmp[i].obs_index);
+		ck_assert_msg(strcmp(res.obs[cmp[i].obs_index].value, line) == 0, "%s frame %d %s: tshark '%s', we '%s'",
+			      cmp[i].pcap, cmp[i].frame, cmp[i].field, line, res.obs[cmp[i].obs_index].value);
 	}
 }
 END_TEST
@@ -936,7 +862,6 @@ static Suite *s7comm_suite(void)
 	TCase *tc = tcase_create("core");
 	TCase *ts = tcase_create("tshark");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_setup);
 	tcase_add_test(tc, test_download);
@@ -953,7 +878,6 @@ static Suite *s7comm_suite(void)
 	tcase_add_test(tc, test_s7commplus_built);
 	tcase_add_test(tc, test_nomatch);
 	suite_add_tcase(s, tc);
-	tcase_add_checked_fixture(ts, NULL, teardown);
 	tcase_set_timeout(ts, 120);
 	tcase_add_test(ts, test_against_tshark);
 	suite_add_tcase(s, ts);
@@ -962,11 +886,5 @@ static Suite *s7comm_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(s7comm_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return pc_main(s7comm_suite());
 }

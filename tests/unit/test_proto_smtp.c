@@ -16,12 +16,11 @@
 #include <string.h>
 
 #include "proto/proto.h"
+#include "proto_check.h"
 
 #define LIT(s) (s), (sizeof(s) - 1)
 
-static uint8_t *heap;
-static struct hk_obs obs_v[HK_OBS_PER_PACKET_MAX];
-static struct hk_obs_sink sink;
+static struct pc_result res;
 
 static const struct hk_parse_ctx ctx_server = {
 	.l4 = 6, .sport = 25, .dport = 41000, .from_client = false, .client_known = true, .ndpi = "SMTP"};
@@ -31,24 +30,10 @@ static const struct hk_parse_ctx ctx_unknown = {.l4 = 6, .sport = 587, .dport = 
 
 static enum hk_parse_result parse(const void *bytes, size_t n, const struct hk_parse_ctx *ctx)
 {
-	enum hk_parse_result r;
-	struct hk_cur c;
+	enum hk_parse_result r = pc_run(proto_smtp_parse, bytes, n, ctx, &res);
 
-	free(heap);
-	heap = malloc(n ? n : 1);
-	ck_assert_ptr_nonnull(heap);
-	if (n)
-		memcpy(heap, bytes, n);
-	memset(&sink, 0, sizeof(sink));
-	sink.v = obs_v;
-	sink.cap = HK_OBS_PER_PACKET_MAX;
-	c = hk_cur_init(heap, n);
-	r = proto_smtp_parse(&c, ctx, &sink);
-	ck_assert_uint_le(c.off, c.len);
-	ck_assert_int_ge(r, HK_PARSE_OK);
-	ck_assert_int_lt(r, HK_PARSE__MAX);
 	if (r != HK_PARSE_OK)
-		ck_assert_uint_eq(sink.n, 0);
+		ck_assert_uint_eq(res.sink.n, 0);
 	return r;
 }
 
@@ -62,35 +47,22 @@ static enum hk_parse_result client(const char *s)
 	return parse(s, strlen(s), &ctx_client);
 }
 
-static void teardown(void)
-{
-	free(heap);
-	heap = NULL;
-}
-
 static void expect_banner(const char *value)
 {
-	ck_assert_uint_eq(sink.n, 1);
-	ck_assert_int_eq(sink.v[0].kind, HK_OBS_SOFTWARE);
-	ck_assert_int_eq(sink.v[0].side, HK_SIDE_SRC);
-	ck_assert_uint_eq(sink.v[0].confidence, 50);
-	ck_assert_str_eq(sink.v[0].source, "smtp.banner");
-	ck_assert_str_eq(sink.v[0].value, value);
+	const struct pc_expect banner = {HK_OBS_SOFTWARE, HK_SIDE_SRC, 50, "smtp.banner", value, NULL, NULL};
+
+	pc_assert_obs(&res, &banner, 1);
 }
 
 static void expect_helo(const char *line, const char *name)
 {
 	ck_assert_int_eq(client(line), HK_PARSE_OK);
 	if (!name) {
-		ck_assert_uint_eq(sink.n, 0);
+		ck_assert_uint_eq(res.sink.n, 0);
 		return;
 	}
-	ck_assert_uint_eq(sink.n, 1);
-	ck_assert_int_eq(sink.v[0].kind, HK_OBS_HOSTNAME);
-	ck_assert_int_eq(sink.v[0].side, HK_SIDE_SRC);
-	ck_assert_uint_eq(sink.v[0].confidence, 50);
-	ck_assert_str_eq(sink.v[0].source, "smtp.helo");
-	ck_assert_str_eq(sink.v[0].value, name);
+	pc_assert_obs(&res, &(const struct pc_expect){HK_OBS_HOSTNAME, HK_SIDE_SRC, 50, "smtp.helo", name, NULL, NULL},
+		      1);
 }
 
 /*
@@ -122,16 +94,16 @@ START_TEST(test_rfc5321_d1)
 	ck_assert_int_eq(parse(d1_greeting, strlen(d1_greeting), &ctx_unknown), HK_PARSE_OK);
 	expect_banner("foo.com Simple Mail Transfer Service Ready");
 	ck_assert_int_eq(parse(d1_ehlo, strlen(d1_ehlo), &ctx_unknown), HK_PARSE_OK);
-	ck_assert_str_eq(sink.v[0].value, "bar.com");
+	ck_assert_str_eq(res.sink.v[0].value, "bar.com");
 }
 END_TEST
 
 START_TEST(test_prefixes)
 {
-	for (size_t n = 0; n < strlen(d1_greeting); n++)
-		ck_assert_int_eq(parse(d1_greeting, n, &ctx_server), HK_PARSE_TRUNCATED);
-	for (size_t n = 0; n < strlen(d1_ehlo); n++)
-		ck_assert_int_eq(parse(d1_ehlo, n, &ctx_client), HK_PARSE_TRUNCATED);
+	pc_every_prefix(proto_smtp_parse, (const uint8_t *)d1_greeting, strlen(d1_greeting), &ctx_server, PC_TRUNCATED,
+			false, "greeting");
+	pc_every_prefix(proto_smtp_parse, (const uint8_t *)d1_ehlo, strlen(d1_ehlo), &ctx_client, PC_TRUNCATED, false,
+			"EHLO");
 }
 END_TEST
 
@@ -145,13 +117,13 @@ START_TEST(test_greetings)
 	ck_assert_int_eq(server("220   exch01.corp.example Microsoft ESMTP MAIL Service ready  \r\n"), HK_PARSE_OK);
 	expect_banner("exch01.corp.example Microsoft ESMTP MAIL Service ready");
 	ck_assert_int_eq(server("220\r\n"), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	ck_assert_int_eq(server("220 x\n"), HK_PARSE_OK); /* a bare LF */
 	expect_banner("x");
 	ck_assert_int_eq(server("554 no SMTP service here\r\n"), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	ck_assert_int_eq(server("250 OK\r\n"), HK_PARSE_OK); /* joined mid-session */
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
@@ -173,9 +145,9 @@ START_TEST(test_helo)
 	expect_helo("EHLO \r\n", NULL);
 	expect_helo("EHLO bad/name\r\n", NULL);
 	ck_assert_int_eq(parse(LIT("EHLO na\0me\r\n"), &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	ck_assert_int_eq(parse(LIT("EHLO caf\xc3\xa9.example\r\n"), &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* SMTP_DOMAIN_MAX: 253 bytes is a name, 254 is not */
 	{
 		char buf[400], name[300];
@@ -196,16 +168,16 @@ END_TEST
 START_TEST(test_other_commands)
 {
 	ck_assert_int_eq(client("QUIT\r\n"), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	ck_assert_int_eq(client("MAIL FROM:<Smith@bar.com>"), HK_PARSE_OK); /* no line end needed */
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	ck_assert_int_eq(client("AUTH PLAIN dGVzdAB0ZXN0ADEyMzQ="), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* SMTP_VERB_MAX: an 8-letter verb is one, 9 is not */
 	ck_assert_int_eq(client("STARTTLS\r\n"), HK_PARSE_OK);
 	ck_assert_int_eq(client("STARTTLSX\r\n"), HK_PARSE_NOMATCH);
 	ck_assert_int_eq(client("HELOX bar.com\r\n"), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	ck_assert_int_eq(client("EHL"), HK_PARSE_TRUNCATED);
 	ck_assert_int_eq(client("EHLO"), HK_PARSE_TRUNCATED);
 	ck_assert_int_eq(client("EHLO bar"), HK_PARSE_TRUNCATED);
@@ -221,7 +193,7 @@ START_TEST(test_line_max)
 	memcpy(buf, "EHLO ", 5);
 	memcpy(buf + 510, "\r\n", 2);
 	ck_assert_int_eq(parse(buf, 512, &ctx_client), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0); /* too long for a domain */
+	ck_assert_uint_eq(res.sink.n, 0); /* too long for a domain */
 	memcpy(buf + 510, "nn\r\n", 4);
 	ck_assert_int_eq(parse(buf, 513, &ctx_client), HK_PARSE_MALFORMED);
 	memset(buf, 'n', sizeof(buf));
@@ -234,7 +206,7 @@ START_TEST(test_line_max)
 	memcpy(buf, "220 ", 4);
 	memcpy(buf + 510, "\r\n", 2);
 	ck_assert_int_eq(parse(buf, 512, &ctx_server), HK_PARSE_OK);
-	ck_assert_uint_eq(strlen(sink.v[0].value), 255);
+	ck_assert_uint_eq(strlen(res.sink.v[0].value), 255);
 	memcpy(buf + 510, "gg\r\n", 4);
 	ck_assert_int_eq(parse(buf, 513, &ctx_server), HK_PARSE_MALFORMED);
 }
@@ -268,7 +240,6 @@ static Suite *smtp_suite(void)
 	Suite *s = suite_create("proto_smtp");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_rfc5321_d1);
 	tcase_add_test(tc, test_prefixes);
 	tcase_add_test(tc, test_greetings);
@@ -283,11 +254,5 @@ static Suite *smtp_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(smtp_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pc_main(smtp_suite());
 }

@@ -17,54 +17,31 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "proto/proto.h"
+#include "proto_check.h"
 
 #define TEST_BUF_MAX 16384
 #define TEST_VARBINDS_MAX 512 /* SNMP_VARBINDS_MAX in snmp.c */
 #define TEST_OID_ARCS_MAX 128 /* SNMP_OID_ARCS_MAX in snmp.c */
 
-struct run {
-	enum hk_parse_result r;
-	struct hk_obs v[HK_OBS_PER_PACKET_MAX];
-	struct hk_obs_sink sink;
-};
+/* as an agent's answer: from port 161 */
+static const struct hk_parse_ctx agent_ctx = {.l4 = 17, .sport = 161, .dport = 40000, .ndpi = ""};
 
 /* Parses a copy of data in an exactly-sized heap buffer. */
-static void run_ports(struct run *rn, const uint8_t *data, size_t len, uint16_t sport, uint16_t dport)
+static void run_ports(struct pc_result *rn, const uint8_t *data, size_t len, uint16_t sport, uint16_t dport)
 {
-	uint8_t *buf = malloc(len ? len : 1);
 	struct hk_parse_ctx ctx = {.l4 = 17, .sport = sport, .dport = dport, .ndpi = ""};
-	struct hk_cur c;
 
-	ck_assert_ptr_nonnull(buf);
-	if (len)
-		memcpy(buf, data, len);
-	memset(rn, 0, sizeof(*rn));
-	rn->sink.v = rn->v;
-	rn->sink.cap = HK_OBS_PER_PACKET_MAX;
-	c = hk_cur_init(buf, len);
-	rn->r = proto_snmp_parse(&c, &ctx, &rn->sink);
-	free(buf);
+	pc_run(proto_snmp_parse, data, len, &ctx, rn);
 }
 
-/* As an agent's answer: from port 161 */
-static void run(struct run *rn, const uint8_t *data, size_t len)
+static void run(struct pc_result *rn, const uint8_t *data, size_t len)
 {
-	run_ports(rn, data, len, 161, 40000);
+	pc_run(proto_snmp_parse, data, len, &agent_ctx, rn);
 }
 
-static void assert_obs(const struct run *rn, size_t i, enum hk_obs_kind kind, uint8_t conf,
-		       const char *source, const char *value)
-{
-	ck_assert_uint_gt(rn->sink.n, i);
-	ck_assert_str_eq(hk_obs_kind_name(rn->v[i].kind), hk_obs_kind_name(kind));
-	ck_assert_int_eq(rn->v[i].side, HK_SIDE_SRC);
-	ck_assert_uint_eq(rn->v[i].confidence, conf);
-	ck_assert_str_eq(rn->v[i].source, source);
-	ck_assert_str_eq(rn->v[i].value, value);
-}
+#define assert_obs(rn, i, kind, conf, source, value) PC_EXPECT(rn, i, kind, HK_SIDE_SRC, conf, source, value)
 
 /* ndpi_snmp.pcap frame 4 (97.0.115.163:161 → 176.211.60.43:43015).
  * tshark: get-response 1.3.6.1.2.1.1.5.0 = "R1.lab.local" */
@@ -313,7 +290,7 @@ static const uint32_t arc_trapoid[] = {1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0};
 #define N_ARCS(a) (sizeof(a) / sizeof((a)[0]))
 
 /* A v2c Response from 161 with one binding sysName.0 = the given value TLV. */
-static void run_sysname_value(struct run *rn, const uint8_t *val, size_t vlen)
+static void run_sysname_value(struct pc_result *rn, const uint8_t *val, size_t vlen)
 {
 	static struct bld vbl, msg;
 
@@ -327,15 +304,15 @@ static void run_sysname_value(struct run *rn, const uint8_t *val, size_t vlen)
 
 START_TEST(test_v1_sysname)
 {
-	struct run rn;
+	struct pc_result rn;
 
 	run(&rn, v1_sysname, sizeof(v1_sysname));
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	ck_assert_uint_eq(rn.sink.n, 1);
 	assert_obs(&rn, 0, HK_OBS_HOSTNAME, 80, "snmp.sysname", "R1.lab.local");
 
 	run(&rn, v1_syslocation, sizeof(v1_syslocation));
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	ck_assert_uint_eq(rn.sink.n, 1);
 	assert_obs(&rn, 0, HK_OBS_RAW, 50, "snmp.syslocation", "GlobomanticsHQ");
 }
@@ -343,20 +320,20 @@ END_TEST
 
 START_TEST(test_syscontact_never)
 {
-	struct run rn;
+	struct pc_result rn;
 
 	run(&rn, v1_syscontact, sizeof(v1_syscontact));
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	ck_assert_uint_eq(rn.sink.n, 0);
 }
 END_TEST
 
 START_TEST(test_requests_say_nothing)
 {
-	struct run rn;
+	struct pc_result rn;
 
 	run_ports(&rn, v1_get, sizeof(v1_get), 43015, 161);
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	ck_assert_uint_eq(rn.sink.n, 0);
 }
 END_TEST
@@ -365,10 +342,10 @@ START_TEST(test_error_response)
 {
 	static struct bld vbl, msg;
 	const uint8_t val[] = {0x04, 0x03, 'f', 'o', 'o'};
-	struct run rn;
+	struct pc_result rn;
 
 	run(&rn, v2c_toobig, sizeof(v2c_toobig));
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	ck_assert_uint_eq(rn.sink.n, 0);
 
 	/* a failed Set echoes what the manager wanted: sysName "foo" is not the agent's */
@@ -376,23 +353,23 @@ START_TEST(test_error_response)
 	put_varbind(&vbl, arc_sysname, N_ARCS(arc_sysname), val, sizeof(val));
 	put_message(&msg, 1, 0xa2, 17 /* notWritable */, &vbl);
 	run(&rn, msg.b, msg.n);
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	ck_assert_uint_eq(rn.sink.n, 0);
 
 	/* and a SetRequest is the manager's wish */
 	put_message(&msg, 1, 0xa3, 0, &vbl);
 	run_ports(&rn, msg.b, msg.n, 40000, 161);
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	ck_assert_uint_eq(rn.sink.n, 0);
 }
 END_TEST
 
 START_TEST(test_v2c_trap)
 {
-	struct run rn;
+	struct pc_result rn;
 
 	run_ports(&rn, v2c_trap, sizeof(v2c_trap), 54318, 162);
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	ck_assert_uint_eq(rn.sink.n, 1);
 	assert_obs(&rn, 0, HK_OBS_RAW, 50, "snmp.trap_oid", "1.3.6.1.6.3.1.1.5.4");
 }
@@ -400,10 +377,10 @@ END_TEST
 
 START_TEST(test_v1_trap)
 {
-	struct run rn;
+	struct pc_result rn;
 
 	run_ports(&rn, v1_trap, sizeof(v1_trap), 57150, 162);
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	ck_assert_uint_eq(rn.sink.n, 1);
 	assert_obs(&rn, 0, HK_OBS_RAW, 50, "snmp.trap_oid", "1.3.6.1.4.1.31337.0");
 }
@@ -411,10 +388,10 @@ END_TEST
 
 START_TEST(test_v3_version_only)
 {
-	struct run rn;
+	struct pc_result rn;
 
 	run_ports(&rn, v3_get, sizeof(v3_get), 54211, 161);
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	ck_assert_uint_eq(rn.sink.n, 1);
 	assert_obs(&rn, 0, HK_OBS_RAW, 50, "snmp.version", "3");
 }
@@ -422,10 +399,10 @@ END_TEST
 
 START_TEST(test_identity_response)
 {
-	struct run rn;
+	struct pc_result rn;
 
 	run(&rn, v2c_identity, sizeof(v2c_identity));
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	ck_assert_uint_eq(rn.sink.n, 11);
 	assert_obs(&rn, 0, HK_OBS_SOFTWARE, 50, "snmp.sysdescr", "Cisco IOS\\x0d\\x0av15");
 	assert_obs(&rn, 1, HK_OBS_RAW, 50, "snmp.sysobjectid", "1.3.6.1.4.1.9.1.1208");
@@ -439,8 +416,8 @@ START_TEST(test_identity_response)
 	assert_obs(&rn, 9, HK_OBS_FIRMWARE, 80, "snmp.entity.firmware_rev", "15.2r");
 	assert_obs(&rn, 10, HK_OBS_RAW, 50, "snmp.entity.hardware_rev", "V03");
 	for (size_t i = 0; i < rn.sink.n; i++) {
-		ck_assert_ptr_null(strstr(rn.v[i].value, "public"));
-		ck_assert_ptr_null(strstr(rn.v[i].value, "ops@"));
+		ck_assert_ptr_null(strstr(rn.obs[i].value, "public"));
+		ck_assert_ptr_null(strstr(rn.obs[i].value, "ops@"));
 	}
 }
 END_TEST
@@ -450,11 +427,11 @@ START_TEST(test_inform_ack_says_nothing)
 	static struct bld vbl, msg;
 	const uint8_t trap[] = {0x06, 0x09, 0x2b, 0x06, 0x01, 0x06, 0x03, 0x01, 0x01, 0x05, 0x04};
 	const uint8_t ticks[] = {0x43, 0x01, 0x05};
-	struct run rn;
+	struct pc_result rn;
 
 	/* the receiver's Response to an Inform, from port 162 */
 	run_ports(&rn, v2c_identity, sizeof(v2c_identity), 162, 40000);
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	ck_assert_uint_eq(rn.sink.n, 0);
 
 	/* ... or from elsewhere but echoing snmpTrapOID.0 */
@@ -463,13 +440,13 @@ START_TEST(test_inform_ack_says_nothing)
 	put_varbind(&vbl, arc_trapoid, N_ARCS(arc_trapoid), trap, sizeof(trap));
 	put_message(&msg, 1, 0xa2, 0, &vbl);
 	run_ports(&rn, msg.b, msg.n, 50000, 40000);
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	ck_assert_uint_eq(rn.sink.n, 0);
 
 	/* the Inform itself describes its sender */
 	put_message(&msg, 1, 0xa6, 0, &vbl);
 	run_ports(&rn, msg.b, msg.n, 50000, 162);
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	ck_assert_uint_eq(rn.sink.n, 1);
 	assert_obs(&rn, 0, HK_OBS_RAW, 50, "snmp.trap_oid", "1.3.6.1.6.3.1.1.5.4");
 }
@@ -479,14 +456,7 @@ END_TEST
 
 static void check_prefixes(const uint8_t *pdu, size_t len)
 {
-	struct run rn;
-
-	for (size_t n = 0; n < len; n++) {
-		run(&rn, pdu, n);
-		ck_assert_msg(rn.r == HK_PARSE_TRUNCATED, "prefix %zu of %zu: %s", n, len,
-			      hk_parse_result_name(rn.r));
-		ck_assert_uint_eq(rn.sink.n, 0);
-	}
+	pc_every_prefix(proto_snmp_parse, pdu, len, &agent_ctx, PC_TRUNCATED, false, "%zu bytes:", len);
 }
 
 START_TEST(test_truncated_prefixes)
@@ -500,7 +470,7 @@ START_TEST(test_truncated_prefixes)
 END_TEST
 
 /* A copy of v1_sysname with one byte changed. */
-static void run_patched(struct run *rn, size_t at, uint8_t b)
+static void run_patched(struct pc_result *rn, size_t at, uint8_t b)
 {
 	uint8_t p[sizeof(v1_sysname)];
 
@@ -511,65 +481,65 @@ static void run_patched(struct run *rn, size_t at, uint8_t b)
 
 START_TEST(test_lying_lengths)
 {
-	struct run rn;
+	struct pc_result rn;
 	uint8_t p[sizeof(v1_sysname) + 4];
 
 	/* Message says one byte less: the PDU runs past it */
 	run_patched(&rn, 1, 0x34);
-	ck_assert_int_eq(rn.r, HK_PARSE_MALFORMED);
+	ck_assert_int_eq(rn.rc, HK_PARSE_MALFORMED);
 	ck_assert_uint_eq(rn.sink.n, 0);
 	/* Message says one byte more than the datagram: a snapshot cut */
 	run_patched(&rn, 1, 0x36);
-	ck_assert_int_eq(rn.r, HK_PARSE_TRUNCATED);
+	ck_assert_int_eq(rn.rc, HK_PARSE_TRUNCATED);
 	/* PDU longer than the message */
 	run_patched(&rn, 14, 0x29);
-	ck_assert_int_eq(rn.r, HK_PARSE_MALFORMED);
+	ck_assert_int_eq(rn.rc, HK_PARSE_MALFORMED);
 	/* PDU one byte shorter than its contents */
 	run_patched(&rn, 14, 0x27);
-	ck_assert_int_eq(rn.r, HK_PARSE_MALFORMED);
+	ck_assert_int_eq(rn.rc, HK_PARSE_MALFORMED);
 	/* community longer than the message */
 	run_patched(&rn, 6, 0x7f);
-	ck_assert_int_eq(rn.r, HK_PARSE_MALFORMED);
+	ck_assert_int_eq(rn.rc, HK_PARSE_MALFORMED);
 	/* variable-bindings longer than the PDU */
 	run_patched(&rn, 28, 0x1b);
-	ck_assert_int_eq(rn.r, HK_PARSE_MALFORMED);
+	ck_assert_int_eq(rn.rc, HK_PARSE_MALFORMED);
 	/* VarBind longer than the list */
 	run_patched(&rn, 30, 0x19);
-	ck_assert_int_eq(rn.r, HK_PARSE_MALFORMED);
+	ck_assert_int_eq(rn.rc, HK_PARSE_MALFORMED);
 	/* name OID running into the value */
 	run_patched(&rn, 32, 0x09);
-	ck_assert_int_eq(rn.r, HK_PARSE_MALFORMED);
+	ck_assert_int_eq(rn.rc, HK_PARSE_MALFORMED);
 	/* value longer than its VarBind */
 	run_patched(&rn, 42, 0x0d);
-	ck_assert_int_eq(rn.r, HK_PARSE_MALFORMED);
+	ck_assert_int_eq(rn.rc, HK_PARSE_MALFORMED);
 	ck_assert_uint_eq(rn.sink.n, 0);
 	/* value shorter: a stray byte inside the VarBind */
 	run_patched(&rn, 42, 0x0b);
-	ck_assert_int_eq(rn.r, HK_PARSE_MALFORMED);
+	ck_assert_int_eq(rn.rc, HK_PARSE_MALFORMED);
 	/* indefinite length inside: BER forbidden by RFC 3417 8 */
 	run_patched(&rn, 28, 0x80);
-	ck_assert_int_eq(rn.r, HK_PARSE_MALFORMED);
+	ck_assert_int_eq(rn.rc, HK_PARSE_MALFORMED);
 	/* a 5-byte length */
 	run_patched(&rn, 28, 0x85);
-	ck_assert_int_eq(rn.r, HK_PARSE_MALFORMED);
+	ck_assert_int_eq(rn.rc, HK_PARSE_MALFORMED);
 	/* a PDU tag that is no PDU */
 	run_patched(&rn, 13, 0xa9);
-	ck_assert_int_eq(rn.r, HK_PARSE_MALFORMED);
+	ck_assert_int_eq(rn.rc, HK_PARSE_MALFORMED);
 	/* community that is no OCTET STRING */
 	run_patched(&rn, 5, 0x02);
-	ck_assert_int_eq(rn.r, HK_PARSE_MALFORMED);
+	ck_assert_int_eq(rn.rc, HK_PARSE_MALFORMED);
 	/* error-status of 9 bytes (we read at most 8) */
 	run_patched(&rn, 22, 0x09);
-	ck_assert_int_eq(rn.r, HK_PARSE_MALFORMED);
+	ck_assert_int_eq(rn.rc, HK_PARSE_MALFORMED);
 	/* a high tag number */
 	run_patched(&rn, 41, 0x1f);
-	ck_assert_int_eq(rn.r, HK_PARSE_MALFORMED);
+	ck_assert_int_eq(rn.rc, HK_PARSE_MALFORMED);
 
 	/* bytes after the message in the datagram are ignored */
 	memcpy(p, v1_sysname, sizeof(v1_sysname));
 	memset(p + sizeof(v1_sysname), 0xff, 4);
 	run(&rn, p, sizeof(p));
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	assert_obs(&rn, 0, HK_OBS_HOSTNAME, 80, "snmp.sysname", "R1.lab.local");
 
 	/* a non-minimal long-form length is read (some agents send 0x82 00 xx) */
@@ -580,7 +550,7 @@ START_TEST(test_lying_lengths)
 		memcpy(q, nonmin, sizeof(nonmin));
 		memcpy(q + sizeof(nonmin), v1_sysname + 2, sizeof(v1_sysname) - 2);
 		run(&rn, q, sizeof(q));
-		ck_assert_int_eq(rn.r, HK_PARSE_OK);
+		ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 		assert_obs(&rn, 0, HK_OBS_HOSTNAME, 80, "snmp.sysname", "R1.lab.local");
 	}
 }
@@ -588,32 +558,32 @@ END_TEST
 
 START_TEST(test_v1_trap_fields)
 {
-	struct run rn;
+	struct pc_result rn;
 	uint8_t p[sizeof(v1_trap)];
 
 	/* agent-addr of 4 bytes with a wrong tag */
 	memcpy(p, v1_trap, sizeof(p));
 	p[26] = 0x04;
 	run_ports(&rn, p, sizeof(p), 57150, 162);
-	ck_assert_int_eq(rn.r, HK_PARSE_MALFORMED);
+	ck_assert_int_eq(rn.rc, HK_PARSE_MALFORMED);
 	ck_assert_uint_eq(rn.sink.n, 0);
 	/* the enterprise OID with its last sub-identifier cut (continuation bit) */
 	memcpy(p, v1_trap, sizeof(p));
 	p[25] = 0x80;
 	run_ports(&rn, p, sizeof(p), 57150, 162);
-	ck_assert_int_eq(rn.r, HK_PARSE_MALFORMED);
+	ck_assert_int_eq(rn.rc, HK_PARSE_MALFORMED);
 	/* a time-stamp that is an INTEGER, not TimeTicks */
 	memcpy(p, v1_trap, sizeof(p));
 	p[38] = 0x02;
 	run_ports(&rn, p, sizeof(p), 57150, 162);
-	ck_assert_int_eq(rn.r, HK_PARSE_MALFORMED);
+	ck_assert_int_eq(rn.rc, HK_PARSE_MALFORMED);
 }
 END_TEST
 
 /* ---- counts at 0, MAX, MAX+1 ---- */
 
 /* n bindings: n-1 sysUpTime.0 = NULL, then sysName.0 = "last" */
-static void run_n_varbinds(struct run *rn, size_t n)
+static void run_n_varbinds(struct pc_result *rn, size_t n)
 {
 	static struct bld vbl, msg;
 	const uint8_t null[] = {0x05, 0x00};
@@ -630,27 +600,27 @@ static void run_n_varbinds(struct run *rn, size_t n)
 
 START_TEST(test_varbind_counts)
 {
-	struct run rn;
+	struct pc_result rn;
 
 	run_n_varbinds(&rn, 0);
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	ck_assert_uint_eq(rn.sink.n, 0);
 	run_n_varbinds(&rn, 1);
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	assert_obs(&rn, 0, HK_OBS_HOSTNAME, 80, "snmp.sysname", "last");
 	run_n_varbinds(&rn, TEST_VARBINDS_MAX);
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	ck_assert_uint_eq(rn.sink.n, 1);
 	assert_obs(&rn, 0, HK_OBS_HOSTNAME, 80, "snmp.sysname", "last");
 	/* past the bound the rest is not read: the PDU says what its first MAX said */
 	run_n_varbinds(&rn, TEST_VARBINDS_MAX + 1);
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	ck_assert_uint_eq(rn.sink.n, 0);
 }
 END_TEST
 
 /* sysObjectID.0 = an OID of n arcs 1.3.6.1.4.1.<fill>... */
-static void run_sysobjectid(struct run *rn, const uint32_t *arc, size_t n)
+static void run_sysobjectid(struct pc_result *rn, const uint32_t *arc, size_t n)
 {
 	static struct bld vbl, msg;
 	uint8_t val[2 + TEST_OID_ARCS_MAX * 5 + 4];
@@ -669,7 +639,7 @@ static void run_sysobjectid(struct run *rn, const uint32_t *arc, size_t n)
 START_TEST(test_oid_arcs)
 {
 	uint32_t arc[TEST_OID_ARCS_MAX + 1] = {1, 3, 6, 1, 4, 1, 4329, 6};
-	struct run rn;
+	struct pc_result rn;
 	char want[HK_OBS_VALUE_MAX];
 	size_t o = 0;
 
@@ -677,7 +647,7 @@ START_TEST(test_oid_arcs)
 		arc[i] = 7;
 	/* 128 arcs: read; the text is cut after a whole arc and says so */
 	run_sysobjectid(&rn, arc, TEST_OID_ARCS_MAX);
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	ck_assert_uint_eq(rn.sink.n, 2);
 	o += (size_t)snprintf(want, sizeof(want), "1.3.6.1.4.1.4329.6");
 	while (o + 2 + 4 <= sizeof(want))
@@ -687,26 +657,26 @@ START_TEST(test_oid_arcs)
 	assert_obs(&rn, 1, HK_OBS_RAW, 50, "snmp.enterprise", "4329");
 	/* 129 arcs: more than RFC 2578 allows */
 	run_sysobjectid(&rn, arc, TEST_OID_ARCS_MAX + 1);
-	ck_assert_int_eq(rn.r, HK_PARSE_MALFORMED);
+	ck_assert_int_eq(rn.rc, HK_PARSE_MALFORMED);
 	ck_assert_uint_eq(rn.sink.n, 0);
 	/* the largest arc, 2^32-1 */
 	arc[7] = UINT32_MAX;
 	run_sysobjectid(&rn, arc, 8);
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	assert_obs(&rn, 0, HK_OBS_RAW, 50, "snmp.sysobjectid", "1.3.6.1.4.1.4329.4294967295");
 	/* an enterprise number of 2^32-1 */
 	arc[6] = UINT32_MAX;
 	run_sysobjectid(&rn, arc, 7);
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	assert_obs(&rn, 1, HK_OBS_RAW, 50, "snmp.enterprise", "4294967295");
 	/* not under enterprises: no enterprise number */
 	run_sysobjectid(&rn, arc_sysname, N_ARCS(arc_sysname));
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	ck_assert_uint_eq(rn.sink.n, 1);
 	assert_obs(&rn, 0, HK_OBS_RAW, 50, "snmp.sysobjectid", "1.3.6.1.2.1.1.5.0");
 	/* 1.3.6.1.4.1 alone names no enterprise */
 	run_sysobjectid(&rn, arc, 6);
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	ck_assert_uint_eq(rn.sink.n, 1);
 }
 END_TEST
@@ -722,21 +692,21 @@ START_TEST(test_oid_encodings)
 	static const uint8_t *const bad[] = {over32, padded, cut, empty};
 	static const size_t bad_len[] = {sizeof(over32), sizeof(padded), sizeof(cut), sizeof(empty)};
 	static struct bld vbl, msg;
-	struct run rn;
+	struct pc_result rn;
 
 	for (size_t i = 0; i < 4; i++) {
 		vbl.n = 0;
 		put_varbind(&vbl, arc_sysobjectid, N_ARCS(arc_sysobjectid), bad[i], bad_len[i]);
 		put_message(&msg, 1, 0xa2, 0, &vbl);
 		run(&rn, msg.b, msg.n);
-		ck_assert_msg(rn.r == HK_PARSE_MALFORMED, "case %zu: %s", i, hk_parse_result_name(rn.r));
+		ck_assert_msg(rn.rc == HK_PARSE_MALFORMED, "case %zu: %s", i, hk_parse_result_name(rn.rc));
 		ck_assert_uint_eq(rn.sink.n, 0);
 	}
 	vbl.n = 0;
 	put_varbind(&vbl, arc_sysobjectid, N_ARCS(arc_sysobjectid), joint2, sizeof(joint2));
 	put_message(&msg, 1, 0xa2, 0, &vbl);
 	run(&rn, msg.b, msg.n);
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	assert_obs(&rn, 0, HK_OBS_RAW, 50, "snmp.sysobjectid", "2.999.1");
 }
 END_TEST
@@ -750,28 +720,28 @@ START_TEST(test_strings)
 	static const uint8_t empty[] = {0x04, 0x00};
 	static const uint8_t long_name[] = {0x04, 0x81, 0xc8}; /* + 200 x 0x01 */
 	uint8_t big[3 + 200];
-	struct run rn;
+	struct pc_result rn;
 	char want[HK_OBS_VALUE_MAX];
 	size_t o = 0;
 
 	run_sysname_value(&rn, nul_utf8, sizeof(nul_utf8));
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	assert_obs(&rn, 0, HK_OBS_HOSTNAME, 80, "snmp.sysname", "ab\\x00cd\\xc3\\xa9\\\\");
 	/* a C terminator and padding at the end are dropped, as tshark shows them */
 	run_sysname_value(&rn, padded, sizeof(padded));
 	assert_obs(&rn, 0, HK_OBS_HOSTNAME, 80, "snmp.sysname", "host");
 	run_sysname_value(&rn, empty, sizeof(empty));
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	ck_assert_uint_eq(rn.sink.n, 0);
 	/* escaped text longer than a value: cut at a character boundary */
 	memcpy(big, long_name, sizeof(long_name));
 	memset(big + 3, 0x01, 200);
 	run_sysname_value(&rn, big, sizeof(big));
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	while (o + 4 < sizeof(want))
 		o += (size_t)snprintf(want + o, sizeof(want) - o, "\\x01");
 	assert_obs(&rn, 0, HK_OBS_HOSTNAME, 80, "snmp.sysname", want);
-	ck_assert_uint_eq(strlen(rn.v[0].value), 252);
+	ck_assert_uint_eq(strlen(rn.obs[0].value), 252);
 }
 END_TEST
 
@@ -787,31 +757,31 @@ START_TEST(test_value_types)
 	static const uint8_t constructed[] = {0x30, 0x00};
 	static const uint8_t counter64[] = {0x46, 0x09, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 	static const uint8_t opaque[] = {0x44, 0x02, 0x9f, 0x78};
-	struct run rn;
+	struct pc_result rn;
 
 	run_sysname_value(&rn, no_such_object, sizeof(no_such_object));
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	ck_assert_uint_eq(rn.sink.n, 0);
 	run_sysname_value(&rn, end_of_view, sizeof(end_of_view));
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	ck_assert_uint_eq(rn.sink.n, 0);
 	run_sysname_value(&rn, wrong_type, sizeof(wrong_type));
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	ck_assert_uint_eq(rn.sink.n, 0);
 	run_sysname_value(&rn, ip_ok, sizeof(ip_ok));
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	run_sysname_value(&rn, counter64, sizeof(counter64));
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	run_sysname_value(&rn, opaque, sizeof(opaque));
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	run_sysname_value(&rn, no_such_bad, sizeof(no_such_bad));
-	ck_assert_int_eq(rn.r, HK_PARSE_MALFORMED);
+	ck_assert_int_eq(rn.rc, HK_PARSE_MALFORMED);
 	run_sysname_value(&rn, null_bad, sizeof(null_bad));
-	ck_assert_int_eq(rn.r, HK_PARSE_MALFORMED);
+	ck_assert_int_eq(rn.rc, HK_PARSE_MALFORMED);
 	run_sysname_value(&rn, ip_bad, sizeof(ip_bad));
-	ck_assert_int_eq(rn.r, HK_PARSE_MALFORMED);
+	ck_assert_int_eq(rn.rc, HK_PARSE_MALFORMED);
 	run_sysname_value(&rn, constructed, sizeof(constructed));
-	ck_assert_int_eq(rn.r, HK_PARSE_MALFORMED);
+	ck_assert_int_eq(rn.rc, HK_PARSE_MALFORMED);
 }
 END_TEST
 
@@ -820,12 +790,12 @@ START_TEST(test_malformed_says_nothing)
 	/* the identity response with its last binding's value cut by a lying
 	 * length: the earlier, valid bindings are not reported either */
 	uint8_t p[sizeof(v2c_identity)];
-	struct run rn;
+	struct pc_result rn;
 
 	memcpy(p, v2c_identity, sizeof(p));
 	p[sizeof(p) - 7] = 0x07; /* entPhysicalSerialNum.1002 value: 7 bytes in a 6-byte room */
 	run(&rn, p, sizeof(p));
-	ck_assert_int_eq(rn.r, HK_PARSE_MALFORMED);
+	ck_assert_int_eq(rn.rc, HK_PARSE_MALFORMED);
 	ck_assert_uint_eq(rn.sink.n, 0);
 }
 END_TEST
@@ -838,7 +808,7 @@ START_TEST(test_entity_first_index)
 	const uint8_t s1[] = {0x04, 0x02, 'S', '1'};
 	const uint8_t m1[] = {0x04, 0x02, 'M', '1'};
 	const uint8_t nso[] = {0x81, 0x00};
-	struct run rn;
+	struct pc_result rn;
 
 	/* a noSuchInstance does not pick the index; the first real value does */
 	vbl.n = 0;
@@ -858,7 +828,7 @@ START_TEST(test_entity_first_index)
 	}
 	put_message(&msg, 1, 0xa2, 0, &vbl);
 	run(&rn, msg.b, msg.n);
-	ck_assert_int_eq(rn.r, HK_PARSE_OK);
+	ck_assert_int_eq(rn.rc, HK_PARSE_OK);
 	ck_assert_uint_eq(rn.sink.n, 1);
 	assert_obs(&rn, 0, HK_OBS_SERIAL, 80, "snmp.entity.serial", "S2");
 }
@@ -888,60 +858,35 @@ START_TEST(test_nomatch)
 	static const uint8_t v_wide[] = {0x30, 0x0d, 0x02, 0x09, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0x04, 0x00};
 	static const uint8_t indefinite[] = {0x30, 0x80, 0x02, 0x01, 0x00, 0x00, 0x00};
 	static const uint8_t cut_v9[] = {0x30, 0x40, 0x02, 0x01, 0x09};
-	struct run rn;
+	struct pc_result rn;
 	struct hk_parse_ctx tcp = {.l4 = 6, .sport = 161, .dport = 40000, .ndpi = ""};
-	struct hk_cur c;
 
 	run(&rn, dns, sizeof(dns));
-	ck_assert_int_eq(rn.r, HK_PARSE_NOMATCH);
+	ck_assert_int_eq(rn.rc, HK_PARSE_NOMATCH);
 	run(&rn, http, sizeof(http) - 1);
-	ck_assert_int_eq(rn.r, HK_PARSE_NOMATCH);
+	ck_assert_int_eq(rn.rc, HK_PARSE_NOMATCH);
 	run(&rn, zeros, sizeof(zeros));
-	ck_assert_int_eq(rn.r, HK_PARSE_NOMATCH);
+	ck_assert_int_eq(rn.rc, HK_PARSE_NOMATCH);
 	run(&rn, heap5, sizeof(heap5));
-	ck_assert_int_eq(rn.r, HK_PARSE_TRUNCATED);
+	ck_assert_int_eq(rn.rc, HK_PARSE_TRUNCATED);
 	ck_assert_uint_eq(rn.sink.n, 0);
 	run(&rn, v2, sizeof(v2));
-	ck_assert_int_eq(rn.r, HK_PARSE_NOMATCH);
+	ck_assert_int_eq(rn.rc, HK_PARSE_NOMATCH);
 	run(&rn, v_neg, sizeof(v_neg));
-	ck_assert_int_eq(rn.r, HK_PARSE_NOMATCH);
+	ck_assert_int_eq(rn.rc, HK_PARSE_NOMATCH);
 	run(&rn, v_wide, sizeof(v_wide));
-	ck_assert_int_eq(rn.r, HK_PARSE_NOMATCH);
+	ck_assert_int_eq(rn.rc, HK_PARSE_NOMATCH);
 	run(&rn, indefinite, sizeof(indefinite));
-	ck_assert_int_eq(rn.r, HK_PARSE_NOMATCH);
+	ck_assert_int_eq(rn.rc, HK_PARSE_NOMATCH);
 	run(&rn, cut_v9, sizeof(cut_v9));
-	ck_assert_int_eq(rn.r, HK_PARSE_NOMATCH);
+	ck_assert_int_eq(rn.rc, HK_PARSE_NOMATCH);
 	/* only over UDP */
-	memset(&rn, 0, sizeof(rn));
-	rn.sink.v = rn.v;
-	rn.sink.cap = HK_OBS_PER_PACKET_MAX;
-	c = hk_cur_init(v1_sysname, sizeof(v1_sysname));
-	ck_assert_int_eq(proto_snmp_parse(&c, &tcp, &rn.sink), HK_PARSE_NOMATCH);
+	ck_assert_int_eq(pc_run(proto_snmp_parse, v1_sysname, sizeof(v1_sysname), &tcp, &rn), HK_PARSE_NOMATCH);
 	ck_assert_uint_eq(rn.sink.n, 0);
 }
 END_TEST
 
 /* ---- against tshark ---- */
-
-static int hex_val(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	return -1;
-}
-
-static size_t unhex(const char *s, uint8_t *out, size_t cap)
-{
-	size_t n = 0;
-
-	while (hex_val(s[0]) >= 0 && hex_val(s[1]) >= 0 && n < cap) {
-		out[n++] = (uint8_t)(hex_val(s[0]) << 4 | hex_val(s[1]));
-		s += 2;
-	}
-	return n;
-}
 
 /*
  * Every v1/v2c GetResponse in ndpi_snmp.pcap whose one binding is sysName.0
@@ -950,33 +895,24 @@ static size_t unhex(const char *s, uint8_t *out, size_t cap)
  */
 START_TEST(test_against_tshark)
 {
-	const char *shared = getenv("HERKOMST_SHARED_DIR");
-	char path[2048], cmd[4096], line[8192];
+	static char out[1 << 20];
 	static uint8_t payload[4096];
 	size_t n_checked = 0, n_frames = 0;
-	FILE *p;
+	char *rest = out, *line;
 
-	if (!shared || access("/usr/bin/tshark", X_OK) != 0) {
-		fprintf(stderr, "test_against_tshark: skipped (no tshark or HERKOMST_SHARED_DIR)\n");
+	if (!pc_tshark("ndpi_snmp.pcap",
+		       "-Y udp -T fields -E separator=/t -e udp.srcport -e udp.dstport -e snmp.version -e udp.payload "
+		       "-e snmp.name -e snmp.value.octets",
+		       out, sizeof(out))) {
+		fprintf(stderr, "test_against_tshark: skipped (no tshark, HERKOMST_SHARED_DIR or ndpi_snmp.pcap)\n");
 		return;
 	}
-	snprintf(path, sizeof(path), "%s/pcaps/ndpi_snmp.pcap", shared);
-	if (access(path, R_OK) != 0) {
-		fprintf(stderr, "test_against_tshark: skipped (%s missing)\n", path);
-		return;
-	}
-	snprintf(cmd, sizeof(cmd),
-		 "/usr/bin/tshark -r '%s' -Y udp -T fields -E separator=/t -e udp.srcport -e udp.dstport "
-		 "-e snmp.version -e udp.payload -e snmp.name -e snmp.value.octets 2>/dev/null",
-		 path);
-	p = popen(cmd, "r");
-	ck_assert_ptr_nonnull(p);
-	while (fgets(line, sizeof(line), p)) {
+	ck_assert_uint_lt(strlen(out), sizeof(out) - 1);
+	while ((line = strsep(&rest, "\n")) != NULL) {
 		char *f[6] = {NULL}, *s = line;
-		struct run rn;
+		struct pc_result rn;
 		size_t k, len;
 
-		line[strcspn(line, "\n")] = '\0';
 		for (k = 0; k < 6 && s; k++) {
 			f[k] = s;
 			s = strchr(s, '\t');
@@ -984,25 +920,24 @@ START_TEST(test_against_tshark)
 				*s++ = '\0';
 		}
 		ck_assert_uint_eq(k, 6);
-		len = unhex(f[3], payload, sizeof(payload));
+		len = pc_unhex(f[3], payload, sizeof(payload));
 		run_ports(&rn, payload, len, (uint16_t)atoi(f[0]), (uint16_t)atoi(f[1]));
 		n_frames++;
-		ck_assert_msg(rn.r == HK_PARSE_OK, "frame %zu: %s", n_frames, hk_parse_result_name(rn.r));
+		ck_assert_msg(rn.rc == HK_PARSE_OK, "frame %zu: %s", n_frames, hk_parse_result_name(rn.rc));
 		if (atoi(f[0]) == 161 && (strcmp(f[2], "0") == 0 || strcmp(f[2], "1") == 0) &&
 		    (strcmp(f[4], "1.3.6.1.2.1.1.5.0") == 0 || strcmp(f[4], "1.3.6.1.2.1.1.6.0") == 0)) {
 			char want[HK_OBS_VALUE_MAX] = "";
 			uint8_t raw[HK_OBS_VALUE_MAX];
-			size_t rl = unhex(f[5], raw, sizeof(raw) - 1);
+			size_t rl = pc_unhex(f[5], raw, sizeof(raw) - 1);
 
 			memcpy(want, raw, rl);
 			want[rl] = '\0';
 			ck_assert_uint_eq(rn.sink.n, 1);
-			ck_assert_str_eq(rn.v[0].source, f[4][14] == '5' ? "snmp.sysname" : "snmp.syslocation");
-			ck_assert_str_eq(rn.v[0].value, want);
+			ck_assert_str_eq(rn.obs[0].source, f[4][14] == '5' ? "snmp.sysname" : "snmp.syslocation");
+			ck_assert_str_eq(rn.obs[0].value, want);
 			n_checked++;
 		}
 	}
-	ck_assert_int_eq(pclose(p), 0);
 	ck_assert_uint_eq(n_frames, 72);
 	ck_assert_uint_eq(n_checked, 6); /* frames 4, 8, 10, 14 sysName; 2, 6 sysLocation */
 }
@@ -1040,11 +975,5 @@ static Suite *snmp_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(snmp_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pc_main(snmp_suite());
 }

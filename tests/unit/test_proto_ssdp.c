@@ -14,35 +14,18 @@
 #include <string.h>
 
 #include "proto/proto.h"
+#include "proto_check.h"
 
 /* as in src/proto/ssdp.c: the boundary tests below fail if they drift */
 #define SSDP_LINE_MAX 1024
 #define SSDP_HEADERS_MAX 32
 
-static uint8_t *heap;
-static struct hk_obs obs_buf[HK_OBS_PER_PACKET_MAX];
-static struct hk_obs_sink sink;
-
-static void teardown(void)
-{
-	free(heap);
-	heap = NULL;
-}
+static struct pc_result res;
+static const struct hk_parse_ctx ssdp_ctx = {.l4 = 17, .sport = 1900, .dport = 1900, .ndpi = "SSDP"};
 
 static enum hk_parse_result run_n(const void *bytes, size_t n)
 {
-	struct hk_parse_ctx ctx = {.l4 = 17, .sport = 1900, .dport = 1900, .ndpi = "SSDP"};
-	struct hk_cur c;
-
-	free(heap);
-	heap = malloc(n ? n : 1);
-	ck_assert(heap != NULL);
-	if (n)
-		memcpy(heap, bytes, n);
-	c = hk_cur_init(heap, n);
-	memset(obs_buf, 0, sizeof(obs_buf));
-	sink = (struct hk_obs_sink){.v = obs_buf, .n = 0, .cap = HK_OBS_PER_PACKET_MAX, .n_dropped = 0};
-	return proto_ssdp_parse(&c, &ctx, &sink);
+	return pc_run(proto_ssdp_parse, bytes, n, &ssdp_ctx, &res);
 }
 
 static enum hk_parse_result run(const char *s)
@@ -50,15 +33,7 @@ static enum hk_parse_result run(const char *s)
 	return run_n(s, strlen(s));
 }
 
-static void expect(size_t i, enum hk_obs_kind kind, const char *source, const char *value, uint8_t conf)
-{
-	ck_assert_uint_lt(i, sink.n);
-	ck_assert_int_eq(sink.v[i].kind, kind);
-	ck_assert_int_eq(sink.v[i].side, HK_SIDE_SRC);
-	ck_assert_str_eq(sink.v[i].source, source);
-	ck_assert_str_eq(sink.v[i].value, value);
-	ck_assert_uint_eq(sink.v[i].confidence, conf);
-}
+#define expect(i, kind, source, value, conf) PC_EXPECT(&res, i, kind, HK_SIDE_SRC, conf, source, value)
 
 /*
  * suri_ssdp.pcap frame 1: 192.168.1.1 (a Netgear router running Tomato)
@@ -115,7 +90,7 @@ static const char pdu_response[] = "HTTP/1.1 200 OK\r\n"
 START_TEST(test_real_notify)
 {
 	ck_assert_int_eq(run(pdu_notify), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 3); /* NT upnp:rootdevice is no device type */
+	ck_assert_uint_eq(res.sink.n, 3); /* NT upnp:rootdevice is no device type */
 	expect(0, HK_OBS_SOFTWARE, "ssdp.server",
 	       "UPnP/Tomato 1.28.7500 MIPSR2Toastman-RT K26 USB Ext UPnP/1.0 MiniUPnPd/1.6", 50);
 	expect(1, HK_OBS_RAW, "ssdp.location", "http://192.168.1.1:7406/rootDesc.xml", 50);
@@ -126,18 +101,18 @@ END_TEST
 START_TEST(test_real_msearch)
 {
 	ck_assert_int_eq(run(pdu_msearch_ua), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1); /* ST names what it looks for: not said */
+	ck_assert_uint_eq(res.sink.n, 1); /* ST names what it looks for: not said */
 	expect(0, HK_OBS_SOFTWARE, "ssdp.user_agent", "Google Chrome/99.0.4844.74 Mac OS X", 50);
 
 	ck_assert_int_eq(run(pdu_msearch_igd), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0); /* looking for a router is not being one */
+	ck_assert_uint_eq(res.sink.n, 0); /* looking for a router is not being one */
 }
 END_TEST
 
 START_TEST(test_response)
 {
 	ck_assert_int_eq(run(pdu_response), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 5);
+	ck_assert_uint_eq(res.sink.n, 5);
 	expect(0, HK_OBS_SOFTWARE, "ssdp.server", "Linux/3.14 UPnP/1.0 IpBridge/1.26.0", 50);
 	expect(1, HK_OBS_RAW, "ssdp.location", "http://192.168.1.2:80/description.xml", 50);
 	expect(2, HK_OBS_RAW, "ssdp.device_type", "urn:schemas-upnp-org:device:InternetGatewayDevice:1", 50);
@@ -146,14 +121,14 @@ START_TEST(test_response)
 
 	/* other statuses say nothing */
 	ck_assert_int_eq(run("HTTP/1.1 404 Not Found\r\nSERVER: x\r\n\r\n"), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	ck_assert_int_eq(run("HTTP/1.1 2000\r\nSERVER: x\r\n\r\n"), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	ck_assert_int_eq(run("HTTP/1.1 20\r\nSERVER: x\r\n\r\n"), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* no reason phrase */
 	ck_assert_int_eq(run("HTTP/1.0 200\r\nSERVER: x\r\n\r\n"), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 }
 END_TEST
 
@@ -162,15 +137,8 @@ START_TEST(test_truncated_prefixes)
 	const char *pdus[] = {pdu_notify, pdu_msearch_ua, pdu_msearch_igd, pdu_response};
 
 	for (size_t k = 0; k < sizeof(pdus) / sizeof(pdus[0]); k++) {
-		size_t len = strlen(pdus[k]);
-
-		for (size_t n = 0; n < len; n++) {
-			enum hk_parse_result r = run_n(pdus[k], n);
-
-			ck_assert_msg(r == HK_PARSE_TRUNCATED, "pdu %zu prefix %zu: %s", k, n,
-				      hk_parse_result_name(r));
-			ck_assert_uint_eq(sink.n, 0);
-		}
+		pc_every_prefix(proto_ssdp_parse, (const uint8_t *)pdus[k], strlen(pdus[k]), &ssdp_ctx, PC_TRUNCATED, false,
+				"pdu %zu", k);
 	}
 	/* ndpi_ssdp-m-search.pcap frames 1-19: a request line alone, never finished */
 	ck_assert_int_eq(run("M-SEARCH * HTTP/1.1\r\n"), HK_PARSE_TRUNCATED);
@@ -188,7 +156,7 @@ START_TEST(test_not_ssdp)
 	ck_assert_int_eq(run_n(dns, sizeof(dns)), HK_PARSE_NOMATCH);
 	ck_assert_int_eq(run("NOT"), HK_PARSE_TRUNCATED); /* could still be */
 	ck_assert_int_eq(run("NOX"), HK_PARSE_NOMATCH);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
@@ -199,7 +167,7 @@ START_TEST(test_line_endings_and_body)
 				 "Server:  Linux UPnP/1.0 Sonos/57.3  \t\nUSN: uuid:RINCON_1\n\n\0tail";
 
 	ck_assert_int_eq(run_n(lf, sizeof(lf) - 1), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 3);
+	ck_assert_uint_eq(res.sink.n, 3);
 	expect(0, HK_OBS_SOFTWARE, "ssdp.server", "Linux UPnP/1.0 Sonos/57.3", 50);
 	expect(1, HK_OBS_RAW, "ssdp.device_type", "urn:dial-multiscreen-org:service:dial:1", 50);
 	expect(2, HK_OBS_RAW, "ssdp.usn", "uuid:RINCON_1", 50);
@@ -218,7 +186,7 @@ START_TEST(test_header_forms)
 			     "NT: urn:schemas-upnp-org:service:WANIPConnection:2\r\n"
 			     "\r\n"),
 			 HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	expect(0, HK_OBS_SOFTWARE, "ssdp.server", "first", 50);
 	expect(1, HK_OBS_ROLE, "ssdp.device_type", "router", 60); /* a WAN service, no device type */
 
@@ -227,7 +195,7 @@ START_TEST(test_header_forms)
 			     "X-AN-EXTREMELY-LONG-HEADER-NAME-WELL-PAST-32: SERVER: x\r\n"
 			     "\r\n"),
 			 HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
@@ -236,7 +204,7 @@ START_TEST(test_nul_and_non_ascii)
 	static const char s[] = "NOTIFY * HTTP/1.1\r\nSERVER: a\0b\xc3\xa9\\\x7f\r\n\r\n";
 
 	ck_assert_int_eq(run_n(s, sizeof(s) - 1), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	expect(0, HK_OBS_SOFTWARE, "ssdp.server", "a\\x00b\\xc3\\xa9\\\\\\x7f", 50);
 }
 END_TEST
@@ -254,8 +222,8 @@ START_TEST(test_line_max)
 		big[n++] = 'x';
 	memcpy(big + n, "\r\n\r\n", 5);
 	ck_assert_int_eq(run(big), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
-	ck_assert_uint_eq(strlen(sink.v[0].value), HK_OBS_VALUE_MAX - 1); /* cut to fit */
+	ck_assert_uint_eq(res.sink.n, 1);
+	ck_assert_uint_eq(strlen(res.sink.v[0].value), HK_OBS_VALUE_MAX - 1); /* cut to fit */
 
 	/* one byte more */
 	n = (size_t)snprintf(big, sizeof(big), "%sSERVER: ", start);
@@ -263,7 +231,7 @@ START_TEST(test_line_max)
 		big[n++] = 'x';
 	memcpy(big + n, "\r\n\r\n", 5);
 	ck_assert_int_eq(run(big), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 
 	/* a line without its end, longer than any line may be */
 	n = (size_t)snprintf(big, sizeof(big), "%sSERVER: ", start);
@@ -284,7 +252,7 @@ START_TEST(test_headers_max)
 		n += (size_t)snprintf(big + n, sizeof(big) - n, "X-%d: y\r\n", i);
 	snprintf(big + n, sizeof(big) - n, "SERVER: last\r\n\r\n");
 	ck_assert_int_eq(run(big), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	expect(0, HK_OBS_SOFTWARE, "ssdp.server", "last", 50);
 
 	/* header number SSDP_HEADERS_MAX + 1: not read */
@@ -293,11 +261,11 @@ START_TEST(test_headers_max)
 		n += (size_t)snprintf(big + n, sizeof(big) - n, "X-%d: y\r\n", i);
 	snprintf(big + n, sizeof(big) - n, "SERVER: past\r\n\r\n");
 	ck_assert_int_eq(run(big), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 
 	/* no headers at all */
 	ck_assert_int_eq(run("NOTIFY * HTTP/1.1\r\n\r\n"), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
@@ -325,7 +293,7 @@ START_TEST(test_types)
 
 		snprintf(msg, sizeof(msg), "NOTIFY * HTTP/1.1\r\nNT: %s\r\n\r\n", cases[i].nt);
 		ck_assert_int_eq(run(msg), HK_PARSE_OK);
-		ck_assert_uint_eq(sink.n, (size_t)cases[i].device_type + cases[i].router);
+		ck_assert_uint_eq(res.sink.n, (size_t)cases[i].device_type + cases[i].router);
 		if (cases[i].device_type)
 			expect(k++, HK_OBS_RAW, "ssdp.device_type", cases[i].nt, 50);
 		if (cases[i].router)
@@ -339,7 +307,6 @@ static Suite *ssdp_suite(void)
 	Suite *s = suite_create("proto_ssdp");
 	TCase *tc = tcase_create("ssdp");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_real_notify);
 	tcase_add_test(tc, test_real_msearch);
 	tcase_add_test(tc, test_response);
@@ -357,11 +324,5 @@ static Suite *ssdp_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(ssdp_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return pc_main(ssdp_suite());
 }

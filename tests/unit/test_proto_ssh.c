@@ -14,12 +14,11 @@
 #include <string.h>
 
 #include "proto/proto.h"
+#include "proto_check.h"
 
 #define SSH_WINDOW 512 /* the registry row's window */
 
-static uint8_t *heap;
-static struct hk_obs obs_v[HK_OBS_PER_PACKET_MAX];
-static struct hk_obs_sink sink;
+static struct pc_result res;
 
 static const struct hk_parse_ctx ctx_server = {
 	.l4 = 6, .sport = 22, .dport = 50694, .from_client = false, .client_known = true, .ndpi = ""};
@@ -30,23 +29,7 @@ static const struct hk_parse_ctx ctx_unknown = {.l4 = 6, .sport = 2222, .dport =
 /* Parses n bytes from an exactly-sized heap copy. */
 static enum hk_parse_result parse(const void *bytes, size_t n, const struct hk_parse_ctx *ctx)
 {
-	enum hk_parse_result r;
-	struct hk_cur c;
-
-	free(heap);
-	heap = malloc(n ? n : 1);
-	ck_assert_ptr_nonnull(heap);
-	if (n)
-		memcpy(heap, bytes, n);
-	memset(&sink, 0, sizeof(sink));
-	sink.v = obs_v;
-	sink.cap = HK_OBS_PER_PACKET_MAX;
-	c = hk_cur_init(heap, n);
-	r = proto_ssh_parse(&c, ctx, &sink);
-	ck_assert_uint_le(c.off, c.len);
-	ck_assert_int_ge(r, HK_PARSE_OK);
-	ck_assert_int_lt(r, HK_PARSE__MAX);
-	return r;
+	return pc_run(proto_ssh_parse, bytes, n, ctx, &res);
 }
 
 static enum hk_parse_result parse_str(const char *s, const struct hk_parse_ctx *ctx)
@@ -54,20 +37,11 @@ static enum hk_parse_result parse_str(const char *s, const struct hk_parse_ctx *
 	return parse(s, strlen(s), ctx);
 }
 
-static void teardown(void)
-{
-	free(heap);
-	heap = NULL;
-}
-
 static void expect_banner(const char *value)
 {
-	ck_assert_uint_eq(sink.n, 1);
-	ck_assert_int_eq(sink.v[0].kind, HK_OBS_SOFTWARE);
-	ck_assert_int_eq(sink.v[0].side, HK_SIDE_SRC);
-	ck_assert_uint_eq(sink.v[0].confidence, 50);
-	ck_assert_str_eq(sink.v[0].source, "ssh.banner");
-	ck_assert_str_eq(sink.v[0].value, value);
+	const struct pc_expect banner = {HK_OBS_SOFTWARE, HK_SIDE_SRC, 50, "ssh.banner", value, NULL, NULL};
+
+	pc_assert_obs(&res, &banner, 1);
 }
 
 /*
@@ -124,10 +98,7 @@ END_TEST
 
 static void all_prefixes_truncated(const uint8_t *b, size_t len, const struct hk_parse_ctx *ctx)
 {
-	for (size_t n = 0; n < len; n++) {
-		ck_assert_msg(parse(b, n, ctx) == HK_PARSE_TRUNCATED, "prefix %zu of %zu", n, len);
-		ck_assert_uint_eq(sink.n, 0);
-	}
+	pc_every_prefix(proto_ssh_parse, b, len, ctx, PC_TRUNCATED, false, "%zu bytes:", len);
 }
 
 START_TEST(test_prefixes)
@@ -150,10 +121,10 @@ START_TEST(test_prelines)
 	ck_assert_int_eq(parse_str(pre, &ctx_unknown), HK_PARSE_OK);
 	expect_banner("SSH-2.0-X_1");
 	ck_assert_int_eq(parse_str(pre, &ctx_client), HK_PARSE_NOMATCH);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	for (size_t n = 0; n < len; n++) {
 		ck_assert_int_eq(parse(pre, n, &ctx_server), HK_PARSE_TRUNCATED);
-		ck_assert_uint_eq(sink.n, 0);
+		ck_assert_uint_eq(res.sink.n, 0);
 	}
 	/* an empty line is a line too */
 	ck_assert_int_eq(parse_str("\r\nSSH-2.0-X\r\n", &ctx_server), HK_PARSE_OK);
@@ -177,7 +148,7 @@ START_TEST(test_prelines_max)
 			expect_banner("SSH-2.0-Y");
 		} else {
 			ck_assert_int_eq(parse(buf, o, &ctx_server), HK_PARSE_NOMATCH);
-			ck_assert_uint_eq(sink.n, 0);
+			ck_assert_uint_eq(res.sink.n, 0);
 		}
 	}
 	/* a line before the banner of 254 bytes + LF is allowed, 255 + LF is not */
@@ -211,13 +182,13 @@ START_TEST(test_id_max)
 	memcpy(buf, "SSH-2.0-", 8);
 	buf[254] = '\n';
 	ck_assert_int_eq(parse(buf, 255, &ctx_server), HK_PARSE_OK);
-	ck_assert_uint_eq(strlen(sink.v[0].value), 254);
+	ck_assert_uint_eq(strlen(res.sink.v[0].value), 254);
 	/* 254 + CR LF = 256: refused */
 	memset(buf, 'a', sizeof(buf));
 	memcpy(buf, "SSH-2.0-", 8);
 	memcpy(buf + 254, "\r\n", 2);
 	ck_assert_int_eq(parse(buf, 256, &ctx_server), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* no line end within 255 bytes: refused without waiting for more */
 	memset(buf, 'a', sizeof(buf));
 	memcpy(buf, "SSH-2.0-", 8);
@@ -246,7 +217,7 @@ START_TEST(test_bad_identification)
 	ck_assert_int_eq(parse_str("SSH-123456789-x\r\n", &ctx_server), HK_PARSE_MALFORMED);
 	ck_assert_int_eq(parse_str("SSH-12345678-x\r\n", &ctx_server), HK_PARSE_OK);
 	ck_assert_int_eq(parse_str("SSH--x\r\n", &ctx_server), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
@@ -261,7 +232,7 @@ START_TEST(test_not_ssh)
 	ck_assert_int_eq(parse_str("SSX-2.0-x\r\n", &ctx_client), HK_PARSE_NOMATCH);
 	ck_assert_int_eq(parse_str("S", &ctx_client), HK_PARSE_TRUNCATED);
 	ck_assert_int_eq(parse_str("X", &ctx_client), HK_PARSE_NOMATCH);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
@@ -283,56 +254,11 @@ START_TEST(test_window_full)
 	memcpy(buf + 432, "\nSSH-2.0-", 9);
 	ck_assert_int_eq(parse(buf, sizeof(buf), &ctx_server), HK_PARSE_MALFORMED);
 	ck_assert_int_eq(parse(buf, sizeof(buf) - 1, &ctx_server), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
 /* The same frames read by tshark, when it and the shared captures are here. */
-/*
- * One frame as tshark reads it, when tshark and the shared captures are
- * here: its TCP payload (into out) and one field's value (into want).
- */
-static bool tshark_frame(const char *pcap, int frame, const char *field, uint8_t *out, size_t outsz,
-			 size_t *ret_len, char *want, size_t wantsz)
-{
-	static char line[4096 + 1024];
-	const char *dir = getenv("HERKOMST_SHARED_DIR");
-	char cmd[1024], *tab;
-	size_t n;
-	FILE *p;
-	bool ok;
-
-	if (!dir || system("command -v tshark >/dev/null 2>&1") != 0)
-		return false;
-	snprintf(cmd, sizeof(cmd),
-		 "tshark -r '%s/pcaps/%s' -Y 'frame.number==%d' -T fields -e tcp.payload -e %s 2>/dev/null", dir,
-		 pcap, frame, field);
-	p = popen(cmd, "r");
-	if (!p)
-		return false;
-	ok = fgets(line, sizeof(line), p) != NULL;
-	pclose(p);
-	if (!ok)
-		return false;
-	line[strcspn(line, "\r\n")] = '\0';
-	tab = strchr(line, '\t');
-	if (!tab || !tab[1])
-		return false;
-	*tab = '\0';
-	snprintf(want, wantsz, "%s", tab + 1);
-	n = strlen(line) / 2;
-	if (!n || n > outsz)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned v;
-		if (sscanf(line + 2 * i, "%2x", &v) != 1)
-			return false;
-		out[i] = (uint8_t)v;
-	}
-	*ret_len = n;
-	return true;
-}
-
 START_TEST(test_against_tshark)
 {
 	static const struct {
@@ -353,8 +279,8 @@ START_TEST(test_against_tshark)
 		char want[512];
 		size_t len;
 
-		if (!tshark_frame(frames[i].pcap, frames[i].frame, "ssh.protocol", payload, sizeof(payload), &len,
-				  want, sizeof(want)))
+		if (!pc_tshark_tcp_payload(frames[i].pcap, frames[i].frame, "ssh.protocol", payload, sizeof(payload),
+					   &len, want, sizeof(want)))
 			continue;
 		ck_assert_int_eq(parse(payload, len, frames[i].server ? &ctx_server : &ctx_client), HK_PARSE_OK);
 		expect_banner(want);
@@ -370,7 +296,6 @@ static Suite *ssh_suite(void)
 	Suite *s = suite_create("proto_ssh");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_real_banners);
 	tcase_add_test(tc, test_banner_then_binary);
 	tcase_add_test(tc, test_prefixes);
@@ -385,7 +310,6 @@ static Suite *ssh_suite(void)
 	/* tshark takes its time to start, once per frame */
 	tc = tcase_create("tshark");
 	tcase_set_timeout(tc, 120);
-	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_against_tshark);
 	suite_add_tcase(s, tc);
 	return s;
@@ -393,11 +317,5 @@ static Suite *ssh_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(ssh_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pc_main(ssh_suite());
 }

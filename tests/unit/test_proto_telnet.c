@@ -14,13 +14,12 @@
 #include <string.h>
 
 #include "proto/proto.h"
+#include "proto_check.h"
 
 #define TELNET_WINDOW 1024 /* the registry row's window */
 #define LIT(s) (s), (sizeof(s) - 1)
 
-static uint8_t *heap;
-static struct hk_obs obs_v[HK_OBS_PER_PACKET_MAX];
-static struct hk_obs_sink sink;
+static struct pc_result res;
 
 static const struct hk_parse_ctx ctx_server = {
 	.l4 = 6, .sport = 23, .dport = 1550, .from_client = false, .client_known = true, .ndpi = "Telnet"};
@@ -31,41 +30,18 @@ static const struct hk_parse_ctx ctx_unknown_client = {.l4 = 6, .sport = 1550, .
 
 static enum hk_parse_result parse(const void *bytes, size_t n, const struct hk_parse_ctx *ctx)
 {
-	enum hk_parse_result r;
-	struct hk_cur c;
+	enum hk_parse_result r = pc_run(proto_telnet_parse, bytes, n, ctx, &res);
 
-	free(heap);
-	heap = malloc(n ? n : 1);
-	ck_assert_ptr_nonnull(heap);
-	if (n)
-		memcpy(heap, bytes, n);
-	memset(&sink, 0, sizeof(sink));
-	sink.v = obs_v;
-	sink.cap = HK_OBS_PER_PACKET_MAX;
-	c = hk_cur_init(heap, n);
-	r = proto_telnet_parse(&c, ctx, &sink);
-	ck_assert_uint_le(c.off, c.len);
-	ck_assert_int_ge(r, HK_PARSE_OK);
-	ck_assert_int_lt(r, HK_PARSE__MAX);
 	if (r != HK_PARSE_OK || ctx == &ctx_client || ctx == &ctx_unknown_client)
-		ck_assert_uint_eq(sink.n, 0);
+		ck_assert_uint_eq(res.sink.n, 0);
 	return r;
-}
-
-static void teardown(void)
-{
-	free(heap);
-	heap = NULL;
 }
 
 static void expect_banner(const char *value)
 {
-	ck_assert_uint_eq(sink.n, 1);
-	ck_assert_int_eq(sink.v[0].kind, HK_OBS_SOFTWARE);
-	ck_assert_int_eq(sink.v[0].side, HK_SIDE_SRC);
-	ck_assert_uint_eq(sink.v[0].confidence, 50);
-	ck_assert_str_eq(sink.v[0].source, "telnet.banner");
-	ck_assert_str_eq(sink.v[0].value, value);
+	const struct pc_expect banner = {HK_OBS_SOFTWARE, HK_SIDE_SRC, 50, "telnet.banner", value, NULL, NULL};
+
+	pc_assert_obs(&res, &banner, 1);
 }
 
 static void expect_server(const void *b, size_t n, enum hk_parse_result r, const char *value)
@@ -76,7 +52,7 @@ static void expect_server(const void *b, size_t n, enum hk_parse_result r, const
 	if (value)
 		expect_banner(value);
 	else
-		ck_assert_uint_eq(sink.n, 0);
+		ck_assert_uint_eq(res.sink.n, 0);
 }
 
 /*
@@ -135,10 +111,7 @@ START_TEST(test_prefixes)
 {
 	size_t done = sizeof(openbsd) - 1; /* "login:" ends one byte before the end */
 
-	for (size_t n = 0; n < done; n++) {
-		ck_assert_msg(parse(openbsd, n, &ctx_server) == HK_PARSE_TRUNCATED, "prefix %zu", n);
-		ck_assert_uint_eq(sink.n, 0);
-	}
+	pc_every_prefix(proto_telnet_parse, openbsd, done, &ctx_server, PC_TRUNCATED, false, "openbsd");
 	for (size_t n = done; n <= sizeof(openbsd); n++)
 		expect_server(openbsd, n, HK_PARSE_OK, "OpenBSD/i386 (oof) (ttyp2) login:");
 	/* cut inside a command or a subnegotiation */
@@ -283,7 +256,6 @@ static Suite *telnet_suite(void)
 	Suite *s = suite_create("proto_telnet");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_real);
 	tcase_add_test(tc, test_prefixes);
 	tcase_add_test(tc, test_prompts);
@@ -298,11 +270,5 @@ static Suite *telnet_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(telnet_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pc_main(telnet_suite());
 }

@@ -19,63 +19,23 @@
 #include "herkomst/obs.h"
 #include "herkomst/parser.h"
 #include "proto/proto.h"
+#include "proto_check.h"
 
-static struct hk_obs obs[HK_OBS_PER_PACKET_MAX];
-static struct hk_obs_sink sink;
-static uint8_t *heap;
-
-static void teardown(void)
-{
-	free(heap);
-	heap = NULL;
-}
+static struct pc_result res;
+static const struct hk_parse_ctx tls_ctx = {.l4 = 6, .sport = 50000, .dport = 443};
 
 /* Parses n bytes copied into an exactly-sized heap buffer. */
 static enum hk_parse_result run(const uint8_t *bytes, size_t n)
 {
-	static const struct hk_parse_ctx ctx = {.l4 = 6, .sport = 50000, .dport = 443};
-	struct hk_cur c;
-	enum hk_parse_result r;
-
-	free(heap);
-	heap = malloc(n ? n : 1);
-	ck_assert_ptr_nonnull(heap);
-	if (n)
-		memcpy(heap, bytes, n);
-	memset(obs, 0, sizeof(obs));
-	sink = (struct hk_obs_sink){.v = obs, .n = 0, .cap = HK_OBS_PER_PACKET_MAX};
-	c = hk_cur_init(heap, n);
-	r = proto_tls_parse(&c, &ctx, &sink);
-	ck_assert_uint_le(c.off, c.len);
-	return r;
+	return pc_run(proto_tls_parse, bytes, n, &tls_ctx, &res);
 }
 
-static void expect_obs(size_t i, enum hk_obs_kind kind, enum hk_side side, uint8_t conf, const char *source,
-		       const char *value)
-{
-	ck_assert_uint_lt(i, sink.n);
-	ck_assert_str_eq(obs[i].source, source);
-	ck_assert_str_eq(obs[i].value, value);
-	ck_assert_int_eq(obs[i].kind, kind);
-	ck_assert_int_eq(obs[i].side, side);
-	ck_assert_uint_eq(obs[i].confidence, conf);
-}
+#define expect_obs(i, kind, side, conf, source, value) PC_EXPECT(&res, i, kind, side, conf, source, value)
 
+/* NULL when nothing came from source */
 static const char *find_value(const char *source)
 {
-	for (size_t i = 0; i < sink.n; i++)
-		if (strcmp(obs[i].source, source) == 0)
-			return obs[i].value;
-	return NULL;
-}
-
-static size_t count_source(const char *source)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < sink.n; i++)
-		n += strcmp(obs[i].source, source) == 0;
-	return n;
+	return pc_count(&res, source) ? pc_value(&res, source, 0) : NULL;
 }
 
 /*
@@ -590,7 +550,7 @@ static void unrecord(struct buf *out, const uint8_t *p, size_t n)
 
 static void check_ch_ecdsa(void)
 {
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	/* 74 suites: the JA3 string (560 bytes) is longer than an observation,
 	 * so there is no tls.ja3_full; no server_name, no ALPN */
 	expect_obs(0, HK_OBS_RAW, HK_SIDE_SRC, 50, "tls.ja3", "99faefb55d94da8c713fd5c89f8dc5a1");
@@ -606,7 +566,7 @@ END_TEST
 
 static void check_sf_ecdsa(void)
 {
-	ck_assert_uint_eq(sink.n, 6);
+	ck_assert_uint_eq(res.sink.n, 6);
 	expect_obs(0, HK_OBS_RAW, HK_SIDE_SRC, 50, "tls.ja3s", "6ce5b396167553eefc3fc5cbc4a16a02");
 	expect_obs(1, HK_OBS_SOFTWARE, HK_SIDE_SRC, 50, "tls.cert.subject",
 		   "OU=Domain Control Validated,OU=PositiveSSL,CN=pantz.org");
@@ -633,20 +593,12 @@ END_TEST
  * an early word would be said twice). */
 START_TEST(test_prefixes)
 {
-	for (size_t n = 0; n < sizeof(ch_ecdsa); n++) {
-		ck_assert_int_eq(run(ch_ecdsa, n), HK_PARSE_TRUNCATED);
-		ck_assert_uint_eq(sink.n, 0);
-	}
-	for (size_t n = 0; n < sizeof(sf_ecdsa); n++) {
-		enum hk_parse_result r = run(sf_ecdsa, n);
-
-		if (n < SF_ECDSA_LEAF_END) {
-			ck_assert_int_eq(r, HK_PARSE_TRUNCATED);
-			ck_assert_uint_eq(sink.n, 0);
-		} else {
-			ck_assert_int_eq(r, HK_PARSE_OK);
-			check_sf_ecdsa();
-		}
+	pc_every_prefix(proto_tls_parse, ch_ecdsa, sizeof(ch_ecdsa), &tls_ctx, PC_TRUNCATED, false, "ClientHello");
+	ck_assert_uint_le(SF_ECDSA_LEAF_END, sizeof(sf_ecdsa));
+	pc_every_prefix(proto_tls_parse, sf_ecdsa, SF_ECDSA_LEAF_END, &tls_ctx, PC_TRUNCATED, false, "server flight");
+	for (size_t n = SF_ECDSA_LEAF_END; n < sizeof(sf_ecdsa); n++) {
+		ck_assert_int_eq(run(sf_ecdsa, n), HK_PARSE_OK);
+		check_sf_ecdsa();
 	}
 }
 END_TEST
@@ -665,7 +617,7 @@ START_TEST(test_record_sizes)
 		if (sizes[i] == 1) {
 			/* 303 records: joining stops at 256, the hello is cut */
 			ck_assert_int_eq(run(r.b, r.n), HK_PARSE_TRUNCATED);
-			ck_assert_uint_eq(sink.n, 0);
+			ck_assert_uint_eq(res.sink.n, 0);
 			continue;
 		}
 		ck_assert_int_eq(run(r.b, r.n), HK_PARSE_OK);
@@ -676,18 +628,18 @@ START_TEST(test_record_sizes)
 	unrecord(&hs, sf_ecdsa, sizeof(sf_ecdsa));
 	ck_assert_uint_eq(hs.n, 2225 - 4 * 5);
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		enum hk_parse_result res;
+		enum hk_parse_result rc;
 
 		records(&r, hs.b, hs.n, sizes[i]);
-		res = run(r.b, r.n);
+		rc = run(r.b, r.n);
 		if (sizes[i] * 256 < 1058) {
 			/* 256 records of 1 to 4 bytes hold the ServerHello but
 			 * not the leaf: joining stops, and we say the JA3S */
-			ck_assert_int_eq(res, HK_PARSE_OK);
-			ck_assert_uint_eq(sink.n, 1);
+			ck_assert_int_eq(rc, HK_PARSE_OK);
+			ck_assert_uint_eq(res.sink.n, 1);
 			expect_obs(0, HK_OBS_RAW, HK_SIDE_SRC, 50, "tls.ja3s", "6ce5b396167553eefc3fc5cbc4a16a02");
 		} else {
-			ck_assert_int_eq(res, HK_PARSE_OK);
+			ck_assert_int_eq(rc, HK_PARSE_OK);
 			check_sf_ecdsa();
 		}
 	}
@@ -743,7 +695,7 @@ START_TEST(test_ja4_spec_example)
 
 	build_v1(&h, "edge.microsoft.com", 18);
 	ck_assert_int_eq(run_hello(&h), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 5);
+	ck_assert_uint_eq(res.sink.n, 5);
 	expect_obs(0, HK_OBS_HOSTNAME, HK_SIDE_DST, 50, "tls.sni", "edge.microsoft.com");
 	expect_obs(1, HK_OBS_RAW, HK_SIDE_SRC, 50, "tls.ja3", "34fcb8e0ef812f18e760b52314a54fd0");
 	expect_obs(2, HK_OBS_RAW, HK_SIDE_SRC, 50, "tls.ja3_full",
@@ -861,7 +813,7 @@ START_TEST(test_no_extensions)
 	h.m.n = h.ext_at; /* no extensions block at all */
 	b_fill(&h.m, h.msg_at, 3);
 	ck_assert_int_eq(run_hello(&h), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 3);
+	ck_assert_uint_eq(res.sink.n, 3);
 	/* reference: md5("768,53-47-10,,,"), sha256("000a,002f,0035") */
 	expect_obs(0, HK_OBS_RAW, HK_SIDE_SRC, 50, "tls.ja3", "2cdfdf861b95f87dc0824960b14394e5");
 	expect_obs(1, HK_OBS_RAW, HK_SIDE_SRC, 50, "tls.ja3_full", "768,53-47-10,,,");
@@ -892,7 +844,7 @@ START_TEST(test_cipher_counts)
 	ext_sni(&h, "a.example", 9);
 	hello_end(&h);
 	ck_assert_int_eq(run_hello(&h), HK_PARSE_OK);
-	ck_assert_uint_eq(count_source("tls.ja3"), 1);
+	ck_assert_uint_eq(pc_count(&res, "tls.ja3"), 1);
 	ck_assert_ptr_null(find_value("tls.ja3_full")); /* 1500 bytes: too long to keep */
 	ck_assert_str_eq(find_value("tls.sni"), "a.example");
 	/* more than 99: the count says 99 */
@@ -903,7 +855,7 @@ START_TEST(test_cipher_counts)
 	hello_end(&h);
 	ck_assert_int_eq(run_hello(&h), HK_PARSE_OK);
 	/* beyond what we keep: no fingerprint rather than a wrong one */
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	expect_obs(0, HK_OBS_HOSTNAME, HK_SIDE_DST, 50, "tls.sni", "a.example");
 }
 END_TEST
@@ -921,10 +873,10 @@ START_TEST(test_extension_counts)
 		hello_end(&h);
 		ck_assert_int_eq(run_hello(&h), HK_PARSE_OK);
 		if (n == 64) {
-			ck_assert_uint_eq(sink.n, 2);
+			ck_assert_uint_eq(res.sink.n, 2);
 			ck_assert_int_eq(strncmp(find_value("tls.ja4"), "t12i0164", 8), 0);
 		} else {
-			ck_assert_uint_eq(sink.n, 0);
+			ck_assert_uint_eq(res.sink.n, 0);
 		}
 	}
 }
@@ -988,12 +940,12 @@ START_TEST(test_tls13_server)
 	records(&r, h.m.b, h.m.n, 16384);
 	b_bytes(&r, ccs_app, sizeof(ccs_app));
 	ck_assert_int_eq(run(r.b, r.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	/* reference: md5("771,4865,43-51") */
 	expect_obs(0, HK_OBS_RAW, HK_SIDE_SRC, 50, "tls.ja3s", "f4febc55ea12b31ae17cfb7e614afda8");
 	/* the ServerHello alone is enough */
 	ck_assert_int_eq(run(r.b, r.n - sizeof(ccs_app)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 }
 END_TEST
 
@@ -1008,10 +960,10 @@ START_TEST(test_resumed_session)
 	server_hello(&h, 0xc02f, 0);
 	records(&r, h.m.b, h.m.n, 16384);
 	ck_assert_int_eq(run(r.b, r.n), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	b_bytes(&r, ccs, sizeof(ccs));
 	ck_assert_int_eq(run(r.b, r.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	/* reference: md5("771,49199,65281") */
 	expect_obs(0, HK_OBS_RAW, HK_SIDE_SRC, 50, "tls.ja3s", "fbe78c619e7ea20046131294ad087f05");
 	/* a partial next handshake header, then another record type: broken */
@@ -1021,7 +973,7 @@ START_TEST(test_resumed_session)
 	b_u16(&r, 0x0b00);
 	b_bytes(&r, ccs, sizeof(ccs));
 	ck_assert_int_eq(run(r.b, r.n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
@@ -1048,10 +1000,10 @@ START_TEST(test_window_full)
 	records(&r, hs.b, hs.n, 16384);
 	ck_assert_uint_gt(r.n, HK_STREAM_WINDOW_MAX);
 	ck_assert_int_eq(run(r.b, HK_STREAM_WINDOW_MAX - 1), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	ck_assert_int_eq(run(r.b, HK_STREAM_WINDOW_MAX), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
-	ck_assert_str_eq(obs[0].source, "tls.ja3s");
+	ck_assert_uint_eq(res.sink.n, 1);
+	ck_assert_str_eq(res.obs[0].source, "tls.ja3s");
 }
 END_TEST
 
@@ -1060,7 +1012,7 @@ END_TEST
 static void expect_malformed(const struct buf *r)
 {
 	ck_assert_int_eq(run(r->b, r->n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 
 START_TEST(test_lying_lengths_client)
@@ -1136,7 +1088,7 @@ START_TEST(test_lying_lengths_sni_alpn)
 	hello_ext(&h, 0x0000, "\x00\x09\x00\x00\x05" "ab.cd", 10);
 	hello_end(&h);
 	ck_assert_int_eq(run_hello(&h), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* a name length past the list */
 	hello_start(&h, 1, 0x0303, cs, 1);
 	hello_ext(&h, 0x0000, "\x00\x08\x00\x00\x06" "ab.cd", 10);
@@ -1220,14 +1172,14 @@ START_TEST(test_lying_lengths_server)
 	ck_assert_uint_eq(r.b[86], 0x30);
 	r.b[88] = 0x04;
 	ck_assert_int_eq(run(r.b, r.n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	expect_obs(0, HK_OBS_RAW, HK_SIDE_SRC, 50, "tls.ja3s", "6ce5b396167553eefc3fc5cbc4a16a02");
 	/* an empty certificate list: only the JA3S */
 	memcpy(r.b, sf_ecdsa, 71);
 	r.n = 71;
 	b_bytes(&r, "\x16\x03\x03\x00\x07\x0b\x00\x00\x03\x00\x00\x00", 12);
 	ck_assert_int_eq(run(r.b, r.n), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 }
 END_TEST
 
@@ -1262,7 +1214,7 @@ START_TEST(test_not_tls)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		ck_assert_msg(run((const uint8_t *)cases[i].bytes, cases[i].n) == cases[i].want, "case %zu", i);
-		ck_assert_uint_eq(sink.n, 0);
+		ck_assert_uint_eq(res.sink.n, 0);
 	}
 }
 END_TEST
@@ -1273,58 +1225,22 @@ END_TEST
  * from tshark); 0 when tshark or the capture is not at hand. */
 static size_t tshark_payload(const char *pcap, const char *filter, uint8_t *out, size_t cap)
 {
-	const char *shared = getenv("HERKOMST_SHARED_DIR");
-	char cmd[1024], path[512];
-	size_t n = 0;
-	int hi = -1, ch;
-	FILE *f;
+	static char hex[1 << 20];
+	char args[1024];
 
-	if (!shared || system("command -v tshark >/dev/null 2>&1") != 0)
+	snprintf(args, sizeof(args), "-Y '%s' -T fields -e tcp.payload", filter);
+	if (!pc_tshark(pcap, args, hex, sizeof(hex)))
 		return 0;
-	snprintf(path, sizeof(path), "%s/pcaps/%s", shared, pcap);
-	f = fopen(path, "rb");
-	if (!f)
-		return 0;
-	fclose(f);
-	snprintf(cmd, sizeof(cmd), "tshark -r '%s' -Y '%s' -T fields -e tcp.payload 2>/dev/null", path, filter);
-	f = popen(cmd, "r");
-	if (!f)
-		return 0;
-	while ((ch = fgetc(f)) != EOF && n < cap) {
-		int v = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
-		if (v < 0)
-			continue;
-		if (hi < 0) {
-			hi = v;
-		} else {
-			out[n++] = (uint8_t)(hi << 4 | v);
-			hi = -1;
-		}
-	}
-	pclose(f);
-	return n;
+	ck_assert_uint_lt(strlen(hex), sizeof(hex) - 1);
+	return pc_unhex(hex, out, cap);
 }
 
 static bool tshark_field(const char *pcap, const char *filter, const char *field, char *out, size_t outsz)
 {
-	const char *shared = getenv("HERKOMST_SHARED_DIR");
-	char cmd[1024];
-	size_t n;
-	FILE *f;
+	char args[1024];
 
-	if (!shared)
-		return false;
-	snprintf(cmd, sizeof(cmd), "tshark -r '%s/pcaps/%s' -Y '%s' -T fields -e %s 2>/dev/null", shared, pcap,
-		 filter, field);
-	f = popen(cmd, "r");
-	if (!f)
-		return false;
-	n = fread(out, 1, outsz - 1, f);
-	pclose(f);
-	out[n] = '\0';
-	while (n && (out[n - 1] == '\n' || out[n - 1] == '\r'))
-		out[--n] = '\0';
-	return n > 0;
+	snprintf(args, sizeof(args), "-Y '%s' -T fields -e %s", filter, field);
+	return pc_tshark(pcap, args, out, outsz) && out[0];
 }
 
 START_TEST(test_against_tshark)
@@ -1364,9 +1280,9 @@ START_TEST(test_against_tshark)
 							"OU=Sonos Devices,CN=Sonos Device Authentication Root CA");
 	ck_assert(tshark_field("ndpi_sonos.pcapng", "frame.number==10", "x509ce.dNSName", want, sizeof(want)));
 	ck_assert_str_eq(want, "sonos-347E5CFFA26E.local,sonos-347E5CFFA26E.smartspeaker.audio");
-	ck_assert_uint_eq(count_source("tls.cert.san"), 2);
-	ck_assert_str_eq(obs[sink.n - 2].value, "sonos-347E5CFFA26E.local");
-	ck_assert_str_eq(obs[sink.n - 1].value, "sonos-347E5CFFA26E.smartspeaker.audio");
+	ck_assert_uint_eq(pc_count(&res, "tls.cert.san"), 2);
+	ck_assert_str_eq(res.obs[res.sink.n - 2].value, "sonos-347E5CFFA26E.local");
+	ck_assert_str_eq(res.obs[res.sink.n - 1].value, "sonos-347E5CFFA26E.smartspeaker.audio");
 }
 END_TEST
 
@@ -1375,7 +1291,6 @@ static Suite *tls_suite(void)
 	Suite *s = suite_create("proto_tls");
 	TCase *tc = tcase_create("tls");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_client_hello_real);
 	tcase_add_test(tc, test_server_flight_real);
@@ -1402,11 +1317,5 @@ static Suite *tls_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(tls_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pc_main(tls_suite());
 }

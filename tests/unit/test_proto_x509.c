@@ -17,24 +17,13 @@
 
 #include "herkomst/obs.h"
 #include "proto/x509.h"
+#include "proto_check.h"
 
-static uint8_t *heap;
 static struct x509_names names;
-
-static void teardown(void)
-{
-	free(heap);
-	heap = NULL;
-}
 
 static struct hk_cur cur_over(const void *bytes, size_t n)
 {
-	free(heap);
-	heap = malloc(n ? n : 1);
-	ck_assert_ptr_nonnull(heap);
-	if (n)
-		memcpy(heap, bytes, n);
-	return hk_cur_init(heap, n);
+	return hk_cur_init(pc_copy(bytes, n), n);
 }
 
 static enum hk_parse_result run(const void *bytes, size_t n)
@@ -607,7 +596,6 @@ static Suite *x509_suite(void)
 	Suite *s = suite_create("proto_x509");
 	TCase *tc = tcase_create("x509");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_der_lengths);
 	tcase_add_test(tc, test_der_tags);
 	tcase_add_test(tc, test_real_nocn);
@@ -623,11 +611,5 @@ static Suite *x509_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(x509_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pc_main(x509_suite());
 }

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Inside the capture module only: the source structure that capture.c (files)
+ * and live.c (interfaces) share, so both kinds of source go through one
+ * cap_next() and one cap_close().
+ */
+#ifndef HERKOMST_CAPTURE_INT_H
+#define HERKOMST_CAPTURE_INT_H
+
+#include <pcap/pcap.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capture/capture.h"
+
+#define CAP_ERR_MAX 1024
+#define CAP_SNIFF_LEN 8 /* bytes shown in the "not a capture file" message */
+
+struct cap_cookie {
+	int fd;
+	uint8_t head[CAP_SNIFF_LEN];
+	size_t head_len, head_off;
+	uint64_t delivered; /* bytes handed to stdio: progress for pipes */
+};
+
+struct cap_source {
+	pcap_t *pcap;
+	struct cap_cookie *cookie; /* owned by the FILE when set */
+	char *name;                /* for messages: the path, "standard input", or the interface */
+	const char *format;
+	int linktype;
+	uint64_t bytes_total;
+	uint64_t n_frames;
+	enum cap_next_result state; /* CAP_FRAME while reading; sticky after */
+	char err[CAP_ERR_MAX];
+
+	/* live interfaces (live.c) */
+	bool live;
+	int fd;                     /* selectable; -1 for files */
+	uint32_t st_raw[3];         /* libpcap's 32-bit counters as last read */
+	uint64_t st_sum[3];         /* the same, accumulated across wraps */
+};
+
+#endif

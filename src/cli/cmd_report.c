@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * herkomst report: the database's inventory, assessed against the four
+ * considerations of letter 26643-1007, as HTML, CSV, JSON or CycloneDX
+ * (docs/reports.md). Reads only: the database is never written.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "hk_config.h"
+#include "inventory/assess.h"
+#include "inventory/derive.h"
+#include "inventory/geoip.h"
+#include "inventory/origin.h"
+#include "inventory/policy.h"
+#include "inventory/signatures.h"
+#include "report/report.h"
+#include "store/store.h"
+
+#define REPORT_POLICY_COUNTRIES_MAX 256
+
+struct report_opts {
+	const char *db, *out, *sigdir, *policy, *site;
+	enum report_format fmt;
+	bool quiet;
+};
+
+/*
+ * The ieee-data date from the header of the generated OUI table, looked up
+ * where oui_db_open_default() looks ($HERKOMST_DATADIR, then the build tree
+ * when this binary is in it, then the install directory).
+ */
+static void ieee_date(char *buf, size_t bufsz)
+{
+	const char *env = getenv("HERKOMST_DATADIR");
+	char paths[3][4096], exe[4096], line[1024];
+	const char *build_root_end = strrchr(HK_BUILD_DATADIR, '/');
+	size_t n = 0;
+	ssize_t len;
+
+	buf[0] = '\0';
+	if (env && env[0])
+		snprintf(paths[n++], sizeof(paths[0]), "%s/oui.tsv", env);
+	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (len > 0 && build_root_end) {
+		size_t root_len = (size_t)(build_root_end - HK_BUILD_DATADIR);
+		exe[len] = '\0';
+		if ((size_t)len > root_len && strncmp(exe, HK_BUILD_DATADIR, root_len) == 0 && exe[root_len] == '/')
+			snprintf(paths[n++], sizeof(paths[0]), "%s/oui.tsv", HK_BUILD_DATADIR);
+	}
+	snprintf(paths[n++], sizeof(paths[0]), "%s/oui.tsv", HK_INSTALL_DATADIR);
+	for (size_t i = 0; i < n; i++) {
+		FILE *f = fopen(paths[i], "r");
+		int lines = 0;
+		if (!f)
+			continue;
+		/* "# Sources: ...; Debian ieee-data, date 2022-08-27 (.lastupdate ...)." */
+		while (lines++ < 16 && fgets(line, sizeof(line), f) && line[0] == '#') {
+			const char *p = strstr(line, "ieee-data, date ");
+			if (p) {
+				p += strlen("ieee-data, date ");
+				snprintf(buf, bufsz, "%.10s", p);
+				break;
+			}
+		}
+		fclose(f);
+		return;
+	}
+}
+
+static const char *base_name(const char *path)
+{
+	const char *b = strrchr(path, '/');
+	return b && b[1] ? b + 1 : path;
+}
+
+static int ann_key_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct store_annotation *)elem)->device_key);
+}
+
+/* The annotations of one device: a run in the key-ordered array. */
+static const struct store_annotation *ann_find(const struct store_annotation *v, size_t n, const char *key,
+					       size_t *ret_n)
+{
+	const struct store_annotation *hit = n ? bsearch(key, v, n, sizeof(*v), ann_key_cmp) : NULL;
+	const struct store_annotation *first, *end;
+	*ret_n = 0;
+	if (!hit)
+		return NULL;
+	first = hit;
+	while (first > v && strcmp(first[-1].device_key, key) == 0)
+		first--;
+	end = hit + 1;
+	while (end < v + n && strcmp(end->device_key, key) == 0)
+		end++;
+	*ret_n = (size_t)(end - first);
+	return first;
+}
+
+static void ann_to_assess(const struct store_annotation *a, size_t n, struct assess_annotations *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(a[i].kind, "mitigation") == 0) {
+			ret->mitigation = a[i].value;
+			ret->mitigation_sufficient = a[i].sufficient;
+		} else if (strcmp(a[i].kind, "owner") == 0) {
+			ret->owner_company = a[i].value;
+		} else if (strcmp(a[i].kind, "note") == 0) {
+			ret->note = a[i].value;
+		}
+	}
+}
+
+static bool any_external_peer(const struct hk_device *devs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < devs[i].n_ev; j++)
+			if (strcmp(devs[i].ev[j].source, "flow.peer") == 0)
+				return true;
+	return false;
+}
+
+static int parse_args(int argc, char **argv, struct report_opts *o)
+{
+	static const struct option longopts[] = {
+		{"db", required_argument, NULL, 'd'},
+		{"format", required_argument, NULL, 'f'},
+		{"output", required_argument, NULL, 'o'},
+		{"policy", required_argument, NULL, 'p'},
+		{"signatures", required_argument, NULL, 'S'},
+		{"site", required_argument, NULL, 't'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int opt;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "d:f:o:qh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			o->db = optarg;
+			break;
+		case 'f':
+			if (report_format_parse(optarg, &o->fmt) < 0) {
+				fprintf(stderr,
+					"herkomst report: unknown --format '%s' (use html, csv, json or cyclonedx)\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'p':
+			o->policy = optarg;
+			break;
+		case 'S':
+			o->sigdir = optarg;
+			break;
+		case 't':
+			o->site = optarg;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'h':
+			help_print(stdout, "report");
+			return 0;
+		default:
+			fprintf(stderr, "Try 'herkomst help report'.\n");
+			return 2;
+		}
+	}
+	if (!o->db || optind != argc) {
+		fprintf(stderr, "usage: herkomst report --db FILE [--format html|csv|json|cyclonedx] [-o OUT] "
+				"[--policy FILE]\nTry 'herkomst help report'.\n");
+		return 2;
+	}
+	return -1;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	struct report_opts o = {.fmt = REPORT_HTML};
+	struct inv_knowledge know = {0};
+	struct store *st = NULL;
+	struct origin_db *origin = NULL;
+	struct policy *pol = NULL;
+	struct geoip *geo = NULL;
+	struct hk_device *devs = NULL;
+	struct store_capture *caps = NULL;
+	struct store_annotation *anns = NULL;
+	struct unknown_fp *unknown = NULL;
+	struct report_device *rdevs = NULL;
+	struct out_assessed *assessed = NULL;
+	struct out_assessment as = {0};
+	struct report r = {0};
+	const char *c1[REPORT_POLICY_COUNTRIES_MAX], *c2[REPORT_POLICY_COUNTRIES_MAX];
+	size_t n_devs = 0, n_caps = 0, n_anns = 0, n_unknown = 0;
+	char err[1024], sigbuf[4096], ieee[32], tmp[4096];
+	const char *sigdir;
+	struct stat sb;
+	FILE *out = stdout;
+	int status = 0, rc;
+
+	rc = parse_args(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	/* store_open creates a missing file: a report of nothing would hide a typo */
+	if (stat(o.db, &sb) < 0) {
+		fprintf(stderr, "herkomst: %s: %s; 'herkomst analyze --db %s CAPTURE' creates it\n", o.db,
+			strerror(errno), o.db);
+		return 1;
+	}
+	sigdir = o.sigdir ? o.sigdir : sig_default_dir(sigbuf, sizeof(sigbuf));
+
+	if (inv_knowledge_open(&know, o.sigdir, err, sizeof(err)) > 0 && !o.quiet)
+		fprintf(stderr, "herkomst: warning: %s\n", err);
+	if (sigdir) {
+		origin = origin_load_dir(sigdir, err, sizeof(err));
+		if (!origin)
+			fprintf(stderr, "herkomst: warning: no ownership data, every origin is unknown: %s\n", err);
+	}
+	if (o.policy) {
+		/* the operator named a file: not loading it is a usage error, as in analyze */
+		pol = policy_load(o.policy, err, sizeof(err));
+		if (!pol) {
+			fprintf(stderr, "herkomst: %s\n", err);
+			status = 2;
+			goto out;
+		}
+	} else if (sigdir) {
+		pol = policy_load_default(sigdir, err, sizeof(err));
+		if (!pol)
+			fprintf(stderr,
+				"herkomst: warning: no country policy (%s): criteria 1 and 2 hold only by state "
+				"ownership (--policy FILE names one)\n",
+				err);
+	}
+
+	st = store_open(o.db, err, sizeof(err));
+	if (!st) {
+		fprintf(stderr, "herkomst: %s\n", err);
+		status = 1;
+		goto out;
+	}
+	store_set_deriver(st, inv_derive, &know);
+	if (store_devices_load(st, &devs, &n_devs) < 0 || store_captures_load(st, &caps, &n_caps) < 0 ||
+	    store_annotation_load(st, NULL, &anns, &n_anns) < 0) {
+		fprintf(stderr, "herkomst: %s: cannot read the inventory: %s\n", o.db, store_errmsg(st));
+		status = 1;
+		goto out;
+	}
+	if (inv_unknown_collect(devs, n_devs, &know, &unknown, &n_unknown) < 0) {
+		fprintf(stderr, "herkomst: out of memory\n");
+		status = 1;
+		goto out;
+	}
+
+	/* the geolocation table is large: read it only when some device talked to an external host */
+	if (any_external_peer(devs, n_devs)) {
+		geo = geoip_open(NULL, err, sizeof(err));
+		if (!geo && !o.quiet)
+			fprintf(stderr,
+				"herkomst: warning: no IP geolocation (%s): external peers are listed without country\n",
+				err);
+	}
+
+	rdevs = calloc(n_devs ? n_devs : 1, sizeof(*rdevs));
+	assessed = calloc(n_devs ? n_devs : 1, sizeof(*assessed));
+	if (!rdevs || !assessed) {
+		fprintf(stderr, "herkomst: out of memory\n");
+		status = 1;
+		goto out;
+	}
+	{
+		struct assess_ctx ctx = {.origin = origin, .policy = pol, .geo = geo};
+		for (size_t i = 0; i < n_devs; i++) {
+			struct assess_annotations aa;
+			size_t na;
+			const struct store_annotation *a = ann_find(anns, n_anns, devs[i].key, &na);
+			ann_to_assess(a, na, &aa);
+			rdevs[i].dev = &devs[i];
+			assess_device(&devs[i], &aa, &ctx, &rdevs[i].a);
+			assessed[i].res = &rdevs[i].a;
+			assessed[i].ann = a;
+			assessed[i].n_ann = na;
+		}
+	}
+	as.dev = assessed;
+	if (pol) {
+		as.policy_name = policy_name(pol);
+		as.policy_as_of = policy_as_of(pol);
+		as.policy_path = policy_path(pol);
+	}
+	as.geoip_source = geo ? geoip_source(geo) : NULL;
+
+	ieee_date(ieee, sizeof(ieee));
+	r.meta.site = o.site ? o.site : base_name(o.db);
+	r.meta.db_path = o.db;
+	r.meta.policy_name = as.policy_name;
+	r.meta.policy_as_of = as.policy_as_of;
+	r.meta.policy_path = as.policy_path;
+	r.meta.ieee_date = ieee[0] ? ieee : NULL;
+	r.meta.n_signatures = know.sigs ? sig_count(know.sigs) : 0;
+	r.meta.n_signature_files = know.sigs ? sig_file_count(know.sigs) : 0;
+	r.meta.n_companies = origin ? origin_company_count(origin) : 0;
+	r.meta.n_aliases = origin ? origin_alias_count(origin) : 0;
+	r.meta.geoip_source = as.geoip_source;
+	if (pol) {
+		r.meta.n_policy_c1 = policy_countries(pol, 1, c1, REPORT_POLICY_COUNTRIES_MAX);
+		r.meta.n_policy_c2 = policy_countries(pol, 2, c2, REPORT_POLICY_COUNTRIES_MAX);
+		if (r.meta.n_policy_c1 > REPORT_POLICY_COUNTRIES_MAX)
+			r.meta.n_policy_c1 = REPORT_POLICY_COUNTRIES_MAX;
+		if (r.meta.n_policy_c2 > REPORT_POLICY_COUNTRIES_MAX)
+			r.meta.n_policy_c2 = REPORT_POLICY_COUNTRIES_MAX;
+		r.meta.policy_c1 = c1;
+		r.meta.policy_c2 = c2;
+	}
+	r.know = &know;
+	r.caps = caps;
+	r.n_caps = n_caps;
+	r.devs = rdevs;
+	r.n_devs = n_devs;
+	r.dev_array = devs;
+	r.as = &as;
+	r.unknown = unknown;
+	r.n_unknown = n_unknown;
+
+	/* a report is written whole or not at all: to a temporary file, renamed at the end */
+	if (o.out && strcmp(o.out, "-") != 0) {
+		if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", o.out) >= sizeof(tmp)) {
+			fprintf(stderr, "herkomst: %s: path too long\n", o.out);
+			status = 1;
+			goto out;
+		}
+		out = fopen(tmp, "w");
+		if (!out) {
+			fprintf(stderr, "herkomst: cannot write %s: %s; choose another -o file\n", tmp, strerror(errno));
+			out = stdout;
+			status = 1;
+			goto out;
+		}
+	}
+	rc = report_write(out, o.fmt, &r);
+	if (rc < 0 || fflush(out) != 0 || ferror(out)) {
+		fprintf(stderr, "herkomst: writing the %s report failed: %s\n", report_format_name(o.fmt),
+			strerror(rc < 0 && rc != -EIO ? -rc : errno));
+		status = 1;
+	}
+	if (out != stdout) {
+		if (fclose(out) != 0 && !status) {
+			fprintf(stderr, "herkomst: writing %s failed: %s\n", tmp, strerror(errno));
+			status = 1;
+		}
+		out = stdout;
+		if (status)
+			unlink(tmp);
+		else if (rename(tmp, o.out) < 0) {
+			fprintf(stderr, "herkomst: cannot rename %s to %s: %s\n", tmp, o.out, strerror(errno));
+			unlink(tmp);
+			status = 1;
+		}
+	}
+out:
+	for (size_t i = 0; i < n_devs; i++)
+		hk_device_clear(&devs[i]);
+	free(devs);
+	free(caps);
+	free(anns);
+	free(unknown);
+	free(rdevs);
+	free(assessed);
+	store_close(st);
+	origin_db_free(origin);
+	policy_free(pol);
+	geoip_free(geo);
+	inv_knowledge_close(&know);
+	return status;
+}

@@ -1,0 +1,627 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The four considerations of letter 26643-1007, per device (docs/assessment.md).
+ *
+ * Origin: the manufacturer claims of the device, strongest first (the order
+ * of hk_device_best), are tried one by one against the ownership table until
+ * one resolves; OUI registrants ("oui.*": registrant ≠ brand ≠ owner) only
+ * when nothing stronger does, and the basis says so. An analyst's owner
+ * annotation overrides all claims. The controlling party is the top of the
+ * parent chain; the state grade is the strongest one on the chain.
+ *
+ * Every line of evidence is built from the device's evidence in its canonical
+ * order (or a fixed table order), so the result is the same for the same
+ * evidence whatever order it arrived in.
+ */
+#include "inventory/assess.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inventory/geoip.h"
+#include "inventory/origin.h"
+#include "inventory/policy.h"
+
+/* Roles whose device, by what it is, reaches into the process, the network or
+ * the site (docs/assessment.md says why, one by one). */
+static const char *const access_roles[] = {
+	"plc", "rtu", "ied", "hmi", "ews", "scada-server", "historian", "bms-controller",
+	"router", "switch", "firewall", "access-point", "gateway", "modem", "serial-server",
+	"camera", "nvr", "inverter", "ups", "meter", "domain-controller", "hypervisor",
+};
+
+/* A protocol family as nDPI names it (folded: lower case, letters and digits
+ * only; names of newer nDPI versions included) and as our parsers source
+ * their evidence ("modbus." ...). */
+#define PROTO_NAMES_MAX 4
+
+struct proto_family {
+	const char *label;
+	const char *ndpi[PROTO_NAMES_MAX];
+	const char *src[PROTO_NAMES_MAX];
+};
+
+static const struct proto_family industrial[] = {
+	{"Modbus", {"modbus"}, {"modbus."}},
+	{"S7comm", {"s7comm", "s7commplus"}, {"s7comm.", "s7commplus."}},
+	{"DNP3", {"dnp3"}, {"dnp3."}},
+	{"IEC 60870-5-104", {"iec60870", "iec104", "iec608705104"}, {"iec104."}},
+	{"EtherNet/IP (CIP)", {"ethernetip", "cip", "cipio"}, {"enip."}},
+	{"BACnet", {"bacnet"}, {"bacnet."}},
+	{"OPC UA", {"opcua"}, {"opcua."}},
+	{"IEC 61850", {"iec61850", "goose"}, {"mms.", "goose."}},
+	{"PROFINET", {"profinet", "profinetio", "pndcp"}, {"pndcp."}},
+	{"FINS", {"fins", "omronfins"}, {"fins."}},
+	{"MELSEC", {"melsec", "melsoft"}, {"melsec."}},
+};
+
+static const struct proto_family remote_access[] = {
+	{"SSH", {"ssh"}, {"ssh."}},
+	{"Telnet", {"telnet"}, {"telnet."}},
+	{"RDP", {"rdp"}, {NULL}},
+	{"VNC", {"vnc", "rfb"}, {NULL}},
+	{"TeamViewer", {"teamviewer"}, {NULL}},
+	{"AnyDesk", {"anydesk"}, {NULL}},
+};
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* --- evidence lines -------------------------------------------------------- */
+
+/* snprintf where cutting a long name short is intended. */
+__attribute__((format(printf, 3, 4))) static void textf(char *buf, size_t sz, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sz, fmt, ap);
+	va_end(ap);
+}
+
+
+struct lines {
+	struct assess_criterion *c;
+	size_t n_more; /* lines past ASSESS_WHY_MAX */
+};
+
+__attribute__((format(printf, 2, 3))) static void line_add(struct lines *l, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (l->c->n_why >= ASSESS_WHY_MAX) {
+		l->n_more++;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(l->c->why[l->c->n_why++], ASSESS_WHY_LEN, fmt, ap);
+	va_end(ap);
+}
+
+/* The last kept line says how many did not fit. */
+static void line_finish(struct lines *l)
+{
+	if (!l->n_more)
+		return;
+	textf(l->c->why[ASSESS_WHY_MAX - 1], ASSESS_WHY_LEN, "... and %zu more", l->n_more + 1);
+}
+
+/* --- helpers --------------------------------------------------------------- */
+
+static void copy(char *dst, size_t dstsz, const char *s)
+{
+	textf(dst, dstsz, "%s", s ? s : "");
+}
+
+static bool has(const char *s)
+{
+	return s && s[0];
+}
+
+/* "OPC-UA" → "opcua", "EthernetIP" → "ethernetip". */
+static void fold(const char *s, char *out, size_t outsz)
+{
+	size_t n = 0;
+	for (; *s && n + 1 < outsz; s++) {
+		char ch = *s;
+		if (ch >= 'A' && ch <= 'Z')
+			out[n++] = (char)(ch - 'A' + 'a');
+		else if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
+			out[n++] = ch;
+	}
+	out[n] = '\0';
+}
+
+static bool family_ndpi(const struct proto_family *p, const char *name)
+{
+	char f[64];
+	fold(name, f, sizeof(f));
+	for (size_t i = 0; i < PROTO_NAMES_MAX && p->ndpi[i]; i++)
+		if (strcmp(f, p->ndpi[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool family_source(const struct proto_family *p, const char *source)
+{
+	for (size_t i = 0; i < PROTO_NAMES_MAX && p->src[i]; i++)
+		if (strncmp(source, p->src[i], strlen(p->src[i])) == 0)
+			return true;
+	return false;
+}
+
+/* "tcp/502/Modbus" → "Modbus"; NULL when not of that shape. */
+static const char *service_proto(const char *v)
+{
+	const char *a = strchr(v, '/');
+	const char *b = a ? strchr(a + 1, '/') : NULL;
+	return b ? b + 1 : NULL;
+}
+
+/* >0 when a is the stronger claim (the order of hk_device_best). */
+static int claim_cmp(const struct hk_evidence *a, const struct hk_evidence *b)
+{
+	int c;
+	if (a->confidence != b->confidence)
+		return a->confidence > b->confidence ? 1 : -1;
+	c = strcmp(a->source, b->source);
+	if (c)
+		return c < 0 ? 1 : -1;
+	c = strcmp(a->value, b->value);
+	return c < 0 ? 1 : (c > 0 ? -1 : 0);
+}
+
+static int claim_order(const void *pa, const void *pb)
+{
+	const struct hk_evidence *a = *(const struct hk_evidence *const *)pa;
+	const struct hk_evidence *b = *(const struct hk_evidence *const *)pb;
+	return -claim_cmp(a, b);
+}
+
+/* Evidence of one attribute, strongest first. The caller frees *ret. */
+static size_t claims_of(const struct hk_device *d, const char *attr, const struct hk_evidence ***ret)
+{
+	const struct hk_evidence **v;
+	size_t n = 0;
+
+	*ret = NULL;
+	for (size_t i = 0; i < d->n_ev; i++)
+		if (strcmp(d->ev[i].attribute, attr) == 0)
+			n++;
+	if (!n)
+		return 0;
+	v = calloc(n, sizeof(*v));
+	if (!v)
+		return 0;
+	n = 0;
+	for (size_t i = 0; i < d->n_ev; i++)
+		if (strcmp(d->ev[i].attribute, attr) == 0)
+			v[n++] = &d->ev[i];
+	qsort(v, n, sizeof(*v), claim_order);
+	*ret = v;
+	return n;
+}
+
+static bool is_oui_claim(const struct hk_evidence *e)
+{
+	return strncmp(e->source, "oui.", 4) == 0;
+}
+
+/* --- origin ---------------------------------------------------------------- */
+
+/* The strongest state grade on the parent chain of c (nearest first on ties). */
+static const struct origin_company *state_carrier(const struct origin_db *db, const struct origin_company *c)
+{
+	const struct origin_company *best = c, *x = c;
+
+	for (unsigned depth = 0; x && depth < ORIGIN_PARENT_DEPTH_MAX; depth++) {
+		if (x->state > best->state)
+			best = x;
+		if (!has(x->parent_id))
+			break;
+		x = origin_company(db, x->parent_id);
+	}
+	return best;
+}
+
+static void fill_company(struct assess_result *r, const struct origin_db *db, const struct origin_company *c)
+{
+	const struct origin_company *top = origin_top(db, c), *st = state_carrier(db, c);
+	const char *cc;
+
+	if (!top)
+		top = c;
+	copy(r->company_id, sizeof(r->company_id), c->id);
+	copy(r->company, sizeof(r->company), c->name);
+	copy(r->hq_country, sizeof(r->hq_country), c->hq_country);
+	/* the controlling party is the top of the chain; a row of its own may
+	 * say more than its parent's when the data is only that far */
+	cc = has(top->control_country) ? top->control_country : c->control_country;
+	copy(r->control_country, sizeof(r->control_country), cc);
+	if (has(top->controller))
+		copy(r->controller, sizeof(r->controller), top->controller);
+	else if (top != c)
+		copy(r->controller, sizeof(r->controller), top->name);
+	else if (has(c->controller))
+		copy(r->controller, sizeof(r->controller), c->controller);
+	else
+		copy(r->controller, sizeof(r->controller), c->name);
+	r->state = origin_state_name(st->state);
+	r->state_share = st->state != ORIGIN_STATE_NONE ? st->state_share : -1;
+	copy(r->as_of, sizeof(r->as_of), c->as_of);
+	r->origin_known = r->control_country[0] != '\0';
+}
+
+/* The chain after the company: " -> parent -> top", or "". */
+static void chain_text(const struct origin_db *db, const struct origin_company *c, char *buf, size_t sz)
+{
+	const struct origin_company *x = c;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned depth = 0; depth < ORIGIN_PARENT_DEPTH_MAX && has(x->parent_id); depth++) {
+		const struct origin_company *p = origin_company(db, x->parent_id);
+		if (!p || used >= sz)
+			break;
+		textf(buf + used, sz - used, " -> %s", p->id);
+		used += strlen(buf + used);
+		x = p;
+	}
+}
+
+static void resolve_origin(const struct hk_device *d, const struct assess_annotations *ann,
+			   const struct assess_ctx *ctx, struct assess_result *r)
+{
+	const struct hk_evidence **claims = NULL, *hit = NULL;
+	const struct origin_company *c = NULL;
+	const char *rule = NULL;
+	size_t n = claims_of(d, HK_A_MANUFACTURER, &claims), n_strong = 0, n_unresolved = 0;
+	char chain[160];
+
+	if (ann && has(ann->owner_company)) {
+		const struct hk_evidence *best = n ? claims[0] : NULL;
+		c = ctx->origin ? origin_company(ctx->origin, ann->owner_company) : NULL;
+		if (!c) {
+			textf(r->basis, sizeof(r->basis),
+			      "owner annotation \"%s\" names no company in the ownership table%s", ann->owner_company,
+			      ctx->origin ? "" : " (no ownership data loaded)");
+			goto out;
+		}
+		fill_company(r, ctx->origin, c);
+		copy(r->manufacturer, sizeof(r->manufacturer), best ? best->value : "");
+		copy(r->manufacturer_source, sizeof(r->manufacturer_source), "annotation");
+		chain_text(ctx->origin, c, chain, sizeof(chain));
+		if (best)
+			textf(r->basis, sizeof(r->basis),
+			      "owner set by annotation: %s%s (overrides the claim \"%s\" (%s, %u))", c->id, chain,
+			      best->value, best->source, best->confidence);
+		else
+			textf(r->basis, sizeof(r->basis), "owner set by annotation: %s%s", c->id, chain);
+		goto known;
+	}
+	if (!ctx->origin) {
+		textf(r->basis, sizeof(r->basis), "no ownership data loaded");
+		goto out;
+	}
+	if (!n) {
+		textf(r->basis, sizeof(r->basis), "no manufacturer claim");
+		goto out;
+	}
+	/* strong claims first, each in confidence order; the OUI registrant last */
+	for (int pass = 0; pass < 2 && !c; pass++) {
+		for (size_t i = 0; i < n && !c; i++) {
+			if (is_oui_claim(claims[i]) != (pass == 1))
+				continue;
+			if (pass == 0)
+				n_strong++;
+			c = origin_resolve(ctx->origin, claims[i]->value, &rule);
+			if (c)
+				hit = claims[i];
+			else
+				n_unresolved++;
+		}
+	}
+	if (!c) {
+		textf(r->basis, sizeof(r->basis), "no manufacturer claim matches an alias: \"%s\" (%s, %u)%s",
+			 claims[0]->value, claims[0]->source, claims[0]->confidence,
+			 n > 1 ? " and others" : "");
+		goto out;
+	}
+	fill_company(r, ctx->origin, c);
+	copy(r->manufacturer, sizeof(r->manufacturer), hit->value);
+	copy(r->manufacturer_source, sizeof(r->manufacturer_source), hit->source);
+	chain_text(ctx->origin, c, chain, sizeof(chain));
+	if (is_oui_claim(hit))
+		textf(r->basis, sizeof(r->basis),
+			 "weak: only the OUI registrant resolved (registrant is not brand or owner%s): "
+			 "\"%s\" (%s, %u) -> %s -> %s%s",
+			 n_strong ? ", stronger claims match no alias" : "", hit->value, hit->source,
+			 hit->confidence, rule ? rule : "?", c->id, chain);
+	else
+		textf(r->basis, sizeof(r->basis), "\"%s\" (%s, %u) -> %s -> %s%s%s", hit->value, hit->source,
+			 hit->confidence, rule ? rule : "?", c->id, chain,
+			 n_unresolved ? " (stronger claims match no alias)" : "");
+known:
+	if (!r->origin_known) {
+		size_t used = strlen(r->basis);
+		textf(r->basis + used, sizeof(r->basis) - used, "; no control country recorded");
+	}
+out:
+	free(claims);
+}
+
+/* --- criteria 1 and 2 ------------------------------------------------------ */
+
+static void criterion_country(struct assess_result *r, const struct assess_ctx *ctx, int n,
+			      struct assess_criterion *c)
+{
+	struct lines l = {c, 0};
+	const char *ref = NULL;
+
+	if (!r->origin_known) {
+		line_add(&l, "origin unknown: %s", r->basis);
+		return;
+	}
+	if (ctx->policy && policy_holds(ctx->policy, n, r->control_country, &ref)) {
+		c->holds = true;
+		line_add(&l, "control country %s is on the criterion-%d list of policy \"%s\": %s", r->control_country,
+			 n, policy_name(ctx->policy) ? policy_name(ctx->policy) : "?", ref ? ref : "(no reference)");
+	} else if (ctx->policy) {
+		line_add(&l, "control country %s is not on the criterion-%d list of policy \"%s\"",
+			 r->control_country, n, policy_name(ctx->policy) ? policy_name(ctx->policy) : "?");
+	} else {
+		line_add(&l, "no country policy loaded: criterion %d cannot hold by country", n);
+	}
+	line_finish(&l);
+}
+
+/* Appended to criterion 1: a state grade anywhere on the chain makes it hold. */
+static void criterion_state(struct assess_result *r, const struct assess_ctx *ctx)
+{
+	struct lines l = {&r->c1, 0};
+	const struct origin_company *c, *st;
+	char share[32] = "";
+
+	if (!ctx->origin || !r->company_id[0])
+		return;
+	c = origin_company(ctx->origin, r->company_id);
+	if (!c)
+		return;
+	st = state_carrier(ctx->origin, c);
+	if (st->state == ORIGIN_STATE_NONE) {
+		if (r->origin_known)
+			line_add(&l, "no state ownership recorded for %s", c->id);
+		return;
+	}
+	r->c1.holds = true;
+	if (st->state_share >= 0)
+		snprintf(share, sizeof(share), ", %g %%", st->state_share);
+	if (st == c)
+		line_add(&l, "state-owned: %s%s (%s, as of %s): %s", origin_state_name(st->state), share, st->id,
+			 has(st->as_of) ? st->as_of : "?", has(st->reference) ? st->reference : "(no reference)");
+	else
+		line_add(&l, "state-owned through %s: %s%s (as of %s): %s", st->id, origin_state_name(st->state), share,
+			 has(st->as_of) ? st->as_of : "?", has(st->reference) ? st->reference : "(no reference)");
+	line_finish(&l);
+}
+
+/* --- criterion 3A ---------------------------------------------------------- */
+
+static bool access_role(const char *v)
+{
+	for (size_t i = 0; i < N_OF(access_roles); i++)
+		if (strcmp(v, access_roles[i]) == 0)
+			return true;
+	return false;
+}
+
+static void access_from_roles(const struct hk_device *d, struct lines *l)
+{
+	const struct hk_evidence **v = NULL;
+	size_t n = claims_of(d, HK_A_ROLE, &v);
+
+	/* one line per role value, its strongest claim, strongest first */
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false;
+		if (!access_role(v[i]->value))
+			continue;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(v[j]->value, v[i]->value) == 0;
+		if (!seen)
+			line_add(l, "role %s (%s, %u)", v[i]->value, v[i]->source, v[i]->confidence);
+	}
+	free(v);
+}
+
+/* The device's evidence in canonical order (attribute, value, source), so
+ * that the lines do not depend on the order it is stored in. */
+struct ev_view {
+	const struct hk_evidence **v;
+	size_t n;
+};
+
+static int canonical_order(const void *pa, const void *pb)
+{
+	const struct hk_evidence *a = *(const struct hk_evidence *const *)pa;
+	const struct hk_evidence *b = *(const struct hk_evidence *const *)pb;
+	int c = strcmp(a->attribute, b->attribute);
+	if (c)
+		return c;
+	c = strcmp(a->value, b->value);
+	return c ? c : strcmp(a->source, b->source);
+}
+
+static void view_init(struct ev_view *w, const struct hk_device *d)
+{
+	w->n = 0;
+	w->v = d->n_ev ? calloc(d->n_ev, sizeof(*w->v)) : NULL;
+	if (!w->v)
+		return;
+	for (size_t i = 0; i < d->n_ev; i++)
+		w->v[w->n++] = &d->ev[i];
+	qsort(w->v, w->n, sizeof(*w->v), canonical_order);
+}
+
+/* Is there a stronger item of the same attribute and value? (Canonical order
+ * makes them neighbours.) */
+static bool weaker_twin(const struct ev_view *w, size_t i)
+{
+	const struct hk_evidence *e = w->v[i];
+	for (size_t j = i; j-- > 0 && strcmp(w->v[j]->attribute, e->attribute) == 0 &&
+			    strcmp(w->v[j]->value, e->value) == 0;)
+		if (claim_cmp(w->v[j], e) > 0)
+			return true;
+	for (size_t j = i + 1; j < w->n && strcmp(w->v[j]->attribute, e->attribute) == 0 &&
+			       strcmp(w->v[j]->value, e->value) == 0;
+	     j++)
+		if (claim_cmp(w->v[j], e) > 0)
+			return true;
+	return false;
+}
+
+/* Served and used protocols of the families, then parser evidence for a
+ * family nDPI did not name. */
+static void access_from_protocols(const struct ev_view *w, const struct proto_family *fam, size_t n_fam,
+				  struct lines *l)
+{
+	for (size_t f = 0; f < n_fam; f++) {
+		const struct hk_evidence *parser = NULL;
+		bool named = false;
+
+		for (size_t i = 0; i < w->n; i++) {
+			const struct hk_evidence *e = w->v[i];
+			const char *proto;
+			if (strcmp(e->attribute, HK_A_SERVICE) != 0)
+				continue;
+			proto = service_proto(e->value);
+			if (!proto || !family_ndpi(&fam[f], proto) || weaker_twin(w, i))
+				continue;
+			line_add(l, "serves %s (%s, %u)", e->value, e->source, e->confidence);
+			named = true;
+		}
+		for (size_t i = 0; i < w->n; i++) {
+			const struct hk_evidence *e = w->v[i];
+			if (strcmp(e->attribute, HK_A_CLIENT) != 0 || !family_ndpi(&fam[f], e->value) ||
+			    weaker_twin(w, i))
+				continue;
+			line_add(l, "uses %s (%s, %u)", e->value, e->source, e->confidence);
+			named = true;
+		}
+		if (named)
+			continue;
+		for (size_t i = 0; i < w->n; i++) {
+			const struct hk_evidence *e = w->v[i];
+			if (family_source(&fam[f], e->source) && (!parser || claim_cmp(e, parser) > 0))
+				parser = e;
+		}
+		if (parser)
+			line_add(l, "speaks %s (%s, %u)", fam[f].label, parser->source, parser->confidence);
+	}
+}
+
+/* "out 203.0.113.77 tcp/443 TLS" → "out 203.0.113.77 (US) tcp/443 TLS". */
+static void peer_text(const char *v, const struct geoip *geo, char *buf, size_t sz)
+{
+	const char *sp1 = strchr(v, ' '), *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+	char ip[HK_ADDR_STRLEN];
+	struct hk_addr a;
+	const char *cc = NULL;
+
+	if (sp1 && sp2 && (size_t)(sp2 - sp1 - 1) < sizeof(ip)) {
+		snprintf(ip, sizeof(ip), "%.*s", (int)(sp2 - sp1 - 1), sp1 + 1);
+		if (geo && hk_addr_parse(ip, &a))
+			cc = geoip_country(geo, &a);
+	}
+	if (cc && cc[0])
+		textf(buf, sz, "%.*s (%s)%s", (int)(sp2 - v), v, cc, sp2);
+	else
+		textf(buf, sz, "%s", v);
+}
+
+static void access_from_peers(const struct ev_view *w, const struct geoip *geo, struct lines *l)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		const struct hk_evidence *e = w->v[i];
+		char text[HK_OBS_VALUE_MAX + 8];
+		if (strcmp(e->source, "flow.peer") != 0)
+			continue;
+		peer_text(e->value, geo, text, sizeof(text));
+		line_add(l, "external peer %s (%s, %u)", text, e->source, e->confidence);
+	}
+}
+
+static void criterion_access(const struct hk_device *d, const struct assess_ctx *ctx, struct assess_criterion *c)
+{
+	struct lines l = {c, 0};
+	struct ev_view w;
+
+	view_init(&w, d);
+	access_from_roles(d, &l);
+	access_from_protocols(&w, industrial, N_OF(industrial), &l);
+	access_from_protocols(&w, remote_access, N_OF(remote_access), &l);
+	access_from_peers(&w, ctx->geo, &l);
+	free(w.v);
+	c->holds = c->n_why > 0;
+	if (!c->holds)
+		line_add(&l, "no access-giving role, industrial or remote-access protocol, or external peer seen");
+	line_finish(&l);
+}
+
+/* --- 3B and the verdict ---------------------------------------------------- */
+
+static void criterion_mitigation(const struct assess_annotations *ann, struct assess_criterion *c)
+{
+	struct lines l = {c, 0};
+
+	if (!ann || !has(ann->mitigation)) {
+		line_add(&l, "no mitigation recorded");
+		return;
+	}
+	c->holds = true;
+	line_add(&l, "mitigation recorded (%s): %s", ann->mitigation_sufficient ? "sufficient" : "not sufficient",
+		 ann->mitigation);
+}
+
+void assess_device(const struct hk_device *d, const struct assess_annotations *ann, const struct assess_ctx *ctx,
+		   struct assess_result *out)
+{
+	static const struct assess_ctx none;
+	bool all, mitigated;
+
+	if (!ctx)
+		ctx = &none;
+	memset(out, 0, sizeof(*out));
+	out->state = origin_state_name(ORIGIN_STATE_NONE);
+	out->state_share = -1;
+	resolve_origin(d, ann, ctx, out);
+	criterion_country(out, ctx, 1, &out->c1);
+	criterion_state(out, ctx);
+	criterion_country(out, ctx, 2, &out->c2);
+	criterion_access(d, ctx, &out->c3a);
+	criterion_mitigation(ann, &out->c3b);
+
+	all = out->c1.holds && out->c2.holds && out->c3a.holds;
+	mitigated = out->c3b.holds && ann && ann->mitigation_sufficient;
+	if (!out->origin_known)
+		out->verdict = ASSESS_UNKNOWN;
+	else if (all && !mitigated)
+		out->verdict = ASSESS_FLAGGED;
+	else if (out->c1.holds || out->c2.holds || out->c3a.holds)
+		out->verdict = ASSESS_PARTIAL;
+	else
+		out->verdict = ASSESS_CLEAR;
+}
+
+const char *assess_verdict_name(enum assess_verdict v)
+{
+	switch (v) {
+	case ASSESS_CLEAR:
+		return "clear";
+	case ASSESS_PARTIAL:
+		return "partial";
+	case ASSESS_FLAGGED:
+		return "flagged";
+	default:
+		return "unknown";
+	}
+}

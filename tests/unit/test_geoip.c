@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * IP → country (src/inventory/geoip.c). The fixture
+ * tests/unit/data/origin/geoip/ has Tor's layout with invented ranges that
+ * agree with the real data on the addresses looked up here; broken files are
+ * written at run time. The last test reads the real tor-geoipdb files
+ * ($HERKOMST_GEOIP_DIR, else /usr/share/tor; packaging/dev.sh extracts the
+ * package without installing tor) and is skipped, with a message, when they
+ * are absent; it also prints the load time.
+ */
+#include "inventory/geoip.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TEST_PATH_MAX 4096
+#define TEST_ERR_MAX 1024
+
+static char *src_path_in(char *buf, const char *rel)
+{
+	const char *src = getenv("HERKOMST_SOURCE_DIR");
+
+	ck_assert_msg(src != NULL, "HERKOMST_SOURCE_DIR is not set (run the test with meson test)");
+	snprintf(buf, TEST_PATH_MAX, "%s/%s", src, rel);
+	return buf;
+}
+
+/* The country of a textual address, or "-" */
+static const char *cc(const struct geoip *g, const char *ip)
+{
+	struct hk_addr a;
+	const char *c;
+
+	ck_assert_msg(hk_addr_parse(ip, &a), "%s", ip);
+	c = geoip_country(g, &a);
+	return c ? c : "-";
+}
+
+static struct geoip *open_fixture(void)
+{
+	char dir[TEST_PATH_MAX], err[TEST_ERR_MAX] = "";
+	struct geoip *g = geoip_open(src_path_in(dir, "tests/unit/data/origin/geoip"), err, sizeof(err));
+
+	ck_assert_msg(g != NULL, "%s", err);
+	return g;
+}
+
+START_TEST(test_fixture_lookups)
+{
+	struct geoip *g = open_fixture();
+	struct hk_addr none = { 0 };
+
+	ck_assert_str_eq(geoip_source(g), "tor-geoipdb (IPFire, 2026-06-25)");
+	ck_assert_str_eq(cc(g, "1.0.0.1"), "AU");
+	ck_assert_str_eq(cc(g, "1.0.0.0"), "AU");     /* first address of a range */
+	ck_assert_str_eq(cc(g, "1.0.0.255"), "AU");   /* last */
+	ck_assert_str_eq(cc(g, "1.0.1.5"), "CN");
+	ck_assert_str_eq(cc(g, "8.8.8.8"), "US");
+	ck_assert_str_eq(cc(g, "8.8.9.1"), "US");     /* the next, merged range */
+	ck_assert_str_eq(cc(g, "8.8.10.0"), "-");     /* a gap */
+	ck_assert_str_eq(cc(g, "0.255.255.255"), "-");
+	ck_assert_str_eq(cc(g, "255.255.255.254"), "-");
+	ck_assert_str_eq(cc(g, "145.97.0.1"), "NL");
+	ck_assert_str_eq(cc(g, "81.116.0.28"), "-");  /* "EU" is a region, not a country */
+	/* private and special addresses never get a country, whatever the data says */
+	ck_assert_str_eq(cc(g, "10.1.2.3"), "-");
+	ck_assert_str_eq(cc(g, "192.168.0.1"), "-");
+	ck_assert_str_eq(cc(g, "127.0.0.1"), "-");
+	ck_assert_str_eq(cc(g, "169.254.1.1"), "-");
+	ck_assert_str_eq(cc(g, "224.0.0.251"), "-");
+	ck_assert_str_eq(cc(g, "0.0.0.0"), "-");
+	ck_assert_str_eq(cc(g, "192.0.2.1"), "-");
+	/* IPv6 */
+	ck_assert_str_eq(cc(g, "2001:610::1"), "NL");
+	ck_assert_str_eq(cc(g, "2001:611:ffff::1"), "NL");
+	ck_assert_str_eq(cc(g, "2001:2::1"), "JP");
+	ck_assert_str_eq(cc(g, "2a00:1450:4001:81c::200e"), "IE");
+	ck_assert_str_eq(cc(g, "2a01::1"), "-");      /* EU */
+	ck_assert_str_eq(cc(g, "2001:db8::1"), "-");  /* documentation, although the fixture says US */
+	ck_assert_str_eq(cc(g, "2001:612::1"), "-");  /* a gap */
+	ck_assert_str_eq(cc(g, "::1"), "-");
+	ck_assert_str_eq(cc(g, "::"), "-");
+	ck_assert_str_eq(cc(g, "fe80::1"), "-");
+	ck_assert_str_eq(cc(g, "fd00::1"), "-");
+	ck_assert_str_eq(cc(g, "ff02::fb"), "-");
+	ck_assert_str_eq(cc(g, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"), "-");
+	/* IPv4 inside IPv6 */
+	ck_assert_str_eq(cc(g, "::ffff:8.8.8.8"), "US");
+	ck_assert_str_eq(cc(g, "::ffff:10.0.0.1"), "-");
+	ck_assert_str_eq(cc(g, "64:ff9b::808:808"), "US");
+	ck_assert_ptr_null(geoip_country(g, &none));
+	ck_assert_ptr_null(geoip_country(g, NULL));
+	ck_assert_ptr_null(geoip_country(NULL, &none));
+	ck_assert_ptr_null(geoip_source(NULL));
+	ck_assert_ptr_null(geoip_free(g));
+	ck_assert_ptr_null(geoip_free(NULL));
+}
+END_TEST
+
+START_TEST(test_env_dir)
+{
+	char dir[TEST_PATH_MAX], err[TEST_ERR_MAX] = "";
+	struct geoip *g;
+
+	ck_assert_int_eq(setenv("HERKOMST_GEOIP_DIR", src_path_in(dir, "tests/unit/data/origin/geoip"), 1), 0);
+	g = geoip_open(NULL, err, sizeof(err));
+	ck_assert_msg(g != NULL, "%s", err);
+	ck_assert_str_eq(cc(g, "145.97.0.1"), "NL");
+	geoip_free(g);
+	ck_assert_int_eq(setenv("HERKOMST_GEOIP_DIR", "/nonexistent-geoip", 1), 0);
+	ck_assert_ptr_null(geoip_open(NULL, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "/nonexistent-geoip/geoip: cannot read") != NULL, "%s", err);
+	ck_assert_msg(strstr(err, "tor-geoipdb") != NULL, "%s", err);
+	unsetenv("HERKOMST_GEOIP_DIR");
+}
+END_TEST
+
+static char tmpdir[] = "/tmp/hk-test-geoip-XXXXXX";
+
+static void setup(void)
+{
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void teardown(void)
+{
+	char path[TEST_PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/geoip", tmpdir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/geoip6", tmpdir);
+	unlink(path);
+	rmdir(tmpdir);
+	strcpy(tmpdir, "/tmp/hk-test-geoip-XXXXXX");
+}
+
+static void write_pair(const char *v4, const char *v6)
+{
+	char path[TEST_PATH_MAX];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/geoip", tmpdir);
+	fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs(v4, fp);
+	fclose(fp);
+	snprintf(path, sizeof(path), "%s/geoip6", tmpdir);
+	unlink(path);
+	if (!v6)
+		return;
+	fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs(v6, fp);
+	fclose(fp);
+}
+
+#define V6OK "2001:2::,2001:2:0:ffff:ffff:ffff:ffff:ffff,JP\n"
+#define V4OK "16777216,16777471,AU\n"
+
+struct bad_case {
+	const char *v4, *v6;
+	const char *where; /* "geoip:2: " */
+	const char *what;
+};
+
+static const struct bad_case bad_cases[] = {
+	{ "# x\n16777216,16777471\n", V6OK, "geoip:2: ", "three comma-separated fields" },
+	{ "16777216,16777471,AU,x\n", V6OK, "geoip:1: ", "three comma-separated fields" },
+	{ "16777216,16777471,au\n", V6OK, "geoip:1: ", "country \"au\"" },
+	{ "16777216,16777471,AUS\n", V6OK, "geoip:1: ", "country \"AUS\"" },
+	{ "16777216,x,AU\n", V6OK, "geoip:1: ", "decimal numbers" },
+	{ "-1,16777471,AU\n", V6OK, "geoip:1: ", "decimal numbers" },
+	{ "16777216,4294967296,AU\n", V6OK, "geoip:1: ", "below 2^32" },
+	{ "16777471,16777216,AU\n", V6OK, "geoip:1: ", "start is above end" },
+	{ V4OK "16777000,16777100,AU\n", V6OK, "geoip:2: ", "the file must be sorted" },
+	{ V4OK "16777471,16777500,AU\n", V6OK, "geoip:2: ", "overlaps" },
+	{ "# only a comment\n", V6OK, "geoip: ", "no ranges" },
+	{ V4OK, NULL, "geoip6: ", "cannot read" },
+	{ V4OK, "2001:2::,nonsense,JP\n", "geoip6:1: ", "IPv6 addresses" },
+	{ V4OK, "2001:3::,2001:2::,JP\n", "geoip6:1: ", "start is above end" },
+	{ V4OK, V6OK "2001:1::,2001:1::ff,JP\n", "geoip6:2: ", "sorted" },
+	{ V4OK, "2001:2::,2001:2::ff,J\n", "geoip6:1: ", "country \"J\"" },
+};
+
+START_TEST(test_errors)
+{
+	const struct bad_case *bc = &bad_cases[_i];
+	char err[TEST_ERR_MAX] = "", want[TEST_PATH_MAX + 32];
+
+	write_pair(bc->v4, bc->v6);
+	ck_assert_msg(geoip_open(tmpdir, err, sizeof(err)) == NULL, "case %d loaded", _i);
+	snprintf(want, sizeof(want), "%s/%s", tmpdir, bc->where);
+	ck_assert_msg(strncmp(err, want, strlen(want)) == 0, "case %d: \"%s\" does not start with \"%s\"", _i, err,
+		      want);
+	ck_assert_msg(strstr(err, bc->what) != NULL, "case %d: \"%s\" does not say \"%s\"", _i, err, bc->what);
+}
+END_TEST
+
+START_TEST(test_line_limit_and_plain_source)
+{
+	char err[TEST_ERR_MAX] = "", line[600];
+	struct geoip *g;
+
+	memset(line, '1', sizeof(line) - 2);
+	line[sizeof(line) - 2] = '\n';
+	line[sizeof(line) - 1] = '\0';
+	write_pair(line, V6OK);
+	ck_assert_ptr_null(geoip_open(tmpdir, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "geoip:1: line longer than") != NULL, "%s", err);
+	/* files without Tor's header: the source says where they came from */
+	write_pair(V4OK "16777472,16778239,??\n", "# Generated: Mon, 01 Jan 2024 00:00:00 GMT\n" V6OK);
+	g = geoip_open(tmpdir, err, sizeof(err));
+	ck_assert_msg(g != NULL, "%s", err);
+	ck_assert_msg(strstr(geoip_source(g), "geoip files in /tmp/hk-test-geoip-") == geoip_source(g), "%s",
+		      geoip_source(g));
+	ck_assert_msg(strstr(geoip_source(g), "2024-01-01") != NULL, "%s", geoip_source(g));
+	ck_assert_str_eq(cc(g, "1.0.0.9"), "AU");
+	ck_assert_str_eq(cc(g, "1.0.1.9"), "-"); /* "??" */
+	geoip_free(g);
+}
+END_TEST
+
+/* The real data, when installed or extracted. */
+START_TEST(test_real_data)
+{
+	const char *dir = getenv("HERKOMST_GEOIP_DIR");
+	char path[TEST_PATH_MAX], err[TEST_ERR_MAX] = "";
+	struct timespec t0, t1;
+	struct geoip *g;
+
+	if (!dir || !*dir)
+		dir = "/usr/share/tor";
+	snprintf(path, sizeof(path), "%s/geoip", dir);
+	if (access(path, R_OK) != 0) {
+		fprintf(stderr, "test_geoip: %s missing: the real-data test is skipped (packaging/dev.sh deps "
+				"extracts tor-geoipdb)\n", path);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	g = geoip_open(dir, err, sizeof(err));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ck_assert_msg(g != NULL, "%s", err);
+	fprintf(stderr, "test_geoip: %s loaded in %.0f ms (%s)\n", dir,
+		(double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6, geoip_source(g));
+	ck_assert_str_eq(cc(g, "145.97.0.1"), "NL");  /* SURF */
+	ck_assert_str_eq(cc(g, "8.8.8.8"), "US");
+	ck_assert_str_eq(cc(g, "2001:610::1"), "NL"); /* SURF's IPv6 block */
+	ck_assert_str_eq(cc(g, "10.0.0.1"), "-");
+	ck_assert_str_eq(cc(g, "::ffff:145.97.0.1"), "NL");
+	ck_assert_msg(strncmp(geoip_source(g), "tor-geoipdb (IPFire, ", 21) == 0, "%s", geoip_source(g));
+	geoip_free(g);
+}
+END_TEST
+
+static Suite *geoip_suite(void)
+{
+	Suite *s = suite_create("geoip");
+	TCase *tc = tcase_create("geoip");
+	TCase *files = tcase_create("files");
+
+	tcase_add_test(tc, test_fixture_lookups);
+	tcase_add_test(tc, test_env_dir);
+	tcase_add_test(tc, test_real_data);
+	tcase_add_checked_fixture(files, setup, teardown);
+	tcase_add_loop_test(files, test_errors, 0, (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
+	tcase_add_test(files, test_line_limit_and_plain_source);
+	suite_add_tcase(s, tc);
+	suite_add_tcase(s, files);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(geoip_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
