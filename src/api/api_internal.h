@@ -18,6 +18,7 @@
 #include "api/api.h"
 #include "herkomst/device.h"
 #include "inventory/derive.h"
+#include "report/assessed.h"
 #include "store/store.h"
 
 #define API_WORKERS 4u              /* threads answering requests (each reads the database) */
@@ -95,10 +96,7 @@ bool api_contains_ci(const char *haystack, const char *needle);
  * and is not for two threads at once). */
 struct api_knowledge {
 	struct inv_knowledge inv;
-	struct origin_db *origin;
-	struct policy *policy;
-	struct geoip *geo;
-	bool geo_tried;
+	struct assess_inputs in; /* ownership, policy, geolocation: as analyze loads them */
 	char warnings[API_WARNINGS_MAX][API_WARNING_LEN];
 	size_t n_warnings;
 };

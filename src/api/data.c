@@ -32,37 +32,23 @@ __attribute__((format(printf, 2, 3))) static void warn(struct api_knowledge *k, 
 	va_end(ap);
 }
 
+static void warn_collect(void *userdata, const char *message)
+{
+	warn(userdata, "%s", message);
+}
+
 /* The same sources, defaults and fallbacks as herkomst analyze. */
 int api_knowledge_open(struct api_knowledge *k, const char *sigdir, const char *policy_path, char *errbuf,
 		       size_t errsz)
 {
-	char dirbuf[4096], err[1024];
-	const char *dir;
+	char err[1024];
 
 	memset(k, 0, sizeof(*k));
 	if (inv_knowledge_open(&k->inv, sigdir, err, sizeof(err)) > 0)
 		warn(k, "%s", err);
-	if (policy_path) {
-		k->policy = policy_load(policy_path, err, sizeof(err));
-		if (!k->policy) {
-			snprintf(errbuf, errsz, "%s", err);
-			inv_knowledge_close(&k->inv);
-			return -EINVAL;
-		}
-	}
-	dir = sigdir ? sigdir : sig_default_dir(dirbuf, sizeof(dirbuf));
-	if (!dir) {
-		warn(k, "no signature directory: every origin is unknown%s",
-		     k->policy ? "" : " and no country policy is loaded");
-		return 0;
-	}
-	k->origin = origin_load_dir(dir, err, sizeof(err));
-	if (!k->origin)
-		warn(k, "no ownership data (%s): every origin is unknown", err);
-	if (!k->policy) {
-		k->policy = policy_load_default(dir, err, sizeof(err));
-		if (!k->policy)
-			warn(k, "no country policy (%s): criteria 1 and 2 hold only by state ownership", err);
+	if (assess_inputs_open(&k->in, sigdir, policy_path, warn_collect, k, errbuf, errsz) < 0) {
+		inv_knowledge_close(&k->inv);
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -70,57 +56,7 @@ int api_knowledge_open(struct api_knowledge *k, const char *sigdir, const char *
 void api_knowledge_close(struct api_knowledge *k)
 {
 	inv_knowledge_close(&k->inv);
-	k->origin = origin_db_free(k->origin);
-	k->policy = policy_free(k->policy);
-	k->geo = geoip_free(k->geo);
-	k->geo_tried = false;
-}
-
-/* IP geolocation is read when some device talked to an external host, once. */
-static void geoip_if_needed(struct api_knowledge *k, const struct hk_device *devs, size_t n)
-{
-	char err[1024];
-	bool peers = false;
-
-	for (size_t i = 0; i < n && !peers; i++)
-		for (size_t j = 0; j < devs[i].n_ev && !peers; j++)
-			peers = strcmp(devs[i].ev[j].source, "flow.peer") == 0;
-	if (!peers || k->geo_tried)
-		return;
-	k->geo_tried = true;
-	k->geo = geoip_open(NULL, err, sizeof(err));
-	if (!k->geo)
-		warn(k, "no IP geolocation (%s): external peers are listed without country", err);
-}
-
-/* The run of the key-ordered annotations that belongs to d. */
-static void annotations_of(const struct hk_device *d, const struct store_annotation *all, size_t n_all,
-			   struct out_assessed *od, struct assess_annotations *aa)
-{
-	size_t lo = 0, hi = n_all;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(all[mid].device_key, d->key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	od->ann = all ? &all[lo] : NULL;
-	od->n_ann = 0;
-	memset(aa, 0, sizeof(*aa));
-	for (size_t i = lo; i < n_all && strcmp(all[i].device_key, d->key) == 0; i++) {
-		const struct store_annotation *a = &all[i];
-		od->n_ann++;
-		if (strcmp(a->kind, "mitigation") == 0) {
-			aa->mitigation = a->value;
-			aa->mitigation_sufficient = a->sufficient;
-		} else if (strcmp(a->kind, "owner") == 0) {
-			aa->owner_company = a->value;
-		} else if (strcmp(a->kind, "note") == 0) {
-			aa->note = a->value;
-		}
-	}
+	assess_inputs_close(&k->in);
 }
 
 /* Derives, assesses and turns into JSON every device (or the one with
@@ -139,10 +75,8 @@ static int devices_json(struct api_knowledge *k, struct api_view *v, int64_t onl
 		inv_derive(&v->devs[i], &k->inv);
 		hk_device_sort_evidence(&v->devs[i]);
 	}
-	geoip_if_needed(k, v->devs, v->n);
-	ctx.origin = k->origin;
-	ctx.policy = k->policy;
-	ctx.geo = k->geo;
+	assess_inputs_geoip(&k->in, v->devs, v->n);
+	ctx = assess_inputs_ctx(&k->in);
 	for (size_t i = 0; i < v->n; i++) {
 		struct assess_annotations aa;
 		struct assess_result res;
@@ -150,7 +84,7 @@ static int devices_json(struct api_knowledge *k, struct api_view *v, int64_t onl
 
 		if (only_id > 0 && v->devs[i].id != only_id)
 			continue;
-		annotations_of(&v->devs[i], ann, n_ann, &od, &aa);
+		assess_annotations_of(v->devs[i].key, ann, n_ann, &od.ann, &od.n_ann, &aa);
 		assess_device(&v->devs[i], &aa, &ctx, &res);
 		od.res = &res;
 		v->obj[i] = out_device_json(&v->devs[i]);

@@ -397,12 +397,12 @@ static json_t *policy_json(struct api *a)
 	json_t *o = json_null();
 
 	pthread_mutex_lock(&a->klock);
-	if (a->kn.policy) {
-		const char *name = policy_name(a->kn.policy), *as_of = policy_as_of(a->kn.policy);
+	if (a->kn.in.policy) {
+		const char *name = policy_name(a->kn.in.policy), *as_of = policy_as_of(a->kn.in.policy);
 		o = json_object();
 		json_object_set_new(o, "name", name ? text_json(name) : json_null());
 		json_object_set_new(o, "as_of", as_of ? text_json(as_of) : json_null());
-		json_object_set_new(o, "path", text_json(policy_path(a->kn.policy)));
+		json_object_set_new(o, "path", text_json(policy_path(a->kn.in.policy)));
 	}
 	pthread_mutex_unlock(&a->klock);
 	return o;

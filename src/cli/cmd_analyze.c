@@ -26,6 +26,7 @@
 #include "inventory/policy.h"
 #include "inventory/signatures.h"
 #include "proto/proto.h"
+#include "report/assessed.h"
 #include "report/output.h"
 #include "store/store.h"
 
@@ -164,112 +165,14 @@ static int read_capture(struct pipeline *pl, const char *path, const struct anal
 	return rc;
 }
 
-/* What the assessment needs besides the devices; each part may be absent. */
-struct assess_knowledge {
-	struct origin_db *origin;
-	struct policy *policy;
-	struct geoip *geo;
-	bool geo_tried;
-};
-
-/* Ownership data and the country policy. Returns 2 when the policy the
- * operator named cannot be loaded, else 0; what is missing otherwise is a
- * warning, as for the signatures. */
-static int assess_knowledge_open(struct assess_knowledge *k, const struct analyze_opts *o)
+static void warn_stderr(void *userdata, const char *message)
 {
-	char dirbuf[4096], err[1024];
-	const char *sigdir = o->sigdir ? o->sigdir : sig_default_dir(dirbuf, sizeof(dirbuf));
-
-	const char *named = o->policy;
-
-	memset(k, 0, sizeof(*k));
-	/* a policy the operator named (--policy, else $HERKOMST_POLICY) must load:
-	 * falling back to the default would assess against a list they did not choose */
-	if (!named && getenv("HERKOMST_POLICY") && getenv("HERKOMST_POLICY")[0])
-		named = getenv("HERKOMST_POLICY");
-	if (named) {
-		k->policy = policy_load(named, err, sizeof(err));
-		if (!k->policy) {
-			fprintf(stderr, "herkomst: %s\n", err);
-			return 2;
-		}
-	}
-	if (!sigdir) {
-		fprintf(stderr, "herkomst: warning: no signature directory: every origin is unknown%s\n",
-			k->policy ? "" : " and no country policy is loaded");
-		return 0;
-	}
-	k->origin = origin_load_dir(sigdir, err, sizeof(err));
-	if (!k->origin)
-		fprintf(stderr, "herkomst: warning: no ownership data (%s): every origin is unknown\n", err);
-	if (!k->policy) {
-		k->policy = policy_load_default(sigdir, err, sizeof(err));
-		if (!k->policy)
-			fprintf(stderr,
-				"herkomst: warning: no country policy (%s): criteria 1 and 2 hold only by state "
-				"ownership (--policy FILE names one)\n",
-				err);
-	}
-	return 0;
-}
-
-static void assess_knowledge_close(struct assess_knowledge *k)
-{
-	k->origin = origin_db_free(k->origin);
-	k->policy = policy_free(k->policy);
-	k->geo = geoip_free(k->geo);
-}
-
-/* IP geolocation is read only when some device talked to an external host. */
-static void geoip_if_needed(struct assess_knowledge *k, const struct hk_device *devs, size_t n)
-{
-	char err[1024];
-	bool peers = false;
-
-	for (size_t i = 0; i < n && !peers; i++)
-		for (size_t j = 0; j < devs[i].n_ev && !peers; j++)
-			peers = strcmp(devs[i].ev[j].source, "flow.peer") == 0;
-	if (!peers || k->geo_tried)
-		return;
-	k->geo_tried = true;
-	k->geo = geoip_open(NULL, err, sizeof(err));
-	if (!k->geo)
-		fprintf(stderr, "herkomst: warning: no IP geolocation (%s): external peers are listed without country\n",
-			err);
-}
-
-/* The annotations of devs[i] are a run of the key-ordered list. */
-static void annotations_of(const struct hk_device *d, const struct store_annotation *all, size_t n_all,
-			   struct out_assessed *od, struct assess_annotations *aa)
-{
-	size_t lo = 0, hi = n_all;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(all[mid].device_key, d->key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	od->ann = all ? &all[lo] : NULL;
-	od->n_ann = 0;
-	memset(aa, 0, sizeof(*aa));
-	for (size_t i = lo; i < n_all && strcmp(all[i].device_key, d->key) == 0; i++) {
-		const struct store_annotation *a = &all[i];
-		od->n_ann++;
-		if (strcmp(a->kind, "mitigation") == 0) {
-			aa->mitigation = a->value;
-			aa->mitigation_sufficient = a->sufficient;
-		} else if (strcmp(a->kind, "owner") == 0) {
-			aa->owner_company = a->value;
-		} else if (strcmp(a->kind, "note") == 0) {
-			aa->note = a->value;
-		}
-	}
+	(void)userdata;
+	fprintf(stderr, "herkomst: warning: %s\n", message);
 }
 
 /* Assesses every device; fills as (its arrays are the caller's to free). */
-static int assess_all(struct store *st, struct assess_knowledge *k, const struct hk_device *devs, size_t n,
+static int assess_all(struct store *st, struct assess_inputs *k, const struct hk_device *devs, size_t n,
 		      struct out_assessment *as, struct assess_result **ret_res, struct out_assessed **ret_od,
 		      struct store_annotation **ret_ann)
 {
@@ -289,13 +192,11 @@ static int assess_all(struct store *st, struct assess_knowledge *k, const struct
 		free(ann);
 		return -ENOMEM;
 	}
-	geoip_if_needed(k, devs, n);
-	ctx.origin = k->origin;
-	ctx.policy = k->policy;
-	ctx.geo = k->geo;
+	assess_inputs_geoip(k, devs, n);
+	ctx = assess_inputs_ctx(k);
 	for (size_t i = 0; i < n; i++) {
 		struct assess_annotations aa;
-		annotations_of(&devs[i], ann, n_ann, &od[i], &aa);
+		assess_annotations_of(devs[i].key, ann, n_ann, &od[i].ann, &od[i].n_ann, &aa);
 		assess_device(&devs[i], &aa, &ctx, &res[i]);
 		od[i].res = &res[i];
 	}
@@ -362,7 +263,7 @@ int cmd_analyze(int argc, char **argv)
 	struct hk_device *devs = NULL;
 	struct store_capture *caps = NULL, c;
 	struct unknown_fp *unknown = NULL;
-	struct assess_knowledge ak = {0};
+	struct assess_inputs ak = {0};
 	struct assess_result *ares = NULL;
 	struct out_assessed *aod = NULL;
 	struct store_annotation *anns = NULL;
@@ -449,7 +350,8 @@ int cmd_analyze(int argc, char **argv)
 		fprintf(stderr, "herkomst: warning: no OUI attribution: %s\n", err);
 	if (inv_knowledge_open(&know, o.sigdir, err, sizeof(err)) > 0)
 		fprintf(stderr, "herkomst: warning: %s\n", err);
-	if (assess_knowledge_open(&ak, &o) != 0) {
+	if (assess_inputs_open(&ak, o.sigdir, o.policy, warn_stderr, NULL, err, sizeof(err)) < 0) {
+		fprintf(stderr, "herkomst: %s\n", err);
 		status = 2;
 		goto out;
 	}
@@ -564,7 +466,7 @@ out:
 	free(ares);
 	free(aod);
 	free(anns);
-	assess_knowledge_close(&ak);
+	assess_inputs_close(&ak);
 	pipeline_free(pl);
 	store_close(st);
 	oui_db_free(oui);

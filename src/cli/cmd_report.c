@@ -18,6 +18,7 @@
 #include "inventory/derive.h"
 #include "inventory/geoip.h"
 #include "inventory/origin.h"
+#include "report/assessed.h"
 #include "inventory/policy.h"
 #include "inventory/signatures.h"
 #include "report/report.h"
@@ -80,52 +81,10 @@ static const char *base_name(const char *path)
 	return b && b[1] ? b + 1 : path;
 }
 
-static int ann_key_cmp(const void *key, const void *elem)
+static void warn_stderr(void *userdata, const char *message)
 {
-	return strcmp(key, ((const struct store_annotation *)elem)->device_key);
-}
-
-/* The annotations of one device: a run in the key-ordered array. */
-static const struct store_annotation *ann_find(const struct store_annotation *v, size_t n, const char *key,
-					       size_t *ret_n)
-{
-	const struct store_annotation *hit = n ? bsearch(key, v, n, sizeof(*v), ann_key_cmp) : NULL;
-	const struct store_annotation *first, *end;
-	*ret_n = 0;
-	if (!hit)
-		return NULL;
-	first = hit;
-	while (first > v && strcmp(first[-1].device_key, key) == 0)
-		first--;
-	end = hit + 1;
-	while (end < v + n && strcmp(end->device_key, key) == 0)
-		end++;
-	*ret_n = (size_t)(end - first);
-	return first;
-}
-
-static void ann_to_assess(const struct store_annotation *a, size_t n, struct assess_annotations *ret)
-{
-	memset(ret, 0, sizeof(*ret));
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(a[i].kind, "mitigation") == 0) {
-			ret->mitigation = a[i].value;
-			ret->mitigation_sufficient = a[i].sufficient;
-		} else if (strcmp(a[i].kind, "owner") == 0) {
-			ret->owner_company = a[i].value;
-		} else if (strcmp(a[i].kind, "note") == 0) {
-			ret->note = a[i].value;
-		}
-	}
-}
-
-static bool any_external_peer(const struct hk_device *devs, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = 0; j < devs[i].n_ev; j++)
-			if (strcmp(devs[i].ev[j].source, "flow.peer") == 0)
-				return true;
-	return false;
+	(void)userdata;
+	fprintf(stderr, "herkomst: warning: %s\n", message);
 }
 
 static int parse_args(int argc, char **argv, struct report_opts *o)
@@ -193,9 +152,7 @@ int cmd_report(int argc, char **argv)
 	struct report_opts o = {.fmt = REPORT_HTML};
 	struct inv_knowledge know = {0};
 	struct store *st = NULL;
-	struct origin_db *origin = NULL;
-	struct policy *pol = NULL;
-	struct geoip *geo = NULL;
+	struct assess_inputs in = {0};
 	struct hk_device *devs = NULL;
 	struct store_capture *caps = NULL;
 	struct store_annotation *anns = NULL;
@@ -206,8 +163,7 @@ int cmd_report(int argc, char **argv)
 	struct report r = {0};
 	const char *c1[REPORT_POLICY_COUNTRIES_MAX], *c2[REPORT_POLICY_COUNTRIES_MAX];
 	size_t n_devs = 0, n_caps = 0, n_anns = 0, n_unknown = 0;
-	char err[1024], sigbuf[4096], ieee[32], tmp[4096];
-	const char *sigdir;
+	char err[1024], ieee[32], tmp[4096];
 	struct stat sb;
 	FILE *out = stdout;
 	int status = 0, rc;
@@ -221,30 +177,14 @@ int cmd_report(int argc, char **argv)
 			strerror(errno), o.db);
 		return 1;
 	}
-	sigdir = o.sigdir ? o.sigdir : sig_default_dir(sigbuf, sizeof(sigbuf));
 
 	if (inv_knowledge_open(&know, o.sigdir, err, sizeof(err)) > 0 && !o.quiet)
 		fprintf(stderr, "herkomst: warning: %s\n", err);
-	if (sigdir) {
-		origin = origin_load_dir(sigdir, err, sizeof(err));
-		if (!origin)
-			fprintf(stderr, "herkomst: warning: no ownership data, every origin is unknown: %s\n", err);
-	}
-	if (o.policy) {
-		/* the operator named a file: not loading it is a usage error, as in analyze */
-		pol = policy_load(o.policy, err, sizeof(err));
-		if (!pol) {
-			fprintf(stderr, "herkomst: %s\n", err);
-			status = 2;
-			goto out;
-		}
-	} else if (sigdir) {
-		pol = policy_load_default(sigdir, err, sizeof(err));
-		if (!pol)
-			fprintf(stderr,
-				"herkomst: warning: no country policy (%s): criteria 1 and 2 hold only by state "
-				"ownership (--policy FILE names one)\n",
-				err);
+	/* the operator named a policy file: not loading it is a usage error, as in analyze */
+	if (assess_inputs_open(&in, o.sigdir, o.policy, o.quiet ? NULL : warn_stderr, NULL, err, sizeof(err)) < 0) {
+		fprintf(stderr, "herkomst: %s\n", err);
+		status = 2;
+		goto out;
 	}
 
 	st = store_open(o.db, err, sizeof(err));
@@ -266,14 +206,7 @@ int cmd_report(int argc, char **argv)
 		goto out;
 	}
 
-	/* the geolocation table is large: read it only when some device talked to an external host */
-	if (any_external_peer(devs, n_devs)) {
-		geo = geoip_open(NULL, err, sizeof(err));
-		if (!geo && !o.quiet)
-			fprintf(stderr,
-				"herkomst: warning: no IP geolocation (%s): external peers are listed without country\n",
-				err);
-	}
+	assess_inputs_geoip(&in, devs, n_devs);
 
 	rdevs = calloc(n_devs ? n_devs : 1, sizeof(*rdevs));
 	assessed = calloc(n_devs ? n_devs : 1, sizeof(*assessed));
@@ -283,12 +216,12 @@ int cmd_report(int argc, char **argv)
 		goto out;
 	}
 	{
-		struct assess_ctx ctx = {.origin = origin, .policy = pol, .geo = geo};
+		struct assess_ctx ctx = assess_inputs_ctx(&in);
 		for (size_t i = 0; i < n_devs; i++) {
 			struct assess_annotations aa;
 			size_t na;
-			const struct store_annotation *a = ann_find(anns, n_anns, devs[i].key, &na);
-			ann_to_assess(a, na, &aa);
+			const struct store_annotation *a;
+			assess_annotations_of(devs[i].key, anns, n_anns, &a, &na, &aa);
 			rdevs[i].dev = &devs[i];
 			assess_device(&devs[i], &aa, &ctx, &rdevs[i].a);
 			assessed[i].res = &rdevs[i].a;
@@ -297,12 +230,12 @@ int cmd_report(int argc, char **argv)
 		}
 	}
 	as.dev = assessed;
-	if (pol) {
-		as.policy_name = policy_name(pol);
-		as.policy_as_of = policy_as_of(pol);
-		as.policy_path = policy_path(pol);
+	if (in.policy) {
+		as.policy_name = policy_name(in.policy);
+		as.policy_as_of = policy_as_of(in.policy);
+		as.policy_path = policy_path(in.policy);
 	}
-	as.geoip_source = geo ? geoip_source(geo) : NULL;
+	as.geoip_source = in.geo ? geoip_source(in.geo) : NULL;
 
 	ieee_date(ieee, sizeof(ieee));
 	r.meta.site = o.site ? o.site : base_name(o.db);
@@ -313,12 +246,12 @@ int cmd_report(int argc, char **argv)
 	r.meta.ieee_date = ieee[0] ? ieee : NULL;
 	r.meta.n_signatures = know.sigs ? sig_count(know.sigs) : 0;
 	r.meta.n_signature_files = know.sigs ? sig_file_count(know.sigs) : 0;
-	r.meta.n_companies = origin ? origin_company_count(origin) : 0;
-	r.meta.n_aliases = origin ? origin_alias_count(origin) : 0;
+	r.meta.n_companies = in.origin ? origin_company_count(in.origin) : 0;
+	r.meta.n_aliases = in.origin ? origin_alias_count(in.origin) : 0;
 	r.meta.geoip_source = as.geoip_source;
-	if (pol) {
-		r.meta.n_policy_c1 = policy_countries(pol, 1, c1, REPORT_POLICY_COUNTRIES_MAX);
-		r.meta.n_policy_c2 = policy_countries(pol, 2, c2, REPORT_POLICY_COUNTRIES_MAX);
+	if (in.policy) {
+		r.meta.n_policy_c1 = policy_countries(in.policy, 1, c1, REPORT_POLICY_COUNTRIES_MAX);
+		r.meta.n_policy_c2 = policy_countries(in.policy, 2, c2, REPORT_POLICY_COUNTRIES_MAX);
 		if (r.meta.n_policy_c1 > REPORT_POLICY_COUNTRIES_MAX)
 			r.meta.n_policy_c1 = REPORT_POLICY_COUNTRIES_MAX;
 		if (r.meta.n_policy_c2 > REPORT_POLICY_COUNTRIES_MAX)
@@ -381,9 +314,7 @@ out:
 	free(rdevs);
 	free(assessed);
 	store_close(st);
-	origin_db_free(origin);
-	policy_free(pol);
-	geoip_free(geo);
+	assess_inputs_close(&in);
 	inv_knowledge_close(&know);
 	return status;
 }
