@@ -18,6 +18,8 @@ def canonical(doc):
     doc["herkomst"] = "VERSION"
     for c in doc.get("captures", []):
         c.pop("path", None)
+    if isinstance(doc.get("policy"), dict):
+        doc["policy"].pop("path", None)
     return json.dumps(doc, indent=1, sort_keys=False, ensure_ascii=True) + "\n"
 
 
