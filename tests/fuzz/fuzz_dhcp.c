@@ -33,81 +33,38 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "herkomst/obs.h"
-#include "herkomst/parser.h"
+#include "fuzz_common.h"
 #include "proto/proto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static enum hk_parse_result fuzz_run(const struct hk_parse_ctx *ctx, const uint8_t *data, size_t size,
-				     struct hk_obs *v, struct hk_obs_sink *s)
+static void fuzz_check_obs(const struct hk_obs *o)
 {
-	uint8_t *copy = calloc(1, size ? size : 1);
-	struct hk_cur c;
-	enum hk_parse_result r;
-
-	if (!copy)
+	fuzz_check_obs_basic(o, "dhcp.");
+	if (o->side > HK_SIDE_OTHER)
 		abort();
-	if (size)
-		memcpy(copy, data, size);
-	c = hk_cur_init(copy, size);
-	memset(v, 0, HK_OBS_PER_PACKET_MAX * sizeof(*v));
-	*s = (struct hk_obs_sink){.v = v, .n = 0, .cap = HK_OBS_PER_PACKET_MAX};
-	r = proto_dhcp_parse(&c, ctx, s);
-	if (c.off > c.len)
+	if (o->confidence != 50 && o->confidence != 60 && o->confidence != 70 && o->confidence != 75 &&
+	    o->confidence != 80 && o->confidence != 90)
 		abort();
-	free(copy);
-	return r;
-}
-
-static void fuzz_check(enum hk_parse_result r, const struct hk_obs_sink *s)
-{
-	if ((unsigned)r >= HK_PARSE__MAX || s->n > s->cap)
+	if (o->side == HK_SIDE_OTHER && !o->subject.has_mac && o->subject.ip.family != 4)
 		abort();
-	if (r != HK_PARSE_OK && s->n)
-		abort();
-	for (size_t i = 0; i < s->n; i++) {
-		const struct hk_obs *o = &s->v[i];
-		size_t n = strnlen(o->value, sizeof(o->value));
-
-		if ((unsigned)o->kind >= HK_OBS__MAX || o->side > HK_SIDE_OTHER)
-			abort();
-		if (o->confidence != 50 && o->confidence != 60 && o->confidence != 70 && o->confidence != 75 &&
-		    o->confidence != 80 && o->confidence != 90)
-			abort();
-		if (n == 0 || n >= sizeof(o->value) || strncmp(o->source, "dhcp.", 5) != 0)
-			abort();
-		for (size_t k = 0; k < n; k++)
-			if ((unsigned char)o->value[k] < 0x20 || (unsigned char)o->value[k] >= 0x7f)
-				abort();
-		if (o->side == HK_SIDE_OTHER && !o->subject.has_mac && o->subject.ip.family != 4)
-			abort();
-		if (o->side == HK_SIDE_DST)
-			abort(); /* DHCP never describes the receiver as such */
-	}
+	if (o->side == HK_SIDE_DST)
+		abort(); /* DHCP never describes the receiver as such */
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct hk_obs v1[HK_OBS_PER_PACKET_MAX], v2[HK_OBS_PER_PACKET_MAX];
-	struct hk_obs_sink s1, s2;
 	struct hk_parse_ctx ctx = {.l4 = 17, .ndpi = ""};
-	enum hk_parse_result r1, r2;
+	uint8_t sel;
 
 	if (size < 1)
 		return 0;
-	ctx.dport = (data[0] & 1) ? 68 : 67;
-	ctx.sport = (data[0] & 2) ? 67 : 68;
-	data++, size--;
+	sel = fuzz_selector(&data, &size);
+	ctx.dport = (sel & 1) ? 68 : 67;
+	ctx.sport = (sel & 2) ? 67 : 68;
 
-	r1 = fuzz_run(&ctx, data, size, v1, &s1);
-	fuzz_check(r1, &s1);
-	r2 = fuzz_run(&ctx, data, size, v2, &s2);
-	if (r1 != r2 || s1.n != s2.n || s1.n_dropped != s2.n_dropped || memcmp(v1, v2, s1.n * sizeof(v1[0])) != 0)
-		abort();
-	if (size) {
-		r2 = fuzz_run(&ctx, data, size - 1, v2, &s2);
-		fuzz_check(r2, &s2);
-	}
+	fuzz_twice(proto_dhcp_parse, &ctx, data, size, true, FUZZ_OK, fuzz_check_obs, NULL);
+	if (size)
+		fuzz_once(proto_dhcp_parse, &ctx, data, size - 1, true, FUZZ_OK, fuzz_check_obs);
 	return 0;
 }

@@ -28,8 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "herkomst/obs.h"
-#include "herkomst/parser.h"
+#include "fuzz_common.h"
 #include "proto/proto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -39,49 +38,18 @@ static const struct hk_parse_ctx fuzz_ctx[2] = {
 	{.l4 = 17, .sport = 40000, .dport = 20000, .ndpi = ""},
 };
 
-static enum hk_parse_result fuzz_run(const uint8_t *data, size_t size, struct hk_obs *v, struct hk_obs_sink *s)
-{
-	const struct hk_parse_ctx *ctx = &fuzz_ctx[size ? data[0] & 1 : 0];
-	const uint8_t *p = size ? data + 1 : data;
-	size_t n = size ? size - 1 : 0;
-	struct hk_cur c = hk_cur_init(p, n);
-	enum hk_parse_result r;
-
-	memset(v, 0, HK_OBS_PER_PACKET_MAX * sizeof(*v));
-	*s = (struct hk_obs_sink){.v = v, .n = 0, .cap = HK_OBS_PER_PACKET_MAX};
-	r = proto_dnp3_parse(&c, ctx, s);
-	if (c.off > c.len || (n && c.base != p))
-		abort();
-	return r;
-}
-
 static void fuzz_check_obs(const struct hk_obs *o)
 {
-	size_t n = strnlen(o->value, sizeof(o->value));
-
-	if ((unsigned)o->kind >= HK_OBS__MAX || o->side != HK_SIDE_SRC || o->confidence > 100)
+	fuzz_check_obs_basic(o, "dnp3.");
+	if (o->side != HK_SIDE_SRC)
 		abort();
-	if (n == 0 || n >= sizeof(o->value) || strncmp(o->source, "dnp3.", 5) != 0)
-		abort();
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)o->value[i] < 0x20 || (unsigned char)o->value[i] >= 0x7f)
-			abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct hk_obs v1[HK_OBS_PER_PACKET_MAX], v2[HK_OBS_PER_PACKET_MAX];
-	struct hk_obs_sink s1, s2;
-	enum hk_parse_result r1 = fuzz_run(data, size, v1, &s1);
-	enum hk_parse_result r2 = fuzz_run(data, size, v2, &s2);
+	uint8_t sel = fuzz_selector(&data, &size);
 
-	if ((unsigned)r1 >= HK_PARSE__MAX || s1.n > s1.cap)
-		abort();
-	if (r1 == HK_PARSE_NOMATCH && s1.n)
-		abort();
-	for (size_t i = 0; i < s1.n; i++)
-		fuzz_check_obs(&v1[i]);
-	if (r1 != r2 || s1.n != s2.n || s1.n_dropped != s2.n_dropped || memcmp(v1, v2, s1.n * sizeof(v1[0])) != 0)
-		abort();
+	fuzz_twice(proto_dnp3_parse, &fuzz_ctx[sel & 1], data, size, false, FUZZ_OK | FUZZ_TRUNCATED | FUZZ_MALFORMED,
+		   fuzz_check_obs, NULL);
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include <check.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,6 +115,19 @@ void pc_put_ber(struct pc_buf *p, unsigned tag, const void *v, size_t n)
 	pc_put(p, v, n);
 }
 
+static const char *side_name(enum hk_side side)
+{
+	switch (side) {
+	case HK_SIDE_SRC:
+		return "SRC";
+	case HK_SIDE_DST:
+		return "DST";
+	case HK_SIDE_OTHER:
+		return "OTHER";
+	}
+	return "?";
+}
+
 static void fmt_mac(const struct hk_obs *o, char mac[18])
 {
 	mac[0] = '\0';
@@ -149,8 +163,8 @@ static void assert_one(const struct hk_obs *o, size_t i, const struct pc_expect 
 {
 	ck_assert_msg(o->kind == e->kind, "obs %zu: kind %s, want %s%s", i, hk_obs_kind_name(o->kind),
 		      hk_obs_kind_name(e->kind), where);
-	ck_assert_msg(o->side == e->side, "obs %zu (%s): side %d, want %d%s", i, o->source, (int)o->side, (int)e->side,
-		      where);
+	ck_assert_msg(o->side == e->side, "obs %zu (%s): side %s, want %s%s", i, o->source, side_name(o->side),
+		      side_name(e->side), where);
 	ck_assert_msg(o->confidence == e->conf, "obs %zu (%s): confidence %u, want %u%s", i, o->source,
 		      (unsigned)o->confidence, (unsigned)e->conf, where);
 	ck_assert_msg(strcmp(o->source, e->source) == 0, "obs %zu: source \"%s\", want \"%s\"%s", i, o->source,
@@ -193,9 +207,9 @@ void pc_assert_obs_among(const struct pc_result *r, const struct pc_expect *exp,
 
 		for (size_t k = 0; k < n && !found; k++)
 			found = pc_obs_is(&r->sink.v[i], &exp[k]);
-		ck_assert_msg(found, "%s: obs %zu unexpected: %s %s \"%s\" (conf %u, side %d)", what, i,
+		ck_assert_msg(found, "%s: obs %zu unexpected: %s %s \"%s\" (conf %u, side %s)", what, i,
 			      hk_obs_kind_name(r->sink.v[i].kind), r->sink.v[i].source, r->sink.v[i].value,
-			      r->sink.v[i].confidence, (int)r->sink.v[i].side);
+			      r->sink.v[i].confidence, side_name(r->sink.v[i].side));
 	}
 }
 
@@ -231,10 +245,10 @@ void pc_assert_obs_lead(const struct pc_result *part, const struct pc_result *wh
 
 		ck_assert_msg(o->kind == w->kind && o->side == w->side && o->confidence == w->confidence &&
 				      strcmp(o->source, w->source) == 0 && strcmp(o->value, w->value) == 0,
-			      "%s: obs %zu is %s %s \"%s\" (conf %u, side %d), the whole says %s %s \"%s\" (conf %u, "
-			      "side %d)",
-			      label, i, hk_obs_kind_name(o->kind), o->source, o->value, o->confidence, (int)o->side,
-			      hk_obs_kind_name(w->kind), w->source, w->value, w->confidence, (int)w->side);
+			      "%s: obs %zu is %s %s \"%s\" (conf %u, side %s), the whole says %s %s \"%s\" (conf %u, "
+			      "side %s)",
+			      label, i, hk_obs_kind_name(o->kind), o->source, o->value, o->confidence, side_name(o->side),
+			      hk_obs_kind_name(w->kind), w->source, w->value, w->confidence, side_name(w->side));
 	}
 }
 
@@ -307,8 +321,12 @@ void pc_hex(const uint8_t *b, size_t n, char *out, size_t outsz)
 bool pc_shared_dir(char *buf, size_t sz)
 {
 	const char *shared = getenv("HERKOMST_SHARED_DIR");
+	char pcaps[4096];
+	struct stat sb;
 
-	if (!shared)
+	/* meson always names ../shared; a user's clone may not have it */
+	if (!shared || (size_t)snprintf(pcaps, sizeof(pcaps), "%s/pcaps", shared) >= sizeof(pcaps) ||
+	    stat(pcaps, &sb) != 0 || !S_ISDIR(sb.st_mode))
 		return false;
 	return (size_t)snprintf(buf, sz, "%s", shared) < sz;
 }

@@ -2,8 +2,8 @@
 /*
  * What the parser unit tests (test_proto_*.c) share: running a parser on an
  * exactly-sized heap copy of some bytes, checking its observations against
- * expected ones, running it on every truncated prefix of a PDU, hex to
- * bytes, and asking tshark about a frame of the shared captures.
+ * expected ones, running it on every truncated prefix of a PDU, building
+ * PDUs, hex, and asking tshark about frames of the shared captures.
  *
  * The checks are Check assertions: a failure ends the test with a message
  * that names the observation's index and field, what the parser said and
@@ -23,26 +23,7 @@
 /* Runs the suite (CK_NORMAL output); the exit status for main. */
 int pc_main(Suite *s);
 
-/* Sets of parse results, for pc_every_prefix. */
-#define PC_OK (1u << HK_PARSE_OK)
-#define PC_NOMATCH (1u << HK_PARSE_NOMATCH)
-#define PC_TRUNCATED (1u << HK_PARSE_TRUNCATED)
-#define PC_MALFORMED (1u << HK_PARSE_MALFORMED)
-
-/* One expected observation. */
-struct pc_expect {
-	enum hk_obs_kind kind;
-	enum hk_side side;
-	uint8_t conf;
-	const char *source;
-	const char *value;
-	const char *mac; /* HK_SIDE_OTHER: the subject's MAC, NULL for none, PC_ANY for any */
-	const char *ip;  /* HK_SIDE_OTHER: the subject's IP, NULL for none, PC_ANY for any */
-};
-
-/* As pc_expect.mac or .ip: not checked. */
-extern const char pc_any[];
-#define PC_ANY pc_any
+/* ---- running a parser ---- */
 
 /* One run of a parser. sink.v points into the struct: do not copy it. */
 struct pc_result {
@@ -71,23 +52,22 @@ enum hk_parse_result pc_run_sink(hk_parse_fn fn, const void *bytes, size_t len, 
  */
 const uint8_t *pc_copy(const void *bytes, size_t len);
 
-/* A PDU being built for a synthetic case. */
-#define PC_BUF_MAX 8192
-struct pc_buf {
-	uint8_t b[PC_BUF_MAX];
-	size_t n;
+/* ---- what a run said ---- */
+
+/* One expected observation. */
+struct pc_expect {
+	enum hk_obs_kind kind;
+	enum hk_side side;
+	uint8_t conf;
+	const char *source;
+	const char *value;
+	const char *mac; /* HK_SIDE_OTHER: the subject's MAC, NULL for none, PC_ANY for any */
+	const char *ip;  /* HK_SIDE_OTHER: the subject's IP, NULL for none, PC_ANY for any */
 };
 
-/* Appends to p; assert that it fits. 16 and 32 bits go big-endian. */
-void pc_put(struct pc_buf *p, const void *v, size_t n);
-void pc_put8(struct pc_buf *p, unsigned v);
-void pc_put16(struct pc_buf *p, unsigned v);
-void pc_put32(struct pc_buf *p, uint32_t v);
-
-/* "a.b.local" as uncompressed DNS labels and the root */
-void pc_put_dns_name(struct pc_buf *p, const char *dotted);
-/* BER: tag, definite length (short, or 82 xx xx), contents */
-void pc_put_ber(struct pc_buf *p, unsigned tag, const void *v, size_t n);
+/* As pc_expect.mac or .ip: not checked. */
+extern const char pc_any[];
+#define PC_ANY pc_any
 
 /* Does observation o say exactly what e says (for HK_SIDE_OTHER: about e's subject)? */
 bool pc_obs_is(const struct hk_obs *o, const struct pc_expect *e);
@@ -114,6 +94,14 @@ size_t pc_count(const struct pc_result *r, const char *source);
 void pc_assert_obs_lead(const struct pc_result *part, const struct pc_result *whole, const char *label_fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* ---- every truncated prefix ---- */
+
+/* Sets of parse results, for pc_every_prefix. */
+#define PC_OK (1u << HK_PARSE_OK)
+#define PC_NOMATCH (1u << HK_PARSE_NOMATCH)
+#define PC_TRUNCATED (1u << HK_PARSE_TRUNCATED)
+#define PC_MALFORMED (1u << HK_PARSE_MALFORMED)
+
 /*
  * Runs fn on each prefix of bytes shorter than len (0 to len - 1 bytes), each
  * in its own exactly-sized heap buffer. Each result must be in
@@ -127,6 +115,26 @@ void pc_every_prefix(hk_parse_fn fn, const uint8_t *bytes, size_t len, const str
 		     unsigned allowed_results_mask, bool allow_observations, const char *label_fmt, ...)
 	__attribute__((format(printf, 7, 8)));
 
+/* ---- building PDUs, hex ---- */
+
+/* A PDU being built for a synthetic case. */
+#define PC_BUF_MAX 8192
+struct pc_buf {
+	uint8_t b[PC_BUF_MAX];
+	size_t n;
+};
+
+/* Appends to p (asserts that it fits). 16 and 32 bits go big-endian. */
+void pc_put(struct pc_buf *p, const void *v, size_t n);
+void pc_put8(struct pc_buf *p, unsigned v);
+void pc_put16(struct pc_buf *p, unsigned v);
+void pc_put32(struct pc_buf *p, uint32_t v);
+
+/* "a.b.local" as uncompressed DNS labels and the root */
+void pc_put_dns_name(struct pc_buf *p, const char *dotted);
+/* BER: tag, definite length (short, or 82 xx xx), contents */
+void pc_put_ber(struct pc_buf *p, unsigned tag, const void *v, size_t n);
+
 /*
  * Hex digits to bytes; any other character (spaces, line breaks, ':') is
  * skipped. Asserts an even number of digits and at most cap bytes. Returns
@@ -136,6 +144,8 @@ size_t pc_unhex(const char *hex, uint8_t *out, size_t cap);
 
 /* Bytes to lowercase hex without separators (as tshark prints a payload); asserts it fits. */
 void pc_hex(const uint8_t *b, size_t n, char *out, size_t outsz);
+
+/* ---- the shared captures and tshark ---- */
 
 /* $HERKOMST_SHARED_DIR into buf; false when it is not set (or does not fit). */
 bool pc_shared_dir(char *buf, size_t sz);

@@ -866,8 +866,9 @@ START_TEST(test_against_tshark)
 	ck_assert(write_pcap(path, p, l, up, 3));
 
 	ck_assert(pc_tshark_frame(path, 1,
-				  "-T fields -e enip.sinaddr -e enip.lir.vendor -e enip.lir.devtype -e enip.lir.prodcode "
-				  "-e enip.lir.revision -e enip.lir.status -e enip.lir.serial -e enip.lir.name",
+				  "-T fields -e enip.sinaddr -e enip.lir.vendor -e enip.lir.devtype "
+				  "-e enip.lir.prodcode -e enip.lir.revision -e enip.lir.status -e enip.lir.serial "
+				  "-e enip.lir.name",
 				  line, sizeof(line)));
 	/* revision 5131 = 0x140b: major 20 (low byte), minor 11 */
 	ck_assert_str_eq(line, "192.168.1.10\t0x0001\t14\t54\t5131\t0x3060\t0x00a1b2c3\t1756-L61/B LOGIX5561");

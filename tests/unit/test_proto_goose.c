@@ -176,7 +176,8 @@ START_TEST(test_truncated_prefixes)
 	} vec[] = {{VEC(f650)}, {VEC(abb)}};
 
 	for (size_t v = 0; v < sizeof(vec) / sizeof(vec[0]); v++)
-		pc_every_prefix(proto_goose_parse, vec[v].b, vec[v].n, &goose_ctx, PC_TRUNCATED, false, "vector %zu", v);
+		pc_every_prefix(proto_goose_parse, vec[v].b, vec[v].n, &goose_ctx, PC_TRUNCATED, false, "vector %zu",
+				v);
 }
 END_TEST
 

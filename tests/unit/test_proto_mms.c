@@ -564,7 +564,8 @@ START_TEST(test_against_tshark)
 {
 	char line[256];
 
-	if (!pc_tshark_frame("iti_Sample_File_MMS_and_GOOSE.pcap", 124, "-T fields -e mms.domainId", line, sizeof(line)))
+	if (!pc_tshark_frame("iti_Sample_File_MMS_and_GOOSE.pcap", 124, "-T fields -e mms.domainId", line,
+			     sizeof(line)))
 		return; /* no tshark or no captures here: nothing to compare */
 	ck_assert_int_eq(run(VEC(gvaa_req), &to_ied), HK_PARSE_OK);
 	ck_assert_str_eq(res.obs[0].value, line);

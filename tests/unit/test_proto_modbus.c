@@ -311,7 +311,8 @@ START_TEST(test_truncated_prefixes)
 
 	for (size_t v = 0; v < sizeof(vec) / sizeof(vec[0]); v++) {
 		ck_assert_int_eq(run_ctx(vec[v].b, vec[v].n, vec[v].ctx), HK_PARSE_OK);
-		pc_every_prefix(proto_modbus_parse, vec[v].b, vec[v].n, vec[v].ctx, PC_TRUNCATED, false, "vector %zu", v);
+		pc_every_prefix(proto_modbus_parse, vec[v].b, vec[v].n, vec[v].ctx, PC_TRUNCATED, false, "vector %zu",
+				v);
 	}
 }
 END_TEST

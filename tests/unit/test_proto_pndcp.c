@@ -506,7 +506,8 @@ START_TEST(test_against_tshark)
 		if (!pc_tshark_frame(cmp[i].pcap, cmp[i].frame,
 				     "-T fields -e pn_dcp.suboption_device_devicevendorvalue "
 				     "-e pn_dcp.suboption_device_nameofstation -e pn_dcp.suboption_vendor_id "
-				     "-e pn_dcp.suboption_device_id -e pn_dcp.suboption_device_role -e pn_dcp.suboption_ip_ip",
+				     "-e pn_dcp.suboption_device_id -e pn_dcp.suboption_device_role "
+				     "-e pn_dcp.suboption_ip_ip",
 				     line, sizeof(line)))
 			return; /* no tshark or no captures here */
 		ck_assert_msg(strcmp(line, cmp[i].want) == 0, "%s frame %d: tshark '%s'", cmp[i].pcap, cmp[i].frame,

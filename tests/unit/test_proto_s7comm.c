@@ -563,9 +563,10 @@ START_TEST(test_truncated_prefixes)
 
 	for (size_t v = 0; v < sizeof(vec) / sizeof(vec[0]); v++) {
 		ck_assert_int_eq(run_iso(vec[v].b, vec[v].n, &from_plc), HK_PARSE_OK);
-		pc_every_prefix(proto_iso_parse, vec[v].b, vec[v].n, &from_plc, PC_TRUNCATED, false, "iso vector %zu", v);
-		pc_every_prefix(proto_s7comm_parse, vec[v].b, vec[v].n, &from_plc, PC_TRUNCATED, false, "s7comm vector %zu",
-				v);
+		pc_every_prefix(proto_iso_parse, vec[v].b, vec[v].n, &from_plc, PC_TRUNCATED, false,
+				"iso vector %zu", v);
+		pc_every_prefix(proto_s7comm_parse, vec[v].b, vec[v].n, &from_plc, PC_TRUNCATED, false,
+				"s7comm vector %zu", v);
 	}
 }
 END_TEST

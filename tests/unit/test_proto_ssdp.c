@@ -137,8 +137,8 @@ START_TEST(test_truncated_prefixes)
 	const char *pdus[] = {pdu_notify, pdu_msearch_ua, pdu_msearch_igd, pdu_response};
 
 	for (size_t k = 0; k < sizeof(pdus) / sizeof(pdus[0]); k++) {
-		pc_every_prefix(proto_ssdp_parse, (const uint8_t *)pdus[k], strlen(pdus[k]), &ssdp_ctx, PC_TRUNCATED, false,
-				"pdu %zu", k);
+		pc_every_prefix(proto_ssdp_parse, (const uint8_t *)pdus[k], strlen(pdus[k]), &ssdp_ctx, PC_TRUNCATED,
+				false, "pdu %zu", k);
 	}
 	/* ndpi_ssdp-m-search.pcap frames 1-19: a request line alone, never finished */
 	ck_assert_int_eq(run("M-SEARCH * HTTP/1.1\r\n"), HK_PARSE_TRUNCATED);
