@@ -241,8 +241,8 @@ static int drop_privileges(const struct run *r)
 		int rc;
 
 		if (want[0] && strcmp(want, name) != 0)
-			logm(LOG_NOTICE, "[daemon] user = %s does not apply: herkomst was started as %s, not root", want,
-			     name);
+			logm(LOG_NOTICE, "[daemon] user = %s does not apply: herkomst was started as %s, not root",
+			     want, name);
 		if (caps_get(&eff, &perm) < 0 || !(eff | perm)) {
 			logm(LOG_INFO, "running as %s (uid %u): not root, no capabilities; nothing to drop", name,
 			     (unsigned)geteuid());
@@ -369,8 +369,9 @@ static int knowledge_load(const struct run *r, struct inv_knowledge *k, const ch
 	pol = r->cfg.policy[0] ? policy_load(r->cfg.policy, err, sizeof(err))
 			       : policy_load_default(dir, err, sizeof(err));
 	if (pol)
-		snprintf(polinfo, sizeof(polinfo), "policy %s%s%s (%s)", policy_name(pol) ? policy_name(pol) : "(unnamed)",
-			 policy_as_of(pol) ? " as of " : "", policy_as_of(pol) ? policy_as_of(pol) : "", policy_path(pol));
+		snprintf(polinfo, sizeof(polinfo), "policy %s%s%s (%s)",
+			 policy_name(pol) ? policy_name(pol) : "(unnamed)", policy_as_of(pol) ? " as of " : "",
+			 policy_as_of(pol) ? policy_as_of(pol) : "", policy_path(pol));
 	else
 		snprintf(polinfo, sizeof(polinfo), "no policy (%.400s)", err);
 	if (!pol && r->cfg.policy[0]) {
@@ -379,9 +380,9 @@ static int knowledge_load(const struct run *r, struct inv_knowledge *k, const ch
 		return -EINVAL;
 	}
 	policy_free(pol);
-	logm(LOG_INFO, "%s: %zu signature rules in %zu files from %s, %zu vendor IDs, %zu enterprise names, %s", what,
-	     k->sigs ? sig_count(k->sigs) : 0, k->sigs ? sig_file_count(k->sigs) : 0, dir, k->vids ? vid_count(k->vids) : 0,
-	     k->ents ? ent_db_count(k->ents) : 0, polinfo);
+	logm(LOG_INFO, "%s: %zu signature rules in %zu files from %s, %zu vendor IDs, %zu enterprise names, %s",
+	     what, k->sigs ? sig_count(k->sigs) : 0, k->sigs ? sig_file_count(k->sigs) : 0, dir,
+	     k->vids ? vid_count(k->vids) : 0, k->ents ? ent_db_count(k->ents) : 0, polinfo);
 	return 0;
 }
 
@@ -535,10 +536,13 @@ static void log_losses(struct run *r, uint64_t now)
 	if (c.drops_ring > o->drops_ring)
 		logm(LOG_WARNING,
 		     "%" PRIu64 " frames dropped by the kernel since the last report (%" PRIu64
-		     " in all): the capture buffer was full; raise [capture] buffer_mb (now %u) or narrow [capture] bpf",
+		     " in all): the capture buffer was full; raise [capture] buffer_mb (now %u) or narrow "
+		     "[capture] bpf",
 		     c.drops_ring - o->drops_ring, c.drops_ring, r->cfg.buffer_mb);
 	if (c.drops_if > o->drops_if)
-		logm(LOG_WARNING, "%" PRIu64 " frames dropped by the interface or driver since the last report (%" PRIu64 " in all)",
+		logm(LOG_WARNING,
+		     "%" PRIu64 " frames dropped by the interface or driver since the last report (%" PRIu64
+		     " in all)",
 		     c.drops_if - o->drops_if, c.drops_if);
 	if (c.flows_evicted > o->flows_evicted)
 		logm(LOG_WARNING, "flow table full: %" PRIu64 " flows evicted since the last report (%" PRIu64
@@ -632,8 +636,10 @@ static int read_frames(struct run *r)
 		if (k == RUN_FRAMES_PER_ROUND)
 			more = 1;
 		else if (res != CAP_AGAIN) {
-			logm(LOG_ERR, "%s: capture stopped: %s", cap_name(r->src[i]),
-			     res == CAP_EOF ? "the interface went away" : cap_error(r->src[i]));
+			if (res == CAP_EOF)
+				logm(LOG_ERR, "%s: the capture ended", cap_name(r->src[i]));
+			else
+				logm(LOG_ERR, "capture stopped: %s", cap_error(r->src[i]));
 			return -EIO;
 		}
 	}

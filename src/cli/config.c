@@ -579,7 +579,8 @@ static char *read_line(char *str, int num, void *stream)
 		p->skip_keys = false;
 		snprintf(sec, sizeof(sec), "%.*s", (int)(close - s - 1 < 63 ? close - s - 1 : 63), s + 1);
 		if (!known_section(sec))
-			line_error(p, p->lineno, "unknown section [%s] (known: capture, store, limits, api, data, daemon)",
+			line_error(p, p->lineno,
+				   "unknown section [%s] (known: capture, store, limits, api, data, daemon)",
 				   shown(sec, buf, sizeof(buf)));
 		goto pass;
 	}
@@ -694,30 +695,59 @@ int config_validate(const struct run_config *c, struct config_report *rep)
 	return (int)(rep->n_errors - before);
 }
 
+/* "key = value", or "key =" for an empty value (no trailing blank). */
+static void kv(FILE *out, const char *key, const char *value)
+{
+	fprintf(out, "%s =%s%s\n", key, value[0] ? " " : "", value);
+}
+
+static void kv_u(FILE *out, const char *key, unsigned long long v)
+{
+	fprintf(out, "%s = %llu\n", key, v);
+}
+
 void config_print(FILE *out, const struct run_config *c)
 {
-	char sigbuf[CONFIG_PATH_MAX];
+	char sigbuf[CONFIG_PATH_MAX], ifs[CONFIG_IFACES_MAX * (CONFIG_IFNAME_MAX + 2)];
 	const char *sigdir = c->signatures[0] ? c->signatures : sig_default_dir(sigbuf, sizeof(sigbuf));
+	size_t o = 0;
 
+	ifs[0] = '\0';
+	for (size_t i = 0; i < c->n_interfaces; i++)
+		o += (size_t)snprintf(ifs + o, sizeof(ifs) - o, "%s%s", i ? ", " : "", c->interfaces[i]);
 	fprintf(out, "# herkomst: the effective configuration (%s%s)\n", c->path[0] ? "from " : "built-in defaults",
 		c->path);
-	fprintf(out, "\n[capture]\ninterfaces = ");
-	for (size_t i = 0; i < c->n_interfaces; i++)
-		fprintf(out, "%s%s", i ? ", " : "", c->interfaces[i]);
-	fprintf(out, "\nbpf = %s\nsnaplen = %u\npromiscuous = %s\nbuffer_mb = %u\n", c->bpf, c->snaplen,
-		c->promiscuous ? "yes" : "no", c->buffer_mb);
-	fprintf(out, "\n[store]\ndatabase = %s\nflush_interval = %u\n", c->database, c->flush_interval);
-	fprintf(out, "\n[limits]\nflows_max = %zu\nflow_timeout = %u\nmacs_max = %zu\nips_max = %zu\n"
-		     "evidence_max = %zu\n",
-		c->flows_max, c->flow_timeout, c->macs_max, c->ips_max, c->evidence_max);
-	fprintf(out, "\n[api]\nlisten = %s\ntoken_file = %s\ntls_cert = %s\ntls_key = %s\nconnections_max = %u\n"
-		     "timeout = %u\n",
-		c->listen[0] ? c->listen : "none", c->token_file, c->tls_cert, c->tls_key,
-		c->connections_max, c->timeout);
-	fprintf(out, "\n[data]\nsignatures = %s\n%spolicy = %s\n", sigdir ? sigdir : "",
-		c->policy[0] ? "" : "# empty: the default policy (signatures/policy/default.tsv)\n", c->policy);
-	fprintf(out, "\n[daemon]\n%suser = %s\n", c->user[0] ? "" : "# empty: keep the user herkomst starts as\n",
-		c->user);
+	fprintf(out, "\n[capture]\n");
+	kv(out, "interfaces", ifs);
+	kv(out, "bpf", c->bpf);
+	kv_u(out, "snaplen", c->snaplen);
+	kv(out, "promiscuous", c->promiscuous ? "yes" : "no");
+	kv_u(out, "buffer_mb", c->buffer_mb);
+	fprintf(out, "\n[store]\n");
+	kv(out, "database", c->database);
+	kv_u(out, "flush_interval", c->flush_interval);
+	fprintf(out, "\n[limits]\n");
+	kv_u(out, "flows_max", c->flows_max);
+	kv_u(out, "flow_timeout", c->flow_timeout);
+	kv_u(out, "macs_max", c->macs_max);
+	kv_u(out, "ips_max", c->ips_max);
+	kv_u(out, "evidence_max", c->evidence_max);
+	fprintf(out, "\n[api]\n");
+	kv(out, "listen", c->listen[0] ? c->listen : "none");
+	kv(out, "token_file", c->token_file);
+	kv(out, "tls_cert", c->tls_cert);
+	kv(out, "tls_key", c->tls_key);
+	kv_u(out, "connections_max", c->connections_max);
+	kv_u(out, "timeout", c->timeout);
+	fprintf(out, "\n[data]\n");
+	kv(out, "signatures", sigdir ? sigdir : "");
+	if (!c->policy[0])
+		fprintf(out, "# empty: the default policy (policy/default.tsv in the signature directory)\n");
+	kv(out, "policy", c->policy);
+	fprintf(out, "\n[daemon]\n");
+	if (!c->user[0])
+		fprintf(out, "# empty: keep the user herkomst is started as\n");
+	kv(out, "user", c->user);
 }
 
 static bool default_policy_exists(const char *sigdir)
@@ -748,7 +778,8 @@ static int check_data(const struct run_config *c, FILE *info)
 	int failed = 0;
 
 	if (!rep || !dir) {
-		fprintf(stderr, "herkomst check: %s\n", rep ? "the signature directory's name is too long" : "out of memory");
+		fprintf(stderr, "herkomst check: %s\n",
+			rep ? "the signature directory's name is too long" : "out of memory");
 		free(rep);
 		return 1;
 	}
@@ -756,7 +787,7 @@ static int check_data(const struct run_config *c, FILE *info)
 	if (sigs) {
 		if (info)
 			fprintf(info, "# signatures: %zu rules in %zu files from %s: OK\n", sig_count(sigs),
-			sig_file_count(sigs), dir);
+				sig_file_count(sigs), dir);
 	} else {
 		for (size_t i = 0; i < rep->n_kept; i++)
 			fprintf(stderr, "%s\n", rep->msg[i]);
@@ -783,9 +814,9 @@ static int check_data(const struct run_config *c, FILE *info)
 				dir);
 	} else if (pol) {
 		if (info)
-			fprintf(info, "# policy: %s%s%s from %s: OK\n", policy_name(pol) ? policy_name(pol) : "(unnamed)",
-			policy_as_of(pol) ? ", as of " : "", policy_as_of(pol) ? policy_as_of(pol) : "",
-			policy_path(pol));
+			fprintf(info, "# policy: %s%s%s from %s: OK\n",
+				policy_name(pol) ? policy_name(pol) : "(unnamed)", policy_as_of(pol) ? ", as of " : "",
+				policy_as_of(pol) ? policy_as_of(pol) : "", policy_path(pol));
 	} else {
 		fprintf(stderr, "%s\n", err);
 		fprintf(stderr, "herkomst check: the policy was not loaded%s\n",

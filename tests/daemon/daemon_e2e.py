@@ -92,6 +92,15 @@ def _cleanup_all(*_):
         _namespaces.discard(ns)
 
 
+def _remove_stale():
+    """Namespaces of earlier runs that were killed before they could clean up (their PID is gone)."""
+    p = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True, check=False)
+    for line in p.stdout.splitlines():
+        m = re.match(r"(hk-e2e-(\d+)-\d+)\b", line)
+        if m and not os.path.exists(f"/proc/{m.group(2)}"):
+            subprocess.run(["ip", "netns", "del", m.group(1)], capture_output=True, check=False)
+
+
 def _on_term(signum, _frame):
     _cleanup_all()
     sys.exit(128 + signum)
@@ -161,14 +170,14 @@ class Netns:
 # ---- the daemon -------------------------------------------------------------
 
 class Daemon:
-    def __init__(self, ctx, ns, db, listen=None, conf=None, extra=(), env=None):
+    def __init__(self, ctx, ns, db, listen=None, conf=None, extra=(), env=None, prefix=()):
         self.ctx, self.ns, self.db = ctx, ns, db
         self.port = None
         if listen == "auto":
             self.port = free_port(ns)
             listen = f"127.0.0.1:{self.port}"
         self.log = ctx.path(f"daemon-{len(ctx.daemons)}.log")
-        argv = [ctx.exe, "run", "--config", conf or ctx.conf(), "-i", CAP, "--db", db,
+        argv = list(prefix) + [ctx.exe, "run", "--config", conf or ctx.conf(), "-i", CAP, "--db", db,
                 "--listen", listen or "none", "--foreground"] + list(extra)
         self.logf = open(self.log, "w")
         self.proc = subprocess.Popen(ns.argv(*argv), stdin=subprocess.DEVNULL, stdout=self.logf,
@@ -535,6 +544,41 @@ def case_privdrop(ctx):
         expect("must be writable by that user" in bad.text(), f"log: {bad.text()[-600:]}")
 
 
+def case_ambient(ctx):
+    """Started as an ordinary user holding CAP_NET_RAW and CAP_NET_ADMIN as
+    ambient capabilities (what herkomst.service does): no user to change to;
+    the capabilities are given up once the interface is open (here no
+    seccomp filter forbids capset), and capture goes on."""
+    plant = ctx.plant()
+    if not shutil.which("setpriv"):
+        raise Skip("no setpriv (util-linux)")
+    try:
+        pw = pwd.getpwnam("nobody")
+    except KeyError:
+        raise Skip("no user nobody")
+    state = ctx.path("state")
+    os.mkdir(state, 0o700)
+    os.chown(state, pw.pw_uid, pw.pw_gid)
+    os.chmod(ctx.tmp, 0o755)
+    sig = ctx.path("signatures")
+    shutil.copytree(ctx.sigdir(), sig)
+    db = os.path.join(state, "herkomst.sqlite")
+    prefix = ["setpriv", f"--reuid={pw.pw_uid}", f"--regid={pw.pw_gid}", "--clear-groups",
+              "--inh-caps=+net_raw,+net_admin", "--ambient-caps=+net_raw,+net_admin"]
+    with Netns() as ns:
+        d = Daemon(ctx, ns, db, conf=ctx.conf(user="herkomst", sigdir=sig), prefix=prefix).ready()
+        d.wait_log(r"\[daemon\] user = herkomst does not apply: herkomst was started as nobody", new=False)
+        d.wait_log(r"running as nobody \(uid %d\): no user to change to; gave up CAP_NET_ADMIN, CAP_NET_RAW"
+                   % pw.pw_uid, new=False)
+        with open(f"/proc/{d.proc.pid}/status") as f:
+            st = dict(line.rstrip("\n").split(":\t", 1) for line in f if ":\t" in line)
+        for k in ("CapInh", "CapPrm", "CapEff", "CapAmb"):
+            expect(int(st[k], 16) == 0, f"{k} {st[k]}")
+        d.flush_until(ns.replay(plant))
+        expect_packets(db_devices(db), ctx.offline(plant), "without capabilities")
+        expect(d.stop() == 0, "exit status")
+
+
 def case_notify(ctx):
     """sd_notify: READY=1 once capturing, STATUS=, WATCHDOG=1 at half of
     WATCHDOG_USEC, RELOADING=1/READY=1 around SIGHUP, STOPPING=1."""
@@ -618,6 +662,7 @@ CASES = {
     "flush-twice": case_flush_twice,
     "reload": case_reload,
     "privdrop": case_privdrop,
+    "ambient": case_ambient,
     "notify": case_notify,
     "config-errors": case_config_errors,
 }
@@ -640,6 +685,7 @@ def main(argv):
     if why:
         print(f"SKIP: {why}")
         return EXIT_SKIP
+    _remove_stale()
     signal.signal(signal.SIGTERM, _on_term)
     signal.signal(signal.SIGINT, _on_term)
     passed = failed = skipped = 0

@@ -472,11 +472,12 @@ END_TEST
 START_TEST(test_check_config)
 {
 	const char *src = getenv("HERKOMST_SOURCE_DIR");
-	char text[8192];
+	char text[8192], here[4096];
 	int saved, devnull;
 
 	if (!src)
-		src = "../..";
+		src = realpath("../..", here); /* run by hand from build/tests/daemon */
+	ck_assert_ptr_nonnull(src);
 	/* quiet: nothing on stdout; errors on stderr, which is left alone */
 	snprintf(text, sizeof(text), "[data]\nsignatures = %s/signatures\n", src);
 	write_conf(text, strlen(text));

@@ -374,7 +374,8 @@ START_TEST(test_reorder_keeps_ownership)
 			/* odd ones and multiples of 3 changed: 25 + 9 (0, 6, ..., 48) */
 			ck_assert_uint_eq(res.devices, 34);
 			for (size_t i = 0; i + 1 < res.devices; i++)
-				ck_assert_int_lt(atoi(strrchr(v[i].key, '.') + 1), atoi(strrchr(v[i + 1].key, '.') + 1));
+				ck_assert_int_lt(atoi(strrchr(v[i].key, '.') + 1),
+						 atoi(strrchr(v[i + 1].key, '.') + 1));
 		}
 		inv_devices_free(v, N);
 	}
