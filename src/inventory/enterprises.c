@@ -17,6 +17,7 @@
  * allocations, a single pass (the file is sorted; it is sorted here if not),
  * and a binary search per lookup. 62,000 entries, 1.7 MB (2024).
  */
+#include "core/text.h"
 #include "inventory/enterprises.h"
 
 #include <errno.h>
@@ -56,48 +57,6 @@ static void set_err(char *err, size_t errsz, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Reads a whole regular file, NUL-terminated; *ret_buf is the caller's to free. */
-static int read_file(const char *path, char **ret_buf, size_t *ret_len)
-{
-	struct stat st;
-	FILE *f;
-	char *buf;
-	size_t len;
-	int r = 0;
-
-	f = fopen(path, "rb");
-	if (!f)
-		return -errno;
-	if (fstat(fileno(f), &st) < 0) {
-		r = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r = -EINVAL;
-		goto out;
-	}
-	if (st.st_size > (off_t)ENT_FILE_MAX) {
-		r = -EFBIG;
-		goto out;
-	}
-	len = (size_t)st.st_size;
-	buf = malloc(len + 1);
-	if (!buf) {
-		r = -ENOMEM;
-		goto out;
-	}
-	if (fread(buf, 1, len, f) != len) {
-		free(buf);
-		r = -EIO;
-		goto out;
-	}
-	buf[len] = '\0';
-	*ret_buf = buf;
-	*ret_len = len;
-out:
-	fclose(f);
-	return r;
-}
 
 /* Valid UTF-8 without control characters (names are printed and put in JSON). */
 static bool name_valid(const char *name)
@@ -257,7 +216,7 @@ struct ent_db *ent_db_open(const char *path, char *err, size_t errsz)
 		set_err(err, errsz, "%s: out of memory", path);
 		return ent_db_free(db);
 	}
-	r = read_file(path, &db->arena, &len);
+	r = hk_read_file(path, ENT_FILE_MAX, &db->arena, &len);
 	if (r < 0) {
 		if (r == -EFBIG)
 			set_err(err, errsz, "%s: larger than %u bytes", path, ENT_FILE_MAX);

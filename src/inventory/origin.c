@@ -22,6 +22,7 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 
+#include "core/text.h"
 #include "inventory/origin.h"
 
 #include "core/util.h"
@@ -234,35 +235,6 @@ static bool fold(const char *in, char *out, size_t outsz)
 
 /* ------------------------------------------------------- line checking */
 
-/* Length of the UTF-8 sequence at s (at most n bytes), or 0 when invalid
- * (overlong forms, surrogates and code points past U+10FFFF included). */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	uint32_t cp;
-	size_t len;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
 
 /* A line: UTF-8, no control bytes but TAB, no CR. */
 static bool line_ok(const char *file, size_t line, const char *s, size_t n, struct oerr *e)
@@ -278,7 +250,7 @@ static bool line_ok(const char *file, size_t line, const char *s, size_t n, stru
 			fail(e, file, line, "control byte 0x%02x at column %zu", c, i + 1);
 			return false;
 		}
-		k = utf8_len((const unsigned char *)s + i, n - i);
+		k = hk_utf8_len((const unsigned char *)s + i, n - i);
 		if (k == 0) {
 			fail(e, file, line, "not UTF-8: byte 0x%02x at column %zu", c, i + 1);
 			return false;
@@ -900,42 +872,17 @@ struct origin_db *origin_load_buffer(const char *companies, size_t companies_len
 /* Reads a whole file of at most ORIGIN_FILE_SIZE_MAX bytes. */
 static char *read_all(const char *path, size_t *ret_len, struct oerr *e)
 {
-	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	int r = hk_read_file(path, ORIGIN_FILE_SIZE_MAX, &buf, ret_len);
 
-	if (!f) {
-		fail(e, path, 0, "cannot read: %s", strerror(errno));
-		return NULL;
-	}
-	for (;;) {
-		size_t got;
-		if (len + 1 >= cap) {
-			if (cap > ORIGIN_FILE_SIZE_MAX) {
-				fail(e, path, 0, "larger than %u bytes", ORIGIN_FILE_SIZE_MAX);
-				goto fail;
-			}
-			if (hk_grow((void **)&buf, &cap, len + 65536, 1) < 0) {
-				fail(e, path, 0, "out of memory");
-				goto fail;
-			}
-		}
-		got = fread(buf + len, 1, cap - len - 1, f);
-		len += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		fail(e, path, 0, "read error");
-		goto fail;
-	}
-	fclose(f);
-	buf[len] = '\0';
-	*ret_len = len;
-	return buf;
-fail:
-	fclose(f);
-	free(buf);
+	if (r == 0)
+		return buf;
+	if (r == -EFBIG)
+		fail(e, path, 0, "larger than %u bytes", ORIGIN_FILE_SIZE_MAX);
+	else if (r == -EINVAL)
+		fail(e, path, 0, "not a regular file");
+	else
+		fail(e, path, 0, "cannot read: %s", strerror(-r));
 	return NULL;
 }
 

@@ -11,6 +11,7 @@
  * Lookups are not thread-safe: the first miss loads Wireshark's manuf into
  * the db. The inventory, its only runtime user, is single-writer.
  */
+#include "core/text.h"
 #include "inventory/oui.h"
 
 #include "hk_config.h"
@@ -95,48 +96,6 @@ const char *oui_status_reason(enum oui_status s)
 	return "unknown status";
 }
 
-/* Reads a whole file, NUL-terminated; *ret_buf is the caller's to free. */
-static int read_file(const char *path, char **ret_buf, size_t *ret_len)
-{
-	struct stat st;
-	FILE *f;
-	char *buf;
-	size_t len;
-	int r = 0;
-
-	f = fopen(path, "rb");
-	if (!f)
-		return -errno;
-	if (fstat(fileno(f), &st) < 0) {
-		r = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r = -EINVAL;
-		goto out;
-	}
-	if (st.st_size > (off_t)OUI_FILE_MAX) {
-		r = -EFBIG;
-		goto out;
-	}
-	len = (size_t)st.st_size;
-	buf = malloc(len + 1);
-	if (!buf) {
-		r = -ENOMEM;
-		goto out;
-	}
-	if (fread(buf, 1, len, f) != len) {
-		free(buf);
-		r = -EIO;
-		goto out;
-	}
-	buf[len] = '\0';
-	*ret_buf = buf;
-	*ret_len = len;
-out:
-	fclose(f);
-	return r;
-}
 
 static int hex_val(char c)
 {
@@ -380,7 +339,7 @@ static int table_load_tsv(struct oui_table *t, const char *path, char *errbuf, s
 	int r;
 
 	memset(t, 0, sizeof(*t));
-	r = read_file(path, &t->arena, &len);
+	r = hk_read_file(path, OUI_FILE_MAX, &t->arena, &len);
 	if (r < 0) {
 		if (r == -EFBIG)
 			set_err(errbuf, errsz, "%s: larger than %u bytes", path, OUI_FILE_MAX);
@@ -523,7 +482,7 @@ static int table_load_manuf(struct oui_table *t, const char *path, size_t *ret_s
 	int r;
 
 	memset(t, 0, sizeof(*t));
-	r = read_file(path, &t->arena, &len);
+	r = hk_read_file(path, OUI_FILE_MAX, &t->arena, &len);
 	if (r < 0)
 		return r;
 	cap = count_lines(t->arena, len);

@@ -17,6 +17,7 @@
  * reference, no country twice for one criterion. A file without rows is a
  * valid policy (criteria 1 and 2 then hold only through state ownership).
  */
+#include "core/text.h"
 #include "inventory/policy.h"
 
 #include "core/util.h"
@@ -78,34 +79,6 @@ static void fail(struct perr *e, const char *file, size_t line, const char *fmt,
 	va_end(ap);
 }
 
-/* Length of the UTF-8 sequence at s (at most n bytes), or 0 when invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	uint32_t cp;
-	size_t len;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
 
 static bool date_ok(const char *s)
 {
@@ -254,7 +227,7 @@ static bool parse(struct policy *p, const char *file, const char *buf, size_t le
 				fail(e, file, line, "control byte 0x%02x at column %zu", c, i + 1);
 				return false;
 			}
-			k = utf8_len((const unsigned char *)tmp + i, n - i);
+			k = hk_utf8_len((const unsigned char *)tmp + i, n - i);
 			if (k == 0) {
 				fail(e, file, line, "not UTF-8: byte 0x%02x at column %zu", c, i + 1);
 				return false;

@@ -13,6 +13,7 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 
+#include "core/text.h"
 #include "inventory/signatures.h"
 
 #include "core/util.h"
@@ -165,38 +166,6 @@ static bool field_valid(const char *s)
  * well-formed (RFC 3629: no overlong forms, no surrogates, nothing past
  * U+10FFFF).
  */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	size_t len, i;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
 
 static bool printable_ascii(const char *s)
 {
@@ -590,7 +559,7 @@ static bool line_bytes_ok(const struct line_ctx *lc, const char *s, size_t n)
 			       i + 1);
 			return false;
 		}
-		k = utf8_len((const unsigned char *)s + i, n - i);
+		k = hk_utf8_len((const unsigned char *)s + i, n - i);
 		if (k == 0) {
 			report(lc->rep, lc->file, lc->line, "not UTF-8: byte 0x%02x at column %zu", c,
 			       i + 1);
