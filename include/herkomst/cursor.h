@@ -84,6 +84,14 @@ bool hk_cur_str(struct hk_cur *c, size_t n, char *dst, size_t dstsz);
  * n bytes, and consumes the NUL if present within n. */
 bool hk_cur_cstr(struct hk_cur *c, size_t n, char *dst, size_t dstsz);
 
+/*
+ * The next text line as a child cursor, without its line end (CR LF, or a
+ * bare LF); c moves past the LF. Returns 1 for a line; 0 when no LF is in
+ * the window yet (c does not move, a stream parser waits for more); -1 when
+ * the line, LF included, would be longer than max bytes (c does not move).
+ */
+int hk_cur_line(struct hk_cur *c, size_t max, struct hk_cur *ret_line);
+
 /* Offset of the first byte equal to b at or after the current position, or
  * -1 when absent. Does not move. */
 long hk_cur_find(const struct hk_cur *c, uint8_t b);

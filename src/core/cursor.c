@@ -200,3 +200,27 @@ const uint8_t *hk_cur_view(struct hk_cur *c, size_t n)
 	c->off += n;
 	return p;
 }
+
+int hk_cur_line(struct hk_cur *c, size_t max, struct hk_cur *ret_line)
+{
+	long lf = hk_cur_find(c, '\n');
+	struct hk_cur line;
+	size_t n;
+
+	if (lf < 0)
+		return hk_cur_left(c) >= max ? -1 : 0;
+	n = (size_t)lf;
+	if (n + 1 > max)
+		return -1;
+	if (n > 0 && hk_cur_peek_u8(c, n - 1) == '\r') {
+		line = hk_cur_sub(c, n - 1);
+		hk_cur_skip(c, 2);
+	} else {
+		line = hk_cur_sub(c, n);
+		hk_cur_skip(c, 1);
+	}
+	if (!hk_cur_ok(c))
+		return 0;
+	*ret_line = line;
+	return 1;
+}

@@ -87,6 +87,7 @@
 #include <string.h>
 
 #include "proto/proto.h"
+#include "proto/strbuf.h"
 
 #define DHCP_BOOTP_MIN_LEN 300u /* RFC 951: the 64-byte vend field included */
 #define DHCP_COOKIE 0x63825363u
@@ -149,45 +150,6 @@ struct dhcp_walk {
 	const struct dhcp_emit *em; /* NULL in the first pass */
 	uint8_t seen[32];           /* second pass: codes already used */
 };
-
-/* --- bounded string building --------------------------------------------- */
-
-struct sb {
-	char *p;
-	size_t cap; /* >= 1 */
-	size_t len;
-	bool full;
-};
-
-static void sb_init(struct sb *b, char *p, size_t cap)
-{
-	b->p = p;
-	b->cap = cap;
-	b->len = 0;
-	b->full = false;
-	p[0] = '\0';
-}
-
-/* Appends s whole or not at all: a long value ends at an element boundary. */
-static void sb_add(struct sb *b, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (b->full || n >= b->cap - b->len) {
-		b->full = true;
-		return;
-	}
-	memcpy(b->p + b->len, s, n + 1);
-	b->len += n;
-}
-
-static void sb_addu(struct sb *b, unsigned long v)
-{
-	char tmp[24];
-
-	snprintf(tmp, sizeof(tmp), "%lu", v);
-	sb_add(b, tmp);
-}
 
 /* --- option values -------------------------------------------------------- */
 

@@ -79,6 +79,7 @@
 #include <string.h>
 
 #include "proto/proto.h"
+#include "proto/strbuf.h"
 
 #define DHCPV6_TYPE_LAST 37u       /* the last type assigned (ADDR-REG-REPLY, RFC 9686) */
 #define DHCPV6_OPTIONS_MAX 128u    /* options of one message (and of one IA) */
@@ -129,45 +130,6 @@ struct v6_emit {
 	unsigned n_iaaddr;
 	bool seen_duid, seen_oro, seen_vclass, seen_fqdn;
 };
-
-/* --- bounded string building --------------------------------------------- */
-
-struct sb {
-	char *p;
-	size_t cap; /* >= 1 */
-	size_t len;
-	bool full;
-};
-
-static void sb_init(struct sb *b, char *p, size_t cap)
-{
-	b->p = p;
-	b->cap = cap;
-	b->len = 0;
-	b->full = false;
-	p[0] = '\0';
-}
-
-/* Appends s whole or not at all: a long value ends at an element boundary. */
-static void sb_add(struct sb *b, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (b->full || n >= b->cap - b->len) {
-		b->full = true;
-		return;
-	}
-	memcpy(b->p + b->len, s, n + 1);
-	b->len += n;
-}
-
-static void sb_addu(struct sb *b, unsigned long v)
-{
-	char tmp[24];
-
-	snprintf(tmp, sizeof(tmp), "%lu", v);
-	sb_add(b, tmp);
-}
 
 /* --- framing -------------------------------------------------------------- */
 

@@ -71,22 +71,8 @@ static bool is_ws(uint8_t b)
  */
 static enum hk_parse_result next_line(struct hk_cur *c, struct hk_cur *ret_line)
 {
-	long lf = hk_cur_find(c, '\n');
-	size_t n;
-
-	if (lf < 0)
-		return hk_cur_left(c) >= FTP_LINE_MAX ? HK_PARSE_MALFORMED : HK_PARSE_TRUNCATED;
-	n = (size_t)lf;
-	if (n + 1 > FTP_LINE_MAX)
-		return HK_PARSE_MALFORMED;
-	if (n > 0 && hk_cur_peek_u8(c, n - 1) == '\r') {
-		*ret_line = hk_cur_sub(c, n - 1);
-		hk_cur_skip(c, 2);
-	} else {
-		*ret_line = hk_cur_sub(c, n);
-		hk_cur_skip(c, 1);
-	}
-	return hk_cur_ok(c) ? HK_PARSE_OK : HK_PARSE_TRUNCATED;
+	int r = hk_cur_line(c, FTP_LINE_MAX, ret_line);
+	return r > 0 ? HK_PARSE_OK : (r < 0 ? HK_PARSE_MALFORMED : HK_PARSE_TRUNCATED);
 }
 
 /*

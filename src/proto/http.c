@@ -184,24 +184,8 @@ static bool prefix_agrees(const struct hk_cur *c, const char *s)
  */
 static bool next_line(struct hk_cur *c, struct hk_cur *ret_line)
 {
-	long at = hk_cur_find(c, '\n');
-	struct hk_cur line;
-	size_t n;
-
-	if (at < 0)
-		return false;
-	n = (size_t)at;
-	if (n > 0 && hk_cur_peek_u8(c, n - 1) == '\r') {
-		line = hk_cur_sub(c, n - 1);
-		hk_cur_skip(c, 2);
-	} else {
-		line = hk_cur_sub(c, n);
-		hk_cur_skip(c, 1);
-	}
-	if (!hk_cur_ok(c))
-		return false;
-	*ret_line = line;
-	return true;
+	/* the header block is bounded by the window, not per line, here */
+	return hk_cur_line(c, SIZE_MAX, ret_line) > 0;
 }
 
 /* Drops leading and trailing OWS of the region c covers. */

@@ -587,6 +587,35 @@ START_TEST(test_escape)
 }
 END_TEST
 
+
+START_TEST(test_line)
+{
+	static const uint8_t text[] = "ab\r\ncd\n\r\nef";
+	struct hk_cur c = hk_cur_init(text, sizeof(text) - 1), line;
+
+	ck_assert_int_eq(hk_cur_line(&c, 64, &line), 1);
+	ck_assert_uint_eq(line.len, 2);
+	ck_assert_mem_eq(line.base, "ab", 2);
+	ck_assert_int_eq(hk_cur_line(&c, 64, &line), 1);
+	ck_assert_uint_eq(line.len, 2);
+	ck_assert_mem_eq(line.base, "cd", 2);
+	ck_assert_int_eq(hk_cur_line(&c, 64, &line), 1); /* an empty CR LF line */
+	ck_assert_uint_eq(line.len, 0);
+	/* "ef" has no LF yet: wait, and c stays where it is */
+	ck_assert_int_eq(hk_cur_line(&c, 64, &line), 0);
+	ck_assert_uint_eq(hk_cur_left(&c), 2);
+	ck_assert_int_eq(c.err, 0);
+	/* longer than max, with or without its LF in the window */
+	c = hk_cur_init(text, sizeof(text) - 1);
+	ck_assert_int_eq(hk_cur_line(&c, 3, &line), -1); /* "ab\r\n" is 4 bytes */
+	ck_assert_uint_eq(c.off, 0);
+	ck_assert_int_eq(hk_cur_line(&c, 4, &line), 1);
+	c = hk_cur_init((const uint8_t *)"abcdef", 6);
+	ck_assert_int_eq(hk_cur_line(&c, 6, &line), -1);
+	ck_assert_int_eq(hk_cur_line(&c, 7, &line), 0);
+}
+END_TEST
+
 static Suite *cursor_suite(void)
 {
 	Suite *s = suite_create("cursor");
@@ -610,6 +639,7 @@ static Suite *cursor_suite(void)
 	tcase_add_test(tc, test_view);
 	tcase_add_test(tc, test_zero_window);
 	tcase_add_test(tc, test_escape);
+	tcase_add_test(tc, test_line);
 	suite_add_tcase(s, tc);
 	return s;
 }
