@@ -331,7 +331,8 @@ static void resolve_origin(const struct hk_device *d, const struct assess_annota
 	copy(r->manufacturer, sizeof(r->manufacturer), hit->value);
 	copy(r->manufacturer_source, sizeof(r->manufacturer_source), hit->source);
 	chain_text(ctx->origin, c, chain, sizeof(chain));
-	if (is_oui_claim(hit))
+	r->origin_weak = is_oui_claim(hit);
+	if (r->origin_weak)
 		textf(r->basis, sizeof(r->basis),
 			 "weak: only the OUI registrant resolved (registrant is not brand or owner%s): "
 			 "\"%s\" (%s, %u) -> %s -> %s%s",

@@ -59,6 +59,7 @@ struct assess_annotations {
 
 struct assess_result {
 	bool origin_known;
+	bool origin_weak;           /* resolved from the OUI registrant only (registrant is not owner) */
 	char manufacturer[128];     /* the manufacturer claim that was resolved */
 	char manufacturer_source[64];
 	char company_id[64];

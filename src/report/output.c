@@ -280,6 +280,7 @@ static json_t *origin_json(const struct assess_result *r)
 	json_object_set_new(o, "company_id", jstr_or_null(r->company_id));
 	json_object_set_new(o, "controller", jstr_or_null(r->controller));
 	json_object_set_new(o, "control_country", jstr_or_null(r->control_country));
+	json_object_set_new(o, "weak", json_boolean(r->origin_weak));
 	json_object_set_new(o, "hq_country", jstr_or_null(r->hq_country));
 	json_object_set_new(o, "state", jstr_or_null(r->state));
 	json_object_set_new(o, "state_share", r->state_share >= 0 ? json_real(r->state_share) : json_null());
@@ -617,7 +618,7 @@ static void cut(char *dst, size_t dstsz, const char *s, size_t width)
 static int write_table(FILE *f, const struct hk_device *devs, size_t n, const struct store_capture *caps,
 		       size_t n_caps, const struct out_run *run, const struct out_assessment *as)
 {
-	size_t n_vendor = 0, n_local = 0, n_router = 0, n_iponly = 0;
+	size_t n_vendor = 0, n_local = 0, n_router = 0, n_iponly = 0, n_weak = 0;
 
 	fprintf(f, "%4s  %-17s  %-22s  %-28s  %-2s  %-8s  %-26s  %9s", "ID", "MAC", "IP", "MANUFACTURER", "CC",
 		"ROLE", "PROTOCOLS", "PACKETS");
@@ -660,8 +661,12 @@ static int write_table(FILE *f, const struct hk_device *devs, size_t n, const st
 		if (as) {
 			const struct assess_result *r = as->dev[i].res;
 			char flag[32];
-			fprintf(f, "  %-6s  %s", r && r->origin_known ? r->control_country : "?",
-				r ? out_flag_text(r, flag, sizeof(flag)) : "?");
+			char cc[8];
+			snprintf(cc, sizeof(cc), "%s%s", r && r->origin_known ? r->control_country : "?",
+				 r && r->origin_known && r->origin_weak ? "*" : "");
+			if (r && r->origin_known && r->origin_weak)
+				n_weak++;
+			fprintf(f, "  %-6s  %s", cc, r ? out_flag_text(r, flag, sizeof(flag)) : "?");
 		}
 		fputc('\n', f);
 		if (m)
@@ -697,6 +702,10 @@ static int write_table(FILE *f, const struct hk_device *devs, size_t n, const st
 		else
 			fprintf(f, "; no country policy");
 		fputc('\n', f);
+		if (n_weak)
+			fprintf(f, "* %zu origin%s from the MAC block's registrant only: the registrant is not the brand or "
+				   "its owner, so treat %s as a lead\n",
+				n_weak, n_weak == 1 ? "" : "s", n_weak == 1 ? "it" : "them");
 	}
 	if (run)
 		fprintf(f, "this run: %" PRIu64 " packets, %" PRIu64 " flows from %zu capture%s in the inventory\n",

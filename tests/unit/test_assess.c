@@ -409,6 +409,7 @@ START_TEST(test_oui_only_is_weak)
 	add(&d, HK_A_ROLE, "camera", "sig.test", 65);
 	assess_device(&d, NULL, &ctx, &r);
 	ck_assert(r.origin_known);
+	ck_assert(r.origin_weak);
 	ck_assert_str_eq(r.manufacturer_source, "oui.MA-L");
 	ck_assert_str_eq(r.basis, "weak: only the OUI registrant resolved (registrant is not brand or owner): "
 				  "\"Hangzhou Hikvision Digital Technology Co.,Ltd.\" (oui.MA-L, 30) -> aliases.tsv:2 -> "
@@ -420,6 +421,7 @@ START_TEST(test_oui_only_is_weak)
 	add(&d, HK_A_MANUFACTURER, "Acme DE", "http.server", 70);
 	assess_device(&d, NULL, &ctx, &r);
 	ck_assert_str_eq(r.company_id, "acme-de");
+	ck_assert(!r.origin_weak);
 	ck_assert_str_eq(r.basis,
 			 "\"Acme DE\" (http.server, 70) -> aliases.tsv:5 -> acme-de (stronger claims match no alias)");
 	ck_assert_int_eq(r.verdict, ASSESS_PARTIAL);
