@@ -30,26 +30,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "herkomst/obs.h"
-#include "herkomst/parser.h"
+#include "fuzz_common.h"
 #include "proto/proto.h"
 
 #define FUZZ_TCP_WINDOW 4096 /* the registry's window for fins */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static enum hk_parse_result fuzz_run(const struct hk_parse_ctx *ctx, const uint8_t *data, size_t size,
-				     struct hk_obs *v, struct hk_obs_sink *s)
+/* the per-observation check of fuzz_twice: fuzz_check_all does it for the whole sink */
+static void fuzz_check_none(const struct hk_obs *o)
 {
-	struct hk_cur c = hk_cur_init(data, size);
-	enum hk_parse_result r;
-
-	memset(v, 0, HK_OBS_PER_PACKET_MAX * sizeof(*v));
-	*s = (struct hk_obs_sink){.v = v, .n = 0, .cap = HK_OBS_PER_PACKET_MAX};
-	r = proto_fins_parse(&c, ctx, s);
-	if (c.off > c.len || (size && c.base != data))
-		abort();
-	return r;
+	(void)o;
 }
 
 static void fuzz_check(const struct hk_obs *v, size_t n)
@@ -58,13 +49,8 @@ static void fuzz_check(const struct hk_obs *v, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		const struct hk_obs *o = &v[i];
-		size_t len = strnlen(o->value, sizeof(o->value));
 
-		if (len == 0 || len >= sizeof(o->value))
-			abort();
-		for (size_t k = 0; k < len; k++)
-			if ((unsigned char)o->value[k] < 0x20 || (unsigned char)o->value[k] >= 0x7f)
-				abort();
+		fuzz_check_obs_basic(o, "fins.");
 		if (strcmp(o->source, "fins.node") == 0) {
 			if (o->kind != HK_OBS_RAW || o->confidence != 50 || o->side > HK_SIDE_DST)
 				abort();
@@ -85,27 +71,22 @@ static void fuzz_check(const struct hk_obs *v, size_t n)
 		abort();
 }
 
+/* all of a run's observations: nothing dropped, and fuzz_check */
+static void fuzz_check_all(const struct hk_obs_sink *s)
+{
+	if (s->n_dropped)
+		abort();
+	fuzz_check(s->v, s->n);
+}
+
+/* one window, twice, in its own exactly-sized copy */
 static void fuzz_one(const struct hk_parse_ctx *ctx, const uint8_t *data, size_t size)
 {
-	static struct hk_obs v1[HK_OBS_PER_PACKET_MAX], v2[HK_OBS_PER_PACKET_MAX];
-	struct hk_obs_sink s1, s2;
-	enum hk_parse_result r1, r2;
-	uint8_t *copy = malloc(size ? size : 1);
+	struct hk_obs_sink s;
 
-	if (!copy)
-		return;
-	if (size)
-		memcpy(copy, data, size);
-	r1 = fuzz_run(ctx, copy, size, v1, &s1);
-	r2 = fuzz_run(ctx, copy, size, v2, &s2);
-	free(copy);
-	if ((unsigned)r1 >= HK_PARSE__MAX || s1.n > s1.cap || s1.n_dropped)
-		abort();
-	if (r1 == HK_PARSE_NOMATCH && s1.n)
-		abort();
-	fuzz_check(v1, s1.n);
-	if (r1 != r2 || s1.n != s2.n || memcmp(v1, v2, s1.n * sizeof(v1[0])) != 0)
-		abort();
+	fuzz_twice(proto_fins_parse, ctx, data, size, true, FUZZ_OK | FUZZ_TRUNCATED | FUZZ_MALFORMED,
+		   fuzz_check_none, &s);
+	fuzz_check_all(&s);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -35,8 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "herkomst/obs.h"
-#include "herkomst/parser.h"
+#include "fuzz_common.h"
 #include "proto/proto.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -44,58 +43,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const struct hk_parse_ctx fuzz_ctx = {.l4 = 6, .sport = 4840, .dport = 50000, .client_known = true,
 					     .ndpi = ""};
 
-static enum hk_parse_result fuzz_run(const uint8_t *data, size_t size, struct hk_obs *v, struct hk_obs_sink *s)
-{
-	struct hk_cur c = hk_cur_init(data, size);
-	enum hk_parse_result r;
-
-	memset(v, 0, HK_OBS_PER_PACKET_MAX * sizeof(*v));
-	*s = (struct hk_obs_sink){.v = v, .n = 0, .cap = HK_OBS_PER_PACKET_MAX};
-	r = proto_opcua_parse(&c, &fuzz_ctx, s);
-	if (c.off > c.len || (size && c.base != data))
-		abort();
-	return r;
-}
-
 static void fuzz_check_obs(const struct hk_obs *o)
 {
-	size_t n = strnlen(o->value, sizeof(o->value));
 	bool either = strcmp(o->source, "opcua.endpoint_url") == 0 || strcmp(o->source, "opcua.endpoint_host") == 0;
 
-	if ((unsigned)o->kind >= HK_OBS__MAX || o->confidence != 50)
+	fuzz_check_obs_basic(o, "opcua.");
+	if (o->confidence != 50)
 		abort();
 	if (o->side != HK_SIDE_SRC && !(either && o->side == HK_SIDE_DST))
 		abort();
-	if (n == 0 || n >= sizeof(o->value) || strncmp(o->source, "opcua.", 6) != 0)
-		abort();
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)o->value[i] < 0x20 || (unsigned char)o->value[i] >= 0x7f)
-			abort();
 }
 
 /* one window, twice, in its own exactly-sized copy */
 static void fuzz_window(const uint8_t *data, size_t size)
 {
-	static struct hk_obs v1[HK_OBS_PER_PACKET_MAX], v2[HK_OBS_PER_PACKET_MAX];
-	struct hk_obs_sink s1, s2;
-	enum hk_parse_result r1, r2;
-	uint8_t *copy = malloc(size ? size : 1);
-
-	if (!copy)
-		return;
-	if (size)
-		memcpy(copy, data, size);
-	r1 = fuzz_run(copy, size, v1, &s1);
-	r2 = fuzz_run(copy, size, v2, &s2);
-	free(copy);
-	if ((unsigned)r1 >= HK_PARSE__MAX || s1.n > s1.cap)
-		abort();
-	if (r1 == HK_PARSE_NOMATCH && s1.n)
-		abort();
-	for (size_t i = 0; i < s1.n; i++)
-		fuzz_check_obs(&v1[i]);
-	if (r1 != r2 || s1.n != s2.n || memcmp(v1, v2, s1.n * sizeof(v1[0])) != 0)
-		abort();
+	fuzz_twice(proto_opcua_parse, &fuzz_ctx, data, size, true, FUZZ_OK | FUZZ_TRUNCATED | FUZZ_MALFORMED,
+		   fuzz_check_obs, NULL);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -18,6 +18,7 @@
 #include "herkomst/obs.h"
 #include "herkomst/parser.h"
 #include "proto/proto.h"
+#include "proto_check.h"
 
 #define FINS_TCP_FRAMES_MAX 16 /* as in src/proto/fins.c */
 #define FINS_FRAME_MAX 2012
@@ -74,115 +75,62 @@ static const uint8_t tcp_srv[] =
 	"\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x03"
 	"\x00\x0a\x17\x2a\x10\x08\x00\x00\x00\x00\x00\x00";
 
-static uint8_t *heap;
-static struct hk_obs obs[HK_OBS_PER_PACKET_MAX];
-static struct hk_obs_sink sink;
+static struct pc_result res;
 
 static const struct hk_parse_ctx udp_ctx = {.l4 = 17, .sport = 9600, .dport = 54855, .ndpi = ""};
 static const struct hk_parse_ctx tcp_ctx = {
 	.l4 = 6, .sport = 9600, .dport = 17134, .from_client = false, .client_known = true, .ndpi = ""};
 
-static enum hk_parse_result run_ctx(const void *bytes, size_t n, const struct hk_parse_ctx *ctx)
+/* pc_run into r, then: nothing said with NOMATCH, every value non-empty and printable, every source "fins." */
+static enum hk_parse_result run_into(struct pc_result *r, const void *bytes, size_t n, const struct hk_parse_ctx *ctx)
 {
-	struct hk_cur c;
-	enum hk_parse_result r;
-
-	free(heap);
-	heap = malloc(n ? n : 1);
-	ck_assert_ptr_nonnull(heap);
-	if (n)
-		memcpy(heap, bytes, n);
-	c = hk_cur_init(heap, n);
-	memset(obs, 0, sizeof(obs));
-	sink = (struct hk_obs_sink){.v = obs, .n = 0, .cap = HK_OBS_PER_PACKET_MAX};
-	r = proto_fins_parse(&c, ctx, &sink);
-	ck_assert_uint_le(c.off, c.len);
-	ck_assert_int_lt(r, HK_PARSE__MAX);
-	if (r == HK_PARSE_NOMATCH)
-		ck_assert_uint_eq(sink.n, 0);
-	for (size_t i = 0; i < sink.n; i++) {
-		size_t len = strlen(obs[i].value);
+	pc_run(proto_fins_parse, bytes, n, ctx, r);
+	if (r->rc == HK_PARSE_NOMATCH)
+		ck_assert_uint_eq(r->sink.n, 0);
+	for (size_t i = 0; i < r->sink.n; i++) {
+		size_t len = strlen(r->obs[i].value);
 		ck_assert_uint_gt(len, 0);
-		ck_assert_int_eq(strncmp(obs[i].source, "fins.", 5), 0);
+		ck_assert_int_eq(strncmp(r->obs[i].source, "fins.", 5), 0);
 		for (size_t k = 0; k < len; k++)
-			ck_assert(obs[i].value[k] >= 0x20 && obs[i].value[k] < 0x7f);
+			ck_assert(r->obs[i].value[k] >= 0x20 && r->obs[i].value[k] < 0x7f);
 	}
-	return r;
+	return r->rc;
 }
 
 static enum hk_parse_result udp(const void *bytes, size_t n)
 {
-	return run_ctx(bytes, n, &udp_ctx);
+	return run_into(&res, bytes, n, &udp_ctx);
 }
 
 static enum hk_parse_result tcp(const void *bytes, size_t n)
 {
-	return run_ctx(bytes, n, &tcp_ctx);
+	return run_into(&res, bytes, n, &tcp_ctx);
 }
 
-static void teardown(void)
-{
-	free(heap);
-	heap = NULL;
-}
-
-#define EXPECT(i, k, sd, conf, src, val)                                                              \
-	do {                                                                                          \
-		ck_assert_uint_gt(sink.n, (i));                                                       \
-		ck_assert_str_eq(obs[i].source, (src));                                               \
-		ck_assert_str_eq(obs[i].value, (val));                                                \
-		ck_assert_int_eq(obs[i].kind, (k));                                                   \
-		ck_assert_int_eq(obs[i].side, (sd));                                                  \
-		ck_assert_uint_eq(obs[i].confidence, (conf));                                         \
-	} while (0)
-
-static const char *find(const char *source)
-{
-	for (size_t i = 0; i < sink.n; i++)
-		if (strcmp(obs[i].source, source) == 0)
-			return obs[i].value;
-	return NULL;
-}
+#define EXPECT(i, k, sd, conf, src, val) PC_EXPECT(&res, i, k, sd, conf, src, val)
+#define NONE(src) ck_assert_uint_eq(pc_count(&res, (src)), 0)
+#define VALUE(src) pc_value(&res, (src), 0)
 
 /* ---- a frame builder --------------------------------------------------------- */
 
-struct buf {
-	uint8_t b[8192];
-	size_t n;
-};
-
-static void put(struct buf *a, const void *v, size_t n)
-{
-	ck_assert_uint_le(n, sizeof(a->b) - a->n);
-	memcpy(a->b + a->n, v, n);
-	a->n += n;
-}
-
-static void be32(struct buf *a, uint32_t v)
-{
-	uint8_t b[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
-
-	put(a, b, 4);
-}
-
 /* a Controller Data Read response with these 20-byte model and version fields */
-static void cdr(struct buf *a, const char *end_code, const void *model, const void *version)
+static void cdr(struct pc_buf *a, const char *end_code, const void *model, const void *version)
 {
-	put(a, "\xc0\x00\x02\x00\x63\x00\x00\xc8\x00\xef\x05\x01", 12);
-	put(a, end_code, 2);
-	put(a, model, 20);
+	pc_put(a, "\xc0\x00\x02\x00\x63\x00\x00\xc8\x00\xef\x05\x01", 12);
+	pc_put(a, end_code, 2);
+	pc_put(a, model, 20);
 	if (version)
-		put(a, version, 20);
+		pc_put(a, version, 20);
 }
 
 /* a FINS/TCP frame send around n bytes of a FINS frame */
-static void frame_send(struct buf *a, const void *frame, size_t n)
+static void frame_send(struct pc_buf *a, const void *frame, size_t n)
 {
-	put(a, "FINS", 4);
-	be32(a, (uint32_t)(8 + n));
-	be32(a, 2);
-	be32(a, 0);
-	put(a, frame, n);
+	pc_put(a, "FINS", 4);
+	pc_put32(a, (uint32_t)(8 + n));
+	pc_put32(a, 2);
+	pc_put32(a, 0);
+	pc_put(a, frame, n);
 }
 
 /* ---- real frames --------------------------------------------------------------- */
@@ -190,7 +138,7 @@ static void frame_send(struct buf *a, const void *frame, size_t n)
 START_TEST(test_udp_controller_data)
 {
 	ck_assert_int_eq(udp(VEC(cdr_resp)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 5);
+	ck_assert_uint_eq(res.sink.n, 5);
 	EXPECT(0, HK_OBS_RAW, HK_SIDE_SRC, 50, "fins.node", "200");
 	EXPECT(1, HK_OBS_RAW, HK_SIDE_DST, 50, "fins.node", "99");
 	EXPECT(2, HK_OBS_MODEL, HK_SIDE_SRC, 90, "fins.controller_model", "CP1L-EL20DR-D");
@@ -199,7 +147,7 @@ START_TEST(test_udp_controller_data)
 
 	/* the command names its sender's node; DA1 0 is "this node" */
 	ck_assert_int_eq(udp(VEC(cdr_cmd)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_RAW, HK_SIDE_SRC, 50, "fins.node", "99");
 }
 END_TEST
@@ -207,7 +155,7 @@ END_TEST
 START_TEST(test_tcp_controller_data)
 {
 	ck_assert_int_eq(tcp(VEC(tcp_srv)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 5);
+	ck_assert_uint_eq(res.sink.n, 5);
 	EXPECT(0, HK_OBS_RAW, HK_SIDE_SRC, 50, "fins.node", "200");
 	EXPECT(1, HK_OBS_RAW, HK_SIDE_DST, 50, "fins.node", "251");
 	EXPECT(2, HK_OBS_MODEL, HK_SIDE_SRC, 90, "fins.controller_model", "CP1L-EL20DR-D");
@@ -216,39 +164,26 @@ START_TEST(test_tcp_controller_data)
 
 	/* the client's direction: no model, so the stream may say more later */
 	ck_assert_int_eq(tcp(VEC(tcp_cli)), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_RAW, HK_SIDE_DST, 50, "fins.node", "200");
 }
 END_TEST
 
-static bool said_in(const struct hk_obs *o, const struct hk_obs *full, size_t n_full)
-{
-	for (size_t j = 0; j < n_full; j++)
-		if (o->kind == full[j].kind && o->side == full[j].side && strcmp(o->source, full[j].source) == 0 &&
-		    strcmp(o->value, full[j].value) == 0)
-			return true;
-	return false;
-}
-
 START_TEST(test_truncated_prefixes)
 {
-	struct hk_obs full[HK_OBS_PER_PACKET_MAX];
-	size_t n_full;
+	static struct pc_result full;
+	struct pc_expect said[HK_OBS_PER_PACKET_MAX];
+	char label[32];
 
 	/* TCP: every proper prefix waits for more, and says nothing it would not */
 	tcp(VEC(tcp_srv));
-	memcpy(full, obs, sizeof(full));
-	n_full = sink.n;
-	for (size_t k = 0; k < sizeof(tcp_srv) - 1; k++) {
-		ck_assert_msg(tcp(tcp_srv, k) == HK_PARSE_TRUNCATED, "prefix %zu", k);
-		for (size_t i = 0; i < sink.n; i++)
-			ck_assert(said_in(&obs[i], full, n_full));
-	}
+	pc_every_prefix(proto_fins_parse, VEC(tcp_srv), &tcp_ctx, PC_TRUNCATED, true, "tcp_srv");
 	/* UDP: a cut datagram is TRUNCATED before the end code; after it, what
 	 * the fields that are whole say, never more */
-	udp(VEC(cdr_resp));
-	memcpy(full, obs, sizeof(full));
-	n_full = sink.n;
+	run_into(&full, VEC(cdr_resp), &udp_ctx);
+	for (size_t i = 0; i < full.sink.n; i++)
+		said[i] = (struct pc_expect){full.obs[i].kind, full.obs[i].side, full.obs[i].confidence,
+					     full.obs[i].source, full.obs[i].value, PC_ANY, PC_ANY};
 	for (size_t k = 0; k < sizeof(cdr_resp) - 1; k++) {
 		enum hk_parse_result r = udp(cdr_resp, k);
 		if (k < 14)
@@ -256,9 +191,9 @@ START_TEST(test_truncated_prefixes)
 		else
 			ck_assert_msg(r == HK_PARSE_OK, "prefix %zu", k);
 		if (k < 34)
-			ck_assert_ptr_null(find("fins.controller_model"));
-		for (size_t i = 0; i < sink.n; i++)
-			ck_assert(said_in(&obs[i], full, n_full));
+			NONE("fins.controller_model");
+		snprintf(label, sizeof(label), "cdr_resp prefix %zu", k);
+		pc_assert_obs_among(&res, said, full.sink.n, label);
 	}
 }
 END_TEST
@@ -267,81 +202,81 @@ END_TEST
 
 START_TEST(test_fields)
 {
-	struct buf a = {.n = 0};
+	struct pc_buf a = {.n = 0};
 
 	/* space padded without NUL, a version of 20 characters */
 	cdr(&a, "\x00\x00", "CJ2M-CPU31          ", "V2.01.00.00.1234567X");
 	ck_assert_int_eq(udp(a.b, a.n), HK_PARSE_OK);
-	ck_assert_str_eq(find("fins.controller_model"), "CJ2M-CPU31");
-	ck_assert_str_eq(find("fins.controller_version"), "V2.01.00.00.1234567X");
+	ck_assert_str_eq(VALUE("fins.controller_model"), "CJ2M-CPU31");
+	ck_assert_str_eq(VALUE("fins.controller_version"), "V2.01.00.00.1234567X");
 	/* no version field at all */
 	a.n = 0;
 	cdr(&a, "\x00\x00", "CS1G-CPU42H\0\0\0\0\0\0\0\0\0", NULL);
 	ck_assert_int_eq(udp(a.b, a.n), HK_PARSE_OK);
-	ck_assert_str_eq(find("fins.controller_model"), "CS1G-CPU42H");
-	ck_assert_ptr_null(find("fins.controller_version"));
-	ck_assert_str_eq(find("fins.controller"), "plc");
+	ck_assert_str_eq(VALUE("fins.controller_model"), "CS1G-CPU42H");
+	NONE("fins.controller_version");
+	ck_assert_str_eq(VALUE("fins.controller"), "plc");
 	/* a version that is not text is not said; the model is */
 	a.n = 0;
 	cdr(&a, "\x00\x00", "NJ501-1300\0\0\0\0\0\0\0\0\0\0", "\x01\x02\x03\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
 	ck_assert_int_eq(udp(a.b, a.n), HK_PARSE_OK);
-	ck_assert_str_eq(find("fins.controller_model"), "NJ501-1300");
-	ck_assert_ptr_null(find("fins.controller_version"));
+	ck_assert_str_eq(VALUE("fins.controller_model"), "NJ501-1300");
+	NONE("fins.controller_version");
 	/* non-ASCII in the model: not a model */
 	a.n = 0;
 	cdr(&a, "\x00\x00", "CJ2M-\xc3\xa9PU31\0\0\0\0\0\0\0\0\0", "01.00\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
 	ck_assert_int_eq(udp(a.b, a.n), HK_PARSE_OK);
-	ck_assert_ptr_null(find("fins.controller_model"));
-	ck_assert_ptr_null(find("fins.controller"));
+	NONE("fins.controller_model");
+	NONE("fins.controller");
 	/* NUL first: nothing (the response to data 01 starts with binary area data) */
 	a.n = 0;
 	cdr(&a, "\x00\x00", "\x00\x0a\x17\x2a\x10\x08\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00", NULL);
 	ck_assert_int_eq(udp(a.b, a.n), HK_PARSE_OK);
-	ck_assert_ptr_null(find("fins.controller_model"));
-	ck_assert_uint_eq(sink.n, 2);
+	NONE("fins.controller_model");
+	ck_assert_uint_eq(res.sink.n, 2);
 	/* the model cut short by the datagram: not said */
 	a.n = 0;
 	cdr(&a, "\x00\x00", "CJ2M-CPU31\0\0\0\0\0\0\0\0\0\0", NULL);
 	ck_assert_int_eq(udp(a.b, a.n - 1), HK_PARSE_OK);
-	ck_assert_ptr_null(find("fins.controller_model"));
+	NONE("fins.controller_model");
 	/* a space inside is kept, a leading space is not a model */
 	a.n = 0;
 	cdr(&a, "\x00\x00", "CP1E N30\0\0\0\0\0\0\0\0\0\0\0\0", NULL);
 	ck_assert_int_eq(udp(a.b, a.n), HK_PARSE_OK);
-	ck_assert_str_eq(find("fins.controller_model"), "CP1E N30");
+	ck_assert_str_eq(VALUE("fins.controller_model"), "CP1E N30");
 	a.n = 0;
 	cdr(&a, "\x00\x00", " CP1E\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", NULL);
 	ck_assert_int_eq(udp(a.b, a.n), HK_PARSE_OK);
-	ck_assert_ptr_null(find("fins.controller_model"));
+	NONE("fins.controller_model");
 }
 END_TEST
 
 START_TEST(test_end_codes)
 {
-	struct buf a = {.n = 0};
+	struct pc_buf a = {.n = 0};
 
 	/* relay error flag and non-fatal CPU error flag: the data is still there */
 	cdr(&a, "\x80\x40", "CJ2M-CPU31\0\0\0\0\0\0\0\0\0\0", "01.00\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
 	ck_assert_int_eq(udp(a.b, a.n), HK_PARSE_OK);
-	ck_assert_str_eq(find("fins.controller_model"), "CJ2M-CPU31");
+	ck_assert_str_eq(VALUE("fins.controller_model"), "CJ2M-CPU31");
 	/* an error (0x1001 command too long): nothing but the nodes */
 	a.n = 0;
 	cdr(&a, "\x10\x01", "CJ2M-CPU31\0\0\0\0\0\0\0\0\0\0", "01.00\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0");
 	ck_assert_int_eq(udp(a.b, a.n), HK_PARSE_OK);
-	ck_assert_ptr_null(find("fins.controller_model"));
-	ck_assert_uint_eq(sink.n, 2);
+	NONE("fins.controller_model");
+	ck_assert_uint_eq(res.sink.n, 2);
 	/* a command (not a response) with the same bytes says no model */
 	a.n = 0;
 	cdr(&a, "\x00\x00", "CJ2M-CPU31\0\0\0\0\0\0\0\0\0\0", NULL);
 	a.b[0] = 0x80;
 	ck_assert_int_eq(udp(a.b, a.n), HK_PARSE_OK);
-	ck_assert_ptr_null(find("fins.controller_model"));
+	NONE("fins.controller_model");
 	/* another command's response (05 02 connection data read) neither */
 	a.n = 0;
 	cdr(&a, "\x00\x00", "CJ2M-CPU31\0\0\0\0\0\0\0\0\0\0", NULL);
 	a.b[11] = 0x02;
 	ck_assert_int_eq(udp(a.b, a.n), HK_PARSE_OK);
-	ck_assert_ptr_null(find("fins.controller_model"));
+	NONE("fins.controller_model");
 }
 END_TEST
 
@@ -352,9 +287,9 @@ START_TEST(test_nodes)
 	static const uint8_t n254[] = "\x80\x00\x07\x01\xfe\x00\x01\x01\x00\x01\x01\x01";
 
 	ck_assert_int_eq(udp(VEC(bcast)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	ck_assert_int_eq(udp(VEC(n254)), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(0, HK_OBS_RAW, HK_SIDE_SRC, 50, "fins.node", "1");
 	EXPECT(1, HK_OBS_RAW, HK_SIDE_DST, 50, "fins.node", "254");
 }
@@ -362,47 +297,47 @@ END_TEST
 
 START_TEST(test_tcp_lengths)
 {
-	struct buf a = {.n = 0};
+	struct pc_buf a = {.n = 0};
 	uint8_t big[FINS_TCP_LEN_MAX + 8];
 
 	/* FINS/TCP lengths below 8 and above the largest frame: not FINS/TCP */
-	put(&a, "FINS\x00\x00\x00\x07\x00\x00\x00\x00\x00\x00\x00", 15);
+	pc_put(&a, "FINS\x00\x00\x00\x07\x00\x00\x00\x00\x00\x00\x00", 15);
 	ck_assert_int_eq(tcp(a.b, a.n), HK_PARSE_NOMATCH);
 	a.n = 0;
-	put(&a, "FINS", 4);
-	be32(&a, FINS_TCP_LEN_MAX + 1);
+	pc_put(&a, "FINS", 4);
+	pc_put32(&a, FINS_TCP_LEN_MAX + 1);
 	ck_assert_int_eq(tcp(a.b, a.n), HK_PARSE_NOMATCH);
 	/* the largest is waited for */
 	a.n = 0;
-	put(&a, "FINS", 4);
-	be32(&a, FINS_TCP_LEN_MAX);
+	pc_put(&a, "FINS", 4);
+	pc_put32(&a, FINS_TCP_LEN_MAX);
 	ck_assert_int_eq(tcp(a.b, a.n), HK_PARSE_TRUNCATED);
 	/* and read when whole */
 	memset(big, 0, sizeof(big));
 	memcpy(big, "FINS\x00\x00\x07\xe4\x00\x00\x00\x02\x00\x00\x00\x00", 16);
 	memcpy(big + 16, "\xc0\x00\x02\x00\x63\x00\x00\xc8\x00\xef\x01\x01\x00\x00", 14);
 	ck_assert_int_eq(tcp(big, sizeof(big)), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	/* a length longer than what follows: wait */
 	a.n = 0;
-	put(&a, tcp_srv, 24);
+	pc_put(&a, tcp_srv, 24);
 	a.b[7] = 0x11;
 	ck_assert_int_eq(tcp(a.b, a.n), HK_PARSE_TRUNCATED);
 	/* a length shorter than the frame inside: the rest is the next "frame" */
 	a.n = 0;
-	put(&a, tcp_srv, sizeof(tcp_srv) - 1);
+	pc_put(&a, tcp_srv, sizeof(tcp_srv) - 1);
 	a.b[24 + 7] = 0x20; /* the model is cut by its frame: not said */
 	ck_assert_int_eq(tcp(a.b, a.n), HK_PARSE_MALFORMED);
-	ck_assert_ptr_null(find("fins.controller_model"));
+	NONE("fins.controller_model");
 	a.b[24 + 7] = 0x0c; /* not even the FINS header fits */
 	ck_assert_int_eq(tcp(a.b, a.n), HK_PARSE_MALFORMED);
 	/* an unknown FINS/TCP command: first frame NOMATCH, later MALFORMED */
 	a.n = 0;
-	put(&a, "FINS\x00\x00\x00\x08\x00\x00\x00\x09\x00\x00\x00\x00", 16);
+	pc_put(&a, "FINS\x00\x00\x00\x08\x00\x00\x00\x09\x00\x00\x00\x00", 16);
 	ck_assert_int_eq(tcp(a.b, a.n), HK_PARSE_NOMATCH);
 	a.n = 0;
-	put(&a, tcp_cli, 20);
-	put(&a, "FINS\x00\x00\x00\x08\x00\x00\x00\x09\x00\x00\x00\x00", 16);
+	pc_put(&a, tcp_cli, 20);
+	pc_put(&a, "FINS\x00\x00\x00\x08\x00\x00\x00\x09\x00\x00\x00\x00", 16);
 	ck_assert_int_eq(tcp(a.b, a.n), HK_PARSE_MALFORMED);
 	/* a frame send whose frame is not FINS */
 	a.n = 0;
@@ -411,37 +346,37 @@ START_TEST(test_tcp_lengths)
 	a.n = 0;
 	frame_send(&a, "\xc0\x00\x02\x00\x63\x00\x00\xc8\x00\xef\x05\x01", 12); /* no end code */
 	ck_assert_int_eq(tcp(a.b, a.n), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* a frame send with an error code carries nothing to read */
 	a.n = 0;
-	put(&a, "FINS\x00\x00\x00\x08\x00\x00\x00\x02\x00\x00\x00\x03", 16);
+	pc_put(&a, "FINS\x00\x00\x00\x08\x00\x00\x00\x02\x00\x00\x00\x03", 16);
 	ck_assert_int_eq(tcp(a.b, a.n), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
 START_TEST(test_frame_counts)
 {
 	static const uint8_t mem_read[] = "\xc0\x00\x02\x00\x63\x00\x00\xc8\x00\xef\x01\x01\x00\x00\x12\x34";
-	struct buf a = {.n = 0};
+	struct pc_buf a = {.n = 0};
 
 	for (int i = 0; i < FINS_TCP_FRAMES_MAX - 1; i++)
 		frame_send(&a, VEC(mem_read));
 	ck_assert_int_eq(tcp(a.b, a.n), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 2); /* the nodes, once */
+	ck_assert_uint_eq(res.sink.n, 2); /* the nodes, once */
 	frame_send(&a, VEC(mem_read));
 	ck_assert_int_eq(tcp(a.b, a.n), HK_PARSE_OK);
 	/* the model after MAX frames is not reached */
 	frame_send(&a, cdr_resp, sizeof(cdr_resp) - 1);
 	ck_assert_int_eq(tcp(a.b, a.n), HK_PARSE_OK);
-	ck_assert_ptr_null(find("fins.controller_model"));
+	NONE("fins.controller_model");
 	/* before it, it is */
 	a.n = 0;
 	for (int i = 0; i < FINS_TCP_FRAMES_MAX - 1; i++)
 		frame_send(&a, VEC(mem_read));
 	frame_send(&a, cdr_resp, sizeof(cdr_resp) - 1);
 	ck_assert_int_eq(tcp(a.b, a.n), HK_PARSE_OK);
-	ck_assert_str_eq(find("fins.controller_model"), "CP1L-EL20DR-D");
+	ck_assert_str_eq(VALUE("fins.controller_model"), "CP1L-EL20DR-D");
 }
 END_TEST
 
@@ -484,59 +419,28 @@ END_TEST
 
 /* ---- against tshark ------------------------------------------------------------ */
 
-static bool tshark_fields(const char *pcap, int frame, const char *fields, char *out, size_t outsz)
-{
-	const char *shared = getenv("HERKOMST_SHARED_DIR");
-	char cmd[2048], path[512];
-	size_t n;
-	FILE *f;
-
-	if (!shared || system("command -v tshark >/dev/null 2>&1") != 0)
-		return false;
-	snprintf(path, sizeof(path), "%s/pcaps/%s", shared, pcap);
-	f = fopen(path, "rb");
-	if (!f)
-		return false;
-	fclose(f);
-	snprintf(cmd, sizeof(cmd), "tshark -r '%s' -Y 'frame.number==%d' -T fields %s 2>/dev/null", path, frame,
-		 fields);
-	f = popen(cmd, "r");
-	if (!f)
-		return false;
-	n = fread(out, 1, outsz - 1, f);
-	pclose(f);
-	out[n] = '\0';
-	while (n && (out[n - 1] == '\n' || out[n - 1] == '\r'))
-		out[--n] = '\0';
-	return true;
-}
-
-static void hex_of(const uint8_t *b, size_t n, char *out, size_t outsz)
-{
-	for (size_t k = 0; k < n && 2 * k + 2 < outsz; k++)
-		snprintf(out + 2 * k, outsz - 2 * k, "%02x", b[k]);
-}
-
 START_TEST(test_against_tshark)
 {
 	char line[4096], hex[1024], want[2048];
 
-	if (!tshark_fields("iti_omron_test.pcap", 18,
-			   "-e udp.payload -e omron.sa1 -e omron.da1 -e omron.controller.model -e omron.controller.version",
-			   line, sizeof(line)))
+	if (!pc_tshark_frame("iti_omron_test.pcap", 18,
+			     "-T fields -e udp.payload -e omron.sa1 -e omron.da1 -e omron.controller.model "
+			     "-e omron.controller.version",
+			     line, sizeof(line)))
 		return; /* no tshark or no captures here: nothing to compare */
-	hex_of(cdr_resp, sizeof(cdr_resp) - 1, hex, sizeof(hex));
+	pc_hex(cdr_resp, sizeof(cdr_resp) - 1, hex, sizeof(hex));
 	snprintf(want, sizeof(want), "%s\t0xc8\t0x63\tCP1L-EL20DR-D\t01.00", hex);
 	ck_assert_msg(strcmp(line, want) == 0, "tshark '%s', we expect '%s'", line, want);
 	ck_assert_int_eq(udp(VEC(cdr_resp)), HK_PARSE_OK);
-	ck_assert_str_eq(find("fins.controller_model"), "CP1L-EL20DR-D");
-	ck_assert_str_eq(find("fins.controller_version"), "01.00");
+	ck_assert_str_eq(VALUE("fins.controller_model"), "CP1L-EL20DR-D");
+	ck_assert_str_eq(VALUE("fins.controller_version"), "01.00");
 
-	ck_assert(tshark_fields("iti_omron_test.pcap", 7,
-				"-e omron.tcp.client_node_address -e omron.tcp.server_node_address", line, sizeof(line)));
+	ck_assert(pc_tshark_frame("iti_omron_test.pcap", 7,
+				  "-T fields -e omron.tcp.client_node_address -e omron.tcp.server_node_address", line,
+				  sizeof(line)));
 	ck_assert_str_eq(line, "251\t200");
-	ck_assert(tshark_fields("iti_omron_test.pcap", 9, "-e tcp.payload", line, sizeof(line)));
-	hex_of(tcp_srv + 24, sizeof(tcp_srv) - 1 - 24, hex, sizeof(hex));
+	ck_assert(pc_tshark_frame("iti_omron_test.pcap", 9, "-T fields -e tcp.payload", line, sizeof(line)));
+	pc_hex(tcp_srv + 24, sizeof(tcp_srv) - 1 - 24, hex, sizeof(hex));
 	ck_assert_str_eq(line, hex);
 }
 END_TEST
@@ -547,7 +451,6 @@ static Suite *fins_suite(void)
 	TCase *tc = tcase_create("core");
 	TCase *ts = tcase_create("tshark");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_udp_controller_data);
 	tcase_add_test(tc, test_tcp_controller_data);
 	tcase_add_test(tc, test_truncated_prefixes);
@@ -558,7 +461,6 @@ static Suite *fins_suite(void)
 	tcase_add_test(tc, test_frame_counts);
 	tcase_add_test(tc, test_nomatch);
 	suite_add_tcase(s, tc);
-	tcase_add_checked_fixture(ts, NULL, teardown);
 	tcase_set_timeout(ts, 120);
 	tcase_add_test(ts, test_against_tshark);
 	suite_add_tcase(s, ts);
@@ -567,11 +469,5 @@ static Suite *fins_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(fins_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pc_main(fins_suite());
 }

@@ -21,6 +21,7 @@
 #include "herkomst/obs.h"
 #include "herkomst/parser.h"
 #include "proto/proto.h"
+#include "proto_check.h"
 
 #define OPCUA_ENDPOINTS_MAX 16 /* as in src/proto/opcua.c */
 #define OPCUA_SERVERS_MAX 16
@@ -230,42 +231,29 @@ static const uint8_t stack_cert[1003] = {
 	0xb5, 0xd1, 0x21, 0x13, 0x10, 0xd9, 0x97, 0x4e, 0xff, 0x6f, 0x4a,
 };
 
-static uint8_t *heap;
-static struct hk_obs obs[HK_OBS_PER_PACKET_MAX];
-static struct hk_obs_sink sink;
+static struct pc_result res;
 
 static const struct hk_parse_ctx srv_ctx = {
 	.l4 = 6, .sport = 4840, .dport = 57420, .from_client = false, .client_known = true, .ndpi = ""};
 static const struct hk_parse_ctx cli_ctx = {
 	.l4 = 6, .sport = 57420, .dport = 4840, .from_client = true, .client_known = true, .ndpi = ""};
 
+/* pc_run, then: nothing said with NOMATCH, every observation with confidence 50, a non-empty, printable value
+ * and an "opcua." source */
 static enum hk_parse_result run_ctx(const void *bytes, size_t n, const struct hk_parse_ctx *ctx)
 {
-	struct hk_cur c;
-	enum hk_parse_result r;
-
-	free(heap);
-	heap = malloc(n ? n : 1);
-	ck_assert_ptr_nonnull(heap);
-	if (n)
-		memcpy(heap, bytes, n);
-	c = hk_cur_init(heap, n);
-	memset(obs, 0, sizeof(obs));
-	sink = (struct hk_obs_sink){.v = obs, .n = 0, .cap = HK_OBS_PER_PACKET_MAX};
-	r = proto_opcua_parse(&c, ctx, &sink);
-	ck_assert_uint_le(c.off, c.len);
-	ck_assert_int_lt(r, HK_PARSE__MAX);
-	if (r == HK_PARSE_NOMATCH)
-		ck_assert_uint_eq(sink.n, 0);
-	for (size_t i = 0; i < sink.n; i++) {
-		size_t len = strlen(obs[i].value);
+	pc_run(proto_opcua_parse, bytes, n, ctx, &res);
+	if (res.rc == HK_PARSE_NOMATCH)
+		ck_assert_uint_eq(res.sink.n, 0);
+	for (size_t i = 0; i < res.sink.n; i++) {
+		size_t len = strlen(res.obs[i].value);
 		ck_assert_uint_gt(len, 0);
-		ck_assert_uint_eq(obs[i].confidence, 50);
-		ck_assert_int_eq(strncmp(obs[i].source, "opcua.", 6), 0);
+		ck_assert_uint_eq(res.obs[i].confidence, 50);
+		ck_assert_int_eq(strncmp(res.obs[i].source, "opcua.", 6), 0);
 		for (size_t k = 0; k < len; k++)
-			ck_assert(obs[i].value[k] >= 0x20 && obs[i].value[k] < 0x7f);
+			ck_assert(res.obs[i].value[k] >= 0x20 && res.obs[i].value[k] < 0x7f);
 	}
-	return r;
+	return res.rc;
 }
 
 static enum hk_parse_result run(const void *bytes, size_t n)
@@ -273,96 +261,54 @@ static enum hk_parse_result run(const void *bytes, size_t n)
 	return run_ctx(bytes, n, &srv_ctx);
 }
 
-static void teardown(void)
-{
-	free(heap);
-	heap = NULL;
-}
-
-#define EXPECT(i, k, sd, src, val)                                                                    \
-	do {                                                                                          \
-		ck_assert_uint_gt(sink.n, (i));                                                       \
-		ck_assert_str_eq(obs[i].source, (src));                                               \
-		ck_assert_str_eq(obs[i].value, (val));                                                \
-		ck_assert_int_eq(obs[i].kind, (k));                                                   \
-		ck_assert_int_eq(obs[i].side, (sd));                                                  \
-		ck_assert_uint_eq(obs[i].confidence, 50);                                             \
-	} while (0)
+#define EXPECT(i, k, sd, src, val) PC_EXPECT(&res, i, k, sd, 50, src, val)
 
 #define SRC HK_SIDE_SRC
 #define DST HK_SIDE_DST
 
+/* the first value from source, NULL when there is none */
 static const char *find(const char *source)
 {
-	for (size_t i = 0; i < sink.n; i++)
-		if (strcmp(obs[i].source, source) == 0)
-			return obs[i].value;
-	return NULL;
-}
-
-static size_t count(const char *source)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < sink.n; i++)
-		n += strcmp(obs[i].source, source) == 0;
-	return n;
+	return pc_count(&res, source) ? pc_value(&res, source, 0) : NULL;
 }
 
 /* ---- a message builder ----------------------------------------------------- */
 
-struct buf {
-	uint8_t b[32768];
-	size_t n;
-};
-
-static void put(struct buf *a, const void *v, size_t n)
-{
-	ck_assert_uint_le(n, sizeof(a->b) - a->n);
-	memcpy(a->b + a->n, v, n);
-	a->n += n;
-}
-
-static void u8(struct buf *a, uint8_t v)
-{
-	put(a, &v, 1);
-}
-
-static void le32(struct buf *a, uint32_t v)
+static void le32(struct pc_buf *a, uint32_t v)
 {
 	uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
 
-	put(a, b, 4);
+	pc_put(a, b, 4);
 }
 
 /* a String or ByteString of n bytes; NULL is the null string */
-static void bytes(struct buf *a, const void *v, size_t n)
+static void bytes(struct pc_buf *a, const void *v, size_t n)
 {
 	if (!v) {
 		le32(a, 0xffffffff);
 		return;
 	}
 	le32(a, (uint32_t)n);
-	put(a, v, n);
+	pc_put(a, v, n);
 }
 
-static void str(struct buf *a, const char *s)
+static void str(struct pc_buf *a, const char *s)
 {
 	bytes(a, s, s ? strlen(s) : 0);
 }
 
 /* a message header with the size left open; returns where it starts */
-static size_t begin(struct buf *a, const char *type, char chunk)
+static size_t begin(struct pc_buf *a, const char *type, char chunk)
 {
 	size_t at = a->n;
 
-	put(a, type, 3);
-	u8(a, (uint8_t)chunk);
+	pc_put(a, type, 3);
+	pc_put8(a, (uint8_t)chunk);
 	le32(a, 0);
 	return at;
 }
 
-static void end(struct buf *a, size_t at)
+static void end(struct pc_buf *a, size_t at)
 {
 	uint32_t size = (uint32_t)(a->n - at);
 
@@ -371,7 +317,7 @@ static void end(struct buf *a, size_t at)
 }
 
 /* MSG/CLO: header, channel 1, token 1, sequence, request id, then the TypeId */
-static size_t msg(struct buf *a, const char *type, char chunk, uint32_t request, uint16_t type_id)
+static size_t msg(struct pc_buf *a, const char *type, char chunk, uint32_t request, uint16_t type_id)
 {
 	size_t at = begin(a, type, chunk);
 
@@ -380,15 +326,15 @@ static size_t msg(struct buf *a, const char *type, char chunk, uint32_t request,
 	le32(a, request + 1);
 	le32(a, request);
 	if (type_id) {
-		u8(a, 0x01);
-		u8(a, 0);
-		u8(a, (uint8_t)type_id);
-		u8(a, (uint8_t)(type_id >> 8));
+		pc_put8(a, 0x01);
+		pc_put8(a, 0);
+		pc_put8(a, (uint8_t)type_id);
+		pc_put8(a, (uint8_t)(type_id >> 8));
 	}
 	return at;
 }
 
-static void opn(struct buf *a, const char *policy, const void *cert, size_t cert_len)
+static void opn(struct pc_buf *a, const char *policy, const void *cert, size_t cert_len)
 {
 	size_t at = begin(a, "OPN", 'F');
 
@@ -398,44 +344,44 @@ static void opn(struct buf *a, const char *policy, const void *cert, size_t cert
 	bytes(a, NULL, 0);
 	le32(a, 1);
 	le32(a, 1);
-	put(a, "\x01\x00\xc1\x01", 4); /* OpenSecureChannelResponse: the rest is not read */
-	put(a, "\x00\x00\x00\x00", 4);
+	pc_put(a, "\x01\x00\xc1\x01", 4); /* OpenSecureChannelResponse: the rest is not read */
+	pc_put(a, "\x00\x00\x00\x00", 4);
 	end(a, at);
 }
 
-static void response_header(struct buf *a)
+static void response_header(struct pc_buf *a)
 {
-	put(a, "\0\0\0\0\0\0\0\0", 8); /* timestamp */
+	pc_put(a, "\0\0\0\0\0\0\0\0", 8); /* timestamp */
 	le32(a, 1);                    /* handle */
 	le32(a, 0);                    /* Good */
-	u8(a, 0);                      /* DiagnosticInfo: nothing */
+	pc_put8(a, 0);                      /* DiagnosticInfo: nothing */
 	le32(a, 0xffffffff);           /* StringTable null */
-	put(a, "\x00\x00\x00", 3);     /* AdditionalHeader: NodeId 0, no body */
+	pc_put(a, "\x00\x00\x00", 3);     /* AdditionalHeader: NodeId 0, no body */
 }
 
-static void request_header(struct buf *a)
+static void request_header(struct pc_buf *a)
 {
-	put(a, "\x00\x00", 2);         /* authentication token: NodeId 0 */
-	put(a, "\0\0\0\0\0\0\0\0", 8); /* timestamp */
+	pc_put(a, "\x00\x00", 2);         /* authentication token: NodeId 0 */
+	pc_put(a, "\0\0\0\0\0\0\0\0", 8); /* timestamp */
 	le32(a, 1);                    /* handle */
 	le32(a, 0);                    /* return diagnostics */
 	str(a, NULL);                  /* audit entry id */
 	le32(a, 10000);                /* timeout hint */
-	put(a, "\x00\x00\x00", 3);     /* AdditionalHeader */
+	pc_put(a, "\x00\x00\x00", 3);     /* AdditionalHeader */
 }
 
-static void loctext(struct buf *a, const char *text)
+static void loctext(struct pc_buf *a, const char *text)
 {
 	if (!text) {
-		u8(a, 0);
+		pc_put8(a, 0);
 		return;
 	}
-	u8(a, 0x03);
+	pc_put8(a, 0x03);
 	str(a, "en");
 	str(a, text);
 }
 
-static void app(struct buf *a, const char *uri, const char *product, const char *name, uint32_t type)
+static void app(struct pc_buf *a, const char *uri, const char *product, const char *name, uint32_t type)
 {
 	str(a, uri);
 	str(a, product);
@@ -447,7 +393,7 @@ static void app(struct buf *a, const char *uri, const char *product, const char 
 	str(a, "opc.tcp://discovery.example:4840/");
 }
 
-static void endpoint(struct buf *a, const char *url, const void *cert, size_t cert_len, uint32_t mode,
+static void endpoint(struct pc_buf *a, const char *url, const void *cert, size_t cert_len, uint32_t mode,
 		     const char *policy)
 {
 	str(a, url);
@@ -462,20 +408,15 @@ static void endpoint(struct buf *a, const char *url, const void *cert, size_t ce
 	str(a, NULL);
 	str(a, NULL);
 	str(a, "http://opcfoundation.org/UA-Profile/Transport/uatcp-uasc-uabinary");
-	u8(a, 0);
+	pc_put8(a, 0);
 }
 
 #define POLICY_NONE "http://opcfoundation.org/UA/SecurityPolicy#None"
 #define POLICY_B256 "http://opcfoundation.org/UA/SecurityPolicy#Basic256Sha256"
 
-static enum hk_parse_result run_buf(const struct buf *a)
+static enum hk_parse_result run_buf(const struct pc_buf *a)
 {
 	return run(a->b, a->n);
-}
-
-static void cat(struct buf *a, const uint8_t *v, size_t n)
-{
-	put(a, v, n);
 }
 
 /* ---- real messages --------------------------------------------------------- */
@@ -484,7 +425,7 @@ START_TEST(test_hello)
 {
 	/* a Hello alone: the server is named; the stream may go on */
 	ck_assert_int_eq(run_ctx(VEC(hel), &cli_ctx), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 	EXPECT(0, HK_OBS_RAW, DST, "opcua.endpoint_url", "opc.tcp://localhost:4840");
 	/* localhost is no host name */
 	ck_assert_ptr_null(find("opcua.endpoint_host"));
@@ -493,13 +434,13 @@ END_TEST
 
 START_TEST(test_server_flight)
 {
-	struct buf a = {.n = 0};
+	struct pc_buf a = {.n = 0};
 
-	cat(&a, VEC(ack));
-	cat(&a, VEC(opn_resp));
-	cat(&a, VEC(gep_resp));
+	pc_put(&a, VEC(ack));
+	pc_put(&a, VEC(opn_resp));
+	pc_put(&a, VEC(gep_resp));
 	ck_assert_int_eq(run_buf(&a), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 7);
+	ck_assert_uint_eq(res.sink.n, 7);
 	EXPECT(0, HK_OBS_RAW, SRC, "opcua.security_policy", POLICY_NONE);
 	EXPECT(1, HK_OBS_RAW, SRC, "opcua.endpoint_url", "opc.tcp://localhost:4840");
 	EXPECT(2, HK_OBS_RAW, SRC, "opcua.application_uri", "urn:open62541.server.application");
@@ -510,25 +451,25 @@ START_TEST(test_server_flight)
 
 	/* the same endpoint in a CreateSessionResponse */
 	a.n = 0;
-	cat(&a, VEC(ack));
-	cat(&a, VEC(opn_resp));
-	cat(&a, VEC(cs_resp));
+	pc_put(&a, VEC(ack));
+	pc_put(&a, VEC(opn_resp));
+	pc_put(&a, VEC(cs_resp));
 	ck_assert_int_eq(run_buf(&a), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 7);
+	ck_assert_uint_eq(res.sink.n, 7);
 	EXPECT(6, HK_OBS_RAW, SRC, "opcua.security_mode", "None");
 }
 END_TEST
 
 START_TEST(test_client_flight)
 {
-	struct buf a = {.n = 0};
+	struct pc_buf a = {.n = 0};
 
-	cat(&a, VEC(hel));
-	cat(&a, VEC(opn_req));
-	cat(&a, VEC(gep_req));
-	cat(&a, VEC(cs_req));
+	pc_put(&a, VEC(hel));
+	pc_put(&a, VEC(opn_req));
+	pc_put(&a, VEC(gep_req));
+	pc_put(&a, VEC(cs_req));
 	ck_assert_int_eq(run_ctx(a.b, a.n, &cli_ctx), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 4);
+	ck_assert_uint_eq(res.sink.n, 4);
 	EXPECT(0, HK_OBS_RAW, DST, "opcua.endpoint_url", "opc.tcp://localhost:4840");
 	EXPECT(1, HK_OBS_RAW, SRC, "opcua.security_policy", POLICY_NONE);
 	EXPECT(2, HK_OBS_RAW, SRC, "opcua.client.application_uri", "urn:unconfigured:application");
@@ -537,50 +478,35 @@ START_TEST(test_client_flight)
 
 	/* without the CreateSession the client has said all it will, for now */
 	a.n = 0;
-	cat(&a, VEC(hel));
-	cat(&a, VEC(opn_req));
-	cat(&a, VEC(gep_req));
+	pc_put(&a, VEC(hel));
+	pc_put(&a, VEC(opn_req));
+	pc_put(&a, VEC(gep_req));
 	ck_assert_int_eq(run_ctx(a.b, a.n, &cli_ctx), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 }
 END_TEST
 
-/* every observation of the prefix run is one of the whole run's */
+/* the whole says what it says (run_ctx checks it); every prefix is TRUNCATED and says a leading part of it */
 static void check_prefixes(const uint8_t *b, size_t n, const struct hk_parse_ctx *ctx)
 {
-	struct hk_obs full[HK_OBS_PER_PACKET_MAX];
-	size_t n_full;
-
 	run_ctx(b, n, ctx);
-	memcpy(full, obs, sizeof(full));
-	n_full = sink.n;
-	for (size_t k = 0; k < n; k++) {
-		ck_assert_msg(run_ctx(b, k, ctx) == HK_PARSE_TRUNCATED, "prefix %zu of %zu", k, n);
-		ck_assert_uint_le(sink.n, n_full);
-		for (size_t i = 0; i < sink.n; i++) {
-			bool found = false;
-			for (size_t j = 0; j < n_full && !found; j++)
-				found = obs[i].kind == full[j].kind && obs[i].side == full[j].side &&
-					strcmp(obs[i].source, full[j].source) == 0 &&
-					strcmp(obs[i].value, full[j].value) == 0;
-			ck_assert_msg(found, "prefix %zu says %s=%s", k, obs[i].source, obs[i].value);
-		}
-	}
+	pc_every_prefix(proto_opcua_parse, b, n, ctx, PC_TRUNCATED, true, "%zu bytes from the %s", n,
+			ctx->from_client ? "client" : "server");
 }
 
 START_TEST(test_truncated_prefixes)
 {
-	struct buf a = {.n = 0};
+	struct pc_buf a = {.n = 0};
 
-	cat(&a, VEC(ack));
-	cat(&a, VEC(opn_resp));
-	cat(&a, VEC(cs_resp));
+	pc_put(&a, VEC(ack));
+	pc_put(&a, VEC(opn_resp));
+	pc_put(&a, VEC(cs_resp));
 	check_prefixes(a.b, a.n, &srv_ctx);
 	a.n = 0;
-	cat(&a, VEC(hel));
-	cat(&a, VEC(opn_req));
-	cat(&a, VEC(gep_req));
-	cat(&a, VEC(cs_req));
+	pc_put(&a, VEC(hel));
+	pc_put(&a, VEC(opn_req));
+	pc_put(&a, VEC(gep_req));
+	pc_put(&a, VEC(cs_req));
 	check_prefixes(a.b, a.n, &cli_ctx);
 	check_prefixes(VEC(gep_resp), &srv_ctx);
 }
@@ -590,7 +516,7 @@ END_TEST
 
 START_TEST(test_certificate_and_host)
 {
-	struct buf a = {.n = 0};
+	struct pc_buf a = {.n = 0};
 	size_t at;
 
 	opn(&a, POLICY_NONE, stack_cert, sizeof(stack_cert));
@@ -605,7 +531,7 @@ START_TEST(test_certificate_and_host)
 		 POLICY_B256);
 	end(&a, at);
 	ck_assert_int_eq(run_buf(&a), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 13);
+	ck_assert_uint_eq(res.sink.n, 13);
 	EXPECT(0, HK_OBS_RAW, SRC, "opcua.security_policy", POLICY_NONE);
 	EXPECT(1, HK_OBS_SOFTWARE, SRC, "opcua.cert.subject", "DC=vm-xp-steven,CN=UA StackTest Server (AnsiC/2048)");
 	EXPECT(2, HK_OBS_SOFTWARE, SRC, "opcua.cert.issuer", "DC=vm-xp-steven,CN=UA StackTest Server (AnsiC/2048)");
@@ -638,7 +564,7 @@ START_TEST(test_certificate_and_host)
 }
 END_TEST
 
-static void hello_with(struct buf *a, const char *url)
+static void hello_with(struct pc_buf *a, const char *url)
 {
 	size_t at = begin(a, "HEL", 'F');
 
@@ -671,7 +597,7 @@ START_TEST(test_url_hosts)
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct buf a = {.n = 0};
+		struct pc_buf a = {.n = 0};
 		const char *host;
 
 		hello_with(&a, cases[i].url);
@@ -687,24 +613,24 @@ START_TEST(test_url_hosts)
 	}
 	/* a null EndpointUrl says nothing */
 	{
-		struct buf a = {.n = 0};
+		struct pc_buf a = {.n = 0};
 		hello_with(&a, NULL);
 		ck_assert_int_eq(run_ctx(a.b, a.n, &cli_ctx), HK_PARSE_TRUNCATED);
-		ck_assert_uint_eq(sink.n, 0);
+		ck_assert_uint_eq(res.sink.n, 0);
 	}
 }
 END_TEST
 
 START_TEST(test_reverse_hello)
 {
-	struct buf a = {.n = 0};
+	struct pc_buf a = {.n = 0};
 	size_t at = begin(&a, "RHE", 'F');
 
 	str(&a, "urn:acme:gateway");
 	str(&a, "opc.tcp://gw-3:4840");
 	end(&a, at);
 	ck_assert_int_eq(run_buf(&a), HK_PARSE_TRUNCATED);
-	ck_assert_uint_eq(sink.n, 3);
+	ck_assert_uint_eq(res.sink.n, 3);
 	EXPECT(0, HK_OBS_RAW, SRC, "opcua.application_uri", "urn:acme:gateway");
 	EXPECT(1, HK_OBS_RAW, SRC, "opcua.endpoint_url", "opc.tcp://gw-3:4840");
 	EXPECT(2, HK_OBS_HOSTNAME, SRC, "opcua.endpoint_host", "gw-3");
@@ -713,7 +639,7 @@ END_TEST
 
 START_TEST(test_find_servers)
 {
-	struct buf a = {.n = 0};
+	struct pc_buf a = {.n = 0};
 	size_t at;
 
 	/* a discovery server lists itself and a server registered with it */
@@ -724,7 +650,7 @@ START_TEST(test_find_servers)
 	app(&a, "urn:elsewhere", "http://other.example", "Other", 0);
 	end(&a, at);
 	ck_assert_int_eq(run_buf(&a), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 4);
+	ck_assert_uint_eq(res.sink.n, 4);
 	EXPECT(0, HK_OBS_RAW, SRC, "opcua.application_uri", "urn:lds");
 	EXPECT(3, HK_OBS_RAW, SRC, "opcua.application_type", "DiscoveryServer");
 
@@ -736,7 +662,7 @@ START_TEST(test_find_servers)
 	app(&a, "urn:plc", NULL, NULL, 2);
 	end(&a, at);
 	ck_assert_int_eq(run_buf(&a), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(0, HK_OBS_RAW, SRC, "opcua.application_uri", "urn:plc");
 	EXPECT(1, HK_OBS_RAW, SRC, "opcua.application_type", "ClientAndServer");
 }
@@ -744,7 +670,7 @@ END_TEST
 
 START_TEST(test_register_server2)
 {
-	struct buf a = {.n = 0};
+	struct pc_buf a = {.n = 0};
 	size_t at = msg(&a, "MSG", 'F', 2, 12211);
 
 	request_header(&a);
@@ -758,11 +684,11 @@ START_TEST(test_register_server2)
 	le32(&a, 1);
 	str(&a, "opc.tcp://Maui-16714:51944/");
 	str(&a, NULL);
-	u8(&a, 1);
+	pc_put8(&a, 1);
 	le32(&a, 0xffffffff); /* DiscoveryConfiguration null */
 	end(&a, at);
 	ck_assert_int_eq(run_ctx(a.b, a.n, &cli_ctx), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 4);
+	ck_assert_uint_eq(res.sink.n, 4);
 	EXPECT(0, HK_OBS_RAW, SRC, "opcua.application_uri", "urn:open62541.example.server_register");
 	EXPECT(1, HK_OBS_SOFTWARE, SRC, "opcua.product_uri", "http://open62541.org");
 	EXPECT(2, HK_OBS_SOFTWARE, SRC, "opcua.application_name", "open62541-based OPC UA Application");
@@ -772,7 +698,7 @@ END_TEST
 
 START_TEST(test_create_session_client_cert)
 {
-	struct buf a = {.n = 0};
+	struct pc_buf a = {.n = 0};
 	size_t at = msg(&a, "MSG", 'F', 3, 461);
 
 	request_header(&a);
@@ -782,10 +708,10 @@ START_TEST(test_create_session_client_cert)
 	str(&a, "session");
 	bytes(&a, "\x01\x02\x03\x04", 4);        /* nonce */
 	bytes(&a, stack_cert, sizeof(stack_cert));
-	put(&a, "\0\0\0\0\0\0\0\0\0\0\0\0", 12); /* timeout, max response size */
+	pc_put(&a, "\0\0\0\0\0\0\0\0\0\0\0\0", 12); /* timeout, max response size */
 	end(&a, at);
 	ck_assert_int_eq(run_ctx(a.b, a.n, &cli_ctx), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 8);
+	ck_assert_uint_eq(res.sink.n, 8);
 	EXPECT(0, HK_OBS_RAW, SRC, "opcua.client.application_uri", "urn:scada:client");
 	EXPECT(1, HK_OBS_SOFTWARE, SRC, "opcua.client.product_uri", "urn:vendor:scada");
 	EXPECT(2, HK_OBS_SOFTWARE, SRC, "opcua.client.application_name", "SCADA");
@@ -799,17 +725,17 @@ END_TEST
 
 START_TEST(test_secured_channel)
 {
-	struct buf a = {.n = 0};
+	struct pc_buf a = {.n = 0};
 	size_t at;
 
-	cat(&a, VEC(ack));
+	pc_put(&a, VEC(ack));
 	opn(&a, POLICY_B256, NULL, 0);
 	at = msg(&a, "MSG", 'F', 2, 431); /* would read, were it in clear */
 	response_header(&a);
 	le32(&a, 0);
 	end(&a, at);
 	ck_assert_int_eq(run_buf(&a), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 2);
+	ck_assert_uint_eq(res.sink.n, 2);
 	EXPECT(0, HK_OBS_RAW, SRC, "opcua.security_policy", POLICY_B256);
 	EXPECT(1, HK_OBS_RAW, SRC, "opcua.encrypted", "yes");
 
@@ -827,7 +753,7 @@ END_TEST
 
 START_TEST(test_chunks)
 {
-	struct buf a = {.n = 0};
+	struct pc_buf a = {.n = 0};
 	size_t at;
 
 	/* a GetEndpointsResponse in two chunks: the first holds one endpoint and
@@ -837,20 +763,20 @@ START_TEST(test_chunks)
 	le32(&a, 2);
 	endpoint(&a, "opc.tcp://first:4840", NULL, 0, 1, POLICY_NONE);
 	str(&a, "opc.tcp://second:4840");
-	put(&a, "\x20\x00\x00", 3); /* the second's ApplicationUri length, cut */
+	pc_put(&a, "\x20\x00\x00", 3); /* the second's ApplicationUri length, cut */
 	end(&a, at);
 	at = msg(&a, "MSG", 'F', 5, 0);
-	put(&a, "\x00urn:acme:second...............", 32);
+	pc_put(&a, "\x00urn:acme:second...............", 32);
 	end(&a, at);
 	ck_assert_int_eq(run_buf(&a), HK_PARSE_OK);
-	ck_assert_uint_eq(count("opcua.endpoint_url"), 1);
+	ck_assert_uint_eq(pc_count(&res, "opcua.endpoint_url"), 1);
 	ck_assert_str_eq(find("opcua.endpoint_url"), "opc.tcp://first:4840");
 	ck_assert_str_eq(find("opcua.endpoint_host"), "first");
 
 	/* an abort chunk ends the message; the next one is read */
 	a.n = 0;
 	at = msg(&a, "MSG", 'C', 5, 1);
-	put(&a, "\x00", 1);
+	pc_put(&a, "\x00", 1);
 	end(&a, at);
 	at = msg(&a, "MSG", 'A', 5, 0);
 	le32(&a, 0x80000000);
@@ -868,7 +794,7 @@ END_TEST
 
 START_TEST(test_end_of_conversation)
 {
-	struct buf a = {.n = 0};
+	struct pc_buf a = {.n = 0};
 	size_t at;
 
 	/* ERR and CLO end what a direction can say */
@@ -876,37 +802,37 @@ START_TEST(test_end_of_conversation)
 	le32(&a, 0x80130000);
 	str(&a, "BadSecurityChecksFailed");
 	end(&a, at);
-	cat(&a, VEC(hel));
+	pc_put(&a, VEC(hel));
 	ck_assert_int_eq(run_buf(&a), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	a.n = 0;
-	cat(&a, VEC(opn_req));
+	pc_put(&a, VEC(opn_req));
 	at = msg(&a, "CLO", 'F', 4, 452);
 	request_header(&a);
 	end(&a, at);
 	ck_assert_int_eq(run_ctx(a.b, a.n, &cli_ctx), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 1);
+	ck_assert_uint_eq(res.sink.n, 1);
 }
 END_TEST
 
 START_TEST(test_messages_max)
 {
-	struct buf a = {.n = 0};
+	struct pc_buf a = {.n = 0};
 
 	/* OPCUA_MESSAGES_MAX messages that say nothing: enough */
 	for (int i = 0; i < OPCUA_MESSAGES_MAX; i++)
-		cat(&a, VEC(ack));
+		pc_put(&a, VEC(ack));
 	ck_assert_int_eq(run_buf(&a), HK_PARSE_OK);
 	a.n = 0;
 	for (int i = 0; i < OPCUA_MESSAGES_MAX - 1; i++)
-		cat(&a, VEC(ack));
+		pc_put(&a, VEC(ack));
 	ck_assert_int_eq(run_buf(&a), HK_PARSE_TRUNCATED);
 }
 END_TEST
 
 /* ---- lying sizes and lengths, counts -------------------------------------- */
 
-static void set_le32(struct buf *a, size_t at, uint32_t v)
+static void set_le32(struct pc_buf *a, size_t at, uint32_t v)
 {
 	a->b[at] = (uint8_t)v;
 	a->b[at + 1] = (uint8_t)(v >> 8);
@@ -916,10 +842,10 @@ static void set_le32(struct buf *a, size_t at, uint32_t v)
 
 START_TEST(test_lying_sizes)
 {
-	struct buf a = {.n = 0};
+	struct pc_buf a = {.n = 0};
 
 	/* message sizes: below the type's fixed part, absurdly large, past the window */
-	cat(&a, VEC(hel));
+	pc_put(&a, VEC(hel));
 	set_le32(&a, 4, 31);
 	ck_assert_int_eq(run_buf(&a), HK_PARSE_NOMATCH);
 	set_le32(&a, 4, 0x01000001);
@@ -929,17 +855,17 @@ START_TEST(test_lying_sizes)
 	/* smaller than its EndpointUrl: the String runs past the message */
 	set_le32(&a, 4, 40);
 	ck_assert_int_eq(run_buf(&a), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* the same lie in a second message */
 	a.n = 0;
-	cat(&a, VEC(ack));
-	cat(&a, VEC(hel));
+	pc_put(&a, VEC(ack));
+	pc_put(&a, VEC(hel));
 	set_le32(&a, sizeof(ack) - 1 + 4, 31);
 	ck_assert_int_eq(run_buf(&a), HK_PARSE_MALFORMED);
 
 	/* a String length past the message, and below -1 */
 	a.n = 0;
-	cat(&a, VEC(hel));
+	pc_put(&a, VEC(hel));
 	set_le32(&a, 28, 25);
 	ck_assert_int_eq(run_buf(&a), HK_PARSE_MALFORMED);
 	set_le32(&a, 28, 0xfffffffe);
@@ -949,24 +875,24 @@ START_TEST(test_lying_sizes)
 
 	/* an endpoint's String running past a whole GetEndpointsResponse */
 	a.n = 0;
-	cat(&a, VEC(gep_resp));
+	pc_put(&a, VEC(gep_resp));
 	set_le32(&a, 56, 0x00010000); /* EndpointUrl length */
 	ck_assert_int_eq(run_buf(&a), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	/* an unknown NodeId encoding in the TypeId */
 	a.n = 0;
-	cat(&a, VEC(gep_resp));
+	pc_put(&a, VEC(gep_resp));
 	a.b[24] = 0x07;
 	ck_assert_int_eq(run_buf(&a), HK_PARSE_MALFORMED);
 	/* an unknown ExtensionObject encoding in the ResponseHeader */
 	a.n = 0;
-	cat(&a, VEC(gep_resp));
+	pc_put(&a, VEC(gep_resp));
 	a.b[51] = 0x03;
 	ck_assert_int_eq(run_buf(&a), HK_PARSE_MALFORMED);
 }
 END_TEST
 
-static void gep_with(struct buf *a, uint32_t n_endpoints, uint32_t n_declared)
+static void gep_with(struct pc_buf *a, uint32_t n_endpoints, uint32_t n_declared)
 {
 	size_t at = msg(a, "MSG", 'F', 2, 431);
 	char url[64];
@@ -982,24 +908,24 @@ static void gep_with(struct buf *a, uint32_t n_endpoints, uint32_t n_declared)
 
 START_TEST(test_endpoint_counts)
 {
-	struct buf a = {.n = 0};
+	struct pc_buf a = {.n = 0};
 
 	gep_with(&a, 0, 0);
 	ck_assert_int_eq(run_buf(&a), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	a.n = 0;
 	gep_with(&a, 0, 0xffffffff); /* null array */
 	ck_assert_int_eq(run_buf(&a), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 	a.n = 0;
 	gep_with(&a, OPCUA_ENDPOINTS_MAX, OPCUA_ENDPOINTS_MAX);
 	ck_assert_int_eq(run_buf(&a), HK_PARSE_OK);
-	ck_assert_uint_eq(count("opcua.endpoint_url"), OPCUA_ENDPOINTS_MAX);
+	ck_assert_uint_eq(pc_count(&res, "opcua.endpoint_url"), OPCUA_ENDPOINTS_MAX);
 	/* MAX + 1: the first MAX are read, the rest left */
 	a.n = 0;
 	gep_with(&a, OPCUA_ENDPOINTS_MAX + 1, OPCUA_ENDPOINTS_MAX + 1);
 	ck_assert_int_eq(run_buf(&a), HK_PARSE_OK);
-	ck_assert_uint_eq(count("opcua.endpoint_url"), OPCUA_ENDPOINTS_MAX);
+	ck_assert_uint_eq(pc_count(&res, "opcua.endpoint_url"), OPCUA_ENDPOINTS_MAX);
 	/* a count of -2 */
 	a.n = 0;
 	gep_with(&a, 0, 0xfffffffe);
@@ -1008,11 +934,11 @@ START_TEST(test_endpoint_counts)
 	a.n = 0;
 	gep_with(&a, 1, 2);
 	ck_assert_int_eq(run_buf(&a), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(count("opcua.endpoint_url"), 1);
+	ck_assert_uint_eq(pc_count(&res, "opcua.endpoint_url"), 1);
 }
 END_TEST
 
-static void gep_discovery_urls(struct buf *a, uint32_t n)
+static void gep_discovery_urls(struct pc_buf *a, uint32_t n)
 {
 	size_t at = msg(a, "MSG", 'F', 2, 431);
 
@@ -1033,13 +959,13 @@ static void gep_discovery_urls(struct buf *a, uint32_t n)
 	str(a, POLICY_NONE);
 	le32(a, 0);
 	str(a, NULL);
-	u8(a, 0);
+	pc_put8(a, 0);
 	end(a, at);
 }
 
 START_TEST(test_nested_counts)
 {
-	struct buf a = {.n = 0};
+	struct pc_buf a = {.n = 0};
 
 	gep_discovery_urls(&a, 0);
 	ck_assert_int_eq(run_buf(&a), HK_PARSE_OK);
@@ -1055,20 +981,20 @@ START_TEST(test_nested_counts)
 }
 END_TEST
 
-static void gep_diag_depth(struct buf *a, unsigned depth)
+static void gep_diag_depth(struct pc_buf *a, unsigned depth)
 {
 	size_t at = msg(a, "MSG", 'F', 2, 431);
 
-	put(a, "\0\0\0\0\0\0\0\0\x01\0\0\0\0\0\0\0", 16);
+	pc_put(a, "\0\0\0\0\0\0\0\0\x01\0\0\0\0\0\0\0", 16);
 	for (unsigned i = 1; i < depth; i++) {
-		u8(a, 0x40 | 0x10 | 0x01); /* inner follows, additional info, symbolic id */
+		pc_put8(a, 0x40 | 0x10 | 0x01); /* inner follows, additional info, symbolic id */
 		le32(a, 7);
 		str(a, "info");
 	}
-	u8(a, 0x20); /* the innermost: a status code */
+	pc_put8(a, 0x20); /* the innermost: a status code */
 	le32(a, 0x80000000);
 	le32(a, 0xffffffff);
-	put(a, "\x00\x00\x00", 3);
+	pc_put(a, "\x00\x00\x00", 3);
 	le32(a, 1);
 	endpoint(a, "opc.tcp://plc:4840", NULL, 0, 1, POLICY_NONE);
 	end(a, at);
@@ -1076,7 +1002,7 @@ static void gep_diag_depth(struct buf *a, unsigned depth)
 
 START_TEST(test_diagnostic_depth)
 {
-	struct buf a = {.n = 0};
+	struct pc_buf a = {.n = 0};
 
 	gep_diag_depth(&a, OPCUA_DIAG_DEPTH_MAX);
 	ck_assert_int_eq(run_buf(&a), HK_PARSE_OK);
@@ -1084,13 +1010,13 @@ START_TEST(test_diagnostic_depth)
 	a.n = 0;
 	gep_diag_depth(&a, OPCUA_DIAG_DEPTH_MAX + 1);
 	ck_assert_int_eq(run_buf(&a), HK_PARSE_MALFORMED);
-	ck_assert_uint_eq(sink.n, 0);
+	ck_assert_uint_eq(res.sink.n, 0);
 }
 END_TEST
 
 START_TEST(test_strings)
 {
-	struct buf a = {.n = 0};
+	struct pc_buf a = {.n = 0};
 	size_t at = msg(&a, "MSG", 'F', 2, 425);
 	char longname[600];
 
@@ -1098,7 +1024,7 @@ START_TEST(test_strings)
 	le32(&a, 1);
 	str(&a, "urn:a\\b");
 	bytes(&a, "http://x\0y", 10);            /* NUL inside */
-	u8(&a, 0x02);
+	pc_put8(&a, 0x02);
 	str(&a, "Pr\xc3\xbc" "fstand \x7f");    /* UTF-8 and DEL */
 	le32(&a, 7);                             /* an application type past the enum */
 	str(&a, NULL);
@@ -1106,7 +1032,7 @@ START_TEST(test_strings)
 	le32(&a, 0);
 	end(&a, at);
 	ck_assert_int_eq(run_buf(&a), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, 4);
+	ck_assert_uint_eq(res.sink.n, 4);
 	EXPECT(0, HK_OBS_RAW, SRC, "opcua.application_uri", "urn:a\\\\b");
 	EXPECT(1, HK_OBS_SOFTWARE, SRC, "opcua.product_uri", "http://x\\x00y");
 	EXPECT(2, HK_OBS_SOFTWARE, SRC, "opcua.application_name", "Pr\\xc3\\xbcfstand \\x7f");
@@ -1131,7 +1057,7 @@ START_TEST(test_strings)
 	le32(&a, 1);
 	str(&a, "urn:x");
 	str(&a, NULL);
-	u8(&a, 0x04);
+	pc_put8(&a, 0x04);
 	end(&a, at);
 	ck_assert_int_eq(run_buf(&a), HK_PARSE_MALFORMED);
 }
@@ -1158,9 +1084,9 @@ START_TEST(test_nomatch)
 	ck_assert_int_eq(run("MSGC\x10\x00", 6), HK_PARSE_TRUNCATED);
 	/* an OPC UA message, then something else */
 	{
-		struct buf a = {.n = 0};
-		cat(&a, VEC(ack));
-		put(&a, "GET / HTTP/1.1\r\n", 16);
+		struct pc_buf a = {.n = 0};
+		pc_put(&a, VEC(ack));
+		pc_put(&a, "GET / HTTP/1.1\r\n", 16);
 		ck_assert_int_eq(run_buf(&a), HK_PARSE_MALFORMED);
 	}
 }
@@ -1168,7 +1094,7 @@ END_TEST
 
 START_TEST(test_sink_full)
 {
-	struct buf a = {.n = 0};
+	struct pc_buf a = {.n = 0};
 	size_t at = msg(&a, "MSG", 'F', 2, 431);
 	char url[64];
 
@@ -1181,39 +1107,12 @@ START_TEST(test_sink_full)
 	}
 	end(&a, at);
 	ck_assert_int_eq(run_buf(&a), HK_PARSE_OK);
-	ck_assert_uint_eq(sink.n, HK_OBS_PER_PACKET_MAX);
-	ck_assert_uint_gt(sink.n_dropped, 0);
+	ck_assert_uint_eq(res.sink.n, HK_OBS_PER_PACKET_MAX);
+	ck_assert_uint_gt(res.sink.n_dropped, 0);
 }
 END_TEST
 
 /* ---- against tshark --------------------------------------------------------- */
-
-static bool tshark_fields(const char *pcap, int frame, const char *fields, char *out, size_t outsz)
-{
-	const char *shared = getenv("HERKOMST_SHARED_DIR");
-	char cmd[2048], path[512];
-	size_t n;
-	FILE *f;
-
-	if (!shared || system("command -v tshark >/dev/null 2>&1") != 0)
-		return false;
-	snprintf(path, sizeof(path), "%s/pcaps/%s", shared, pcap);
-	f = fopen(path, "rb");
-	if (!f)
-		return false;
-	fclose(f);
-	snprintf(cmd, sizeof(cmd), "tshark -r '%s' -Y 'frame.number==%d' -T fields %s 2>/dev/null", path, frame,
-		 fields);
-	f = popen(cmd, "r");
-	if (!f)
-		return false;
-	n = fread(out, 1, outsz - 1, f);
-	pclose(f);
-	out[n] = '\0';
-	while (n && (out[n - 1] == '\n' || out[n - 1] == '\r'))
-		out[--n] = '\0';
-	return true;
-}
 
 START_TEST(test_against_tshark)
 {
@@ -1236,11 +1135,10 @@ START_TEST(test_against_tshark)
 	char line[8192], fields[256], want[4096], hex[2048];
 
 	for (size_t i = 0; i < sizeof(cmp) / sizeof(cmp[0]); i++) {
-		snprintf(fields, sizeof(fields), "-e tcp.payload %s", cmp[i].fields);
-		if (!tshark_fields("ndpi_opc-ua.pcap", cmp[i].frame, fields, line, sizeof(line)))
+		snprintf(fields, sizeof(fields), "-T fields -e tcp.payload %s", cmp[i].fields);
+		if (!pc_tshark_frame("ndpi_opc-ua.pcap", cmp[i].frame, fields, line, sizeof(line)))
 			return; /* no tshark or no captures here: nothing to compare */
-		for (size_t k = 0; k < cmp[i].n; k++)
-			snprintf(hex + 2 * k, sizeof(hex) - 2 * k, "%02x", cmp[i].b[k]);
+		pc_hex(cmp[i].b, cmp[i].n, hex, sizeof(hex));
 		snprintf(want, sizeof(want), "%s\t%s", hex, cmp[i].want);
 		ck_assert_msg(strcmp(line, want) == 0, "frame %d: tshark '%s', we expect '%s'", cmp[i].frame, line,
 			      want);
@@ -1259,7 +1157,6 @@ static Suite *opcua_suite(void)
 	TCase *tc = tcase_create("core");
 	TCase *ts = tcase_create("tshark");
 
-	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_hello);
 	tcase_add_test(tc, test_server_flight);
 	tcase_add_test(tc, test_client_flight);
@@ -1282,7 +1179,6 @@ static Suite *opcua_suite(void)
 	tcase_add_test(tc, test_nomatch);
 	tcase_add_test(tc, test_sink_full);
 	suite_add_tcase(s, tc);
-	tcase_add_checked_fixture(ts, NULL, teardown);
 	tcase_set_timeout(ts, 120);
 	tcase_add_test(ts, test_against_tshark);
 	suite_add_tcase(s, ts);
@@ -1291,11 +1187,5 @@ static Suite *opcua_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(opcua_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return pc_main(opcua_suite());
 }
