@@ -194,4 +194,7 @@ bool pc_tshark_fields(const char *pcap, int frame, const char *const *fields, si
 void pc_assert_tshark_values(const struct pc_result *r, char *line, const char *pcap, int frame,
 			     const char *const *fields, const char *const *sources, const unsigned *nth, size_t n);
 
+/* A string literal vector and its length without the terminating NUL. */
+#define VEC(a) (a), (sizeof(a) - 1)
+
 #endif

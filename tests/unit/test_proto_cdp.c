@@ -113,7 +113,6 @@ static const uint8_t cdp_ap[] =
 	/* Power requested */
 	"\x00\x19\x00\x10\xa4\x8d\x00\x00\x00\x00\x3c\x28\x00\x00\x32\xc8";
 
-#define VEC(a) (a), (sizeof(a) - 1)
 
 static struct pc_result res;
 static const struct hk_parse_ctx cdp_ctx = {.l4 = 0, .ethertype = 0};

@@ -85,7 +85,6 @@ static const uint8_t link_status[] = "\x05\x64\x05\x8b" "\x01\x00\x64\x00" "\xa0
 static const uint8_t bad_start[] = "\x05\x05\x11\xc4\x04\x00\x03\x00\x46\xa2\xc2\xc2\x14\x3c\x02\x06\x3c\x03\x06"
 				   "\x3c\x04\x06\xd3\x2f";
 
-#define VEC(a) (a), (sizeof(a) - 1)
 
 static struct pc_result res;
 static const struct hk_parse_ctx tcp_ctx = {.l4 = 6, .sport = 50594, .dport = 20000, .client_known = true,

@@ -24,7 +24,6 @@
 #define FINS_FRAME_MAX 2012
 #define FINS_TCP_LEN_MAX (8 + FINS_FRAME_MAX)
 
-#define VEC(a) (a), (sizeof(a) - 1)
 
 /*
  * iti_omron_test.pcap (ITI/ICS-Security-Tools pcaps/omron/omron_test.pcap;

@@ -84,7 +84,6 @@ static const uint8_t me_nc[] =
 	"\x14\x05\x00" "\x00\x00\xf0\x41" "\x00"
 	"\x15\x05\x00" "\x00\x00\x31\x44" "\x00";
 
-#define VEC(a) (a), (sizeof(a) - 1)
 
 static struct pc_result res;
 static const struct hk_parse_ctx ctx104 = {.l4 = 6, .sport = 50876, .dport = 2404, .client_known = true,

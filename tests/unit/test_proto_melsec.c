@@ -25,7 +25,6 @@
 #define MELSEC_FRAMES_MAX 16 /* as in src/proto/melsec.c */
 #define MELSEC_LEN_MAX 8192
 
-#define VEC(a) (a), (sizeof(a) - 1)
 
 /*
  * iti_melsoft_UDP_clean_2.pcap (ITI/ICS-Security-Tools pcaps/MELSEC), a GX

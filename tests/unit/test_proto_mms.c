@@ -175,7 +175,6 @@ static const uint8_t wap_http[] = "HTTP/1.1 200 Okay\r\nConnection: close\r\n"
 				  "Content-Type: application/vnd.wap.mms-message\r\n\r\n";
 static const uint8_t wap_body[] = "\x8c\x80\x98\x41\x42\x43\x00\x8d\x90\x89\x01\x81\x97\x2b\x33\x39";
 
-#define VEC(a) (a), (sizeof(a) - 1)
 
 static struct pc_result res;
 static const struct hk_parse_ctx to_ied = {.l4 = 6, .sport = 1345, .dport = 102, .ndpi = "s7comm"};

@@ -111,7 +111,6 @@ static const uint8_t umas_req[] = "\x00\x01\x00\x00\x00\x05\x00" "\x5a\x00\x01\x
  * 0x0a (gateway path unavailable) to function 23 */
 static const uint8_t exc23[] = "\x00\x0b\x00\x00\x00\x03\x01" "\x97\x0a";
 
-#define VEC(a) (a), (sizeof(a) - 1)
 
 static struct pc_result res;
 

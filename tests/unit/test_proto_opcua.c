@@ -29,7 +29,6 @@
 #define OPCUA_DIAG_DEPTH_MAX 4
 #define OPCUA_MESSAGES_MAX 32
 
-#define VEC(a) (a), (sizeof(a) - 1)
 
 /*
  * ndpi_opc-ua.pcap (ntop/nDPI tests/cfgs/default/pcap/opc-ua.pcap, an

@@ -211,7 +211,6 @@ static const uint8_t s7p_create_res_1511[] =
 	"\x82\x41\x00\x03\x00\x03\x00" "\xa2"
 	"\x00\x00\x00\x00" "\x72\x01\x00\x00";
 
-#define VEC(a) (a), (sizeof(a) - 1)
 
 static struct pc_result res;
 static const struct hk_parse_ctx to_plc = {.l4 = 6, .sport = 4173, .dport = 102, .from_client = true,
