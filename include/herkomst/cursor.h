@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 enum hk_cur_err {
 	HK_CUR_OK = 0,
@@ -27,7 +28,32 @@ struct hk_cur {
 	int err;             /* enum hk_cur_err; sticky */
 };
 
-struct hk_cur hk_cur_init(const uint8_t *base, size_t len);
+/*
+ * The readers below are inline: decoding and the parsers call them a few
+ * dozen times per packet, and a call each cost more than the read
+ * (docs/performance.md). They all go through hk_cur__take.
+ */
+
+/* An empty window still points somewhere, so that base + 0 is defined. */
+#define HK_CUR__EMPTY ((const uint8_t *)"")
+
+static inline struct hk_cur hk_cur_init(const uint8_t *base, size_t len)
+{
+	struct hk_cur c = {.base = base ? base : HK_CUR__EMPTY, .len = base ? len : 0, .off = 0, .err = 0};
+	return c;
+}
+
+/* The one bounds test. */
+static inline bool hk_cur__take(struct hk_cur *c, size_t n)
+{
+	if (c->err)
+		return false;
+	if (n > c->len - c->off) {
+		c->err = HK_CUR_ETRUNC;
+		return false;
+	}
+	return true;
+}
 
 static inline size_t hk_cur_left(const struct hk_cur *c)
 {
@@ -45,29 +71,100 @@ static inline bool hk_cur_has(const struct hk_cur *c, size_t n)
 	return c->err == 0 && n <= c->len - c->off;
 }
 
-uint8_t hk_cur_u8(struct hk_cur *c);
-uint16_t hk_cur_be16(struct hk_cur *c);
-uint16_t hk_cur_le16(struct hk_cur *c);
-uint32_t hk_cur_be24(struct hk_cur *c);
-uint32_t hk_cur_be32(struct hk_cur *c);
-uint32_t hk_cur_le32(struct hk_cur *c);
-uint64_t hk_cur_be64(struct hk_cur *c);
-uint64_t hk_cur_le64(struct hk_cur *c);
+static inline uint8_t hk_cur_u8(struct hk_cur *c)
+{
+	if (!hk_cur__take(c, 1))
+		return 0;
+	return c->base[c->off++];
+}
+
+static inline uint64_t hk_cur__be(struct hk_cur *c, size_t n)
+{
+	uint64_t v = 0;
+	if (!hk_cur__take(c, n))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		v = (v << 8) | c->base[c->off + i];
+	c->off += n;
+	return v;
+}
+
+static inline uint64_t hk_cur__le(struct hk_cur *c, size_t n)
+{
+	uint64_t v = 0;
+	if (!hk_cur__take(c, n))
+		return 0;
+	for (size_t i = n; i > 0; i--)
+		v = (v << 8) | c->base[c->off + i - 1];
+	c->off += n;
+	return v;
+}
+
+static inline uint16_t hk_cur_be16(struct hk_cur *c) { return (uint16_t)hk_cur__be(c, 2); }
+static inline uint16_t hk_cur_le16(struct hk_cur *c) { return (uint16_t)hk_cur__le(c, 2); }
+static inline uint32_t hk_cur_be24(struct hk_cur *c) { return (uint32_t)hk_cur__be(c, 3); }
+static inline uint32_t hk_cur_be32(struct hk_cur *c) { return (uint32_t)hk_cur__be(c, 4); }
+static inline uint32_t hk_cur_le32(struct hk_cur *c) { return (uint32_t)hk_cur__le(c, 4); }
+static inline uint64_t hk_cur_be64(struct hk_cur *c) { return hk_cur__be(c, 8); }
+static inline uint64_t hk_cur_le64(struct hk_cur *c) { return hk_cur__le(c, 8); }
 
 /* Peeks without moving; returns 0 and sets ETRUNC when past the end. */
-uint8_t hk_cur_peek_u8(struct hk_cur *c, size_t at);
-uint16_t hk_cur_peek_be16(struct hk_cur *c, size_t at);
+static inline uint8_t hk_cur_peek_u8(struct hk_cur *c, size_t at)
+{
+	if (c->err)
+		return 0;
+	if (at >= c->len - c->off) {
+		c->err = HK_CUR_ETRUNC;
+		return 0;
+	}
+	return c->base[c->off + at];
+}
 
-void hk_cur_skip(struct hk_cur *c, size_t n);
+static inline uint16_t hk_cur_peek_be16(struct hk_cur *c, size_t at)
+{
+	if (c->err)
+		return 0;
+	if (at > c->len - c->off || 2 > c->len - c->off - at) {
+		c->err = HK_CUR_ETRUNC;
+		return 0;
+	}
+	return (uint16_t)((c->base[c->off + at] << 8) | c->base[c->off + at + 1]);
+}
+
+static inline void hk_cur_skip(struct hk_cur *c, size_t n)
+{
+	if (hk_cur__take(c, n))
+		c->off += n;
+}
 
 /* Copies n raw bytes to dst (dst must hold n); zero-fills dst on error. */
-bool hk_cur_copy(struct hk_cur *c, void *dst, size_t n);
+static inline bool hk_cur_copy(struct hk_cur *c, void *dst, size_t n)
+{
+	if (!hk_cur__take(c, n)) {
+		memset(dst, 0, n);
+		return false;
+	}
+	memcpy(dst, c->base + c->off, n);
+	c->off += n;
+	return true;
+}
 
 /*
  * A child cursor over the next n bytes; the parent moves past them. On a short
  * parent both are failed with ETRUNC, and the child is empty.
  */
-struct hk_cur hk_cur_sub(struct hk_cur *c, size_t n);
+static inline struct hk_cur hk_cur_sub(struct hk_cur *c, size_t n)
+{
+	struct hk_cur s = {.base = HK_CUR__EMPTY, .len = 0, .off = 0, .err = 0};
+	if (!hk_cur__take(c, n)) {
+		s.err = HK_CUR_ETRUNC;
+		return s;
+	}
+	s.base = c->base + c->off;
+	s.len = n;
+	c->off += n;
+	return s;
+}
 
 /* A child over everything left; the parent is left at its end. */
 struct hk_cur hk_cur_rest(struct hk_cur *c);
@@ -101,7 +198,15 @@ long hk_cur_find(const struct hk_cur *c, uint8_t b);
  * library (nDPI, a hash): returns NULL and sets ETRUNC when short. Protocol
  * parsers must not index the result.
  */
-const uint8_t *hk_cur_view(struct hk_cur *c, size_t n);
+static inline const uint8_t *hk_cur_view(struct hk_cur *c, size_t n)
+{
+	const uint8_t *p;
+	if (!hk_cur__take(c, n))
+		return NULL;
+	p = c->base + c->off;
+	c->off += n;
+	return p;
+}
 
 /* Escapes raw bytes the way hk_cur_str does (for values that are not read
  * through a cursor, e.g. config). */

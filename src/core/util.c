@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 char *hk_time_fmt(uint64_t ts_usec, char buf[HK_TIME_STRLEN])
@@ -23,14 +24,55 @@ char *hk_time_fmt(uint64_t ts_usec, char buf[HK_TIME_STRLEN])
 	return buf;
 }
 
+static inline uint64_t rd64(const unsigned char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static inline uint64_t rd32(const unsigned char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/*
+ * Eight bytes per step (a multiply and a rotate), the tail read as whole
+ * words that may overlap bytes already taken (wyhash's trick: bytes copied
+ * one by one into a word stall the load that follows), then murmur3's fmix64
+ * so that the low bits the hash tables index by depend on every input bit.
+ * FNV-1a took a dependent multiply per byte: 40 for the flow key of every
+ * packet (docs/performance.md). Not keyed: the tables it serves hold what
+ * the capture's sender chose, as they did with FNV.
+ */
 uint64_t hk_hash_bytes(const void *p, size_t n, uint64_t seed)
 {
 	const unsigned char *b = p;
-	uint64_t h = 1469598103934665603ull ^ seed;
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 1099511628211ull;
+	uint64_t h = seed ^ 0x9e3779b97f4a7c15ull ^ ((uint64_t)n * 0xff51afd7ed558ccdull);
+	uint64_t w;
+
+	if (n > 8) {
+		const unsigned char *last = b + n - 8;
+		for (; b < last; b += 8) {
+			h = (h ^ rd64(b)) * 0xc4ceb9fe1a85ec53ull;
+			h = (h << 29) | (h >> 35);
+		}
+		w = rd64(last);
+	} else if (n >= 4) {
+		w = rd32(b) << 32 | rd32(b + n - 4);
+	} else if (n) {
+		w = (uint64_t)b[0] << 16 | (uint64_t)b[n >> 1] << 8 | b[n - 1];
+	} else {
+		w = 0;
 	}
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	h ^= h >> 33;
 	return h;
 }
 

@@ -10,7 +10,7 @@
 #define HK_TIME_STRLEN 32
 char *hk_time_fmt(uint64_t ts_usec, char buf[HK_TIME_STRLEN]);
 
-/* FNV-1a, for hash tables keyed by bytes */
+/* A fast 64-bit hash for hash tables keyed by bytes (not keyed, not for persistence) */
 uint64_t hk_hash_bytes(const void *p, size_t n, uint64_t seed);
 
 /* Human-readable byte counts: "12.3 MB" */

@@ -2,6 +2,7 @@
 #include "dpi/dpi.h"
 
 #include <ndpi/ndpi_api.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,15 @@
 struct dpi {
 	struct ndpi_detection_module_struct *mod;
 };
+
+/*
+ * Making and freeing a module touch process-wide state in nDPI 4.2: the
+ * first module initialises libgcrypt (gcry_check_version, which libgcrypt
+ * wants run by one thread before any other uses it), and its patricia trees
+ * keep a global count. Workers that build or free their modules at the same
+ * time take turns here; packet work needs no lock (one module per thread).
+ */
+static pthread_mutex_t setup_lock = PTHREAD_MUTEX_INITIALIZER;
 
 struct dpi *dpi_new(char *errbuf, size_t errsz)
 {
@@ -19,15 +29,19 @@ struct dpi *dpi_new(char *errbuf, size_t errsz)
 		snprintf(errbuf, errsz, "out of memory");
 		return NULL;
 	}
+	pthread_mutex_lock(&setup_lock);
 	d->mod = ndpi_init_detection_module(ndpi_no_prefs);
+	if (d->mod) {
+		NDPI_BITMASK_SET_ALL(all);
+		ndpi_set_protocol_detection_bitmask2(d->mod, &all);
+		ndpi_finalize_initialization(d->mod);
+	}
+	pthread_mutex_unlock(&setup_lock);
 	if (!d->mod) {
 		snprintf(errbuf, errsz, "nDPI %s failed to initialise (out of memory?)", ndpi_revision());
 		free(d);
 		return NULL;
 	}
-	NDPI_BITMASK_SET_ALL(all);
-	ndpi_set_protocol_detection_bitmask2(d->mod, &all);
-	ndpi_finalize_initialization(d->mod);
 	return d;
 }
 
@@ -35,7 +49,9 @@ struct dpi *dpi_free(struct dpi *d)
 {
 	if (!d)
 		return NULL;
+	pthread_mutex_lock(&setup_lock);
 	ndpi_exit_detection_module(d->mod);
+	pthread_mutex_unlock(&setup_lock);
 	free(d);
 	return NULL;
 }
@@ -88,13 +104,15 @@ bool dpi_process(struct dpi *d, struct flow *f, const struct hk_pkt *p)
 	proto = ndpi_detection_process_packet(d->mod, f->dpi, p->l3_base, (unsigned short)len,
 					      p->ts_usec / 1000);
 	if (proto.app_protocol != NDPI_PROTOCOL_UNKNOWN || proto.master_protocol != NDPI_PROTOCOL_UNKNOWN) {
-		/* decided; keep feeding only while nDPI still wants metadata */
-		if (f->dpi_pkts >= DPI_PKTS_MAX || !ndpi_extra_dissection_possible(d->mod, f->dpi)) {
-			finish(d, f, proto);
-			return true;
-		}
-		set_name(d, f, proto);
-		return false;
+		/*
+		 * Decided. nDPI would go on dissecting for metadata (certificates,
+		 * DNS answers: ndpi_extra_dissection_possible) that herkomst never
+		 * reads, since its own parsers see those bytes: a quarter of the
+		 * packets fed on the mixed bench capture, and the same verdicts on
+		 * every shared capture (docs/performance.md). Stop, free the state.
+		 */
+		finish(d, f, proto);
+		return true;
 	}
 	if (f->dpi_pkts >= DPI_PKTS_MAX) {
 		dpi_giveup(d, f);
@@ -113,12 +131,6 @@ void dpi_giveup(struct dpi *d, struct flow *f)
 	if (!f->dpi) {
 		f->dpi_state = FLOW_DPI_DONE;
 		snprintf(f->proto_name, sizeof(f->proto_name), "Unknown");
-		return;
-	}
-	if (f->proto_name[0]) {
-		/* decided earlier, only extra dissection was pending */
-		dpi_flow_release(f);
-		f->dpi_state = FLOW_DPI_DONE;
 		return;
 	}
 	proto = ndpi_detection_giveup(d->mod, f->dpi, 1, &guessed);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * nDPI behind a small interface: the only code that includes <ndpi_api.h>.
- * One struct dpi per worker thread (nDPI's module is not thread-safe).
+ * One struct dpi per worker thread (nDPI's module is not thread-safe);
+ * dpi_new and dpi_free may be called from several threads at once.
  */
 #ifndef HERKOMST_DPI_H
 #define HERKOMST_DPI_H
@@ -14,7 +15,8 @@
 #include "herkomst/packet.h"
 
 /* Packets fed to nDPI per flow before it must decide (ndpiReader uses a
- * similar bound); extra dissection after a decision stops at the same bound. */
+ * similar bound). Feeding stops at the first verdict: nDPI's extra
+ * dissection gathers metadata that herkomst does not read. */
 #define DPI_PKTS_MAX 32
 
 struct dpi;

@@ -6,12 +6,14 @@
 
 #include "herkomst/cursor.h"
 
+#define STREAM_ALLOC_MIN 256u /* the first buffer of a stream: a whole Modbus PDU */
+
 struct flow_stream *stream_new(uint32_t cap)
 {
 	struct flow_stream *s;
 	if (cap == 0 || cap > 65536 + 16)
 		return NULL;
-	s = calloc(1, sizeof(*s) + cap);
+	s = calloc(1, sizeof(*s));
 	if (s)
 		s->cap = cap;
 	return s;
@@ -19,8 +21,30 @@ struct flow_stream *stream_new(uint32_t cap)
 
 struct flow_stream *stream_free(struct flow_stream *s)
 {
+	if (s)
+		free(s->buf);
 	free(s);
 	return NULL;
+}
+
+/* Room for need bytes (need <= cap); false when memory ran out. */
+static bool reserve(struct flow_stream *s, size_t need)
+{
+	size_t n = s->alloc ? s->alloc : STREAM_ALLOC_MIN;
+	uint8_t *b;
+
+	if (need <= s->alloc)
+		return true;
+	while (n < need)
+		n *= 2;
+	if (n > s->cap)
+		n = s->cap;
+	b = realloc(s->buf, n);
+	if (!b)
+		return false;
+	s->buf = b;
+	s->alloc = (uint32_t)n;
+	return true;
 }
 
 size_t stream_add(struct flow_stream *s, uint32_t seq, bool syn, const uint8_t *data, size_t len)
@@ -51,6 +75,13 @@ size_t stream_add(struct flow_stream *s, uint32_t seq, bool syn, const uint8_t *
 		len = room;
 		s->full = true;
 	}
+	if (!reserve(s, s->len + len)) {
+		/* out of memory: the stream ends where its buffer does */
+		len = s->alloc - s->len;
+		s->full = true;
+		if (len == 0)
+			return 0;
+	}
 	memcpy(s->buf + s->len, data, len);
 	s->len += (uint32_t)len;
 	if (s->len == s->cap)
@@ -62,17 +93,14 @@ size_t stream_add(struct flow_stream *s, uint32_t seq, bool syn, const uint8_t *
 
 struct flow_stream *stream_resize(struct flow_stream *s, uint32_t cap)
 {
-	struct flow_stream *n;
 	if (cap <= s->cap)
 		return s;
 	if (cap > 65536 + 16)
 		return NULL;
-	n = realloc(s, sizeof(*s) + cap);
-	if (!n)
-		return NULL;
-	n->cap = cap;
-	n->full = false;
-	return n;
+	/* the buffer grows when bytes need it */
+	s->cap = cap;
+	s->full = false;
+	return s;
 }
 
 long stream_pdu_len(const struct flow_stream *s, enum hk_framing f)
@@ -136,6 +164,9 @@ void stream_consume(struct flow_stream *s, size_t n)
 	if (n >= s->len) {
 		s->len = 0;
 		s->full = false;
+		free(s->buf);
+		s->buf = NULL;
+		s->alloc = 0;
 		return;
 	}
 	memmove(s->buf, s->buf + n, s->len - n);

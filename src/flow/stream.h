@@ -4,6 +4,11 @@
  * in-order bytes from where we joined, bounded by cap. No reassembly across
  * gaps: a hole ends the stream for parsing (counted), which is enough for
  * banners and request/response PDUs and keeps memory bounded.
+ *
+ * The buffer is allocated as bytes arrive, doubling from STREAM_ALLOC_MIN up
+ * to cap, and a framed stream gives it back whenever its PDUs have all been
+ * consumed: a long-lived Modbus or S7 connection holds no buffer between
+ * PDUs instead of two windows of up to 16 KiB (docs/performance.md).
  */
 #ifndef HERKOMST_STREAM_H
 #define HERKOMST_STREAM_H
@@ -20,9 +25,10 @@ struct flow_stream {
 	bool gap;       /* bytes were missing: nothing after them is appended */
 	bool full;      /* cap reached */
 	uint32_t len;   /* bytes in buf */
-	uint32_t cap;
+	uint32_t cap;   /* the window: the most buf may hold */
+	uint32_t alloc; /* bytes allocated at buf */
 	uint64_t total; /* bytes appended over the stream's life */
-	uint8_t buf[];
+	uint8_t *buf;   /* NULL while nothing is held */
 };
 
 struct flow_stream *stream_new(uint32_t cap);

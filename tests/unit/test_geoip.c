@@ -224,6 +224,97 @@ START_TEST(test_line_limit_and_plain_source)
 }
 END_TEST
 
+/*
+ * Many ranges, so that lookups cross the sparse index (a block per 16
+ * ranges or 4 KiB of file): every range's first, middle and last address,
+ * and the gap after it, with comment lines in between (one run of them
+ * longer than a block), CRLF line ends, "??" and "EU" ranges, upper-case and
+ * dotted-quad IPv6 text.
+ */
+#define BLOCK_RANGES 1000
+#define BLOCK_RANGES6 300
+
+static const char *block_cc(int i)
+{
+	static const char *const cc[] = {"NL", "DE", "US", "FR", "JP", "AU", "GB", "IT", "ES", "SE"};
+
+	if (i % 37 == 0)
+		return "??";
+	if (i % 41 == 0)
+		return "EU";
+	return cc[i % 10];
+}
+
+static const char *block_want(int i)
+{
+	const char *c = block_cc(i);
+
+	return strcmp(c, "??") == 0 || strcmp(c, "EU") == 0 ? "-" : c;
+}
+
+START_TEST(test_index_blocks)
+{
+	char path[TEST_PATH_MAX], err[TEST_ERR_MAX] = "", ip[64];
+	struct geoip *g;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/geoip", tmpdir);
+	fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs("# Generated: Mon, 01 Jan 2024 00:00:00 GMT\n", fp);
+	for (int i = 0; i < BLOCK_RANGES; i++) {
+		uint32_t start = 0x0b000000u + (uint32_t)i * 512u;
+		if (i % 7 == 3)
+			fputs("# a comment between ranges\n", fp);
+		if (i == 500)
+			for (int k = 0; k < 40; k++)
+				fprintf(fp, "# %0200d\n", k);
+		fprintf(fp, "%u,%u,%s%s", start, start + 255, block_cc(i), i % 13 == 5 ? "\r\n" : "\n");
+	}
+	fclose(fp);
+	snprintf(path, sizeof(path), "%s/geoip6", tmpdir);
+	fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	for (int i = 0; i < BLOCK_RANGES6; i++) {
+		if (i % 10 == 4)
+			fprintf(fp, "2a01:4000:%x::0.0.0.0,2a01:4000:%x:ffff:ffff:ffff:255.255.255.255,%s\n", 2 * i,
+				2 * i, block_cc(i));
+		else if (i % 10 == 7)
+			fprintf(fp, "2A01:4000:%X::,2A01:4000:%X:FFFF:FFFF:FFFF:FFFF:FFFF,%s\n", 2 * i, 2 * i,
+				block_cc(i));
+		else
+			fprintf(fp, "2a01:4000:%x::,2a01:4000:%x:ffff:ffff:ffff:ffff:ffff,%s\n", 2 * i, 2 * i,
+				block_cc(i));
+	}
+	fclose(fp);
+	g = geoip_open(tmpdir, err, sizeof(err));
+	ck_assert_msg(g != NULL, "%s", err);
+	ck_assert_str_eq(cc(g, "10.255.255.255"), "-"); /* below the first range */
+	for (int i = 0; i < BLOCK_RANGES; i++) {
+		uint32_t start = 0x0b000000u + (uint32_t)i * 512u;
+		const uint32_t probe[3] = {start, start + 100, start + 255};
+		for (int k = 0; k < 3; k++) {
+			snprintf(ip, sizeof(ip), "%u.%u.%u.%u", probe[k] >> 24, (probe[k] >> 16) & 255,
+				 (probe[k] >> 8) & 255, probe[k] & 255);
+			ck_assert_msg(strcmp(cc(g, ip), block_want(i)) == 0, "%s: %s, want %s", ip, cc(g, ip),
+				      block_want(i));
+		}
+		snprintf(ip, sizeof(ip), "%u.%u.%u.%u", (start + 256) >> 24, ((start + 256) >> 16) & 255,
+			 ((start + 256) >> 8) & 255, (start + 256) & 255);
+		ck_assert_msg(strcmp(cc(g, ip), "-") == 0, "%s (a gap): %s", ip, cc(g, ip));
+	}
+	for (int i = 0; i < BLOCK_RANGES6; i++) {
+		snprintf(ip, sizeof(ip), "2a01:4000:%x::", 2 * i);
+		ck_assert_msg(strcmp(cc(g, ip), block_want(i)) == 0, "%s: %s, want %s", ip, cc(g, ip), block_want(i));
+		snprintf(ip, sizeof(ip), "2a01:4000:%x:ffff:ffff:ffff:ffff:ffff", 2 * i);
+		ck_assert_msg(strcmp(cc(g, ip), block_want(i)) == 0, "%s: %s, want %s", ip, cc(g, ip), block_want(i));
+		snprintf(ip, sizeof(ip), "2a01:4000:%x::1", 2 * i + 1);
+		ck_assert_msg(strcmp(cc(g, ip), "-") == 0, "%s (a gap): %s", ip, cc(g, ip));
+	}
+	geoip_free(g);
+}
+END_TEST
+
 /* The real data, when installed or extracted. */
 START_TEST(test_real_data)
 {
@@ -268,6 +359,7 @@ static Suite *geoip_suite(void)
 	tcase_add_checked_fixture(files, setup, teardown);
 	tcase_add_loop_test(files, test_errors, 0, (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
 	tcase_add_test(files, test_line_limit_and_plain_source);
+	tcase_add_test(files, test_index_blocks);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, files);
 	return s;
