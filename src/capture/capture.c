@@ -333,6 +333,8 @@ enum cap_next_result cap_next(struct cap_source *s, struct cap_frame *ret_frame)
 
 	if (s->state != CAP_FRAME)
 		return s->state;
+	if (s->afp)
+		return cap_afp_next(s, ret_frame);
 	r = pcap_next_ex(s->pcap, &h, &data);
 	if (r == 1) {
 		ret_frame->ts_usec = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
@@ -417,6 +419,7 @@ struct cap_source *cap_close(struct cap_source *s)
 {
 	if (!s)
 		return NULL;
+	cap_afp_close(s);
 	if (s->pcap)
 		pcap_close(s->pcap); /* closes the FILE, and with it our fd */
 	free(s->name);

@@ -73,12 +73,61 @@ int cap_fd(const struct cap_source *s); /* -1 for files */
 bool cap_is_live(const struct cap_source *s);
 const char *cap_name(const struct cap_source *s); /* the path or interface name */
 
-/* libpcap's counters of a live source since it was opened, 64-bit (they wrap
- * at 2^32 inside libpcap; read them more often than that). */
+/*
+ * Live interfaces through AF_PACKET directly (afpacket.c): a TPACKET_V3 ring
+ * of ring_mb MiB mapped into the process (frames are read in place: zero
+ * copy), in a PACKET_FANOUT_HASH group so that several sockets on one
+ * interface (one per worker) each receive whole flows, both directions.
+ *
+ * Worker 0 opens with fanout_group 0 (the kernel picks an id no other
+ * group has) or a configured id; workers 1.. pass the id cap_afpacket_info()
+ * reports for worker 0's socket, and the same other options. Only
+ * Ethernet interfaces (ARPHRD_ETHER); frames come as DLT_EN10MB with an
+ * outer VLAN tag the kernel took off put back; outgoing frames are skipped.
+ * Non-blocking like cap_open_live(): CAP_AGAIN when no block of the ring is
+ * ready, cap_fd() to poll. Opening needs CAP_NET_RAW only (promiscuous mode
+ * included). On failure NULL and a message naming the interface and what to
+ * do.
+ */
+#define CAP_AFP_RING_MB_MAX 2047u
+#define CAP_AFP_BLOCK_TIMEOUT_MS 100 /* a block is handed over at the latest after this */
+
+struct cap_afpacket_opts {
+	unsigned snaplen;      /* 1..CAP_LIVE_SNAPLEN_MAX bytes kept of each frame */
+	bool promisc;
+	unsigned ring_mb;      /* 1..CAP_AFP_RING_MB_MAX MiB of ring for this socket */
+	const char *bpf;       /* pcap-filter(7) expression; NULL or "": every frame */
+	uint16_t fanout_group; /* 0: a new group with an unused id (worker 0 only) */
+	unsigned worker;       /* this socket's index in the group, for messages and counters */
+	bool defrag;           /* PACKET_FANOUT_FLAG_DEFRAG: IPv4 fragments reassembled before the hash */
+};
+
+struct cap_afpacket_info {
+	unsigned block_size, n_blocks; /* the ring's geometry */
+	uint16_t fanout_group;         /* the group's id, for the other workers */
+	unsigned worker;
+	bool defrag;
+};
+
+struct cap_source *cap_open_afpacket(const char *ifname, const struct cap_afpacket_opts *o, char *errbuf,
+				     size_t errsz);
+/* 0, or -ENOTSUP for a source that is not an AF_PACKET one. */
+int cap_afpacket_info(const struct cap_source *s, struct cap_afpacket_info *ret);
+/* True when a filter expression uses the 'vlan' primitive, which cannot
+ * match on an AF_PACKET socket (the kernel takes the tag off first). */
+bool cap_afpacket_bpf_has_vlan(const char *bpf);
+
+/* The counters of a live source since it was opened, 64-bit (libpcap's wrap
+ * at 2^32 and AF_PACKET's are reset by every read: both are summed here).
+ * May be called from another thread than cap_next() on the same source, but
+ * not from two at once. */
 struct cap_live_stats {
-	uint64_t received;   /* frames the filter passed (ps_recv) */
-	uint64_t drops_ring; /* the capture ring was full: we were too slow (ps_drop) */
-	uint64_t drops_if;   /* dropped by the interface or driver (ps_ifdrop) */
+	uint64_t received;     /* frames the filter passed, those dropped included (ps_recv, tp_packets) */
+	uint64_t drops_ring;   /* the capture ring was full: we were too slow (ps_drop, tp_drops) */
+	uint64_t drops_if;     /* dropped by the interface or driver: ps_ifdrop; for AF_PACKET the
+				* interface's rx_missed_errors + rx_fifo_errors since the open, worker 0 only */
+	uint64_t ring_freezes; /* AF_PACKET: times every block of the ring was ours and the kernel's
+				* queue froze (tp_freeze_q_cnt); 0 for libpcap */
 };
 
 /* 0, or a negative errno (-ENOTSUP for files; -EIO with cap_error() set). */

@@ -40,6 +40,15 @@ struct cap_source {
 	int fd;                     /* selectable; -1 for files */
 	uint32_t st_raw[3];         /* libpcap's 32-bit counters as last read */
 	uint64_t st_sum[3];         /* the same, accumulated across wraps */
+
+	/* AF_PACKET sources (afpacket.c); pcap is NULL for them */
+	struct cap_afp *afp;
 };
+
+/* afpacket.c, for capture.c and live.c: the AF_PACKET side of cap_next,
+ * cap_live_stats and cap_close. */
+enum cap_next_result cap_afp_next(struct cap_source *s, struct cap_frame *ret_frame);
+int cap_afp_stats(struct cap_source *s, struct cap_live_stats *ret);
+void cap_afp_close(struct cap_source *s);
 
 #endif

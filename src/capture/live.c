@@ -185,6 +185,8 @@ int cap_live_stats(struct cap_source *s, struct cap_live_stats *ret)
 
 	if (!s || !s->live)
 		return -ENOTSUP;
+	if (s->afp)
+		return cap_afp_stats(s, ret);
 	if (pcap_stats(s->pcap, &ps) != 0) {
 		snprintf(s->err, sizeof(s->err), "%s: cannot read the capture counters: %s", s->name,
 			 pcap_geterr(s->pcap));
@@ -198,6 +200,7 @@ int cap_live_stats(struct cap_source *s, struct cap_live_stats *ret)
 		s->st_sum[i] += (uint32_t)(now[i] - s->st_raw[i]);
 		s->st_raw[i] = now[i];
 	}
+	memset(ret, 0, sizeof(*ret));
 	ret->received = s->st_sum[0];
 	ret->drops_ring = s->st_sum[1];
 	ret->drops_if = s->st_sum[2];

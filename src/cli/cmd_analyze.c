@@ -9,12 +9,14 @@
 #include <unistd.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "capture/capture.h"
 #include "cli/cli.h"
+#include "cli/engine.h"
 #include "cli/pipeline.h"
 #include "core/progress.h"
 #include "core/util.h"
@@ -44,7 +46,7 @@ struct analyze_opts {
 	bool quiet;
 	bool force;
 	int progress; /* -1 auto, 0 off, 1 on */
-	struct pipeline_opts pl;
+	struct engine_opts eng; /* .workers: --threads */
 };
 
 static int parse_u64(const char *s, uint64_t *ret)
@@ -103,8 +105,9 @@ static void capture_digest(const char *path, char out[65])
 	out[64] = '\0';
 }
 
-/* Reads one capture through the pipeline; fills c. Returns 0, 1 (truncated) or -1. */
-static int read_capture(struct pipeline *pl, const char *path, const struct analyze_opts *o,
+/* Reads one capture through the engine; fills c. Returns 0, 1 (truncated),
+ * -1 (the capture failed) or -2 (the engine failed: stop). */
+static int read_capture(struct engine *eng, const char *path, const struct analyze_opts *o,
 			struct store_capture *c)
 {
 	char err[512];
@@ -129,7 +132,15 @@ static int read_capture(struct pipeline *pl, const char *path, const struct anal
 	progress_start(&prog, path, cap_bytes_total(src), o->progress < 0 ? progress_wanted() : o->progress > 0);
 
 	while ((r = cap_next(src, &fr)) == CAP_FRAME) {
-		if (pipeline_frame(pl, &fr) < 0) {
+		int fr_rc = engine_frame(eng, &fr);
+
+		if (fr_rc < 0) {
+			progress_end(&prog);
+			fprintf(stderr, "herkomst: %s: out of memory for a frame of %u bytes\n", path, fr.caplen);
+			cap_close(src);
+			return -2;
+		}
+		if (fr_rc > 0) {
 			unsupported++;
 			unsupported_lt = fr.linktype;
 			continue;
@@ -163,6 +174,57 @@ static int read_capture(struct pipeline *pl, const char *path, const struct anal
 		fprintf(stderr, "herkomst: warning: %s holds no packets\n", path);
 	cap_close(src);
 	return rc;
+}
+
+/*
+ * What the inventory needs only once every capture is read — the OUI
+ * registry, and the signatures, vendor IDs and enterprise names the store's
+ * deriver applies — loads on a thread of its own while the captures are
+ * read (on the core a single worker leaves idle). Its warnings are printed
+ * when it is joined.
+ */
+struct loader {
+	pthread_t thread;
+	bool started, joined;
+	const char *sigdir;
+	struct oui_db *oui;
+	struct inv_knowledge *know;
+	int know_rc;
+	char oui_err[1024], know_err[1024];
+};
+
+static void *loader_main(void *arg)
+{
+	struct loader *l = arg;
+
+	pthread_setname_np(pthread_self(), "hk-loader");
+	l->oui = oui_db_open_default(l->oui_err, sizeof(l->oui_err));
+	l->know_rc = inv_knowledge_open(l->know, l->sigdir, l->know_err, sizeof(l->know_err));
+	return NULL;
+}
+
+static void loader_start(struct loader *l)
+{
+	/* without a thread it loads here and now, as before */
+	if (pthread_create(&l->thread, NULL, loader_main, l) == 0)
+		l->started = true;
+	else
+		loader_main(l);
+}
+
+static void loader_join(struct loader *l, bool report)
+{
+	if (l->joined)
+		return;
+	l->joined = true;
+	if (l->started)
+		pthread_join(l->thread, NULL);
+	if (!report)
+		return;
+	if (!l->oui)
+		fprintf(stderr, "herkomst: warning: no OUI attribution: %s\n", l->oui_err);
+	if (l->know_rc > 0)
+		fprintf(stderr, "herkomst: warning: %s\n", l->know_err);
 }
 
 static void warn_stderr(void *userdata, const char *message)
@@ -214,12 +276,14 @@ static int assess_all(struct store *st, struct assess_inputs *k, const struct hk
 	return 0;
 }
 
-static void run_counters(const struct pipeline *pl, struct out_run *run, const char **names)
+static void run_counters(const struct pipeline_totals *pl, struct out_run *run, const char **names)
 {
 	memset(run, 0, sizeof(*run));
 	run->packets = pl->packets;
 	run->bytes = pl->bytes;
-	run->flows = flow_table_stats(pl->ft)->created;
+	run->flows = pl->flows.created;
+	run->flows_expired = pl->flows.expired;
+	run->flows_evicted = pl->flows.evicted;
 	for (size_t i = 0; i < DEC_EV__MAX && i < sizeof(run->decode_events) / sizeof(run->decode_events[0]); i++) {
 		names[i] = decode_event_name((enum decode_event)i);
 		run->decode_events[i] = pl->dstats.events[i];
@@ -252,14 +316,17 @@ int cmd_analyze(int argc, char **argv)
 		{"no-progress", no_argument, NULL, 'N'},
 		{"flows-max", required_argument, NULL, 'F'},
 		{"flow-timeout", required_argument, NULL, 'T'},
+		{"threads", required_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct analyze_opts o = {.fmt = OUT_TABLE, .progress = -1};
-	struct pipeline *pl = NULL;
+	struct analyze_opts o = {.fmt = OUT_TABLE, .progress = -1, .eng = {.workers = 1}};
+	struct engine *eng = NULL;
+	struct pipeline_totals totals;
 	struct store *st = NULL;
 	struct oui_db *oui = NULL;
 	struct inv_knowledge know = {0};
+	struct loader ld = {.know = &know};
 	struct hk_device *devs = NULL;
 	struct store_capture *caps = NULL, c;
 	struct unknown_fp *unknown = NULL;
@@ -277,7 +344,7 @@ int cmd_analyze(int argc, char **argv)
 	uint64_t v;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "d:f:o:sqh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "d:f:o:sqj:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'd':
 			o.db = optarg;
@@ -319,7 +386,7 @@ int cmd_analyze(int argc, char **argv)
 					optarg);
 				return 2;
 			}
-			o.pl.flows_max = (size_t)v;
+			o.eng.pl.flows_max = (size_t)v;
 			break;
 		case 'T':
 			if (parse_u64(optarg, &v) < 0 || v == 0 || v > 86400) {
@@ -328,7 +395,17 @@ int cmd_analyze(int argc, char **argv)
 					optarg);
 				return 2;
 			}
-			o.pl.flow_idle_usec = v * 1000000u;
+			o.eng.pl.flow_idle_usec = v * 1000000u;
+			break;
+		case 'j':
+			if (parse_u64(optarg, &v) < 0 || v > ENGINE_WORKERS_MAX) {
+				fprintf(stderr,
+					"herkomst analyze: --threads needs a number of worker threads from 1 to %u (0: "
+					"one per CPU), not '%s'\n",
+					ENGINE_WORKERS_MAX, optarg);
+				return 2;
+			}
+			o.eng.workers = v ? (unsigned)v : engine_cpus_online();
 			break;
 		case 'h':
 			help_print(stdout, "analyze");
@@ -345,11 +422,15 @@ int cmd_analyze(int argc, char **argv)
 		return 2;
 	}
 
-	oui = oui_db_open_default(err, sizeof(err));
-	if (!oui)
-		fprintf(stderr, "herkomst: warning: no OUI attribution: %s\n", err);
-	if (inv_knowledge_open(&know, o.sigdir, err, sizeof(err)) > 0)
-		fprintf(stderr, "herkomst: warning: %s\n", err);
+	/* the workers build their nDPI modules while the data files load */
+	eng = engine_new(&o.eng, err, sizeof(err));
+	if (!eng) {
+		fprintf(stderr, "herkomst: %s\n", err);
+		status = 1;
+		goto out;
+	}
+	ld.sigdir = o.sigdir;
+	loader_start(&ld);
 	if (assess_inputs_open(&ak, o.sigdir, o.policy, warn_stderr, NULL, err, sizeof(err)) < 0) {
 		fprintf(stderr, "herkomst: %s\n", err);
 		status = 2;
@@ -362,8 +443,7 @@ int cmd_analyze(int argc, char **argv)
 		goto out;
 	}
 	store_set_deriver(st, inv_derive, &know);
-	pl = pipeline_new(&o.pl, err, sizeof(err));
-	if (!pl) {
+	if (engine_ready(eng, err, sizeof(err)) < 0) {
 		fprintf(stderr, "herkomst: %s\n", err);
 		status = 1;
 		goto out;
@@ -384,7 +464,11 @@ int cmd_analyze(int argc, char **argv)
 			n_skipped++;
 			continue;
 		}
-		rc = read_capture(pl, argv[i], &o, &c);
+		rc = read_capture(eng, argv[i], &o, &c);
+		if (rc == -2) {
+			status = 1;
+			goto out;
+		}
 		snprintf(c.digest, sizeof(c.digest), "%s", digest);
 		if (rc < 0) {
 			n_failed++;
@@ -401,14 +485,20 @@ int cmd_analyze(int argc, char **argv)
 			goto out;
 		}
 	}
-	pipeline_finish(pl);
+	if (engine_finish(eng, err, sizeof(err)) < 0) {
+		fprintf(stderr, "herkomst: %s\n", err);
+		status = 1;
+		goto out;
+	}
 	if (n_failed && n_failed + n_skipped == argc - optind) {
 		/* nothing was read: keep an existing -o file and print no empty inventory */
 		status = 1;
 		goto out;
 	}
+	loader_join(&ld, true);
+	oui = ld.oui;
 
-	if (inv_snapshot(pl->inv, oui, &devs, &n_devs) < 0) {
+	if (inv_snapshot(engine_inventory(eng), oui, &devs, &n_devs) < 0) {
 		fprintf(stderr, "herkomst: out of memory building the inventory\n");
 		status = 1;
 		goto out;
@@ -437,7 +527,8 @@ int cmd_analyze(int argc, char **argv)
 			goto out;
 		}
 	}
-	run_counters(pl, &run, ev_names);
+	engine_totals(eng, &totals);
+	run_counters(&totals, &run, ev_names);
 	if (inv_unknown_collect(devs, n_devs, &know, &unknown, &n_unknown) < 0) {
 		fprintf(stderr, "herkomst: out of memory\n");
 		status = 1;
@@ -467,9 +558,10 @@ out:
 	free(aod);
 	free(anns);
 	assess_inputs_close(&ak);
-	pipeline_free(pl);
+	engine_free(eng);
 	store_close(st);
-	oui_db_free(oui);
+	loader_join(&ld, false);
+	oui_db_free(ld.oui);
 	inv_knowledge_close(&know);
 	return status;
 }

@@ -14,12 +14,19 @@
  *      no user to change to;
  *   3. the store is opened as the final user (so the database is its own),
  *      the signatures are loaded, the REST API starts, systemd hears READY=1;
- *   4. one thread polls the interfaces and a signalfd (at most 200 ms
- *      between wake-ups), feeds frames to the pipeline, and every
- *      flush_interval seconds merges what changed into the store (flusher.c:
- *      the inventory is cumulative, the store adds up);
- *   5. SIGTERM/SIGINT end it after a last flush; SIGHUP reloads the
- *      signatures and the policy; SIGUSR1 flushes at once.
+ *   4. [capture] workers threads each poll their own sockets (one per
+ *      interface, joined in the interface's PACKET_FANOUT group, so each
+ *      worker gets whole flows) and feed their own pipeline, holding its
+ *      mutex while they work on a round of frames; the main thread polls a
+ *      signalfd (at most 200 ms between wake-ups) and every flush_interval
+ *      seconds merges the workers' partial inventories into a fresh one
+ *      (inv_merge, each worker locked in turn), snapshots that and merges
+ *      what changed into the store (flusher.c: the inventory is cumulative,
+ *      the store adds up);
+ *   5. SIGTERM/SIGINT stop the workers (each ends its flows), then a last
+ *      flush; SIGHUP reloads the signatures and the policy; SIGUSR1 flushes
+ *      at once. The systemd watchdog is told only while every worker comes
+ *      back from its rounds.
  *
  * Logging goes to standard error (the journal under systemd), one line per
  * event; traffic is only ever counted (and exported through /metrics).
@@ -31,11 +38,14 @@
 #include <linux/capability.h>
 #include <poll.h>
 #include <pwd.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -48,10 +58,12 @@
 #include "capture/capture.h"
 #include "cli/cli.h"
 #include "cli/config.h"
+#include "cli/engine.h"
 #include "cli/flusher.h"
 #include "cli/pipeline.h"
 #include "core/util.h"
 #include "decode/decode.h"
+#include "fleet/ship.h"
 #include "hk_config.h"
 #include "inventory/derive.h"
 #include "inventory/enterprises.h"
@@ -76,7 +88,7 @@
 #define RUN_TOKEN_FILE_MAX 4096
 
 struct run_counters {
-	uint64_t drops_ring, drops_if;
+	uint64_t drops_ring, drops_if, ring_freezes;
 	uint64_t flows_evicted;
 	uint64_t macs_dropped, ips_dropped, evidence_dropped, assoc_dropped;
 	uint64_t obs_dropped;
@@ -84,22 +96,50 @@ struct run_counters {
 	uint64_t packets;
 };
 
+struct run;
+
+/* One worker: its sockets, its pipeline (flow table, nDPI, partial inventory). */
+struct run_worker {
+	struct run *r;
+	unsigned index;
+	pthread_t thread;
+	bool started;
+	/* held by the worker while it works on a round of frames, and by the
+	 * main thread to read its pipeline or its sockets' counters */
+	pthread_mutex_t mu;
+	struct pipeline *pl;
+	struct cap_source **src; /* its sockets: one per interface, in r->src */
+	size_t n_src;
+	uint64_t first_ts, last_ts; /* of its frames; under mu */
+	_Atomic uint64_t heartbeat; /* monotonic time its last round ended */
+	atomic_bool failed;         /* a capture error ended it (logged) */
+};
+
 struct run {
 	struct run_config cfg;
-	struct cap_source *src[CONFIG_IFACES_MAX];
-	struct cap_live_stats cst[CONFIG_IFACES_MAX];
+	/* every worker's sockets, worker by worker: worker k's are
+	 * src[k * cfg.n_interfaces ..] */
+	struct cap_source *src[CONFIG_IFACES_MAX * CONFIG_WORKERS_MAX];
+	struct cap_live_stats cst[CONFIG_IFACES_MAX * CONFIG_WORKERS_MAX];
 	size_t n_src;
-	struct pipeline *pl;
+	struct run_worker *w;
+	unsigned n_workers;
+	int stop_efd;                 /* readable once the workers are to stop */
+	struct pipeline_opts po;
+	struct pipeline_totals tot;   /* the workers' counters, summed at the last tick or flush */
+	struct inv_stats inv_st;      /* their partial inventories' counters, summed */
+	bool stuck_logged;
 	struct flusher *fl;
 	struct store *st;
 	struct oui_db *oui;
 	struct inv_knowledge know;
 	struct api *api;
 	char *token;
+	char *central_pw;          /* [central] password_file, read before privileges go */
+	struct ship_daemon *ship;  /* shipping to the central PostgreSQL; NULL: none */
 	int sfd;
 
 	uint64_t started_usec;       /* wall clock */
-	uint64_t first_ts, last_ts;  /* of the frames read */
 	uint64_t flushes, flush_errors, fail_streak;
 	uint64_t last_flush_usec;    /* how long the last flush took */
 	uint64_t devices;            /* in the last snapshot */
@@ -299,7 +339,7 @@ static int drop_privileges(const struct run *r)
 	logm(LOG_INFO,
 	     "dropped root: now user %s (uid %u, gid %u), no supplementary groups, no capabilities; the %zu "
 	     "open interface%s keep capturing",
-	     want, (unsigned)pw->pw_uid, (unsigned)pw->pw_gid, r->n_src, r->n_src == 1 ? "" : "s");
+	     want, (unsigned)pw->pw_uid, (unsigned)pw->pw_gid, r->cfg.n_interfaces, r->cfg.n_interfaces == 1 ? "" : "s");
 	return 0;
 }
 
@@ -402,6 +442,8 @@ static void reload(struct run *r)
 	r->know = fresh;
 	if (r->api && api_reload(r->api, err, sizeof(err)) < 0)
 		logm(LOG_ERR, "reload: the REST API keeps its signatures and policy: %s", err);
+	if (r->ship)
+		ship_daemon_reload(r->ship);
 	notify("READY=1\nSTATUS=reloaded");
 }
 
@@ -415,40 +457,116 @@ static int merge_store(const struct hk_device *devs, size_t n, void *userdata)
 static void metrics_update(struct run *r)
 {
 	struct api_metrics m;
-	const struct flow_stats *fs = flow_table_stats(r->pl->ft);
+	const struct flow_stats *fs = &r->tot.flows;
 
 	if (!r->api)
 		return;
 	memset(&m, 0, sizeof(m));
-	m.packets = r->pl->packets;
-	m.bytes = r->pl->bytes;
+	m.packets = r->tot.packets;
+	m.bytes = r->tot.bytes;
 	for (size_t i = 0; i < r->n_src; i++) {
-		m.drops_kernel += r->cst[i].drops_ring;
-		/* ps_ifdrop (the interface's own drops) has no field of its own: it is logged */
+		const struct cap_live_stats *cs = &r->cst[i];
+		const char *name = cap_name(r->src[i]);
+		size_t k;
+
+		m.drops_kernel += cs->drops_ring;
+		m.drops_if += cs->drops_if;
+		m.ring_freezes += cs->ring_freezes;
+		/* per interface: every socket of it (one per worker) summed */
+		for (k = 0; k < m.n_ifaces && strcmp(m.ifaces[k].name, name) != 0; k++)
+			;
+		if (k == m.n_ifaces) {
+			if (k >= API_METRICS_IFACES_MAX)
+				continue;
+			snprintf(m.ifaces[k].name, sizeof(m.ifaces[k].name), "%s", name);
+			m.n_ifaces++;
+		}
+		m.ifaces[k].received += cs->received;
+		m.ifaces[k].drops_kernel += cs->drops_ring;
+		m.ifaces[k].drops_if += cs->drops_if;
+		m.ifaces[k].ring_freezes += cs->ring_freezes;
 	}
-	m.drops_ring = 0; /* one thread: no ring of our own between capture and workers */
+	m.drops_ring = 0; /* each worker reads its own sockets: no ring of our own in between */
 	m.flows_active = fs->active;
 	m.flows_created = fs->created;
 	m.flows_evicted = fs->evicted;
 	m.flows_expired = fs->expired;
 	m.devices = r->devices;
-	m.observations_dropped = r->pl->obs_dropped;
+	m.observations_dropped = r->tot.obs_dropped;
 	for (size_t i = 0; i < proto_count && i < PIPELINE_PARSERS_MAX && i < 64; i++) {
 		m.parser_names[i] = proto_table[i].name;
 		for (int k = 0; k < 4 && k < HK_PARSE__MAX; k++)
-			m.parser_results[i][k] = r->pl->parse_results[i][k];
+			m.parser_results[i][k] = r->tot.parse_results[i][k];
 		m.n_parsers = i + 1;
 	}
 	m.flushes = r->flushes;
 	m.flush_errors = r->flush_errors;
 	m.started_usec = r->started_usec;
+	if (r->ship) {
+		struct ship_stats ss;
+
+		ship_daemon_stats(r->ship, &ss);
+		m.central = true;
+		m.central_up = ss.up;
+		m.central_backlog = ss.backlog;
+		m.central_shipped_rows = ss.shipped_rows;
+		m.central_errors = ss.errors;
+		m.central_last_success_usec = ss.last_success_usec;
+	}
 	api_metrics_set(r->api, &m);
 }
 
 static void status_notify(const struct run *r)
 {
-	notify("STATUS=%" PRIu64 " packets, %" PRIu64 " devices; last flush %" PRIu64 " ms%s", r->pl->packets,
+	notify("STATUS=%" PRIu64 " packets, %" PRIu64 " devices; last flush %" PRIu64 " ms%s", r->tot.packets,
 	       r->devices, r->last_flush_usec / 1000u, r->fail_streak ? " (failing)" : "");
+}
+
+/* The workers' counters, each worker locked in turn. */
+static void collect_totals(struct run *r)
+{
+	struct pipeline_totals t;
+	struct inv_stats is = {0};
+
+	memset(&t, 0, sizeof(t));
+	for (unsigned k = 0; k < r->n_workers; k++) {
+		struct run_worker *w = &r->w[k];
+		const struct inv_stats *ws;
+
+		pthread_mutex_lock(&w->mu);
+		pipeline_totals_add(&t, w->pl);
+		ws = inv_get_stats(w->pl->inv);
+		is.packets += ws->packets;
+		is.macs_dropped += ws->macs_dropped;
+		is.ips_dropped += ws->ips_dropped;
+		is.assoc_dropped += ws->assoc_dropped;
+		is.evidence_dropped += ws->evidence_dropped;
+		pthread_mutex_unlock(&w->mu);
+	}
+	r->tot = t;
+	r->inv_st = is;
+}
+
+/*
+ * The workers' partial inventories merged into a fresh one, each worker
+ * locked only for its own merge; the caller snapshots and frees it with no
+ * lock held. NULL when memory ran out.
+ */
+static struct inventory *merge_workers(struct run *r)
+{
+	struct inventory *inv = inv_new(&r->po.inv);
+
+	for (unsigned k = 0; inv && k < r->n_workers; k++) {
+		struct run_worker *w = &r->w[k];
+		int rc;
+
+		pthread_mutex_lock(&w->mu);
+		rc = inv_merge(inv, w->pl->inv);
+		pthread_mutex_unlock(&w->mu);
+		if (rc < 0)
+			inv = inv_free(inv);
+	}
+	return inv;
 }
 
 /* One flush; why: NULL for the periodic one (logged only when slow or failing). */
@@ -456,17 +574,21 @@ static int flush(struct run *r, const char *why)
 {
 	struct hk_device *devs = NULL;
 	struct flusher_result res = {0};
+	struct inventory *inv;
 	size_t n = 0;
 	uint64_t t0 = hk_mono_usec();
 	int rc;
 
-	if (inv_snapshot(r->pl->inv, r->oui, &devs, &n) < 0) {
+	collect_totals(r);
+	inv = merge_workers(r);
+	if (!inv || inv_snapshot(inv, r->oui, &devs, &n) < 0) {
 		rc = -ENOMEM;
 	} else {
 		rc = flusher_flush(r->fl, devs, n, merge_store, r->st, &res);
 		r->devices = n;
 	}
 	inv_devices_free(devs, n);
+	inv_free(inv);
 	r->last_flush_usec = hk_mono_usec() - t0;
 	if (rc < 0) {
 		r->flush_errors++;
@@ -485,9 +607,9 @@ static int flush(struct run *r, const char *why)
 			logm(LOG_INFO,
 			     "flush%s%s: %" PRIu64 " frames since the last flush; %zu devices in memory, %zu stored "
 			     "(%zu new) with %zu claims; %" PRIu64 ".%03" PRIu64 " ms",
-			     why ? " " : "", why ? why : " (slow)", r->pl->packets - r->frames_flushed, n, res.devices,
+			     why ? " " : "", why ? why : " (slow)", r->tot.packets - r->frames_flushed, n, res.devices,
 			     res.devices_new, res.claims, r->last_flush_usec / 1000u, r->last_flush_usec % 1000u);
-		r->frames_flushed = r->pl->packets;
+		r->frames_flushed = r->tot.packets;
 	}
 	metrics_update(r);
 	status_notify(r);
@@ -498,31 +620,69 @@ static int flush(struct run *r, const char *why)
 
 static void read_capture_stats(struct run *r)
 {
+	size_t per = r->n_workers ? r->n_src / r->n_workers : 0;
+
 	for (size_t i = 0; i < r->n_src; i++) {
+		struct run_worker *w = per ? &r->w[i / per] : NULL;
 		struct cap_live_stats s;
-		if (cap_live_stats(r->src[i], &s) == 0)
+		int rc;
+
+		/* a source is its worker's: no two threads in it at once */
+		if (w)
+			pthread_mutex_lock(&w->mu);
+		rc = cap_live_stats(r->src[i], &s);
+		if (w)
+			pthread_mutex_unlock(&w->mu);
+		if (rc == 0)
 			r->cst[i] = s;
 	}
 }
 
 static void current_counters(const struct run *r, struct run_counters *c)
 {
-	const struct inv_stats *is = inv_get_stats(r->pl->inv);
+	const struct inv_stats *is = &r->inv_st;
 	const struct flusher_stats *fs = flusher_get_stats(r->fl);
 
 	memset(c, 0, sizeof(*c));
 	for (size_t i = 0; i < r->n_src; i++) {
 		c->drops_ring += r->cst[i].drops_ring;
 		c->drops_if += r->cst[i].drops_if;
+		c->ring_freezes += r->cst[i].ring_freezes;
 	}
-	c->flows_evicted = flow_table_stats(r->pl->ft)->evicted;
+	c->flows_evicted = r->tot.flows.evicted;
 	c->macs_dropped = is->macs_dropped;
 	c->ips_dropped = is->ips_dropped;
 	c->evidence_dropped = is->evidence_dropped;
 	c->assoc_dropped = is->assoc_dropped;
-	c->obs_dropped = r->pl->obs_dropped;
+	c->obs_dropped = r->tot.obs_dropped;
 	c->flusher_dropped = fs->devices_dropped + fs->claims_dropped;
-	c->packets = r->pl->packets;
+	c->packets = r->tot.packets;
+}
+
+/* "eth1 12 of 40000 (0.03 %), eth2 0 of 100": kernel drops of each
+ * interface, all its sockets summed. */
+static void loss_per_interface(const struct run *r, char *buf, size_t bufsz)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < r->n_src && o < bufsz; i++) {
+		const char *name = cap_name(r->src[i]);
+		uint64_t drops = 0, received = 0;
+		bool seen = false;
+
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(cap_name(r->src[j]), name) == 0;
+		if (seen)
+			continue;
+		for (size_t j = i; j < r->n_src; j++)
+			if (strcmp(cap_name(r->src[j]), name) == 0) {
+				drops += r->cst[j].drops_ring;
+				received += r->cst[j].received;
+			}
+		o += (size_t)snprintf(buf + o, bufsz - o, "%s%s %" PRIu64 " of %" PRIu64 " (%.2f %%)", o ? ", " : "",
+				      name, drops, received, received ? 100.0 * (double)drops / (double)received : 0.0);
+	}
 }
 
 /* A counter of loss that grew is one log line, at most once a minute each. */
@@ -533,12 +693,16 @@ static void log_losses(struct run *r, uint64_t now)
 	if (now < r->next_drop_log)
 		return;
 	current_counters(r, &c);
-	if (c.drops_ring > o->drops_ring)
+	if (c.drops_ring > o->drops_ring) {
+		char per[512];
+
+		loss_per_interface(r, per, sizeof(per));
 		logm(LOG_WARNING,
 		     "%" PRIu64 " frames dropped by the kernel since the last report (%" PRIu64
-		     " in all): the capture buffer was full; raise [capture] buffer_mb (now %u) or narrow "
-		     "[capture] bpf",
-		     c.drops_ring - o->drops_ring, c.drops_ring, r->cfg.buffer_mb);
+		     " in all; the ring froze %" PRIu64 " times; %s): the capture ring was full; raise [capture] "
+		     "ring_mb (now %u per socket) or narrow [capture] bpf",
+		     c.drops_ring - o->drops_ring, c.drops_ring, c.ring_freezes, per, r->cfg.ring_mb);
+	}
 	if (c.drops_if > o->drops_if)
 		logm(LOG_WARNING,
 		     "%" PRIu64 " frames dropped by the interface or driver since the last report (%" PRIu64
@@ -565,7 +729,7 @@ static void log_losses(struct run *r, uint64_t now)
 
 static void log_status(struct run *r, uint64_t now)
 {
-	const struct flow_stats *fs = flow_table_stats(r->pl->ft);
+	const struct flow_stats *fs = &r->tot.flows;
 	struct run_counters c;
 
 	if (now < r->next_status_log)
@@ -611,39 +775,181 @@ static int handle_signals(struct run *r)
 	return 0;
 }
 
-/* Reads what each interface has, up to a round's worth. Returns 1 when an
- * interface has more waiting, 0 when all are drained, <0 on a capture error. */
-static int read_frames(struct run *r)
+/* Reads what each of a worker's sockets has, up to a round's worth, under
+ * w->mu. Returns 1 when a socket has more waiting, 0 when all are drained,
+ * <0 on a capture error. */
+static int read_frames(struct run_worker *w)
 {
 	int more = 0;
 
-	for (size_t i = 0; i < r->n_src; i++) {
+	for (size_t i = 0; i < w->n_src; i++) {
 		struct cap_frame fr;
 		enum cap_next_result res = CAP_AGAIN;
 		unsigned k;
 
 		for (k = 0; k < RUN_FRAMES_PER_ROUND; k++) {
-			res = cap_next(r->src[i], &fr);
+			res = cap_next(w->src[i], &fr);
 			if (res != CAP_FRAME)
 				break;
-			if (pipeline_frame(r->pl, &fr) < 0)
+			if (pipeline_frame(w->pl, &fr) < 0)
 				continue; /* link type checked at open: cannot happen */
-			if (!r->first_ts || fr.ts_usec < r->first_ts)
-				r->first_ts = fr.ts_usec;
-			if (fr.ts_usec > r->last_ts)
-				r->last_ts = fr.ts_usec;
+			if (!w->first_ts || fr.ts_usec < w->first_ts)
+				w->first_ts = fr.ts_usec;
+			if (fr.ts_usec > w->last_ts)
+				w->last_ts = fr.ts_usec;
 		}
 		if (k == RUN_FRAMES_PER_ROUND)
 			more = 1;
 		else if (res != CAP_AGAIN) {
 			if (res == CAP_EOF)
-				logm(LOG_ERR, "%s: the capture ended", cap_name(r->src[i]));
+				logm(LOG_ERR, "%s: the capture ended", cap_name(w->src[i]));
 			else
-				logm(LOG_ERR, "capture stopped: %s", cap_error(r->src[i]));
+				logm(LOG_ERR, "capture stopped: %s", cap_error(w->src[i]));
 			return -EIO;
 		}
 	}
 	return more;
+}
+
+/*
+ * A worker: polls its sockets and the stop eventfd, and works on what came
+ * in rounds, each under its mutex (the main thread takes it between rounds
+ * to merge the partial inventory). Once a second it ends flows that are
+ * idle by the wall clock (an idle link brings no packet time). At the end
+ * it ends its flows itself, so the final flush sees every verdict.
+ */
+static void *worker_main(void *arg)
+{
+	struct run_worker *w = arg;
+	struct pollfd pfd[1 + CONFIG_IFACES_MAX];
+	uint64_t next_tick = hk_mono_usec() + RUN_TICK_USEC;
+	char name[16];
+	int more = 0;
+
+	snprintf(name, sizeof(name), "hk-worker-%u", w->index);
+	pthread_setname_np(pthread_self(), name);
+	pfd[0].fd = w->r->stop_efd;
+	pfd[0].events = POLLIN;
+	for (size_t i = 0; i < w->n_src; i++) {
+		pfd[1 + i].fd = cap_fd(w->src[i]);
+		pfd[1 + i].events = POLLIN;
+	}
+	for (;;) {
+		uint64_t now;
+
+		if (poll(pfd, 1 + w->n_src, more ? 0 : RUN_POLL_MS) < 0 && errno != EINTR) {
+			logm(LOG_ERR, "worker %u: poll: %s", w->index, strerror(errno));
+			atomic_store(&w->failed, true);
+			break;
+		}
+		if (pfd[0].revents)
+			break;
+		pthread_mutex_lock(&w->mu);
+		more = read_frames(w);
+		now = hk_mono_usec();
+		if (now >= next_tick) {
+			flow_table_expire(w->pl->ft, hk_now_usec());
+			next_tick = now + RUN_TICK_USEC;
+		}
+		pthread_mutex_unlock(&w->mu);
+		atomic_store(&w->heartbeat, now);
+		if (more < 0) {
+			atomic_store(&w->failed, true);
+			break;
+		}
+	}
+	pthread_mutex_lock(&w->mu);
+	pipeline_finish(w->pl);
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+static bool workers_failed(const struct run *r)
+{
+	for (unsigned k = 0; k < r->n_workers; k++)
+		if (atomic_load(&r->w[k].failed))
+			return true;
+	return false;
+}
+
+/* True while every worker came back from a round within the last half of
+ * the watchdog interval; a worker stuck in a frame stops the watchdog
+ * pings, and systemd restarts the service. */
+static bool workers_alive(struct run *r, uint64_t now)
+{
+	for (unsigned k = 0; k < r->n_workers; k++) {
+		uint64_t hb = atomic_load(&r->w[k].heartbeat);
+
+		if (hb + r->watchdog_usec / 2 < now) {
+			if (!r->stuck_logged)
+				logm(LOG_ERR,
+				     "worker %u has not finished a round for %" PRIu64
+				     " ms: not telling the watchdog, so systemd restarts herkomst",
+				     k, (now - hb) / 1000u);
+			r->stuck_logged = true;
+			return false;
+		}
+	}
+	r->stuck_logged = false;
+	return true;
+}
+
+static int start_workers(struct run *r)
+{
+	for (unsigned k = 0; k < r->n_workers; k++) {
+		struct run_worker *w = &r->w[k];
+		int rc;
+
+		atomic_store(&w->heartbeat, hk_mono_usec());
+		rc = pthread_create(&w->thread, NULL, worker_main, w);
+		if (rc) {
+			logm(LOG_ERR, "cannot start worker thread %u of %u: %s", k + 1, r->n_workers, strerror(rc));
+			return -rc;
+		}
+		w->started = true;
+	}
+	return 0;
+}
+
+/* Tells the workers to stop and waits for them; each ends its flows. */
+static void stop_workers(struct run *r)
+{
+	uint64_t one = 1;
+
+	if (r->stop_efd >= 0 && write(r->stop_efd, &one, sizeof(one)) != (ssize_t)sizeof(one))
+		logm(LOG_ERR, "cannot tell the workers to stop: %s", strerror(errno));
+	for (unsigned k = 0; k < r->n_workers; k++)
+		if (r->w[k].started) {
+			pthread_join(r->w[k].thread, NULL);
+			r->w[k].started = false;
+		}
+}
+
+/* The workers, each with its pipeline (flows_max shared out) and its sockets. */
+static int setup_workers(struct run *r, char *err, size_t errsz)
+{
+	struct pipeline_opts po = r->po;
+	size_t per = r->cfg.n_interfaces;
+
+	po.flows_max = r->po.flows_max / r->n_workers ? r->po.flows_max / r->n_workers : 1;
+	r->w = calloc(r->n_workers, sizeof(*r->w));
+	if (!r->w) {
+		snprintf(err, errsz, "out of memory");
+		return -ENOMEM;
+	}
+	for (unsigned k = 0; k < r->n_workers; k++) {
+		struct run_worker *w = &r->w[k];
+
+		w->r = r;
+		w->index = k;
+		pthread_mutex_init(&w->mu, NULL);
+		w->src = &r->src[k * per];
+		w->n_src = per;
+		w->pl = pipeline_new(&po, err, errsz);
+		if (!w->pl)
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
@@ -651,41 +957,35 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 	return a < b ? a : b;
 }
 
+/* The main thread: signals, counters, the watchdog and flushes; the
+ * workers do the capture. */
 static int loop(struct run *r)
 {
-	struct pollfd pfd[1 + CONFIG_IFACES_MAX];
+	struct pollfd pfd[1];
 	uint64_t now = hk_mono_usec();
 	uint64_t flush_every = (uint64_t)r->cfg.flush_interval * 1000000u;
 	uint64_t next_flush = now + flush_every, next_tick = now + RUN_TICK_USEC;
 	uint64_t next_watchdog = r->watchdog_usec ? now + r->watchdog_usec / 2 : UINT64_MAX;
-	int more = 0, rc = 0;
+	int rc = 0;
 
 	r->next_drop_log = now;
 	r->next_status_log = now + RUN_STATUS_LOG_EVERY_USEC;
 
 	pfd[0].fd = r->sfd;
 	pfd[0].events = POLLIN;
-	for (size_t i = 0; i < r->n_src; i++) {
-		pfd[1 + i].fd = cap_fd(r->src[i]);
-		pfd[1 + i].events = POLLIN;
-	}
 	while (!r->stop) {
 		uint64_t wake = min_u64(min_u64(next_flush, next_tick), next_watchdog);
-		int timeout = 0;
+		uint64_t wait = wake > now ? wake - now : 0;
+		int timeout = (int)min_u64((wait + 999) / 1000, RUN_POLL_MS);
 
-		if (!more) {
-			uint64_t wait = wake > now ? wake - now : 0;
-			timeout = (int)min_u64((wait + 999) / 1000, RUN_POLL_MS);
-		}
-		if (poll(pfd, 1 + r->n_src, timeout) < 0 && errno != EINTR) {
+		if (poll(pfd, 1, timeout) < 0 && errno != EINTR) {
 			logm(LOG_ERR, "poll: %s", strerror(errno));
 			return -errno;
 		}
 		if (pfd[0].revents && handle_signals(r) < 0)
 			return -EIO;
-		more = read_frames(r);
-		if (more < 0) {
-			rc = more;
+		if (workers_failed(r)) {
+			rc = -EIO;
 			break;
 		}
 		now = hk_mono_usec();
@@ -694,13 +994,13 @@ static int loop(struct run *r)
 			reload(r);
 		}
 		if (now >= next_watchdog) {
-			notify("WATCHDOG=1");
+			if (workers_alive(r, now))
+				notify("WATCHDOG=1");
 			next_watchdog = now + r->watchdog_usec / 2;
 		}
 		if (now >= next_tick) {
-			/* an idle link brings no packet time: end idle flows by the wall clock */
-			flow_table_expire(r->pl->ft, hk_now_usec());
 			read_capture_stats(r);
+			collect_totals(r);
 			metrics_update(r);
 			log_losses(r, now);
 			log_status(r, now);
@@ -718,34 +1018,82 @@ static int loop(struct run *r)
 
 /* ---- start and stop ---- */
 
-static int open_interfaces(struct run *r)
+/*
+ * Opens ifname for one worker and logs it. capture = afpacket: socket
+ * `worker` of the interface's fanout group; worker 0 passes *group as the
+ * configured fanout_group (0: the kernel picks one) and gets back the id
+ * the others must join with. capture = pcap: one libpcap handle (it cannot
+ * share an interface between workers: every handle sees every frame).
+ * NULL after logging why.
+ */
+static struct cap_source *open_capture(const struct run *r, const char *ifname, unsigned worker, uint16_t *group)
 {
-	char err[1024];
+	char err[1024], how[256];
+	struct cap_source *s;
+	int lt;
 
-	for (size_t i = 0; i < r->cfg.n_interfaces; i++) {
-		const char *ifname = r->cfg.interfaces[i];
-		struct cap_source *s = cap_open_live(ifname, r->cfg.snaplen, r->cfg.promiscuous, r->cfg.buffer_mb,
-						     r->cfg.bpf, err, sizeof(err));
-		int lt;
+	if (r->cfg.capture == CONFIG_CAPTURE_AFPACKET) {
+		struct cap_afpacket_opts o = {
+			.snaplen = r->cfg.snaplen,
+			.promisc = r->cfg.promiscuous,
+			.ring_mb = r->cfg.ring_mb,
+			.bpf = r->cfg.bpf,
+			.fanout_group = *group,
+			.worker = worker,
+			.defrag = true,
+		};
+		struct cap_afpacket_info ai;
 
+		s = cap_open_afpacket(ifname, &o, err, sizeof(err));
+		if (!s || cap_afpacket_info(s, &ai) < 0) {
+			logm(LOG_ERR, "%s", err);
+			cap_close(s);
+			return NULL;
+		}
+		*group = ai.fanout_group;
+		snprintf(how, sizeof(how), "afpacket, ring %u MiB = %u blocks of %u KiB, fanout group %u socket %u",
+			 r->cfg.ring_mb, ai.n_blocks, ai.block_size / 1024u, (unsigned)ai.fanout_group, worker);
+	} else {
+		s = cap_open_live(ifname, r->cfg.snaplen, r->cfg.promiscuous, r->cfg.ring_mb, r->cfg.bpf, err,
+				  sizeof(err));
 		if (!s) {
 			logm(LOG_ERR, "%s", err);
-			return -EIO;
+			return NULL;
 		}
-		r->src[r->n_src++] = s;
-		if (err[0])
-			logm(LOG_WARNING, "%s", err);
-		lt = cap_linktype(s);
-		if (!decode_linktype_supported(lt)) {
-			logm(LOG_ERR,
-			     "%s: link type %s (%d) is not supported (supported: Ethernet, Linux cooked v1/v2, raw IP, "
-			     "BSD loopback)",
-			     ifname, cap_linktype_name(lt), lt);
-			return -ENOTSUP;
+		snprintf(how, sizeof(how), "libpcap, buffer %u MiB", r->cfg.ring_mb);
+	}
+	if (err[0])
+		logm(LOG_WARNING, "%s", err);
+	lt = cap_linktype(s);
+	if (!decode_linktype_supported(lt)) {
+		logm(LOG_ERR,
+		     "%s: link type %s (%d) is not supported (supported: Ethernet, Linux cooked v1/v2, raw IP, BSD "
+		     "loopback)",
+		     ifname, cap_linktype_name(lt), lt);
+		return cap_close(s);
+	}
+	logm(LOG_INFO, "capturing on %s (%s, %s, snaplen %u, %spromiscuous%s%s%s)", ifname, cap_linktype_name(lt),
+	     how, r->cfg.snaplen, r->cfg.promiscuous ? "" : "not ", r->cfg.bpf[0] ? ", filter '" : "", r->cfg.bpf,
+	     r->cfg.bpf[0] ? "'" : "");
+	return s;
+}
+
+/* A socket per interface for each worker, worker by worker: worker 0's
+ * make the fanout groups, the others join them. */
+static int open_interfaces(struct run *r)
+{
+	uint16_t group[CONFIG_IFACES_MAX];
+
+	for (size_t i = 0; i < r->cfg.n_interfaces; i++)
+		group[i] = (uint16_t)r->cfg.fanout_group;
+	for (unsigned k = 0; k < r->n_workers; k++) {
+		for (size_t i = 0; i < r->cfg.n_interfaces; i++) {
+			struct cap_source *s = open_capture(r, r->cfg.interfaces[i], k, &group[i]);
+
+			if (!s)
+				return -EIO;
+			r->src[r->n_src++] = s;
 		}
-		logm(LOG_INFO, "capturing on %s (%s, snaplen %u, %spromiscuous, buffer %u MiB%s%s%s)", ifname,
-		     cap_linktype_name(lt), r->cfg.snaplen, r->cfg.promiscuous ? "" : "not ", r->cfg.buffer_mb,
-		     r->cfg.bpf[0] ? ", filter '" : "", r->cfg.bpf, r->cfg.bpf[0] ? "'" : "");
 	}
 	return 0;
 }
@@ -768,6 +1116,70 @@ static int open_store(struct run *r)
 		return -EACCES;
 	}
 	store_set_deriver(r->st, inv_derive, &r->know);
+	return 0;
+}
+
+/* ---- the central PostgreSQL (docs/fleet.md) ---- */
+
+/* Before privileges go: the password file may be root's to read. */
+static int central_prepare(struct run *r)
+{
+	char pw[FLEET_PASSWORD_MAX], err[1024];
+
+	if (!r->cfg.central_conninfo[0])
+		return 0;
+	if (!r->cfg.central_sensor_id[0] &&
+	    ship_sensor_id_default(r->cfg.central_sensor_id, sizeof(r->cfg.central_sensor_id), err, sizeof(err)) < 0) {
+		logm(LOG_ERR, "[central] %s", err);
+		return -EINVAL;
+	}
+	if (!r->cfg.central_password_file[0])
+		return 0;
+	if (fleet_password_read(r->cfg.central_password_file, pw, sizeof(pw), err, sizeof(err)) < 0) {
+		logm(LOG_ERR, "[central] %s", err);
+		return -EACCES;
+	}
+	r->central_pw = strdup(pw);
+	explicit_bzero(pw, sizeof(pw));
+	if (!r->central_pw) {
+		logm(LOG_ERR, "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void central_log(void *userdata, int prio, const char *msg)
+{
+	(void)userdata;
+	logm(prio, "%s", msg);
+}
+
+/* Its own thread and its own database connection: a slow or absent central
+ * never holds up capture or the flushes. */
+static int start_central(struct run *r)
+{
+	char dirbuf[CONFIG_PATH_MAX], err[2048], where[FLEET_CONNINFO_MAX + 128];
+	struct ship_config sc = {
+		.conninfo = r->cfg.central_conninfo,
+		.password = r->central_pw,
+		.sensor_id = r->cfg.central_sensor_id,
+		.site = r->cfg.central_site,
+		.batch_max = r->cfg.central_batch_max,
+		.sigdir = sigdir_of(r, dirbuf, sizeof(dirbuf)),
+		.policy_path = r->cfg.policy[0] ? r->cfg.policy : NULL,
+	};
+
+	if (!r->cfg.central_conninfo[0])
+		return 0;
+	r->ship = ship_daemon_start(&sc, r->cfg.database, r->cfg.central_ship_interval, central_log, r, err,
+				    sizeof(err));
+	if (!r->ship) {
+		logm(LOG_ERR, "[central]: %s", err);
+		return -EIO;
+	}
+	fleet_conninfo_describe(r->cfg.central_conninfo, where, sizeof(where));
+	logm(LOG_INFO, "shipping to the central PostgreSQL (%s) as sensor %s, site %s, every %u s", where,
+	     r->cfg.central_sensor_id, r->cfg.central_site, r->cfg.central_ship_interval);
 	return 0;
 }
 
@@ -806,19 +1218,29 @@ static void record_session(struct run *r)
 	struct store_capture c;
 	size_t o = 0;
 
-	if (!r->pl->packets)
+	uint64_t first = 0, last = 0;
+
+	if (!r->tot.packets)
 		return;
+	for (unsigned k = 0; k < r->n_workers; k++) {
+		const struct run_worker *w = &r->w[k];
+		if (w->first_ts && (!first || w->first_ts < first))
+			first = w->first_ts;
+		if (w->last_ts > last)
+			last = w->last_ts;
+	}
 	memset(&c, 0, sizeof(c));
 	o = (size_t)snprintf(c.path, sizeof(c.path), "live:");
-	for (size_t i = 0; i < r->n_src && o < sizeof(c.path); i++)
+	/* the interfaces once: worker 0's sockets */
+	for (size_t i = 0; i < r->cfg.n_interfaces && i < r->n_src && o < sizeof(c.path); i++)
 		o += (size_t)snprintf(c.path + o, sizeof(c.path) - o, "%s%s", i ? "," : "", cap_name(r->src[i]));
 	snprintf(c.format, sizeof(c.format), "live");
 	snprintf(c.linktype, sizeof(c.linktype), "%s", r->n_src ? cap_linktype_name(cap_linktype(r->src[0])) : "");
 	c.size = -1;
-	c.packets = r->pl->packets;
-	c.bytes = r->pl->bytes;
-	c.first_seen = r->first_ts;
-	c.last_seen = r->last_ts;
+	c.packets = r->tot.packets;
+	c.bytes = r->tot.bytes;
+	c.first_seen = first;
+	c.last_seen = last;
 	c.analyzed_at = hk_now_usec();
 	if (store_capture_add(r->st, &c) < 0)
 		logm(LOG_WARNING, "cannot record the capture session: %s", store_errmsg(r->st));
@@ -935,6 +1357,8 @@ static int configure(struct run *r, const struct run_args *a)
 	}
 	if (!rep->n_errors)
 		config_validate(&r->cfg, rep);
+	for (size_t i = 0; i < rep->n_warn_kept; i++)
+		fprintf(stderr, "herkomst run: warning: %s\n", rep->warn[i]);
 	if (rep->n_errors) {
 		for (size_t i = 0; i < rep->n_kept; i++)
 			fprintf(stderr, "%s\n", rep->msg[i]);
@@ -951,11 +1375,25 @@ static int configure(struct run *r, const struct run_args *a)
 
 static void shutdown_run(struct run *r)
 {
+	if (r->w)
+		stop_workers(r);
 	for (size_t i = 0; i < r->n_src; i++)
 		r->src[i] = cap_close(r->src[i]);
 	r->api = api_stop(r->api);
+	r->ship = ship_daemon_stop(r->ship, false);
+	if (r->central_pw) {
+		explicit_bzero(r->central_pw, strlen(r->central_pw));
+		free(r->central_pw);
+		r->central_pw = NULL;
+	}
 	r->st = store_close(r->st);
-	r->pl = pipeline_free(r->pl);
+	for (unsigned k = 0; r->w && k < r->n_workers; k++) {
+		r->w[k].pl = pipeline_free(r->w[k].pl);
+		if (r->w[k].r)
+			pthread_mutex_destroy(&r->w[k].mu);
+	}
+	free(r->w);
+	r->w = NULL;
 	r->fl = flusher_free(r->fl);
 	r->oui = oui_db_free(r->oui);
 	inv_knowledge_close(&r->know);
@@ -966,13 +1404,14 @@ static void shutdown_run(struct run *r)
 	}
 	if (r->sfd >= 0)
 		close(r->sfd);
+	if (r->stop_efd >= 0)
+		close(r->stop_efd);
 }
 
 int cmd_run(int argc, char **argv)
 {
 	struct run *r = calloc(1, sizeof(*r));
 	struct run_args a = {0};
-	struct pipeline_opts po = {0};
 	struct flusher_limits fl;
 	char err[1024];
 	int status = 1, rc;
@@ -982,6 +1421,7 @@ int cmd_run(int argc, char **argv)
 		return 1;
 	}
 	r->sfd = -1;
+	r->stop_efd = -1;
 	rc = parse_args(argc, argv, &a);
 	if (rc >= 0) {
 		free(r);
@@ -1001,9 +1441,17 @@ int cmd_run(int argc, char **argv)
 		logm(LOG_ERR, "cannot set up signal handling: %s", strerror(errno));
 		goto out;
 	}
+	r->n_workers = r->cfg.workers ? r->cfg.workers : engine_cpus_online();
+	r->stop_efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (r->stop_efd < 0) {
+		logm(LOG_ERR, "cannot make an eventfd for the workers: %s", strerror(errno));
+		goto out;
+	}
 	if (open_interfaces(r) < 0)
 		goto out;
 	if (r->cfg.listen[0] && r->cfg.token_file[0] && !(r->token = token_read(r->cfg.token_file)))
+		goto out;
+	if (central_prepare(r) < 0)
 		goto out;
 	if (drop_privileges(r) < 0)
 		goto out;
@@ -1017,22 +1465,28 @@ int cmd_run(int argc, char **argv)
 		logm(LOG_WARNING, "no OUI attribution: %s", err);
 	if (open_store(r) < 0)
 		goto out;
-	po.flows_max = r->cfg.flows_max;
-	po.flow_idle_usec = (uint64_t)r->cfg.flow_timeout * 1000000u;
-	po.inv.macs_max = r->cfg.macs_max;
-	po.inv.ips_max = r->cfg.ips_max;
-	po.inv.evidence_max = r->cfg.evidence_max;
-	r->pl = pipeline_new(&po, err, sizeof(err));
-	flusher_limits_from_inv(&fl, &po.inv);
-	r->fl = flusher_new(&fl);
-	if (!r->pl || !r->fl) {
-		logm(LOG_ERR, "%s", r->pl ? "out of memory" : err);
+	r->po.flows_max = r->cfg.flows_max;
+	r->po.flow_idle_usec = (uint64_t)r->cfg.flow_timeout * 1000000u;
+	r->po.inv.macs_max = r->cfg.macs_max;
+	r->po.inv.ips_max = r->cfg.ips_max;
+	r->po.inv.evidence_max = r->cfg.evidence_max;
+	if (setup_workers(r, err, sizeof(err)) < 0) {
+		logm(LOG_ERR, "%s", err);
 		goto out;
 	}
-	if (start_api(r) < 0)
+	flusher_limits_from_inv(&fl, &r->po.inv);
+	r->fl = flusher_new(&fl);
+	if (!r->fl) {
+		logm(LOG_ERR, "out of memory");
+		goto out;
+	}
+	if (start_api(r) < 0 || start_central(r) < 0)
 		goto out;
 	r->watchdog_usec = watchdog_interval();
-	logm(LOG_INFO, "ready: database %s, flush every %u s%s", r->cfg.database, r->cfg.flush_interval,
+	if (start_workers(r) < 0)
+		goto out;
+	logm(LOG_INFO, "ready: database %s, flush every %u s, %u worker thread%s%s", r->cfg.database,
+	     r->cfg.flush_interval, r->n_workers, r->n_workers == 1 ? "" : "s",
 	     r->watchdog_usec ? ", systemd watchdog on" : "");
 	notify("READY=1\nSTATUS=capturing");
 
@@ -1044,12 +1498,14 @@ int cmd_run(int argc, char **argv)
 		     r->stop_signal == SIGINT ? "SIGINT" : "SIGTERM");
 	else
 		logm(LOG_ERR, "stopping after an error: writing what is pending");
-	pipeline_finish(r->pl);
+	stop_workers(r);
 	if (flush(r, "(final)") == 0 && rc == 0)
 		status = 0;
 	record_session(r);
+	/* the last flush is in: ship it too, if the central is reachable */
+	r->ship = ship_daemon_stop(r->ship, true);
 	logm(LOG_INFO, "stopped: %" PRIu64 " packets, %" PRIu64 " devices, %" PRIu64 " flushes (%" PRIu64 " failed)",
-	     r->pl->packets, r->devices, r->flushes, r->flush_errors);
+	     r->tot.packets, r->devices, r->flushes, r->flush_errors);
 out:
 	shutdown_run(r);
 	free(r);

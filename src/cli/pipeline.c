@@ -150,7 +150,8 @@ struct pipeline *pipeline_new(const struct pipeline_opts *o, char *errbuf, size_
 	if (!pl->dpi)
 		return pipeline_free(pl);
 	pl->inv = inv_new(o ? &o->inv : NULL);
-	pl->ft = flow_table_new(o ? o->flows_max : 0, o ? o->flow_idle_usec : 0, on_flow_end, pl);
+	pl->flow_idle_usec = o && o->flow_idle_usec ? o->flow_idle_usec : FLOW_IDLE_USEC_DEFAULT;
+	pl->ft = flow_table_new(o ? o->flows_max : 0, pl->flow_idle_usec, on_flow_end, pl);
 	if (!pl->inv || !pl->ft) {
 		snprintf(errbuf, errsz, "out of memory");
 		return pipeline_free(pl);
@@ -433,31 +434,83 @@ static void dispatch(struct pipeline *pl, const struct hk_pkt *p, struct flow *f
 		parse_tcp(pl, f, p, dir);
 }
 
-int pipeline_frame(struct pipeline *pl, const struct cap_frame *fr)
+static void packet(struct pipeline *pl, const struct hk_pkt *p, uint64_t epoch, uint64_t now_usec)
 {
-	struct hk_pkt p;
 	struct flow *f;
 	int dir = 0;
 	bool is_new;
 
-	if (decode_frame(fr->linktype, fr->data, fr->caplen, fr->wirelen, fr->ts_usec, &p, &pl->dstats) < 0)
-		return -1;
 	pl->packets++;
-	pl->bytes += fr->wirelen;
-	inv_packet(pl->inv, &p);
-	flow_table_expire(pl->ft, p.ts_usec);
-	f = flow_table_get(pl->ft, &p, &dir, &is_new);
-	if (f && f->dpi_state == FLOW_DPI_PENDING && p.l3_base && p.l3_len &&
-	    !(p.flags & HK_PKT_F_FRAGMENT && !(p.flags & HK_PKT_F_FRAG_FIRST))) {
-		if (dpi_process(pl->dpi, f, &p))
+	pl->bytes += p->wirelen;
+	inv_packet(pl->inv, p);
+	flow_table_advance(pl->ft, epoch, now_usec);
+	f = flow_table_get(pl->ft, p, &dir, &is_new);
+	if (f && f->dpi_state == FLOW_DPI_PENDING && p->l3_base && p->l3_len &&
+	    !(p->flags & HK_PKT_F_FRAGMENT && !(p->flags & HK_PKT_F_FRAG_FIRST))) {
+		if (dpi_process(pl->dpi, f, p))
 			flow_report(pl, f);
 	}
-	if (!(p.flags & HK_PKT_F_FRAGMENT) || (p.flags & HK_PKT_F_FRAG_FIRST))
-		dispatch(pl, &p, f, dir);
+	if (!(p->flags & HK_PKT_F_FRAGMENT) || (p->flags & HK_PKT_F_FRAG_FIRST))
+		dispatch(pl, p, f, dir);
+}
+
+int pipeline_frame(struct pipeline *pl, const struct cap_frame *fr)
+{
+	struct hk_pkt p;
+
+	if (decode_frame(fr->linktype, fr->data, fr->caplen, fr->wirelen, fr->ts_usec, &p, &pl->dstats) < 0)
+		return -1;
+	flow_clock_advance(&pl->clock, fr->ts_usec, pl->flow_idle_usec);
+	packet(pl, &p, pl->clock.epoch, pl->clock.now);
 	return 0;
+}
+
+int pipeline_frame_at(struct pipeline *pl, const struct cap_frame *fr, uint64_t epoch, uint64_t now_usec)
+{
+	struct hk_pkt p;
+
+	if (decode_frame(fr->linktype, fr->data, fr->caplen, fr->wirelen, fr->ts_usec, &p, &pl->dstats) < 0)
+		return -1;
+	packet(pl, &p, epoch, now_usec);
+	return 0;
+}
+
+void pipeline_totals_add(struct pipeline_totals *t, const struct pipeline *pl)
+{
+	const struct flow_stats *fs = flow_table_stats(pl->ft);
+
+	t->packets += pl->packets;
+	t->bytes += pl->bytes;
+	t->obs_dropped += pl->obs_dropped;
+	t->stream_gaps += pl->stream_gaps;
+	t->stream_full += pl->stream_full;
+	t->dstats.frames += pl->dstats.frames;
+	for (size_t i = 0; i < DEC_EV__MAX; i++)
+		t->dstats.events[i] += pl->dstats.events[i];
+	t->flows.created += fs->created;
+	t->flows.expired += fs->expired;
+	t->flows.evicted += fs->evicted;
+	t->flows.flushed += fs->flushed;
+	t->flows.active += fs->active;
+	t->flows.peak_active += fs->peak_active;
+	for (size_t i = 0; i < PIPELINE_PARSERS_MAX; i++)
+		for (size_t k = 0; k < HK_PARSE__MAX; k++)
+			t->parse_results[i][k] += pl->parse_results[i][k];
 }
 
 void pipeline_finish(struct pipeline *pl)
 {
 	flow_table_flush(pl->ft);
+}
+
+void pipeline_finish_at(struct pipeline *pl, uint64_t epoch, uint64_t now_usec)
+{
+	flow_table_advance(pl->ft, epoch, now_usec);
+	flow_table_flush(pl->ft);
+}
+
+void pipeline_release_dpi(struct pipeline *pl)
+{
+	flow_table_flush(pl->ft); /* flows point into the module */
+	pl->dpi = dpi_free(pl->dpi);
 }

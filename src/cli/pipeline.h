@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The packet path of one worker: decode → flow → nDPI → (parsers) →
- * observations → inventory. analyze and, later, run drive it frame by frame.
+ * observations → inventory. One thread at a time drives it frame by frame;
+ * with several workers (engine.c, herkomst run's workers) each has its own
+ * pipeline: its own flow table, nDPI module and partial inventory, merged
+ * by one thread with inv_merge() when a snapshot is wanted.
  */
 #ifndef HERKOMST_PIPELINE_H
 #define HERKOMST_PIPELINE_H
@@ -24,6 +27,8 @@ struct pipeline_opts {
 #define PIPELINE_PARSERS_MAX 64
 
 struct pipeline {
+	struct flow_clock clock; /* pipeline_frame's own; unused with pipeline_frame_at */
+	uint64_t flow_idle_usec;
 	struct decode_stats dstats;
 	struct flow_table *ft;
 	struct dpi *dpi;
@@ -40,10 +45,35 @@ struct pipeline {
 struct pipeline *pipeline_new(const struct pipeline_opts *o, char *errbuf, size_t errsz);
 struct pipeline *pipeline_free(struct pipeline *pl);
 
-/* Returns -1 when the frame's link type is not supported (counted). */
+/* Returns -1 when the frame's link type is not supported (counted). The
+ * pipeline keeps the flow clock itself (struct flow_clock). */
 int pipeline_frame(struct pipeline *pl, const struct cap_frame *fr);
+
+/* The same for a worker fed by a reader that keeps the flow clock over all
+ * frames: epoch and now_usec are the clock's reading at this frame. */
+int pipeline_frame_at(struct pipeline *pl, const struct cap_frame *fr, uint64_t epoch, uint64_t now_usec);
+
+/* Counters of one or more pipelines, summed (output, /metrics). */
+struct pipeline_totals {
+	uint64_t packets, bytes;
+	uint64_t obs_dropped;
+	uint64_t stream_gaps, stream_full;
+	struct decode_stats dstats;
+	struct flow_stats flows; /* peak_active: the sum of each table's peak */
+	uint64_t parse_results[PIPELINE_PARSERS_MAX][HK_PARSE__MAX];
+};
+
+void pipeline_totals_add(struct pipeline_totals *t, const struct pipeline *pl);
 
 /* Ends every flow (end of input): pending classifications are decided. */
 void pipeline_finish(struct pipeline *pl);
+
+/* The same for a pipeline_frame_at() worker: the reader's last clock
+ * reading (a new epoch the worker has not seen yet ends its flows first). */
+void pipeline_finish_at(struct pipeline *pl, uint64_t epoch, uint64_t now_usec);
+
+/* After pipeline_finish: frees the nDPI module (no flow can come any more);
+ * the inventory and the counters stay. */
+void pipeline_release_dpi(struct pipeline *pl);
 
 #endif

@@ -16,11 +16,13 @@ struct flow_table {
 	struct flow *lru_head, *lru_tail;
 	size_t max_flows;
 	uint64_t idle_usec;
-	uint64_t clock;       /* the latest packet time seen */
+	uint64_t clock;       /* the flow_clock reading of the latest packet */
+	uint64_t epoch;       /* and its epoch */
 	uint64_t last_expire; /* clock at the last expiry walk */
 	flow_end_fn end;
 	void *userdata;
 	struct flow_stats st;
+	struct flow *last; /* the flow of the previous packet: often the next one's too */
 };
 
 static bool key_eq(const void *item, const void *key)
@@ -70,6 +72,8 @@ static void lru_append(struct flow_table *ft, struct flow *f)
 
 static void flow_end(struct flow_table *ft, struct flow *f)
 {
+	if (ft->last == f)
+		ft->last = NULL;
 	lru_unlink(ft, f);
 	hmap_del(&ft->index, f->hash, f);
 	ft->st.active--;
@@ -175,9 +179,19 @@ struct flow *flow_table_get(struct flow_table *ft, const struct hk_pkt *p, int *
 	if ((p->l3 != HK_L3_IPV4 && p->l3 != HK_L3_IPV6) || p->src_ip.family == 0)
 		return NULL;
 	dir = make_key(p, &k);
-	h = hk_hash_bytes(&k, sizeof(k), 0);
-	f = hmap_get(&ft->index, h, &k, key_eq);
+	if (ft->last && key_eq(ft->last, &k)) {
+		f = ft->last;
+		h = f->hash;
+	} else {
+		h = hk_hash_bytes(&k, sizeof(k), 0);
+		f = hmap_get(&ft->index, h, &k, key_eq);
+	}
 	*ret_new = false;
+	if (f && f->last_seen + ft->idle_usec < ft->clock) {
+		ft->st.expired++;
+		flow_end(ft, f);
+		f = NULL;
+	}
 	if (!f) {
 		if (ft->st.active >= ft->max_flows && ft->lru_head) {
 			ft->st.evicted++;
@@ -215,19 +229,44 @@ struct flow *flow_table_get(struct flow_table *ft, const struct hk_pkt *p, int *
 		set_endpoint(&f->ep[1 - dir], p->has_dst_mac && !hk_mac_is_multicast(p->dst_mac),
 			     p->dst_mac, &p->dst_ip);
 	learn_client(f, p, dir);
+	ft->last = f;
 	*ret_dir = dir;
 	return f;
 }
 
-void flow_table_expire(struct flow_table *ft, uint64_t now_usec)
+bool flow_clock_advance(struct flow_clock *c, uint64_t ts_usec, uint64_t idle_usec)
 {
 	/*
-	 * Packet time is the clock. When it jumps back by more than the idle time
-	 * (the next capture file of a run is older, or a clock was reset), the
-	 * flows in the table belong to another stretch of time and cannot
-	 * continue: they all end. Small reorderings only delay expiry.
+	 * Small reorderings (merged captures, several interfaces) only hold the
+	 * clock where it is; a jump back by more than the idle time means the
+	 * flows so far belong to another stretch of time.
 	 */
-	if (now_usec + ft->idle_usec < ft->clock) {
+	if (c->started && ts_usec + idle_usec < c->now) {
+		c->now = ts_usec;
+		c->epoch++;
+		return true;
+	}
+	if (!c->started || ts_usec > c->now)
+		c->now = ts_usec;
+	c->started = true;
+	return false;
+}
+
+static void expire_walk(struct flow_table *ft)
+{
+	if (ft->clock < ft->last_expire + FLOW_EXPIRE_EVERY_USEC)
+		return;
+	ft->last_expire = ft->clock;
+	while (ft->lru_head && ft->lru_head->last_seen + ft->idle_usec < ft->clock) {
+		ft->st.expired++;
+		flow_end(ft, ft->lru_head);
+	}
+}
+
+void flow_table_advance(struct flow_table *ft, uint64_t epoch, uint64_t now_usec)
+{
+	if (epoch != ft->epoch) {
+		ft->epoch = epoch;
 		ft->clock = now_usec;
 		ft->last_expire = now_usec;
 		while (ft->lru_head) {
@@ -238,19 +277,25 @@ void flow_table_expire(struct flow_table *ft, uint64_t now_usec)
 	}
 	if (now_usec > ft->clock)
 		ft->clock = now_usec;
-	if (ft->clock < ft->last_expire + FLOW_EXPIRE_EVERY_USEC)
-		return;
-	ft->last_expire = ft->clock;
-	while (ft->lru_head && ft->lru_head->last_seen + ft->idle_usec < ft->clock) {
-		ft->st.expired++;
-		flow_end(ft, ft->lru_head);
-	}
+	expire_walk(ft);
+}
+
+void flow_table_expire(struct flow_table *ft, uint64_t now_usec)
+{
+	if (now_usec > ft->clock)
+		ft->clock = now_usec;
+	expire_walk(ft);
 }
 
 void flow_table_flush(struct flow_table *ft)
 {
 	while (ft->lru_head) {
-		ft->st.flushed++;
+		/* one idle by the clock counts as expired, whether or not a walk
+		 * came by since: the counts then do not depend on when walks ran */
+		if (ft->lru_head->last_seen + ft->idle_usec < ft->clock)
+			ft->st.expired++;
+		else
+			ft->st.flushed++;
 		flow_end(ft, ft->lru_head);
 	}
 }

@@ -77,6 +77,29 @@ struct flow_stats {
 	uint64_t active, peak_active;
 };
 
+/*
+ * The clock flows are ended by: packet time, kept as the latest time seen,
+ * with an epoch that counts backward jumps by more than the idle time (the
+ * next capture file of a run is older, a clock was reset). A flow ends when
+ * the clock passes its last packet by more than the idle time, and every
+ * flow ends when the epoch changes.
+ *
+ * One thread keeps the clock over every frame, in reading order, and the
+ * flow tables are told its value with each packet (flow_table_advance).
+ * With several workers the reader owns it and stamps each frame, so a
+ * worker that sees only some flows still ends them at the same packets as
+ * a single worker that sees all: flow boundaries (and so the observations
+ * made of flows) do not depend on how flows were spread over workers.
+ */
+struct flow_clock {
+	uint64_t now;   /* latest packet time of this epoch */
+	uint64_t epoch; /* incremented on each backward jump */
+	bool started;
+};
+
+/* Moves the clock to a frame's time; returns true when a new epoch began. */
+bool flow_clock_advance(struct flow_clock *c, uint64_t ts_usec, uint64_t idle_usec);
+
 typedef void (*flow_end_fn)(struct flow *f, void *userdata);
 
 struct flow_table;
@@ -87,13 +110,27 @@ struct flow_table *flow_table_free(struct flow_table *ft); /* flushes first */
 
 /*
  * The flow of an IPv4/IPv6 packet, created if new. *ret_dir is the key
- * endpoint index of the sender. NULL for packets that are not IP, or when
- * memory runs out (counted in the caller's stats by the NULL).
+ * endpoint index of the sender. A flow found idle for longer than the idle
+ * time before the table's clock ends here (counted as expired) and a new
+ * one starts, whether or not an expiry walk came by first: that keeps flow
+ * boundaries independent of when walks happen. NULL for packets that are
+ * not IP, or when memory runs out (counted in the caller's stats by the NULL).
  */
 struct flow *flow_table_get(struct flow_table *ft, const struct hk_pkt *p, int *ret_dir, bool *ret_new);
 
-/* Ends flows idle for longer than the idle time before now_usec. */
+/*
+ * Brings the table to a flow_clock reading, before the packet read at that
+ * reading is looked up: a new epoch ends every flow (expired); then, at most
+ * once per second of clock, flows idle for longer than the idle time end.
+ * The walk only frees memory early: flow_table_get ends such a flow anyway.
+ */
+void flow_table_advance(struct flow_table *ft, uint64_t epoch, uint64_t now_usec);
+
+/* Ends flows idle for longer than the idle time before now_usec (a wall
+ * clock tick on an idle link); the clock only moves forward here. */
 void flow_table_expire(struct flow_table *ft, uint64_t now_usec);
+/* Ends every flow (end of input); those idle by the clock count as expired,
+ * the others as flushed. */
 void flow_table_flush(struct flow_table *ft);
 const struct flow_stats *flow_table_stats(const struct flow_table *ft);
 

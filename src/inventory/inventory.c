@@ -19,6 +19,9 @@
 #define CONF_OUI_MANUF 25
 #define CONF_GATEWAY 65
 
+#define INV_CACHE_BITS 8 /* slots of each lookup cache: a power of two */
+#define INV_CACHE_SLOTS (1u << INV_CACHE_BITS)
+
 struct inv_mac;
 
 /* One (MAC, IP) pairing seen on the wire. */
@@ -78,16 +81,68 @@ struct inventory {
 	size_t n_assocs, cap_assocs;
 	struct inv_ev **evs;
 	size_t n_evs, cap_evs;
+	/*
+	 * The nodes used last, by a cheap hash of their key: most packets repeat
+	 * the MACs and addresses of the packets just before them, and a hit
+	 * skips the hash and the probe of the index (docs/performance.md). Only
+	 * a shortcut to the node the index would return: nodes never move and
+	 * live until inv_free.
+	 */
+	struct inv_mac *mac_cache[INV_CACHE_SLOTS];
+	struct inv_ip *ip_cache[INV_CACHE_SLOTS];
+	struct inv_assoc *assoc_cache[INV_CACHE_SLOTS];
+	struct inv_ev *ev_cache[INV_CACHE_SLOTS]; /* by the evidence hash */
 };
+
+static size_t cache_slot(uint64_t k)
+{
+	return (size_t)((k * 0x9e3779b97f4a7c15ull) >> (64 - INV_CACHE_BITS));
+}
+
+static uint64_t mac_word(const uint8_t mac[6])
+{
+	uint32_t hi;
+	uint16_t lo;
+
+	memcpy(&hi, mac, 4);
+	memcpy(&lo, mac + 4, 2);
+	return (uint64_t)hi << 16 | lo;
+}
+
+static uint64_t addr_word(const struct hk_addr *a)
+{
+	uint64_t x, y;
+
+	if (a->family == 4) {
+		uint32_t v;
+		memcpy(&v, a->a, 4);
+		return v;
+	}
+	memcpy(&x, a->a, 8);
+	memcpy(&y, a->a + 8, 8);
+	return x ^ (y * 0xff51afd7ed558ccdull);
+}
 
 static bool mac_eq(const void *item, const void *key)
 {
 	return memcmp(((const struct inv_mac *)item)->mac, key, 6) == 0;
 }
 
+/* hk_addr_eq, inline: the caches below compare addresses twice a packet */
+static inline bool addr_same(const struct hk_addr *x, const struct hk_addr *y)
+{
+	if (x->family != y->family)
+		return false;
+	if (x->family == 4)
+		return memcmp(x->a, y->a, 4) == 0;
+	if (x->family == 6)
+		return memcmp(x->a, y->a, 16) == 0;
+	return true;
+}
+
 static bool ip_eq(const void *item, const void *key)
 {
-	return hk_addr_eq(&((const struct inv_ip *)item)->ip, key);
+	return addr_same(&((const struct inv_ip *)item)->ip, key);
 }
 
 struct assoc_key {
@@ -102,12 +157,22 @@ static bool assoc_eq(const void *item, const void *key)
 	return memcmp(a->mac, k->mac, 6) == 0 && hk_addr_eq(&a->ip, &k->ip);
 }
 
+/* What identifies a piece of evidence, pointing into an observation or a
+ * node: an observation seen before is found without copying its strings. */
+struct ev_ref {
+	bool on_mac;
+	const uint8_t *mac; /* read only when on_mac */
+	const struct hk_addr *subj;
+	const char *attribute, *value, *source;
+};
+
 static bool ev_eq(const void *item, const void *key)
 {
-	const struct inv_ev *a = item, *b = key;
+	const struct inv_ev *a = item;
+	const struct ev_ref *b = key;
 	return a->on_mac == b->on_mac && (!a->on_mac || memcmp(a->mac, b->mac, 6) == 0) &&
-	       hk_addr_eq(&a->subj, &b->subj) && strcmp(a->e.attribute, b->e.attribute) == 0 &&
-	       strcmp(a->e.value, b->e.value) == 0 && strcmp(a->e.source, b->e.source) == 0;
+	       hk_addr_eq(&a->subj, b->subj) && strcmp(a->e.attribute, b->attribute) == 0 &&
+	       strcmp(a->e.value, b->value) == 0 && strcmp(a->e.source, b->source) == 0;
 }
 
 static uint64_t addr_hash(const struct hk_addr *a)
@@ -163,13 +228,34 @@ static bool mac_usable(const uint8_t mac[6])
 	return !hk_mac_is_multicast(mac) && !hk_mac_is_zero(mac);
 }
 
+static void touch(uint64_t *first, uint64_t *last, uint64_t ts)
+{
+	if (ts < *first)
+		*first = ts;
+	if (ts > *last)
+		*last = ts;
+}
+
+/* Every sighting widens the node's time range, not only the one that made
+ * it: the range is then the same whatever order sightings came in (and
+ * however they were spread over workers, see inv_merge). */
 static struct inv_mac *mac_get(struct inventory *inv, const uint8_t mac[6], uint64_t ts)
 {
-	uint64_t h = hk_hash_bytes(mac, 6, 0);
-	struct inv_mac *m = hmap_get(&inv->mac_idx, h, mac, mac_eq);
+	struct inv_mac **c = &inv->mac_cache[cache_slot(mac_word(mac))];
+	struct inv_mac *m = *c;
+	uint64_t h = 0;
 
-	if (m)
+	if (!m || !mac_eq(m, mac)) {
+		h = hk_hash_bytes(mac, 6, 0);
+		m = hmap_get(&inv->mac_idx, h, mac, mac_eq);
+		if (m)
+			*c = m;
+	}
+
+	if (m) {
+		touch(&m->first_seen, &m->last_seen, ts);
 		return m;
+	}
 	if (inv->n_macs >= inv->lim.macs_max) {
 		inv->st.macs_dropped++;
 		return NULL;
@@ -192,11 +278,21 @@ static struct inv_mac *mac_get(struct inventory *inv, const uint8_t mac[6], uint
 
 static struct inv_ip *ip_get(struct inventory *inv, const struct hk_addr *ip, uint64_t ts)
 {
-	uint64_t h = addr_hash(ip);
-	struct inv_ip *n = hmap_get(&inv->ip_idx, h, ip, ip_eq);
+	struct inv_ip **c = &inv->ip_cache[cache_slot(addr_word(ip))];
+	struct inv_ip *n = *c;
+	uint64_t h = 0;
 
-	if (n)
+	if (!n || !addr_same(&n->ip, ip)) {
+		h = addr_hash(ip);
+		n = hmap_get(&inv->ip_idx, h, ip, ip_eq);
+		if (n)
+			*c = n;
+	}
+
+	if (n) {
+		touch(&n->first_seen, &n->last_seen, ts);
 		return n;
+	}
 	if (inv->n_ips >= inv->lim.ips_max) {
 		inv->st.ips_dropped++;
 		return NULL;
@@ -217,26 +313,24 @@ static struct inv_ip *ip_get(struct inventory *inv, const struct hk_addr *ip, ui
 	return n;
 }
 
-static void touch(uint64_t *first, uint64_t *last, uint64_t ts)
-{
-	if (ts < *first)
-		*first = ts;
-	if (ts > *last)
-		*last = ts;
-}
-
 static struct inv_assoc *assoc_get(struct inventory *inv, struct inv_mac *m, const struct hk_addr *ip,
 				   uint64_t ts)
 {
+	struct inv_assoc **c = &inv->assoc_cache[cache_slot((uintptr_t)m ^ addr_word(ip))];
 	struct assoc_key k;
-	struct inv_assoc *a;
-	uint64_t h;
+	struct inv_assoc *a = *c;
+	uint64_t h = 0;
 
-	memset(&k, 0, sizeof(k));
-	memcpy(k.mac, m->mac, 6);
-	k.ip = *ip;
-	h = hk_hash_bytes(k.mac, 6, addr_hash(ip));
-	a = hmap_get(&inv->assoc_idx, h, &k, assoc_eq);
+	/* one node per MAC: the pointer stands for the MAC */
+	if (!a || a->m != m || !addr_same(&a->ip, ip)) {
+		memset(&k, 0, sizeof(k));
+		memcpy(k.mac, m->mac, 6);
+		k.ip = *ip;
+		h = hk_hash_bytes(k.mac, 6, addr_hash(ip));
+		a = hmap_get(&inv->assoc_idx, h, &k, assoc_eq);
+		if (a)
+			*c = a;
+	}
 	if (a) {
 		touch(&a->first_seen, &a->last_seen, ts);
 		return a;
@@ -266,17 +360,26 @@ static struct inv_assoc *assoc_get(struct inventory *inv, struct inv_mac *m, con
 	return a;
 }
 
+/* The VLANs of a MAC: the lowest INV_VLANS_PER_MAC_MAX IDs, kept sorted, so
+ * which ones are kept past the limit does not depend on arrival order. */
+static void mac_add_vlan(struct inv_mac *m, uint16_t v)
+{
+	uint8_t i = 0;
+
+	while (i < m->n_vlans && m->vlans[i] < v)
+		i++;
+	if ((i < m->n_vlans && m->vlans[i] == v) || i == INV_VLANS_PER_MAC_MAX)
+		return;
+	if (m->n_vlans < INV_VLANS_PER_MAC_MAX)
+		m->n_vlans++;
+	memmove(&m->vlans[i + 1], &m->vlans[i], (size_t)(m->n_vlans - 1 - i) * sizeof(m->vlans[0]));
+	m->vlans[i] = v;
+}
+
 static void mac_note_vlan(struct inv_mac *m, const struct hk_pkt *p)
 {
-	uint16_t v;
-	if (!p->n_vlan)
-		return;
-	v = p->vlan[p->n_vlan - 1];
-	for (uint8_t i = 0; i < m->n_vlans; i++)
-		if (m->vlans[i] == v)
-			return;
-	if (m->n_vlans < INV_VLANS_PER_MAC_MAX)
-		m->vlans[m->n_vlans++] = v;
+	if (p->n_vlan)
+		mac_add_vlan(m, p->vlan[p->n_vlan - 1]);
 }
 
 void inv_packet(struct inventory *inv, const struct hk_pkt *p)
@@ -359,17 +462,24 @@ void inv_packet(struct inventory *inv, const struct hk_pkt *p)
 	}
 }
 
-static struct inv_ev *ev_find_or_add(struct inventory *inv, const struct inv_ev *key)
+/* A new node is a copy of key when there is one, else made of r. */
+static struct inv_ev *ev_lookup_or_add(struct inventory *inv, const struct ev_ref *r, const struct inv_ev *key)
 {
-	uint64_t h = hk_hash_bytes(key->e.value, strlen(key->e.value),
-				   hk_hash_bytes(key->e.attribute, strlen(key->e.attribute),
-						 hk_hash_bytes(key->e.source, strlen(key->e.source),
-							       addr_hash(&key->subj) ^
-								       (key->on_mac ? hk_hash_bytes(key->mac, 6, 1) : 0))));
-	struct inv_ev *ev = hmap_get(&inv->ev_idx, h, key, ev_eq);
+	uint64_t h = hk_hash_bytes(r->value, strlen(r->value),
+				   hk_hash_bytes(r->attribute, strlen(r->attribute),
+						 hk_hash_bytes(r->source, strlen(r->source),
+							       addr_hash(r->subj) ^
+								       (r->on_mac ? hk_hash_bytes(r->mac, 6, 1) : 0))));
+	struct inv_ev **c = &inv->ev_cache[h & (INV_CACHE_SLOTS - 1)];
+	struct inv_ev *ev = *c;
 
-	if (ev)
+	if (ev && ev->hash == h && ev_eq(ev, r))
 		return ev;
+	ev = hmap_get(&inv->ev_idx, h, r, ev_eq);
+	if (ev) {
+		*c = ev;
+		return ev;
+	}
 	if (inv->n_evs >= inv->lim.evidence_max) {
 		inv->st.evidence_dropped++;
 		return NULL;
@@ -379,7 +489,18 @@ static struct inv_ev *ev_find_or_add(struct inventory *inv, const struct inv_ev 
 	ev = malloc(sizeof(*ev));
 	if (!ev)
 		return NULL;
-	*ev = *key;
+	if (key) {
+		*ev = *key;
+	} else {
+		memset(ev, 0, sizeof(*ev));
+		ev->on_mac = r->on_mac;
+		if (r->on_mac)
+			memcpy(ev->mac, r->mac, 6);
+		ev->subj = *r->subj;
+		snprintf(ev->e.attribute, sizeof(ev->e.attribute), "%s", r->attribute);
+		snprintf(ev->e.value, sizeof(ev->e.value), "%s", r->value);
+		snprintf(ev->e.source, sizeof(ev->e.source), "%s", r->source);
+	}
 	ev->hash = h;
 	ev->e.count = 0;
 	if (hmap_put(&inv->ev_idx, h, ev) < 0) {
@@ -391,32 +512,48 @@ static struct inv_ev *ev_find_or_add(struct inventory *inv, const struct inv_ev 
 	return ev;
 }
 
+static struct inv_ev *ev_find_or_add(struct inventory *inv, const struct inv_ev *key)
+{
+	struct ev_ref r = {
+		.on_mac = key->on_mac,
+		.mac = key->mac,
+		.subj = &key->subj,
+		.attribute = key->e.attribute,
+		.value = key->e.value,
+		.source = key->e.source,
+	};
+
+	return ev_lookup_or_add(inv, &r, key);
+}
+
 void inv_obs(struct inventory *inv, const struct hk_obs *o)
 {
-	struct inv_ev key;
-	struct inv_ev *ev;
+	static const struct hk_addr no_subj;
 	const struct hk_endpoint *s = &o->subject;
 	bool mac_ok = s->has_mac && mac_usable(s->mac);
+	/* most observations repeat one made before (a role per Modbus PDU):
+	 * found by reference, they cost a hash and a compare, no copies */
+	struct ev_ref key = {
+		.on_mac = mac_ok,
+		.mac = s->mac,
+		.subj = &no_subj,
+		.attribute = hk_obs_attribute(o->kind),
+		.value = o->value,
+		.source = o->source,
+	};
+	struct inv_ev *ev;
 
 	if (!o->value[0])
 		return;
 	if (!mac_ok && !hk_addr_is_unicast(&s->ip))
 		return; /* about nobody we can name */
-	memset(&key, 0, sizeof(key));
-	key.on_mac = mac_ok;
-	if (mac_ok) {
-		memcpy(key.mac, s->mac, 6);
-		if (!mac_get(inv, s->mac, o->ts_usec))
-			return;
-	}
+	if (mac_ok && !mac_get(inv, s->mac, o->ts_usec))
+		return;
 	if (hk_addr_is_unicast(&s->ip)) {
-		key.subj = s->ip;
+		key.subj = &s->ip;
 		if (!mac_ok && !ip_get(inv, &s->ip, o->ts_usec))
 			return;
 	}
-	snprintf(key.e.attribute, sizeof(key.e.attribute), "%s", hk_obs_attribute(o->kind));
-	snprintf(key.e.value, sizeof(key.e.value), "%s", o->value);
-	snprintf(key.e.source, sizeof(key.e.source), "%s", o->source);
 
 	if (o->kind == HK_OBS_IP && mac_ok) {
 		struct hk_addr ip;
@@ -428,10 +565,10 @@ void inv_obs(struct inventory *inv, const struct hk_obs *o)
 			ip_get(inv, &ip, o->ts_usec);
 		}
 		/* the claim is about the MAC's station whatever IP the packet had */
-		memset(&key.subj, 0, sizeof(key.subj));
+		key.subj = &no_subj;
 	}
 
-	ev = ev_find_or_add(inv, &key);
+	ev = ev_lookup_or_add(inv, &key, NULL);
 	if (!ev)
 		return;
 	if (o->confidence > ev->e.confidence)
@@ -810,4 +947,106 @@ void inv_devices_free(struct hk_device *devs, size_t n)
 	for (size_t i = 0; i < n; i++)
 		hk_device_clear(&devs[i]);
 	free(devs);
+}
+
+/* --- merge --------------------------------------------------------------- */
+
+static struct inv_mac *mac_find(const struct inventory *inv, const uint8_t mac[6])
+{
+	return hmap_get(&inv->mac_idx, hk_hash_bytes(mac, 6, 0), mac, mac_eq);
+}
+
+/*
+ * Every node of src is looked up (or made) in dst by its key and folded in
+ * with the same rules a sighting follows: counters add up, times widen,
+ * flags are OR'd, the highest TTL and confidence win, VLAN sets unite. A
+ * node dst has no room for is counted in dst's stats like a sighting past
+ * the cap; -ENOMEM only when memory ran out.
+ */
+int inv_merge(struct inventory *dst, const struct inventory *src)
+{
+	if (dst == src)
+		return -EINVAL;
+	for (size_t i = 0; i < src->n_macs; i++) {
+		const struct inv_mac *s = src->macs[i];
+		struct inv_mac *m = mac_get(dst, s->mac, s->first_seen);
+
+		if (!m) {
+			if (dst->n_macs < dst->lim.macs_max)
+				return -ENOMEM;
+			continue;
+		}
+		touch(&m->first_seen, &m->last_seen, s->last_seen);
+		m->pkts += s->pkts;
+		m->bytes += s->bytes;
+		m->assoc_overflow |= s->assoc_overflow;
+		for (uint8_t v = 0; v < s->n_vlans; v++)
+			mac_add_vlan(m, s->vlans[v]);
+	}
+	for (size_t i = 0; i < src->n_ips; i++) {
+		const struct inv_ip *s = src->ips[i];
+		struct inv_ip *n = ip_get(dst, &s->ip, s->first_seen);
+
+		if (!n) {
+			if (dst->n_ips < dst->lim.ips_max)
+				return -ENOMEM;
+			continue;
+		}
+		touch(&n->first_seen, &n->last_seen, s->last_seen);
+		n->pkts += s->pkts;
+		n->bytes += s->bytes;
+	}
+	for (size_t i = 0; i < src->n_assocs; i++) {
+		const struct inv_assoc *s = src->assocs[i];
+		struct inv_mac *m = mac_find(dst, s->mac);
+		struct inv_assoc *a;
+
+		if (!m) {
+			dst->st.assoc_dropped++; /* its MAC did not fit */
+			continue;
+		}
+		a = assoc_get(dst, m, &s->ip, s->first_seen);
+		if (!a) {
+			if (m->n_assoc < INV_ASSOC_PER_MAC_MAX)
+				return -ENOMEM;
+			continue;
+		}
+		touch(&a->first_seen, &a->last_seen, s->last_seen);
+		a->pkts_src += s->pkts_src;
+		a->pkts_dst += s->pkts_dst;
+		if (s->max_ttl > a->max_ttl)
+			a->max_ttl = s->max_ttl;
+		a->arp |= s->arp;
+		a->claimed |= s->claimed;
+	}
+	for (size_t i = 0; i < src->n_evs; i++) {
+		const struct inv_ev *s = src->evs[i];
+		struct inv_ev *ev;
+
+		/* a claim about a MAC or address that did not fit is dropped, as
+		 * inv_obs() drops it */
+		if ((s->on_mac && !mac_find(dst, s->mac)) || (!s->on_mac && !ip_find(dst, &s->subj))) {
+			dst->st.evidence_dropped++;
+			continue;
+		}
+		ev = ev_find_or_add(dst, s);
+		if (!ev) {
+			if (dst->n_evs < dst->lim.evidence_max)
+				return -ENOMEM;
+			continue;
+		}
+		if (s->e.confidence > ev->e.confidence)
+			ev->e.confidence = s->e.confidence;
+		if (ev->e.count == 0 || s->e.first_seen < ev->e.first_seen)
+			ev->e.first_seen = s->e.first_seen;
+		if (s->e.last_seen > ev->e.last_seen)
+			ev->e.last_seen = s->e.last_seen;
+		ev->e.count += s->e.count;
+	}
+	dst->st.packets += src->st.packets;
+	dst->st.macs_dropped += src->st.macs_dropped;
+	dst->st.ips_dropped += src->st.ips_dropped;
+	dst->st.assoc_dropped += src->st.assoc_dropped;
+	dst->st.evidence_dropped += src->st.evidence_dropped;
+	return 0;
 }

@@ -67,6 +67,18 @@ void inv_devices_free(struct hk_device *devs, size_t n);
 
 const struct inv_stats *inv_get_stats(const struct inventory *inv);
 
+/*
+ * Folds the partial inventory src (one worker's) into dst, as if dst had
+ * taken src's packets and observations itself: MACs, IPs, (MAC, IP) pairings
+ * and evidence merge by key (counters summed, times min/max, flags OR'd,
+ * highest TTL and confidence, VLAN sets united), src's drop counters add to
+ * dst's, and what dst's caps have no room for is counted there. Merging
+ * partials in any order gives the same snapshot as one inventory fed all of
+ * it, as long as no cap is reached. src is not changed. 0, -EINVAL (dst ==
+ * src) or -ENOMEM (dst is then partly merged).
+ */
+int inv_merge(struct inventory *dst, const struct inventory *src);
+
 /* Exposed for tests: does this TTL look like it was decremented by a router? */
 bool inv_ttl_routed(uint8_t ttl);
 

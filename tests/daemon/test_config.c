@@ -6,6 +6,7 @@
  * printed configuration loading back the same, and `herkomst check config`.
  */
 #include "cli/config.h"
+#include "capture/capture.h"
 
 #include <check.h>
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char path[4096];
@@ -77,7 +79,10 @@ START_TEST(test_defaults)
 	ck_assert_str_eq(c.bpf, "");
 	ck_assert_uint_eq(c.snaplen, 65535);
 	ck_assert(c.promiscuous);
-	ck_assert_uint_eq(c.buffer_mb, 64);
+	ck_assert_int_eq(c.capture, CONFIG_CAPTURE_AFPACKET);
+	ck_assert_uint_eq(c.ring_mb, 64);
+	ck_assert_uint_eq(c.fanout_group, 0);
+	ck_assert_uint_eq(c.workers, 1);
 	ck_assert_str_eq(c.database, "/var/lib/herkomst/herkomst.sqlite");
 	ck_assert_uint_eq(c.flush_interval, 5);
 	ck_assert_uint_eq(c.flows_max, 262144);
@@ -94,6 +99,12 @@ START_TEST(test_defaults)
 	ck_assert_str_eq(c.signatures, "");
 	ck_assert_str_eq(c.policy, "");
 	ck_assert_str_eq(c.user, "herkomst");
+	ck_assert_str_eq(c.central_conninfo, "");
+	ck_assert_str_eq(c.central_password_file, "");
+	ck_assert_str_eq(c.central_sensor_id, "");
+	ck_assert_str_eq(c.central_site, "");
+	ck_assert_uint_eq(c.central_ship_interval, 30);
+	ck_assert_uint_eq(c.central_batch_max, 5000);
 	ck_assert_str_eq(c.path, "");
 }
 END_TEST
@@ -107,7 +118,9 @@ static const char every_key[] =
 	"bpf = not host 192.0.2.5 and not port 22\n"
 	"snaplen = 1518\n"
 	"promiscuous = no\n"
-	"buffer_mb = 256\r\n"
+	"capture = pcap\n"
+	"ring_mb = 256\r\n"
+	"fanout_group = 4242\n"
 	"[store]\n"
 	"database = /srv/herkomst/site.sqlite\n"
 	"flush_interval = 30\n"
@@ -128,7 +141,14 @@ static const char every_key[] =
 	"signatures = /opt/sig\n"
 	"policy = /etc/herkomst/policy.tsv\n"
 	"[daemon]\n"
-	"user = _hk-sensor\n";
+	"user = _hk-sensor\n"
+	"[central]\n"
+	"conninfo = host=pg.example port=5433 dbname=fleet user=sensor_n sslmode=verify-full\n"
+	"password_file = /etc/herkomst/central.pw\n"
+	"sensor_id = tap-07\n"
+	"site = plant-north\n"
+	"ship_interval = 300\n"
+	"batch_max = 250\n";
 
 /* Field by field: the arrays may hold different bytes after their NULs. */
 static void same_config(const struct run_config *a, const struct run_config *b)
@@ -139,7 +159,10 @@ static void same_config(const struct run_config *a, const struct run_config *b)
 	ck_assert_str_eq(a->bpf, b->bpf);
 	ck_assert_uint_eq(a->snaplen, b->snaplen);
 	ck_assert_int_eq(a->promiscuous, b->promiscuous);
-	ck_assert_uint_eq(a->buffer_mb, b->buffer_mb);
+	ck_assert_int_eq(a->capture, b->capture);
+	ck_assert_uint_eq(a->ring_mb, b->ring_mb);
+	ck_assert_uint_eq(a->fanout_group, b->fanout_group);
+	ck_assert_uint_eq(a->workers, b->workers);
 	ck_assert_str_eq(a->database, b->database);
 	ck_assert_uint_eq(a->flush_interval, b->flush_interval);
 	ck_assert_uint_eq(a->flows_max, b->flows_max);
@@ -156,6 +179,12 @@ static void same_config(const struct run_config *a, const struct run_config *b)
 	ck_assert_str_eq(a->signatures, b->signatures);
 	ck_assert_str_eq(a->policy, b->policy);
 	ck_assert_str_eq(a->user, b->user);
+	ck_assert_str_eq(a->central_conninfo, b->central_conninfo);
+	ck_assert_str_eq(a->central_password_file, b->central_password_file);
+	ck_assert_str_eq(a->central_sensor_id, b->central_sensor_id);
+	ck_assert_str_eq(a->central_site, b->central_site);
+	ck_assert_uint_eq(a->central_ship_interval, b->central_ship_interval);
+	ck_assert_uint_eq(a->central_batch_max, b->central_batch_max);
 }
 
 static void check_every_key(const struct run_config *c)
@@ -167,7 +196,9 @@ static void check_every_key(const struct run_config *c)
 	ck_assert_str_eq(c->bpf, "not host 192.0.2.5 and not port 22");
 	ck_assert_uint_eq(c->snaplen, 1518);
 	ck_assert(!c->promiscuous);
-	ck_assert_uint_eq(c->buffer_mb, 256);
+	ck_assert_int_eq(c->capture, CONFIG_CAPTURE_PCAP);
+	ck_assert_uint_eq(c->ring_mb, 256);
+	ck_assert_uint_eq(c->fanout_group, 4242);
 	ck_assert_str_eq(c->database, "/srv/herkomst/site.sqlite");
 	ck_assert_uint_eq(c->flush_interval, 30);
 	ck_assert_uint_eq(c->flows_max, 1000);
@@ -184,6 +215,12 @@ static void check_every_key(const struct run_config *c)
 	ck_assert_str_eq(c->signatures, "/opt/sig");
 	ck_assert_str_eq(c->policy, "/etc/herkomst/policy.tsv");
 	ck_assert_str_eq(c->user, "_hk-sensor");
+	ck_assert_str_eq(c->central_conninfo, "host=pg.example port=5433 dbname=fleet user=sensor_n sslmode=verify-full");
+	ck_assert_str_eq(c->central_password_file, "/etc/herkomst/central.pw");
+	ck_assert_str_eq(c->central_sensor_id, "tap-07");
+	ck_assert_str_eq(c->central_site, "plant-north");
+	ck_assert_uint_eq(c->central_ship_interval, 300);
+	ck_assert_uint_eq(c->central_batch_max, 250);
 }
 
 START_TEST(test_every_key)
@@ -238,6 +275,46 @@ START_TEST(test_print_loads_back)
 }
 END_TEST
 
+/* [capture] workers: 0 (one per CPU) to 64; more than one needs afpacket,
+ * whose fanout group gives each worker whole flows. */
+START_TEST(test_workers)
+{
+	struct config_report rep;
+	struct run_config c, d;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem;
+
+	ck_assert_int_eq(load_text(&c, &rep, "[capture]\nworkers = 4\n"), 0);
+	ck_assert_uint_eq(c.workers, 4);
+	ck_assert_int_eq(config_validate(&c, &rep), 0);
+	snprintf(c.signatures, sizeof(c.signatures), "/opt/sig");
+	mem = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(mem);
+	config_print(mem, &c);
+	fclose(mem);
+	ck_assert_ptr_nonnull(strstr(buf, "\nworkers = 4\n"));
+	unlink_conf();
+	ck_assert_int_eq(load_text(&d, &rep, buf), 0);
+	same_config(&c, &d);
+	unlink_conf();
+	free(buf);
+
+	ck_assert_int_eq(load_text(&c, &rep, "[capture]\nworkers = 0\n"), 0);
+	ck_assert_uint_eq(c.workers, 0);
+	ck_assert_int_eq(config_validate(&c, &rep), 0);
+	unlink_conf();
+
+	ck_assert_int_eq(load_text(&c, &rep, "[capture]\ncapture = pcap\nworkers = 2\n"), 0);
+	ck_assert_int_eq(config_validate(&c, &rep), 1);
+	ck_assert_ptr_nonnull(strstr(rep.msg[0], "[capture] workers = 2 needs capture = afpacket"));
+	unlink_conf();
+	ck_assert_int_eq(load_text(&c, &rep, "[capture]\ncapture = pcap\nworkers = 1\n"), 0);
+	ck_assert_int_eq(config_validate(&c, &rep), 0);
+	unlink_conf();
+}
+END_TEST
+
 START_TEST(test_missing_file)
 {
 	struct config_report rep = {0};
@@ -275,8 +352,16 @@ static const struct {
 	{"capture", "snaplen", "", "'' is not a whole number"},
 	{"capture", "snaplen", "99999999999999999999999", "is not a whole number"},
 	{"capture", "promiscuous", "maybe", "promiscuous 'maybe' is not yes or no"},
+	{"capture", "capture", "dpdk", "capture 'dpdk' is not afpacket or pcap"},
+	{"capture", "capture", "AFPACKET", "is not afpacket or pcap"},
+	{"capture", "ring_mb", "0", "ring_mb '0' is not a whole number from 1 to 2047"},
+	{"capture", "ring_mb", "2048", "from 1 to 2047"},
 	{"capture", "buffer_mb", "0", "buffer_mb '0' is not a whole number from 1 to 2047"},
 	{"capture", "buffer_mb", "2048", "from 1 to 2047"},
+	{"capture", "fanout_group", "65536", "fanout_group '65536' is not a whole number from 0 to 65535"},
+	{"capture", "fanout_group", "-1", "is not a whole number"},
+	{"capture", "workers", "65", "workers '65' is not a whole number from 0 to 64"},
+	{"capture", "workers", "two", "workers 'two' is not a whole number"},
 	{"store", "database", "herkomst.sqlite", "database 'herkomst.sqlite' is not an absolute path"},
 	{"store", "database", "", "database is empty"},
 	{"store", "flush_interval", "0", "flush_interval '0' is not a whole number from 1 to 3600"},
@@ -307,6 +392,14 @@ static const struct {
 	{"daemon", "user", "a b", "is not a user name"},
 	{"daemon", "user", "abcdefghijklmnopqrstuvwxyzabcdefg", "at most 32 characters"},
 	{"store", "database", "\"/var/lib/herkomst/x.sqlite\"", "database: values take no quotes"},
+	{"central", "conninfo", "host=pg password=secret", "carries a password; remove it"},
+	{"central", "conninfo", "postgresql://u:secret@pg/fleet", "carries a password"},
+	{"central", "conninfo", "host=pg colour=blue", "does not parse"},
+	{"central", "password_file", "central.pw", "password_file 'central.pw' is not an absolute path"},
+	{"central", "sensor_id", "tap 07", "sensor_id 'tap 07' is not a name of 1 to 63 letters"},
+	{"central", "site", "north/west", "is not a name"},
+	{"central", "ship_interval", "0", "ship_interval '0' is not a whole number from 1 to 86400"},
+	{"central", "batch_max", "0", "batch_max '0' is not a whole number from 1 to 1000000"},
 };
 
 START_TEST(test_bad_value)
@@ -325,10 +418,12 @@ START_TEST(test_bad_lines)
 
 	expect_error("[capture]\nsnaplen = 100\n\n# again\nsnaplen = 200\n", 5,
 		     "snaplen is set twice in [capture] (first on line 2)");
+	/* old names are not listed; later keys of the section may follow */
 	expect_error("[capture]\ninterface = eth1\n", 2,
-		     "unknown key 'interface' in [capture] (known: interfaces, bpf, snaplen, promiscuous, buffer_mb)");
+		     "unknown key 'interface' in [capture] (known: interfaces, bpf, snaplen, promiscuous, capture, "
+		     "ring_mb, fanout_group");
 	expect_error("[capture]\ninterfaces = eth1\n[captrue]\nsnaplen = 100\nbpf = tcp\n", 3,
-		     "unknown section [captrue] (known: capture, store, limits, api, data, daemon)");
+		     "unknown section [captrue] (known: capture, store, limits, api, data, daemon, central)");
 	expect_error("snaplen = 100\n", 1, "'snaplen' is outside any [section]");
 	expect_error("[capture]\ninterfaces = eth1\n  bpf = tcp\n", 3, "starts with whitespace");
 	expect_error("[capture]\njust some words\n", 2, "expected 'key = value' or '[section]'");
@@ -356,6 +451,39 @@ START_TEST(test_bad_lines)
 }
 END_TEST
 
+/* buffer_mb, ring_mb's old name: read as ring_mb with a warning naming the
+ * line; with ring_mb beside it, or twice, an error. */
+START_TEST(test_renamed_key)
+{
+	struct config_report rep;
+	struct run_config c;
+	char want[4200];
+
+	ck_assert_int_eq(load_text(&c, &rep, "# old\n[capture]\nbuffer_mb = 32\n"), 0);
+	ck_assert_uint_eq(c.ring_mb, 32);
+	ck_assert_uint_eq(rep.n_warnings, 1);
+	snprintf(want, sizeof(want), "%s:3: buffer_mb is the old name of ring_mb; rename it (the value is read as ring_mb)",
+		 path);
+	ck_assert_str_eq(rep.warn[0], want);
+	unlink_conf();
+
+	ck_assert_int_eq(load_text(&c, &rep, "[capture]\nring_mb = 32\n"), 0);
+	ck_assert_uint_eq(rep.n_warnings, 0);
+	unlink_conf();
+
+	expect_error("[capture]\nbuffer_mb = 32\nring_mb = 64\n", 3,
+		     "buffer_mb is set on line 2 and ring_mb here: buffer_mb is the old name of ring_mb; keep only "
+		     "ring_mb");
+	expect_error("[capture]\nring_mb = 64\nbuffer_mb = 32\n", 3,
+		     "ring_mb is set on line 2 and buffer_mb here: buffer_mb is the old name of ring_mb; keep only "
+		     "ring_mb");
+	expect_error("[capture]\nbuffer_mb = 64\nbuffer_mb = 32\n", 3,
+		     "buffer_mb is set twice in [capture] (first on line 2)");
+	/* only in its own section */
+	expect_error("[store]\nbuffer_mb = 64\n", 2, "unknown key 'buffer_mb' in [store]");
+}
+END_TEST
+
 /* Every error is reported, each with its line; the good lines still count. */
 START_TEST(test_many_errors)
 {
@@ -366,7 +494,7 @@ START_TEST(test_many_errors)
 	ck_assert_int_eq(load_text(&c, &rep,
 				   "[capture]\n"
 				   "snaplen = x\n"
-				   "buffer_mb = 128\n"
+				   "buffer_mb = 128\n" /* the old name still works beside errors */
 				   "promiscuous = sometimes\n"
 				   "[nope]\n"
 				   "[api]\n"
@@ -381,7 +509,8 @@ START_TEST(test_many_errors)
 	ck_assert(strncmp(rep.msg[2], want, strlen(want)) == 0);
 	snprintf(want, sizeof(want), "%s:7: ", path);
 	ck_assert(strncmp(rep.msg[3], want, strlen(want)) == 0);
-	ck_assert_uint_eq(c.buffer_mb, 128);
+	ck_assert_uint_eq(c.ring_mb, 128);
+	ck_assert_uint_eq(rep.n_warnings, 1);
 	unlink_conf();
 
 	/* past CONFIG_ERRORS_MAX messages, the rest are counted */
@@ -435,6 +564,52 @@ START_TEST(test_validate)
 	ck_assert_str_eq(c.listen, "");
 	ck_assert_str_eq(c.user, "");
 	ck_assert_int_eq(config_validate(&c, &rep), 0);
+	unlink_conf();
+
+	/* afpacket filters run on frames without their outer VLAN tag: 'vlan' is refused */
+	ck_assert_int_eq(load_text(&c, &rep, "[capture]\nbpf = vlan 10 and tcp\n"), 0);
+	ck_assert_int_eq(config_validate(&c, &rep), 1);
+	ck_assert_ptr_nonnull(strstr(rep.msg[0], "[capture] bpf uses 'vlan', which cannot match with capture = "
+						 "afpacket"));
+	unlink_conf();
+	ck_assert_int_eq(load_text(&c, &rep, "[capture]\ncapture = pcap\nbpf = vlan 10 and tcp\n"), 0);
+	ck_assert_int_eq(config_validate(&c, &rep), 0);
+	unlink_conf();
+	ck_assert(cap_afpacket_bpf_has_vlan("vlan"));
+	ck_assert(cap_afpacket_bpf_has_vlan("not vlan"));
+	ck_assert(cap_afpacket_bpf_has_vlan("tcp and (vlan 5)"));
+	ck_assert(cap_afpacket_bpf_has_vlan("tcp port 80 or vlan and udp"));
+	ck_assert(!cap_afpacket_bpf_has_vlan(""));
+	ck_assert(!cap_afpacket_bpf_has_vlan("tcp port 502"));
+	ck_assert(!cap_afpacket_bpf_has_vlan("ether host vlans0 or novlan"));
+	/* fanout_group with libpcap: a warning, not an error */
+	ck_assert_int_eq(load_text(&c, &rep, "[capture]\ncapture = pcap\nfanout_group = 7\n"), 0);
+	ck_assert_int_eq(config_validate(&c, &rep), 0);
+	ck_assert_uint_eq(rep.n_warnings, 1);
+	ck_assert_ptr_nonnull(strstr(rep.warn[0], "fanout_group applies to capture = afpacket only"));
+	unlink_conf();
+
+	/* [central]: a site is required; a password file nobody else may read */
+	ck_assert_int_eq(load_text(&c, &rep, "[central]\nconninfo = host=pg\nsensor_id = s1\n"), 0);
+	ck_assert_int_eq(config_validate(&c, &rep), 1);
+	ck_assert_ptr_nonnull(strstr(rep.msg[0], "[central] conninfo is set but site is not"));
+	unlink_conf();
+	{
+		/* the configuration file itself, made readable by all, as the password file */
+		ck_assert_int_eq(load_text(&c, &rep, "[central]\nconninfo = host=pg\nsensor_id = s1\nsite = a\n"
+						     "password_file = /etc/herkomst/central.pw\n"), 0);
+		snprintf(c.central_password_file, sizeof(c.central_password_file), "%s", path);
+		ck_assert_int_eq(chmod(path, 0640), 0);
+		ck_assert_int_eq(config_validate(&c, &rep), 0);
+		ck_assert_int_eq(chmod(path, 0644), 0);
+		ck_assert_int_eq(config_validate(&c, &rep), 1);
+		ck_assert_ptr_nonnull(strstr(rep.msg[0], "can be read or written by every user (mode 0644); chmod 0600"));
+		unlink_conf();
+	}
+	ck_assert_int_eq(load_text(&c, &rep, "[central]\nsite = a\n"), 0);
+	ck_assert_int_eq(config_validate(&c, &rep), 0);
+	ck_assert_uint_eq(rep.n_warnings, 1);
+	ck_assert_ptr_nonnull(strstr(rep.warn[0], "[central] has no conninfo"));
 	unlink_conf();
 
 	ck_assert(config_listen_is_loopback("127.0.0.1:1"));
@@ -515,9 +690,11 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_every_key);
 	tcase_add_test(tc, test_print_loads_back);
+	tcase_add_test(tc, test_workers);
 	tcase_add_test(tc, test_missing_file);
 	tcase_add_loop_test(tc, test_bad_value, 0, (int)(sizeof(bad_values) / sizeof(bad_values[0])));
 	tcase_add_test(tc, test_bad_lines);
+	tcase_add_test(tc, test_renamed_key);
 	tcase_add_test(tc, test_many_errors);
 	tcase_add_test(tc, test_validate);
 	tcase_add_test(tc, test_interfaces_from_command_line);

@@ -487,6 +487,60 @@ START_TEST(test_names)
 }
 END_TEST
 
+/*
+ * cap_open_afpacket's refusals that need no privileges and no interface of
+ * ours: each is decided before a socket exists, and says what to change.
+ * (The sockets themselves are tested in a network namespace:
+ * tests/daemon/daemon_e2e.py, afpacket-*.)
+ */
+static void assert_afp_fails(const char *ifname, const struct cap_afpacket_opts *o, const char *want)
+{
+	char err[1024];
+	struct cap_source *s = cap_open_afpacket(ifname, o, err, sizeof(err));
+
+	ck_assert_msg(s == NULL, "cap_open_afpacket(%s) opened", ifname);
+	ck_assert_msg(strstr(err, want) != NULL, "'%s' does not say '%s'", err, want);
+}
+
+START_TEST(test_afpacket_refusals)
+{
+	struct cap_afpacket_opts o = {.snaplen = 65535, .promisc = true, .ring_mb = 4, .defrag = true};
+	struct cap_afpacket_opts bad;
+
+	bad = o;
+	bad.snaplen = 0;
+	assert_afp_fails("lo", &bad, "lo: snaplen 0 is not from 1 to 262144");
+	bad.snaplen = CAP_LIVE_SNAPLEN_MAX + 1;
+	assert_afp_fails("lo", &bad, "is not from 1 to 262144");
+	bad = o;
+	bad.ring_mb = 0;
+	assert_afp_fails("lo", &bad, "lo: a ring of 0 MiB is not from 1 to 2047; fix [capture] ring_mb");
+	bad.ring_mb = CAP_AFP_RING_MB_MAX + 1;
+	assert_afp_fails("lo", &bad, "a ring of 2048 MiB is not from 1 to 2047");
+	bad = o;
+	bad.worker = 1;
+	assert_afp_fails("lo", &bad, "worker 1 needs the fanout group of worker 0");
+	bad = o;
+	bad.bpf = "tcp port";
+	assert_afp_fails("lo", &bad, "lo: the BPF filter 'tcp port' does not compile: ");
+	bad.bpf = "vlan 10 and tcp port 502";
+	assert_afp_fails("lo", &bad, "the BPF filter 'vlan 10 and tcp port 502' uses 'vlan', which cannot match");
+	assert_afp_fails("", &o, "is not an interface name");
+	assert_afp_fails("averyveryverylongname0", &o, "is not an interface name");
+	assert_afp_fails("hk-nosuch0", &o, "interface hk-nosuch0 does not exist ('ip link' lists the interfaces)");
+	if (geteuid() == 0) {
+		/* the loopback device is not Ethernet: refused before bind, nothing captured */
+		assert_afp_fails("lo", &o, "lo is not an Ethernet interface (ARPHRD 772); capture = afpacket reads "
+					   "Ethernet only: set [capture] capture = pcap for it");
+	}
+	{
+		struct cap_afpacket_info ai;
+
+		ck_assert_int_eq(cap_afpacket_info(NULL, &ai), -ENOTSUP);
+	}
+}
+END_TEST
+
 /* ---- setup -------------------------------------------------------------- */
 
 static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
@@ -529,6 +583,7 @@ static Suite *capture_suite(void)
 	tcase_add_test(tc, test_mixed_linktypes);
 	tcase_add_test(tc, test_stdin_pipe);
 	tcase_add_test(tc, test_names);
+	tcase_add_test(tc, test_afpacket_refusals);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -610,6 +610,105 @@ START_TEST(flush_ends_everything)
 }
 END_TEST
 
+/* The clock: packet time that only moves forward, with an epoch per jump back
+ * by more than the idle time. */
+START_TEST(clock_epochs)
+{
+	struct flow_clock c = {.now = 0};
+
+	ck_assert(!flow_clock_advance(&c, T0, 10 * SEC));
+	ck_assert_uint_eq(c.now, T0);
+	ck_assert_uint_eq(c.epoch, 0);
+	/* small reorderings hold the clock */
+	ck_assert(!flow_clock_advance(&c, T0 - 10 * SEC, 10 * SEC));
+	ck_assert_uint_eq(c.now, T0);
+	ck_assert(!flow_clock_advance(&c, T0 + 5 * SEC, 10 * SEC));
+	ck_assert_uint_eq(c.now, T0 + 5 * SEC);
+	/* back by more than the idle time: a new epoch starting there */
+	ck_assert(flow_clock_advance(&c, T0 - 6 * SEC, 10 * SEC));
+	ck_assert_uint_eq(c.epoch, 1);
+	ck_assert_uint_eq(c.now, T0 - 6 * SEC);
+	/* the first frame of a run is no jump, even at time 0 */
+	memset(&c, 0, sizeof(c));
+	ck_assert(!flow_clock_advance(&c, 0, 10 * SEC));
+	ck_assert(!flow_clock_advance(&c, 1, 10 * SEC));
+	ck_assert_uint_eq(c.epoch, 0);
+}
+END_TEST
+
+/*
+ * A packet of a flow idle for longer than the idle time before the clock
+ * starts a new flow by itself, when no expiry walk came by (the walk runs at
+ * most once a second of clock): where a flow ends must not depend on when
+ * walks happen, which differs between workers.
+ */
+START_TEST(idle_flow_ends_at_its_next_packet)
+{
+	struct ended e = {.n = 0};
+	struct flow_table *ft = flow_table_new(16, 10 * SEC, on_end, &e);
+	struct hk_pkt a = pkt(ip4(1), 1001, ip4(2), 80, PROTO_TCP, HK_TCP_SYN, T0, 60);
+	struct hk_pkt b = pkt(ip4(1), 1002, ip4(2), 80, PROTO_TCP, HK_TCP_SYN, T0 + 9 * SEC + SEC / 2, 60);
+	int dir;
+	bool is_new;
+
+	flow_table_advance(ft, 0, a.ts_usec);
+	get(ft, &a, &dir, &is_new);
+	flow_table_advance(ft, 0, b.ts_usec); /* a walk: a has been idle 9.5 s */
+	get(ft, &b, &dir, &is_new);
+	ck_assert_uint_eq(e.n, 0);
+	/* 10.3 s after a, 0.8 s after the walk: no walk now */
+	a.ts_usec = T0 + 10 * SEC + 3 * SEC / 10;
+	flow_table_advance(ft, 0, a.ts_usec);
+	ck_assert_uint_eq(e.n, 0);
+	get(ft, &a, &dir, &is_new);
+	ck_assert(is_new);
+	ck_assert_uint_eq(e.n, 1);
+	ck_assert_uint_eq(e.f[0].key.port[0], 1001);
+	ck_assert_uint_eq(e.f[0].last_seen, T0);
+	ck_assert_uint_eq(flow_table_stats(ft)->expired, 1);
+	ck_assert_uint_eq(flow_table_stats(ft)->created, 3);
+	/* the clock, not the packet's own time, decides: a late packet of b
+	 * (time T0 + 9.6 s) after the clock passed b's last packet + 10 s */
+	flow_table_advance(ft, 0, T0 + 20 * SEC);
+	b.ts_usec = T0 + 9 * SEC + 6 * SEC / 10;
+	get(ft, &b, &dir, &is_new);
+	ck_assert(is_new);
+	flow_table_free(ft);
+}
+END_TEST
+
+/* A new epoch ends every flow before the packet that brought it. */
+START_TEST(new_epoch_ends_all_flows)
+{
+	struct ended e = {.n = 0};
+	struct flow_table *ft = flow_table_new(16, 10 * SEC, on_end, &e);
+	struct hk_pkt p;
+	int dir;
+	bool is_new;
+
+	for (int i = 0; i < 3; i++) {
+		p = pkt(ip4(1), (uint16_t)(4000 + i), ip4(2), 80, PROTO_TCP, HK_TCP_SYN, T0 + (uint64_t)i, 60);
+		flow_table_advance(ft, 0, p.ts_usec);
+		get(ft, &p, &dir, &is_new);
+	}
+	/* the same epoch at an earlier time ends nothing */
+	flow_table_advance(ft, 0, T0 - 100 * SEC);
+	ck_assert_uint_eq(e.n, 0);
+	flow_table_advance(ft, 1, T0 - 100 * SEC);
+	ck_assert_uint_eq(e.n, 3);
+	ck_assert_uint_eq(flow_table_stats(ft)->expired, 3);
+	ck_assert_uint_eq(flow_table_stats(ft)->active, 0);
+	/* in the new epoch the same packet is a new flow, and is not idle */
+	p.ts_usec = T0 - 100 * SEC;
+	get(ft, &p, &dir, &is_new);
+	ck_assert(is_new);
+	flow_table_advance(ft, 1, T0 - 99 * SEC);
+	get(ft, &p, &dir, &is_new);
+	ck_assert(!is_new);
+	flow_table_free(ft);
+}
+END_TEST
+
 START_TEST(l4_names)
 {
 	ck_assert_str_eq(flow_proto_l4_name(6), "tcp");
@@ -648,6 +747,9 @@ static Suite *flow_suite(void)
 	tcase_add_test(tc, expire_idle_flows);
 	tcase_add_test(tc, evict_least_recently_seen);
 	tcase_add_test(tc, flush_ends_everything);
+	tcase_add_test(tc, clock_epochs);
+	tcase_add_test(tc, idle_flow_ends_at_its_next_packet);
+	tcase_add_test(tc, new_epoch_ends_all_flows);
 	suite_add_tcase(s, tc);
 	return s;
 }

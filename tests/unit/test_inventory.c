@@ -5,6 +5,7 @@
  * not depend on the order packets and observations arrive in.
  */
 #include <check.h>
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -447,6 +448,308 @@ START_TEST(limits_are_counted)
 }
 END_TEST
 
+/* --- inv_merge ------------------------------------------------------------ */
+
+/* Everything a snapshot says, times, counters and every field of every
+ * claim, as one string: two inventories are the same when these are. */
+static char *snapshot_dump(struct inventory *inv)
+{
+	struct hk_device *d;
+	size_t n, len = 0;
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(inv_snapshot(inv, NULL, &d, &n), 0);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "%s via=%s first=%llu last=%llu pkts=%llu bytes=%llu\n", d[i].key, d[i].via_mac,
+			(unsigned long long)d[i].first_seen, (unsigned long long)d[i].last_seen,
+			(unsigned long long)d[i].packets, (unsigned long long)d[i].bytes);
+		for (size_t k = 0; k < d[i].n_ev; k++) {
+			const struct hk_evidence *e = &d[i].ev[k];
+			fprintf(f, "  %s=%s [%s] conf=%u first=%llu last=%llu count=%llu\n", e->attribute, e->value,
+				e->source, e->confidence, (unsigned long long)e->first_seen,
+				(unsigned long long)e->last_seen, (unsigned long long)e->count);
+		}
+	}
+	inv_devices_free(d, n);
+	fclose(f);
+	return buf;
+}
+
+static void assert_same(struct inventory *want, struct inventory *got, const char *what)
+{
+	char *a = snapshot_dump(want), *b = snapshot_dump(got);
+
+	if (strcmp(a, b) != 0)
+		fprintf(stderr, "one inventory:\n%s\n%s:\n%s\n", a, what, b);
+	ck_assert_msg(strcmp(a, b) == 0, "%s differs from one inventory fed everything", what);
+	ck_assert_uint_eq(inv_get_stats(want)->packets, inv_get_stats(got)->packets);
+	free(a);
+	free(b);
+}
+
+static struct hk_obs obs_about(uint64_t ts, const uint8_t *mac, const char *ip, enum hk_obs_kind kind,
+			       uint8_t conf, const char *source, const char *value)
+{
+	struct hk_obs o;
+
+	memset(&o, 0, sizeof(o));
+	o.kind = kind;
+	o.side = HK_SIDE_OTHER;
+	o.confidence = conf;
+	o.ts_usec = ts;
+	if (mac) {
+		o.subject.has_mac = true;
+		memcpy(o.subject.mac, mac, 6);
+	}
+	if (ip)
+		o.subject.ip = v4(ip);
+	snprintf(o.source, sizeof(o.source), "%s", source);
+	snprintf(o.value, sizeof(o.value), "%s", value);
+	return o;
+}
+
+/* One event of a scenario: a packet or an observation. */
+struct inv_event {
+	bool is_obs;
+	struct hk_pkt p;
+	struct hk_obs o;
+};
+
+static void feed(struct inventory *inv, const struct inv_event *ev)
+{
+	if (ev->is_obs)
+		inv_obs(inv, &ev->o);
+	else
+		inv_packet(inv, &ev->p);
+}
+
+/*
+ * A small plant: a router with hosts behind it (routed TTLs), stations that
+ * ARP, a VLAN-tagged station, claims about MACs and about IP-only hosts, the
+ * same claim from both halves with different confidence and times.
+ */
+static size_t plant_events(struct inv_event *ev, size_t cap)
+{
+	static const char *const remote[] = {"93.184.216.34", "151.101.1.69", "162.159.200.1", "203.0.113.77"};
+	size_t n = 0;
+
+#define PKT(x)                             \
+	do {                               \
+		ck_assert_uint_lt(n, cap); \
+		ev[n].is_obs = false;      \
+		ev[n++].p = (x);           \
+	} while (0)
+#define OBS(x)                             \
+	do {                               \
+		ck_assert_uint_lt(n, cap); \
+		ev[n].is_obs = true;       \
+		ev[n++].o = (x);           \
+	} while (0)
+	PKT(arp_reply(T0 + 50, MAC_HOST, "10.0.0.5", MAC_RTR));
+	PKT(arp_reply(T0 + 1, MAC_HMI, "10.0.0.6", MAC_HOST));
+	PKT(arp_reply(T0 + 2, MAC_RTR, "10.0.0.1", MAC_HOST));
+	for (size_t i = 0; i < 4; i++) {
+		PKT(ip_pkt(T0 + 10 + i, MAC_HOST, MAC_RTR, "10.0.0.5", remote[i], 64));
+		PKT(ip_pkt(T0 + 20 + i, MAC_RTR, MAC_HOST, remote[i], "10.0.0.5", (uint8_t)(50 + i)));
+		PKT(ip_pkt(T0 + 30 + i, MAC_HMI, MAC_HOST, "10.0.0.6", "10.0.0.5", 64));
+		PKT(ip_pkt(T0 + 5 - i, MAC_RAND, MAC_HMI, "10.0.0.9", "10.0.0.6", 128));
+	}
+	for (uint16_t v = 0; v < 12; v++) {
+		/* more VLANs than a MAC keeps: which are kept must not depend on order */
+		struct hk_pkt p = ip_pkt(T0 + 40 + v, MAC_HMI, MAC_HOST, "10.0.0.6", "10.0.0.5", 64);
+		p.n_vlan = 1;
+		p.vlan[0] = (uint16_t)(100 + (v * 7) % 12);
+		PKT(p);
+	}
+	OBS(obs_about(T0 + 12, MAC_HOST, "10.0.0.5", HK_OBS_HOSTNAME, 60, "dhcp.hostname", "EWS-01"));
+	OBS(obs_about(T0 + 3, MAC_HOST, "10.0.0.5", HK_OBS_HOSTNAME, 80, "dhcp.hostname", "EWS-01"));
+	OBS(obs_about(T0 + 60, MAC_HOST, NULL, HK_OBS_IP, 90, "dhcp.ack", "10.0.0.5"));
+	OBS(obs_about(T0 + 61, MAC_HMI, NULL, HK_OBS_IP, 90, "dhcp.ack", "10.0.0.66"));
+	OBS(obs_about(T0 + 22, MAC_RTR, "151.101.1.69", HK_OBS_SERVICE, 80, "ndpi", "tcp/443/TLS"));
+	OBS(obs_about(T0 + 7, NULL, "203.0.113.77", HK_OBS_SOFTWARE, 50, "http.server", "nginx"));
+	OBS(obs_about(T0 + 70, NULL, "198.51.100.1", HK_OBS_HOSTNAME, 40, "dns.ptr", "far.example"));
+	OBS(obs_about(T0 + 0, NULL, "198.51.100.1", HK_OBS_HOSTNAME, 45, "dns.ptr", "far.example"));
+#undef PKT
+#undef OBS
+	return n;
+}
+
+/* Two partials merged, in both orders, equal one inventory fed everything. */
+START_TEST(merge_equals_one_inventory)
+{
+	struct inv_event ev[128];
+	size_t n = plant_events(ev, 128);
+	struct inventory *all = inv_new(NULL);
+
+	for (size_t i = 0; i < n; i++)
+		feed(all, &ev[i]);
+	/* split: alternate events, and the first half against the second */
+	for (int split = 0; split < 2; split++) {
+		for (int order = 0; order < 2; order++) {
+			struct inventory *a = inv_new(NULL), *b = inv_new(NULL), *into = inv_new(NULL);
+			for (size_t i = 0; i < n; i++) {
+				bool to_a = split == 0 ? (i % 2 == 0) : (i < n / 2);
+				feed(to_a ? a : b, &ev[i]);
+			}
+			/* into an empty inventory */
+			ck_assert_int_eq(inv_merge(into, order ? b : a), 0);
+			ck_assert_int_eq(inv_merge(into, order ? a : b), 0);
+			assert_same(all, into, "two partials merged into an empty inventory");
+			/* into one of the partials, as the engine does */
+			ck_assert_int_eq(inv_merge(order ? b : a, order ? a : b), 0);
+			assert_same(all, order ? b : a, "one partial merged into the other");
+			inv_free(a);
+			inv_free(b);
+			inv_free(into);
+		}
+	}
+	inv_free(all);
+}
+END_TEST
+
+/* Random traffic over a few MACs and addresses, out-of-order times, spread
+ * over three partials at random: the merge equals one inventory. */
+START_TEST(merge_random_partitions)
+{
+	static const char *const ips[] = {"10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.1.7", "192.168.5.5",
+					  "8.8.8.8", "203.0.113.9", "169.254.1.1"};
+	static const uint8_t macs[][6] = {
+		{0x00, 0x1b, 0x1b, 0, 0, 1}, {0x00, 0x0e, 0x8c, 0, 0, 2}, {0x00, 0x1a, 0x2b, 0, 0, 3},
+		{0x5a, 0x11, 0x22, 0, 0, 4}, {0x00, 0x80, 0xf4, 0, 0, 5},
+	};
+	static const char *const values[] = {"A", "B", "C"};
+	static const enum hk_obs_kind kinds[] = {HK_OBS_HOSTNAME, HK_OBS_VENDOR, HK_OBS_IP, HK_OBS_SERVICE};
+	uint64_t seed = 0x2545f4914f6cdd1dull;
+	struct inv_event *ev = calloc(3000, sizeof(*ev));
+	size_t n = 3000;
+
+#define RND(m) ((seed = seed * 6364136223846793005ull + 1442695040888963407ull), (size_t)((seed >> 33) % (m)))
+	ck_assert_ptr_nonnull(ev);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t ts = T0 + RND(1000) * 1000;
+		const uint8_t *sm = macs[RND(5)];
+		const uint8_t *dm = macs[RND(5)];
+		switch (RND(4)) {
+		case 0:
+			ev[i].p = arp_reply(ts, sm, ips[RND(4)], dm);
+			if (RND(4) == 0) /* a proxy: the ARP sender is another MAC */
+				memcpy(ev[i].p.arp.sha, macs[RND(5)], 6);
+			break;
+		case 1:
+		case 2: {
+			const char *sip = ips[RND(8)], *dip = ips[RND(8)];
+			uint8_t ttl = RND(3) ? 64 : (uint8_t)(30 + RND(40));
+			ev[i].p = ip_pkt(ts, sm, dm, sip, dip, ttl);
+			if (RND(3) == 0) {
+				ev[i].p.n_vlan = 1;
+				ev[i].p.vlan[0] = (uint16_t)(1 + RND(12));
+			}
+			break;
+		}
+		default: {
+			enum hk_obs_kind k = kinds[RND(4)];
+			bool on_mac = RND(2);
+			const char *subj_ip = RND(2) ? ips[RND(8)] : NULL, *value;
+			uint8_t conf;
+			if (!on_mac && !subj_ip)
+				subj_ip = ips[RND(8)];
+			conf = (uint8_t)(10 + RND(90));
+			value = k == HK_OBS_IP ? ips[RND(8)] : values[RND(3)];
+			ev[i].is_obs = true;
+			ev[i].o = obs_about(ts, on_mac ? sm : NULL, subj_ip, k, conf, "src.x", value);
+			break;
+		}
+		}
+	}
+	for (int round = 0; round < 8; round++) {
+		struct inventory *all = inv_new(NULL), *part[3], *into = inv_new(NULL);
+		size_t order[3] = {0, 1, 2};
+		char *want;
+
+		for (int k = 0; k < 3; k++)
+			part[k] = inv_new(NULL);
+		for (size_t i = 0; i < n; i++) {
+			size_t k = RND(3);
+			feed(all, &ev[i]);
+			feed(part[k], &ev[i]);
+		}
+		for (int k = 2; k > 0; k--) {
+			size_t j = RND((size_t)k + 1), t = order[k];
+			order[k] = order[j];
+			order[j] = t;
+		}
+		for (int k = 0; k < 3; k++)
+			ck_assert_int_eq(inv_merge(into, part[order[k]]), 0);
+		want = snapshot_dump(all);
+		ck_assert_ptr_nonnull(strstr(want, "vlan="));
+		free(want);
+		assert_same(all, into, "three random partials merged");
+		for (int k = 0; k < 3; k++)
+			inv_free(part[k]);
+		inv_free(into);
+		inv_free(all);
+	}
+#undef RND
+	free(ev);
+}
+END_TEST
+
+START_TEST(merge_counts_what_does_not_fit)
+{
+	struct inv_limits lim = {.macs_max = 2};
+	struct inventory *src = inv_new(NULL), *dst = inv_new(&lim);
+	uint8_t mac[6] = {0x00, 0x1b, 0x1b, 0, 1, 0};
+	char ip[32];
+
+	for (int i = 1; i <= 5; i++) {
+		struct hk_pkt p;
+		mac[5] = (uint8_t)i;
+		snprintf(ip, sizeof(ip), "10.0.0.%d", i);
+		p = arp_reply(T0 + (uint64_t)i, mac, ip, MAC_HOST);
+		inv_packet(src, &p);
+	}
+	ck_assert_uint_eq(inv_get_stats(src)->macs, 6);
+	ck_assert_int_eq(inv_merge(dst, src), 0);
+	ck_assert_uint_eq(inv_get_stats(dst)->macs, 2);
+	ck_assert_uint_eq(inv_get_stats(dst)->macs_dropped, 4);
+	ck_assert_uint_eq(inv_get_stats(dst)->packets, 5);
+	/* the pairings of the MACs that did not fit are counted too */
+	ck_assert_uint_ge(inv_get_stats(dst)->assoc_dropped, 3);
+	ck_assert_int_eq(inv_merge(dst, dst), -EINVAL);
+	inv_free(src);
+	inv_free(dst);
+}
+END_TEST
+
+/* The VLANs kept past INV_VLANS_PER_MAC_MAX are the lowest, in any order. */
+START_TEST(vlans_kept_are_the_lowest)
+{
+	struct inventory *a = inv_new(NULL), *b = inv_new(NULL);
+	char *ja, *jb;
+
+	for (int i = 0; i < 12; i++) {
+		struct hk_pkt p = ip_pkt(T0, MAC_HMI, MAC_HOST, "10.0.0.6", "10.0.0.5", 64);
+		p.n_vlan = 1;
+		p.vlan[0] = (uint16_t)(200 - i);
+		inv_packet(a, &p);
+		p.vlan[0] = (uint16_t)(189 + i);
+		inv_packet(b, &p);
+	}
+	ja = snapshot_dump(a);
+	jb = snapshot_dump(b);
+	ck_assert_str_eq(ja, jb);
+	ck_assert_ptr_nonnull(strstr(ja, "vlan=189 "));
+	ck_assert_ptr_nonnull(strstr(ja, "vlan=196 "));
+	ck_assert_ptr_null(strstr(ja, "vlan=197 "));
+	free(ja);
+	free(jb);
+	inv_free(a);
+	inv_free(b);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("inventory");
@@ -464,6 +767,10 @@ static Suite *suite(void)
 	tcase_add_test(tc, same_claim_merges);
 	tcase_add_test(tc, ttl_rule);
 	tcase_add_test(tc, limits_are_counted);
+	tcase_add_test(tc, merge_equals_one_inventory);
+	tcase_add_test(tc, merge_random_partitions);
+	tcase_add_test(tc, merge_counts_what_does_not_fit);
+	tcase_add_test(tc, vlans_kept_are_the_lowest);
 	suite_add_tcase(s, tc);
 	return s;
 }

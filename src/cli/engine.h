@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The packet engine of herkomst analyze: one reader, N workers.
+ *
+ * A pipeline (pipeline.h) is one worker. With one worker the engine hands
+ * each frame straight to it on the caller's thread: no thread, no copy.
+ * With N workers the caller is the reader: for each frame it keeps the flow
+ * clock (struct flow_clock), computes the symmetric flow hash
+ * (decode_flow_hash) and copies the frame, stamped with the clock, into a
+ * batch of the worker the hash picks. Full batches go to that worker's
+ * thread through a short queue (one mutex and condition variable per
+ * worker, taken per batch, not per frame); the batch buffers are recycled,
+ * and the reader waits when a worker has all its batches (engine_batches())
+ * queued. Each worker owns its flow table (flows_max / N flows), its nDPI
+ * module and a partial inventory, all single-writer. At the end the partial
+ * inventories are merged (inv_merge) into the first by the calling thread.
+ *
+ * Both directions of a flow reach one worker, and the flow clock is the
+ * reader's, so flows begin and end at the same packets with 1 and N workers
+ * and the merged inventory equals the one a single worker builds (see
+ * docs/architecture.md, "Threads", for the exceptions: flow eviction at the
+ * cap and nDPI's shared caches).
+ */
+#ifndef HERKOMST_ENGINE_H
+#define HERKOMST_ENGINE_H
+
+#include <stddef.h>
+
+#include "capture/capture.h"
+#include "cli/pipeline.h"
+
+#define ENGINE_WORKERS_MAX 64
+#define ENGINE_BATCH_BYTES (256u << 10) /* frame bytes per batch; a bigger frame gets a batch of its own size */
+#define ENGINE_BATCH_FRAMES 512u
+/*
+ * Batches per worker: one being filled, the rest queued or being worked on.
+ * Flows do not spread evenly over short stretches of a capture, and a reader
+ * that waits for the worker that is behind lets the others run dry: a deeper
+ * queue absorbs that, a too deep one only pushes frames out of the caches
+ * before a worker reads them (docs/performance.md). ENGINE_BATCHES_MAX in
+ * all (8 MiB), at least ENGINE_BATCHES_MIN per worker.
+ */
+#define ENGINE_BATCHES_MAX 32u
+#define ENGINE_BATCHES_MIN 4u
+
+struct engine_opts {
+	struct pipeline_opts pl; /* flows_max is shared out: each worker gets flows_max / workers */
+	unsigned workers;        /* 0 or 1: no threads */
+};
+
+struct engine;
+
+/*
+ * Starts the workers; each builds its pipeline (and nDPI module) on its own
+ * thread, so the caller can do other work before engine_ready(). NULL and a
+ * message on failure.
+ */
+struct engine *engine_new(const struct engine_opts *o, char *errbuf, size_t errsz);
+
+/* Waits until every worker has its pipeline. 0, or <0 and a message. */
+int engine_ready(struct engine *e, char *errbuf, size_t errsz);
+
+/* One frame, from the reader's thread. 0; 1 when its link type is not
+ * supported (counted, and not passed on); <0 (-ENOMEM) on failure. */
+int engine_frame(struct engine *e, const struct cap_frame *fr);
+
+/*
+ * The end of the input: the workers finish their queues and end every
+ * flow; their partial inventories are merged into worker 0's, the counters
+ * summed, and the workers then free their pipelines (all but the merged
+ * inventory) on their own threads while the caller goes on. 0, or <0 and a
+ * message. After this only engine_inventory, engine_totals and engine_free.
+ */
+int engine_finish(struct engine *e, char *errbuf, size_t errsz);
+
+/* The merged inventory, after engine_finish. */
+struct inventory *engine_inventory(struct engine *e);
+
+/* Counters summed over the workers (and the reader's own), as of
+ * engine_finish (zero before). */
+void engine_totals(const struct engine *e, struct pipeline_totals *ret);
+
+unsigned engine_workers(const struct engine *e);
+
+/* The batches each of n workers gets. */
+unsigned engine_batches(unsigned n);
+
+struct engine *engine_free(struct engine *e);
+
+/* The number of online CPUs (at least 1, at most ENGINE_WORKERS_MAX): what
+ * "0 workers" means on the command line and in the configuration. */
+unsigned engine_cpus_online(void);
+
+#endif

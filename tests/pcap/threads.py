@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""`herkomst analyze --threads N` prints the same bytes for N = 1, 2 and 3.
+
+With N workers the reader spreads flows over worker threads by a symmetric
+flow hash and merges their partial inventories at the end; the output must
+not show it. Nothing is removed before comparing: the JSON holds no field
+that depends on the run (the capture path is the same in every run).
+
+The output is identical only while no flow is evicted (each worker's flow
+table holds flows_max / N flows: at the cap, which flow goes depends on the
+other flows in the table). Every run here checks "flows_evicted": 0.
+
+usage: threads.py HERKOMST CAPTURE...          the given captures
+       threads.py HERKOMST --shared SHARED_DIR every capture of SHARED_DIR/pcaps,
+                                               one by one, then all in one run
+Exit 77 (skip) when SHARED_DIR/pcaps is not there.
+"""
+import concurrent.futures
+import difflib
+import json
+import os
+import subprocess
+import sys
+
+THREADS = (1, 2, 3)
+
+
+def analyze(exe, captures, threads):
+    proc = subprocess.run([exe, "analyze", "--no-progress", "--format", "json", "--threads", str(threads)]
+                          + captures, capture_output=True, check=False)
+    return proc.returncode, proc.stdout, proc.stderr.decode("utf-8", "replace")
+
+
+def check(exe, captures, label):
+    """[] when every thread count gave the bytes of --threads 1, else messages."""
+    runs = {t: analyze(exe, captures, t) for t in THREADS}
+    rc1, out1, err1 = runs[1]
+    problems = []
+    try:
+        doc = json.loads(out1)
+    except json.JSONDecodeError as e:
+        return [f"{label}: --threads 1 printed no JSON ({e}); exit {rc1}: {err1.strip()[:300]}"]
+    if doc["run"].get("flows_evicted", 0) != 0:
+        problems.append(f"{label}: flows were evicted; the comparison needs a bigger --flows-max")
+    for t in THREADS[1:]:
+        rc, out, err = runs[t]
+        if rc != rc1:
+            problems.append(f"{label}: --threads {t} exited {rc}, --threads 1 exited {rc1}: {err.strip()[:300]}")
+        if out != out1:
+            a = json.dumps(doc, indent=1).splitlines(True)
+            try:
+                b = json.dumps(json.loads(out), indent=1).splitlines(True)
+            except json.JSONDecodeError:
+                b = out.decode("utf-8", "replace").splitlines(True)
+            diff = "".join(list(difflib.unified_diff(a, b, "--threads 1", f"--threads {t}", n=2))[:60])
+            problems.append(f"{label}: --threads {t} differs from --threads 1:\n{diff}")
+    return problems
+
+
+def main():
+    exe = sys.argv[1]
+    if len(sys.argv) >= 4 and sys.argv[2] == "--shared":
+        pcaps = os.path.join(sys.argv[3], "pcaps")
+        if not os.path.isdir(pcaps):
+            print(f"SKIP: {pcaps} is not there (the shared captures live in ../shared/pcaps beside the clone)")
+            return 77
+        files = sorted(os.path.join(pcaps, f) for f in os.listdir(pcaps)
+                       if f.endswith((".pcap", ".pcapng", ".cap")))
+        jobs = [([f], os.path.basename(f)) for f in files]
+        # all of them in one run: flows across files, the flow clock's epochs
+        jobs.append((files, f"all {len(files)} captures in one run"))
+    else:
+        jobs = [([f], os.path.basename(f)) for f in sys.argv[2:]]
+    problems = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        for p in pool.map(lambda j: check(exe, *j), jobs):
+            problems.extend(p)
+    print(f"{len(jobs)} runs compared at --threads {', '.join(map(str, THREADS))}")
+    for p in problems:
+        print("FAIL:", p)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
