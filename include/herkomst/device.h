@@ -35,6 +35,8 @@ enum hk_oui_state {
 	HK_OUI_UNREGISTERED,
 };
 
+struct hk_fleet; /* src/fleet/seen.h */
+
 struct hk_device {
 	int64_t id;
 	char key[HK_DEV_KEY_MAX];
@@ -54,6 +56,12 @@ struct hk_device {
 
 	struct hk_evidence *ev; /* owned */
 	size_t n_ev, cap_ev;
+
+	/* Fleet mode only (herkomst serve/report --pg): the sites and sensors
+	 * that saw this device, one allocation, owned (hk_device_clear frees
+	 * it). NULL for a device of a sensor's own store: output then carries
+	 * no fleet fields. */
+	struct hk_fleet *fleet;
 };
 
 /* Attribute names used in evidence. */
@@ -76,7 +84,7 @@ struct hk_device {
 /* Adds (or merges into an equal attribute/value/source) one evidence item.
  * Returns false when the device is at HK_DEV_EVIDENCE_MAX or out of memory. */
 bool hk_device_add_evidence(struct hk_device *d, const struct hk_evidence *e);
-void hk_device_clear(struct hk_device *d); /* frees the evidence, zeroes the rest */
+void hk_device_clear(struct hk_device *d); /* frees the evidence and fleet, zeroes the rest */
 
 /*
  * The best value of a single-valued attribute: highest confidence; ties

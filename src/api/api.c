@@ -171,6 +171,7 @@ enum route_id {
 	R_UNKNOWN,
 	R_HEALTH,
 	R_METRICS,
+	R_SITES,
 };
 
 static const struct {
@@ -179,7 +180,7 @@ static const struct {
 } routes[] = {
 	{"/api/v1/devices", R_DEVICES}, {"/api/v1/summary", R_SUMMARY}, {"/api/v1/vendors", R_VENDORS},
 	{"/api/v1/protocols", R_PROTOCOLS}, {"/api/v1/unknown", R_UNKNOWN}, {"/api/v1/health", R_HEALTH},
-	{"/metrics", R_METRICS},
+	{"/metrics", R_METRICS}, {"/api/v1/sites", R_SITES},
 };
 
 #define DEVICE_PREFIX "/api/v1/devices/"
@@ -375,6 +376,9 @@ static void dispatch(struct api *a, struct MHD_Connection *c, const char *url, c
 	case R_HEALTH:
 		api_route_health(a, &params, r);
 		break;
+	case R_SITES:
+		api_route_sites(a, &params, r);
+		break;
 	case R_METRICS:
 		api_route_metrics(a, &params, r);
 		break;
@@ -532,11 +536,15 @@ struct api *api_stop(struct api *a)
 		return NULL;
 	if (a->mhd)
 		MHD_stop_daemon(a->mhd);
+	api_fleet_close(a);
 	api_knowledge_close(&a->kn);
 	pthread_mutex_destroy(&a->klock);
 	pthread_mutex_destroy(&a->mlock);
+	pthread_mutex_destroy(&a->plock);
 	free(a->db_path);
 	free(a->db_uri);
+	free(a->pg_conninfo);
+	free(a->pg_password_file);
 	wipe_free(a->token);
 	free(a->cert_pem);
 	wipe_free(a->key_pem);
@@ -553,8 +561,14 @@ struct api *api_start(const struct api_config *cfg, char *errbuf, size_t errsz)
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO | MHD_USE_ERROR_LOG;
 	struct api *a;
 
-	if (!cfg || !cfg->db_path || !cfg->db_path[0]) {
-		snprintf(errbuf, errsz, "no database given: the API reads one (--db FILE)");
+	bool fleet = cfg && cfg->pg_conninfo && cfg->pg_conninfo[0];
+
+	if (!cfg || ((!cfg->db_path || !cfg->db_path[0]) && !fleet)) {
+		snprintf(errbuf, errsz, "no database given: the API reads one (--db FILE, or --pg CONNINFO for a fleet)");
+		return NULL;
+	}
+	if (fleet && cfg->db_path && cfg->db_path[0]) {
+		snprintf(errbuf, errsz, "give one database: --db FILE (a sensor's) or --pg CONNINFO (the fleet's), not both");
 		return NULL;
 	}
 	a = calloc(1, sizeof(*a));
@@ -564,6 +578,7 @@ struct api *api_start(const struct api_config *cfg, char *errbuf, size_t errsz)
 	}
 	pthread_mutex_init(&a->klock, NULL);
 	pthread_mutex_init(&a->mlock, NULL);
+	pthread_mutex_init(&a->plock, NULL);
 	a->started_usec = hk_now_usec();
 
 	if (api_listen_parse(listen, &a->listen, errbuf, errsz) < 0)
@@ -584,18 +599,25 @@ struct api *api_start(const struct api_config *cfg, char *errbuf, size_t errsz)
 			 listen);
 		return api_stop(a);
 	}
-	a->db_path = strdup(cfg->db_path);
-	a->db_uri = api_db_uri(cfg->db_path);
+	if (fleet) {
+		a->pg_conninfo = strdup(cfg->pg_conninfo);
+		a->pg_password_file = dup_or_null(cfg->pg_password_file);
+	} else {
+		a->db_path = strdup(cfg->db_path);
+		a->db_uri = api_db_uri(cfg->db_path);
+	}
 	a->sigdir = dup_or_null(cfg->sigdir);
 	a->policy_path = dup_or_null(cfg->policy_path);
-	if (!a->db_path || !a->db_uri || (cfg->sigdir && !a->sigdir) || (cfg->policy_path && !a->policy_path) ||
+	if ((fleet ? !a->pg_conninfo || (cfg->pg_password_file && !a->pg_password_file)
+		   : !a->db_path || !a->db_uri) ||
+	    (cfg->sigdir && !a->sigdir) || (cfg->policy_path && !a->policy_path) ||
 	    (cfg->token && cfg->token[0] && !a->token)) {
 		snprintf(errbuf, errsz, "out of memory");
 		return api_stop(a);
 	}
 	if (load_tls(a, cfg, errbuf, errsz) < 0)
 		return api_stop(a);
-	if (check_database(a, errbuf, errsz) < 0)
+	if (fleet ? api_fleet_open(a, errbuf, errsz) < 0 : check_database(a, errbuf, errsz) < 0)
 		return api_stop(a);
 	if (api_knowledge_open(&a->kn, a->sigdir, a->policy_path, errbuf, errsz) < 0)
 		return api_stop(a);

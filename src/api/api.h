@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The REST API and the dashboard (libmicrohttpd), read-only over the SQLite
- * store. `herkomst serve --db FILE` runs it alone; `herkomst run` runs it
+ * store, or over the central PostgreSQL of a fleet (herkomst serve --pg). `herkomst serve --db FILE` runs it alone; `herkomst run` runs it
  * beside live capture (the store is in WAL mode, so readers never block the
  * writer). JSON shapes match the analyze JSON (docs/api.md, docs/openapi.json).
  */
@@ -18,7 +18,9 @@
 
 struct api_config {
 	const char *listen;       /* "ADDR:PORT" or "[v6]:PORT"; NULL: API_LISTEN_DEFAULT */
-	const char *db_path;      /* the SQLite database to read */
+	const char *db_path;      /* the SQLite database to read; or: */
+	const char *pg_conninfo;  /* fleet mode: the central PostgreSQL (docs/fleet.md); no password inside */
+	const char *pg_password_file; /* its password; NULL: libpq's own (PGPASSFILE, ~/.pgpass) */
 	const char *token;        /* bearer token; required unless listening on loopback only */
 	const char *tls_cert;     /* PEM paths: TLS when both are set */
 	const char *tls_key;
@@ -30,14 +32,30 @@ struct api_config {
 
 /* Counters the daemon exports through /metrics (herkomst_* names). The api
  * reads them under its own lock; the owner updates them with api_metrics_set. */
+#define API_METRICS_IFACES_MAX 32 /* CONFIG_IFACES_MAX */
+#define API_IFNAME_MAX 16         /* IFNAMSIZ */
+
+/* One capture interface's counters (all its sockets summed). */
+struct api_metrics_iface {
+	char name[API_IFNAME_MAX];
+	uint64_t received, drops_kernel, drops_if, ring_freezes;
+};
+
 struct api_metrics {
 	uint64_t packets, bytes, drops_kernel, drops_ring;
+	uint64_t drops_if, ring_freezes; /* the interfaces' own drops; times a capture ring froze */
+	struct api_metrics_iface ifaces[API_METRICS_IFACES_MAX];
+	size_t n_ifaces;
 	uint64_t flows_active, flows_created, flows_evicted, flows_expired;
 	uint64_t devices, observations_dropped;
 	uint64_t parser_results[64][4];
 	const char *parser_names[64];
 	size_t n_parsers;
 	uint64_t flushes, flush_errors;
+	/* shipping to a central PostgreSQL (docs/fleet.md); central false: not configured */
+	bool central;
+	bool central_up;
+	uint64_t central_backlog, central_shipped_rows, central_errors, central_last_success_usec;
 	uint64_t started_usec;
 };
 

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "api/api.h"
+#include "fleet/load.h"
 #include "herkomst/device.h"
 #include "inventory/derive.h"
 #include "report/assessed.h"
@@ -103,8 +104,18 @@ struct api_knowledge {
 
 struct api {
 	struct MHD_Daemon *mhd;
-	char *db_path;     /* as given */
+	char *db_path;     /* as given; NULL in fleet mode */
 	char *db_uri;      /* file:...?mode=ro */
+
+	/* fleet mode (pg_conninfo set): the central PostgreSQL, read through
+	 * up to API_WORKERS read-only connections kept between requests */
+	char *pg_conninfo, *pg_password_file;
+	char pg_name[256]; /* "host:port/dbname as user": messages and /health */
+	pthread_mutex_t plock;
+	PGconn *pool[API_WORKERS];
+	size_t n_pool;
+	struct fleet_load_stats fleet_dropped; /* summed over requests, under mlock */
+
 	char *token;       /* NULL: no authentication */
 	size_t token_len;
 	char *cert_pem, *key_pem;
@@ -147,11 +158,23 @@ enum api_view_what {
 	API_VIEW_CAPTURES = 4,
 };
 
+/* Is this server reading a fleet (herkomst serve --pg)? */
+static inline bool api_fleet(const struct api *a)
+{
+	return a->pg_conninfo != NULL;
+}
+
+/* The database read, for messages and /health: the SQLite path, or the
+ * central database as "host:port/dbname as user". */
+const char *api_source_name(const struct api *a);
+
 /* Opens the database read-only for this request and reads it. only_id > 0:
  * with API_VIEW_DEVICES, only that device is derived, assessed and made JSON
- * (the other obj are NULL). -EIO (503) or -ENOMEM with a message for the
- * client. */
-int api_view_load(struct api *a, unsigned what, int64_t only_id, struct api_view *v, char *errbuf, size_t errsz);
+ * (the other obj are NULL). scope (fleet mode only, may be NULL): the site
+ * and sensor filters (docs/api.md). -EIO (503) or -ENOMEM with a message for
+ * the client. */
+int api_view_load(struct api *a, unsigned what, int64_t only_id, const struct fleet_filter *scope,
+		  struct api_view *v, char *errbuf, size_t errsz);
 void api_view_free(struct api_view *v);
 
 /* Raw counts for /health and /metrics, without loading the devices. */
@@ -159,8 +182,20 @@ struct api_counts {
 	int64_t devices, captures;
 	uint64_t packets, bytes; /* summed over captures */
 	int schema;
+	int64_t sensors, sites; /* fleet mode */
 };
 int api_counts_read(struct api *a, struct api_counts *c, char *errbuf, size_t errsz);
+
+/* Fleet mode: the sensors (filtered by scope, may be NULL) and the device
+ * count of each site. *ret_sensors and *ret_sites are malloc'ed. */
+int api_sensors_read(struct api *a, const struct fleet_filter *scope, struct fleet_sensor **ret_sensors,
+		     size_t *ret_n_sensors, struct fleet_site **ret_sites, size_t *ret_n_sites, char *errbuf,
+		     size_t errsz);
+
+/* Fleet mode: connects (checking the schema) once at start, so that a
+ * wrong address or password stops the server before it listens. */
+int api_fleet_open(struct api *a, char *errbuf, size_t errsz);
+void api_fleet_close(struct api *a);
 
 /* The database as a read-only SQLite URI ("file:/x%20y.sqlite?mode=ro"). */
 char *api_db_uri(const char *path);
@@ -196,6 +231,7 @@ void api_route_vendors(struct api *a, const struct api_params *p, struct api_res
 void api_route_protocols(struct api *a, const struct api_params *p, struct api_resp *r);
 void api_route_unknown(struct api *a, const struct api_params *p, struct api_resp *r);
 void api_route_health(struct api *a, const struct api_params *p, struct api_resp *r);
+void api_route_sites(struct api *a, const struct api_params *p, struct api_resp *r);
 void api_route_metrics(struct api *a, const struct api_params *p, struct api_resp *r);
 
 #endif

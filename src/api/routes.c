@@ -128,10 +128,44 @@ static const char *nonempty(const char *s)
 	return s && s[0] ? s : NULL;
 }
 
+/* The routes that take only the fleet filters. */
+static const char *const scope_params[] = {"site", "sensor", NULL};
+
+/*
+ * ?site=NAME and ?sensor=ID: a device is listed when a sensor of that site
+ * (or that sensor) saw it, with the facts of those sightings only (docs/api.md).
+ * Only a fleet has sites; a sensor's own database refuses them rather than
+ * answer unfiltered. An empty value is no filter.
+ */
+static int scope_parse(const struct api *a, const struct api_params *p, struct fleet_filter *f, char *err,
+		       size_t errsz)
+{
+	memset(f, 0, sizeof(*f));
+	f->site = nonempty(api_param_get(p, "site"));
+	f->sensor = nonempty(api_param_get(p, "sensor"));
+	if ((f->site || f->sensor) && !api_fleet(a)) {
+		snprintf(err, errsz,
+			 "%s filters a fleet, and this server reads one sensor's database (--db); "
+			 "herkomst serve --pg serves the fleet's central database",
+			 f->site ? "site" : "sensor");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Parameters, then the fleet filters (both 400 on error). */
+static int scope_only(const struct api *a, const struct api_params *p, struct fleet_filter *f, char *err,
+		      size_t errsz)
+{
+	if (api_params_allow(p, scope_params, err, errsz) < 0)
+		return -EINVAL;
+	return scope_parse(a, p, f, err, errsz);
+}
+
 static int filter_parse(const struct api_params *p, struct dev_filter *f, char *err, size_t errsz)
 {
 	static const char *const allowed[] = {"country", "manufacturer", "role", "protocol", "flagged", "since",
-					      "q", "limit", "offset", "evidence", NULL};
+					      "q", "limit", "offset", "evidence", "site", "sensor", NULL};
 	const char *s;
 	bool b;
 
@@ -205,7 +239,7 @@ static bool filter_match(const struct dev_filter *f, const struct hk_device *dev
 static json_t *next_url(const struct api_params *p, const struct dev_filter *f)
 {
 	static const char *const keep[] = {"country", "manufacturer", "role", "protocol", "flagged",
-					   "since", "q", "evidence", NULL};
+					   "since", "q", "evidence", "site", "sensor", NULL};
 	char buf[NEXT_URL_MAX], num[24];
 	size_t used = 0;
 
@@ -234,6 +268,7 @@ static void view_error(struct api_resp *r, int rc, const char *err)
 
 void api_route_devices(struct api *a, const struct api_params *p, struct api_resp *r)
 {
+	struct fleet_filter scope;
 	struct dev_filter f;
 	struct api_view v;
 	json_t *out, *list;
@@ -241,11 +276,11 @@ void api_route_devices(struct api *a, const struct api_params *p, struct api_res
 	char err[API_WARNING_LEN];
 	int rc;
 
-	if (filter_parse(p, &f, err, sizeof(err)) < 0) {
+	if (filter_parse(p, &f, err, sizeof(err)) < 0 || scope_parse(a, p, &scope, err, sizeof(err)) < 0) {
 		api_error(r, 400, "bad_parameter", "%s", err);
 		return;
 	}
-	rc = api_view_load(a, API_VIEW_DEVICES, 0, &v, err, sizeof(err));
+	rc = api_view_load(a, API_VIEW_DEVICES, 0, &scope, &v, err, sizeof(err));
 	if (rc < 0) {
 		view_error(r, rc, err);
 		return;
@@ -278,17 +313,18 @@ void api_route_devices(struct api *a, const struct api_params *p, struct api_res
 
 void api_route_device(struct api *a, const char *id_s, const struct api_params *p, struct api_resp *r)
 {
+	struct fleet_filter scope;
 	struct api_view v;
 	uint64_t id;
 	char err[API_WARNING_LEN];
 	int rc;
 
-	if (api_params_allow(p, NULL, err, sizeof(err)) < 0 ||
+	if (scope_only(a, p, &scope, err, sizeof(err)) < 0 ||
 	    api_parse_uint("the device id", id_s, 1, INT64_MAX, &id, err, sizeof(err)) < 0) {
 		api_error(r, 400, "bad_parameter", "%s", err);
 		return;
 	}
-	rc = api_view_load(a, API_VIEW_DEVICES, (int64_t)id, &v, err, sizeof(err));
+	rc = api_view_load(a, API_VIEW_DEVICES, (int64_t)id, &scope, &v, err, sizeof(err));
 	if (rc < 0) {
 		view_error(r, rc, err);
 		return;
@@ -300,7 +336,11 @@ void api_route_device(struct api *a, const char *id_s, const struct api_params *
 			return;
 		}
 	api_view_free(&v);
-	api_error(r, 404, "not_found", "no device %" PRIu64 " in this database", id);
+	if (scope.site || scope.sensor)
+		api_error(r, 404, "not_found", "no device %" PRIu64 " seen by %s %.100s", id,
+			  scope.sensor ? "sensor" : "site", scope.sensor ? scope.sensor : scope.site);
+	else
+		api_error(r, 404, "not_found", "no device %" PRIu64 " in this database", id);
 }
 
 /* --- counting --------------------------------------------------------------------- */
@@ -421,16 +461,17 @@ void api_route_summary(struct api *a, const struct api_params *p, struct api_res
 	struct tally countries = {"country", json_object(), NULL}, roles = {"role", json_object(), NULL},
 		     protos = {"protocol", json_object(), NULL};
 	json_t *crit = json_object(), *verd = json_object(), *out;
+	struct fleet_filter scope;
 	struct api_view v;
 	size_t flagged = 0, assessed = 0;
 	char err[API_WARNING_LEN];
 	int rc;
 
-	if (api_params_allow(p, NULL, err, sizeof(err)) < 0) {
+	if (scope_only(a, p, &scope, err, sizeof(err)) < 0) {
 		api_error(r, 400, "bad_parameter", "%s", err);
 		goto out;
 	}
-	rc = api_view_load(a, API_VIEW_DEVICES, 0, &v, err, sizeof(err));
+	rc = api_view_load(a, API_VIEW_DEVICES, 0, &scope, &v, err, sizeof(err));
 	if (rc < 0) {
 		view_error(r, rc, err);
 		goto out;
@@ -490,17 +531,18 @@ out:
 void api_route_vendors(struct api *a, const struct api_params *p, struct api_resp *r)
 {
 	struct tally vendors = {"manufacturer", json_object(), NULL};
+	struct fleet_filter scope;
 	struct api_view v;
 	json_t *rows, *row, *out;
 	char err[API_WARNING_LEN];
 	size_t i;
 	int rc;
 
-	if (api_params_allow(p, NULL, err, sizeof(err)) < 0) {
+	if (scope_only(a, p, &scope, err, sizeof(err)) < 0) {
 		api_error(r, 400, "bad_parameter", "%s", err);
 		goto fail;
 	}
-	rc = api_view_load(a, API_VIEW_DEVICES, 0, &v, err, sizeof(err));
+	rc = api_view_load(a, API_VIEW_DEVICES, 0, &scope, &v, err, sizeof(err));
 	if (rc < 0) {
 		view_error(r, rc, err);
 		goto fail;
@@ -555,17 +597,18 @@ fail:
 void api_route_protocols(struct api *a, const struct api_params *p, struct api_resp *r)
 {
 	struct tally protos = {"protocol", json_object(), NULL};
+	struct fleet_filter scope;
 	struct api_view v;
 	json_t *out;
 	char err[API_WARNING_LEN];
 	int rc;
 
-	if (api_params_allow(p, NULL, err, sizeof(err)) < 0) {
+	if (scope_only(a, p, &scope, err, sizeof(err)) < 0) {
 		api_error(r, 400, "bad_parameter", "%s", err);
 		json_decref(protos.map);
 		return;
 	}
-	rc = api_view_load(a, API_VIEW_DEVICES, 0, &v, err, sizeof(err));
+	rc = api_view_load(a, API_VIEW_DEVICES, 0, &scope, &v, err, sizeof(err));
 	if (rc < 0) {
 		view_error(r, rc, err);
 		json_decref(protos.map);
@@ -607,17 +650,18 @@ void api_route_protocols(struct api *a, const struct api_params *p, struct api_r
 void api_route_unknown(struct api *a, const struct api_params *p, struct api_resp *r)
 {
 	struct unknown_fp *u = NULL;
+	struct fleet_filter scope;
 	struct api_view v;
 	size_t nu = 0;
 	json_t *out;
 	char err[API_WARNING_LEN];
 	int rc;
 
-	if (api_params_allow(p, NULL, err, sizeof(err)) < 0) {
+	if (scope_only(a, p, &scope, err, sizeof(err)) < 0) {
 		api_error(r, 400, "bad_parameter", "%s", err);
 		return;
 	}
-	rc = api_view_load(a, API_VIEW_RAW, 0, &v, err, sizeof(err));
+	rc = api_view_load(a, API_VIEW_RAW, 0, &scope, &v, err, sizeof(err));
 	if (rc < 0) {
 		view_error(r, rc, err);
 		return;
@@ -656,16 +700,22 @@ void api_route_health(struct api *a, const struct api_params *p, struct api_resp
 		if (!e)
 			return;
 		json_object_set_new(e, "status", json_string("unavailable"));
-		json_object_set_new(e, "database", text_json(a->db_path));
+		json_object_set_new(e, "database", text_json(api_source_name(a)));
+		json_object_set_new(e, "fleet", json_boolean(api_fleet(a)));
 		api_json(r, 503, e);
 		return;
 	}
 	out = json_object();
 	json_object_set_new(out, "status", json_string("ok"));
-	json_object_set_new(out, "database", text_json(a->db_path));
+	json_object_set_new(out, "database", text_json(api_source_name(a)));
 	json_object_set_new(out, "devices", json_integer(c.devices));
 	json_object_set_new(out, "captures", json_integer(c.captures));
 	json_object_set_new(out, "schema", json_integer(c.schema));
+	json_object_set_new(out, "fleet", json_boolean(api_fleet(a)));
+	if (api_fleet(a)) {
+		json_object_set_new(out, "sites", json_integer(c.sites));
+		json_object_set_new(out, "sensors", json_integer(c.sensors));
+	}
 	json_object_set_new(out, "version", json_string(HK_VERSION));
 	json_object_set_new(out, "tls", json_boolean(a->tls));
 	json_object_set_new(out, "auth", json_boolean(a->token != NULL));
@@ -677,6 +727,73 @@ void api_route_health(struct api *a, const struct api_params *p, struct api_resp
 		json_array_append_new(warn, text_json(a->kn.warnings[i]));
 	pthread_mutex_unlock(&a->klock);
 	json_object_set_new(out, "warnings", warn);
+	api_json(r, 200, out);
+}
+
+/* --- /api/v1/sites (fleet mode) ------------------------------------------------------ */
+
+static json_t *time_json(uint64_t ts)
+{
+	char buf[HK_TIME_STRLEN];
+	return ts ? json_string(hk_time_fmt(ts, buf)) : json_null();
+}
+
+static json_t *sensor_json(const struct fleet_sensor *s)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "sensor", text_json(s->sensor));
+	json_object_set_new(o, "hostname", s->hostname[0] ? text_json(s->hostname) : json_null());
+	json_object_set_new(o, "version", s->version[0] ? text_json(s->version) : json_null());
+	json_object_set_new(o, "first_shipment", time_json(s->first_seen));
+	json_object_set_new(o, "last_shipment", time_json(s->last_seen));
+	json_object_set_new(o, "devices", json_integer((json_int_t)s->devices));
+	json_object_set_new(o, "last_seen", time_json(s->newest_sighting));
+	return o;
+}
+
+void api_route_sites(struct api *a, const struct api_params *p, struct api_resp *r)
+{
+	struct fleet_sensor *sensors = NULL;
+	struct fleet_site *sites = NULL;
+	size_t n_sensors = 0, n_sites = 0, k = 0;
+	json_t *list, *out;
+	char err[API_WARNING_LEN];
+	int rc;
+
+	if (api_params_allow(p, NULL, err, sizeof(err)) < 0) {
+		api_error(r, 400, "bad_parameter", "%s", err);
+		return;
+	}
+	if (!api_fleet(a)) {
+		api_error(r, 404, "not_found",
+			  "this server reads one sensor's database (--db), which has no sites; /api/v1/sites answers "
+			  "under herkomst serve --pg");
+		return;
+	}
+	rc = api_sensors_read(a, NULL, &sensors, &n_sensors, &sites, &n_sites, err, sizeof(err));
+	if (rc < 0) {
+		view_error(r, rc, err);
+		return;
+	}
+	list = json_array();
+	/* both lists are in site order (byte order): one walk pairs them */
+	for (size_t i = 0; i < n_sites; i++) {
+		json_t *o = json_object(), *ss = json_array();
+		while (k < n_sensors && strcmp(sensors[k].site, sites[i].site) < 0)
+			k++;
+		for (; k < n_sensors && strcmp(sensors[k].site, sites[i].site) == 0; k++)
+			json_array_append_new(ss, sensor_json(&sensors[k]));
+		json_object_set_new(o, "site", text_json(sites[i].site));
+		json_object_set_new(o, "devices", json_integer((json_int_t)sites[i].devices));
+		json_object_set_new(o, "last_shipment", time_json(sites[i].last_shipment));
+		json_object_set_new(o, "sensors", ss);
+		json_array_append_new(list, o);
+	}
+	free(sensors);
+	free(sites);
+	out = json_object();
+	json_object_set_new(out, "sites", list);
 	api_json(r, 200, out);
 }
 
@@ -717,6 +834,37 @@ static void daemon_metrics(FILE *f, const struct api_metrics *m)
 	metric_head(f, "drops_total", "counter", "Frames lost before herkomst saw them, by where.");
 	fprintf(f, "herkomst_drops_total{where=\"kernel\"} %" PRIu64 "\n", m->drops_kernel);
 	fprintf(f, "herkomst_drops_total{where=\"ring\"} %" PRIu64 "\n", m->drops_ring);
+	fprintf(f, "herkomst_drops_total{where=\"interface\"} %" PRIu64 "\n", m->drops_if);
+	metric(f, "ring_freezes_total", "counter",
+	       "Times every block of a capture ring was full and the kernel stopped filling it (it drops meanwhile).",
+	       m->ring_freezes);
+	if (m->n_ifaces) {
+		/* the same per interface (all of its capture sockets summed) */
+		metric_head(f, "interface_received_total", "counter",
+			    "Frames the capture filter passed on an interface, those dropped in the kernel included.");
+		for (size_t i = 0; i < m->n_ifaces && i < API_METRICS_IFACES_MAX; i++) {
+			fputs("herkomst_interface_received_total{interface=", f);
+			label_value(f, m->ifaces[i].name);
+			fprintf(f, "} %" PRIu64 "\n", m->ifaces[i].received);
+		}
+		metric_head(f, "interface_drops_total", "counter",
+			    "Frames lost on an interface before herkomst saw them, by where.");
+		for (size_t i = 0; i < m->n_ifaces && i < API_METRICS_IFACES_MAX; i++) {
+			fputs("herkomst_interface_drops_total{interface=", f);
+			label_value(f, m->ifaces[i].name);
+			fprintf(f, ",where=\"kernel\"} %" PRIu64 "\n", m->ifaces[i].drops_kernel);
+			fputs("herkomst_interface_drops_total{interface=", f);
+			label_value(f, m->ifaces[i].name);
+			fprintf(f, ",where=\"interface\"} %" PRIu64 "\n", m->ifaces[i].drops_if);
+		}
+		metric_head(f, "interface_ring_freezes_total", "counter",
+			    "Times every block of an interface's capture ring was full.");
+		for (size_t i = 0; i < m->n_ifaces && i < API_METRICS_IFACES_MAX; i++) {
+			fputs("herkomst_interface_ring_freezes_total{interface=", f);
+			label_value(f, m->ifaces[i].name);
+			fprintf(f, "} %" PRIu64 "\n", m->ifaces[i].ring_freezes);
+		}
+	}
 	metric(f, "flows_active", "gauge", "Flows in the flow table.", m->flows_active);
 	metric(f, "flows_created_total", "counter", "Flows created.", m->flows_created);
 	metric(f, "flows_evicted_total", "counter", "Flows evicted because the table was full.", m->flows_evicted);
@@ -734,10 +882,71 @@ static void daemon_metrics(FILE *f, const struct api_metrics *m)
 	       m->observations_dropped);
 	metric(f, "flushes_total", "counter", "Inventory flushes into the database.", m->flushes);
 	metric(f, "flush_errors_total", "counter", "Inventory flushes that failed.", m->flush_errors);
+	if (m->central) {
+		metric(f, "central_up", "gauge", "1 when the last round of shipping to the central PostgreSQL worked.",
+		       m->central_up);
+		metric(f, "central_backlog_devices", "gauge",
+		       "Devices changed since the last shipment to the central PostgreSQL (kept in the sensor's "
+		       "database; at most one per device).",
+		       m->central_backlog);
+		metric(f, "central_shipped_rows_total", "counter",
+		       "Rows the central PostgreSQL took (inserted, updated, deleted); an unchanged row is not written.",
+		       m->central_shipped_rows);
+		metric(f, "central_errors_total", "counter", "Rounds of shipping to the central PostgreSQL that failed.",
+		       m->central_errors);
+		if (m->central_last_success_usec) {
+			metric_head(f, "central_last_success_seconds", "gauge",
+				    "When a shipment to the central PostgreSQL last succeeded, in seconds since the epoch.");
+			fprintf(f, "herkomst_central_last_success_seconds %" PRIu64 "\n",
+				m->central_last_success_usec / 1000000u);
+		}
+	}
 	if (m->started_usec) {
 		metric_head(f, "start_time_seconds", "gauge", "When the daemon started, in seconds since the epoch.");
 		fprintf(f, "herkomst_start_time_seconds %" PRIu64 "\n", m->started_usec / 1000000u);
 	}
+}
+
+/* The fleet: how many sensors, and when each last shipped (an alert on a
+ * silent sensor is `time() - herkomst_fleet_last_shipment_seconds > ...`). */
+static void fleet_metrics(struct api *a, FILE *f, const struct api_counts *c)
+{
+	struct fleet_load_stats dropped;
+	struct fleet_sensor *s = NULL;
+	size_t n = 0;
+	char err[API_WARNING_LEN];
+
+	pthread_mutex_lock(&a->mlock);
+	dropped = a->fleet_dropped;
+	pthread_mutex_unlock(&a->mlock);
+	metric_head(f, "fleet_dropped_total", "counter",
+		    "What answers left out of the central database's devices, by what (limits in docs/fleet.md).");
+	fprintf(f, "herkomst_fleet_dropped_total{what=\"evidence\"} %" PRIu64 "\n", dropped.evidence_dropped);
+	fprintf(f, "herkomst_fleet_dropped_total{what=\"sightings\"} %" PRIu64 "\n", dropped.sightings_dropped);
+	fprintf(f, "herkomst_fleet_dropped_total{what=\"truncated\"} %" PRIu64 "\n", dropped.fields_truncated);
+
+	metric(f, "fleet_sites", "gauge", "Sites in the fleet's central database.", (uint64_t)c->sites);
+	metric(f, "fleet_sensors", "gauge", "Sensors that have shipped to the central database.", (uint64_t)c->sensors);
+	if (api_sensors_read(a, NULL, &s, &n, NULL, NULL, err, sizeof(err)) < 0)
+		return;
+	metric_head(f, "fleet_last_shipment_seconds", "gauge",
+		    "When each sensor last shipped, in seconds since the epoch.");
+	for (size_t i = 0; i < n; i++) {
+		fputs("herkomst_fleet_last_shipment_seconds{site=", f);
+		label_value(f, s[i].site);
+		fputs(",sensor=", f);
+		label_value(f, s[i].sensor);
+		fprintf(f, "} %" PRIu64 "\n", s[i].last_seen / 1000000u);
+	}
+	metric_head(f, "fleet_sensor_devices", "gauge", "Devices each sensor has shipped.");
+	for (size_t i = 0; i < n; i++) {
+		fputs("herkomst_fleet_sensor_devices{site=", f);
+		label_value(f, s[i].site);
+		fputs(",sensor=", f);
+		label_value(f, s[i].sensor);
+		fprintf(f, "} %" PRIu64 "\n", s[i].devices);
+	}
+	free(s);
 }
 
 void api_route_metrics(struct api *a, const struct api_params *p, struct api_resp *r)
@@ -772,6 +981,8 @@ void api_route_metrics(struct api *a, const struct api_params *p, struct api_res
 	metric(f, "database_up", "gauge", "1 when the database could be read for this scrape.", db_ok);
 	if (have) {
 		daemon_metrics(f, &m);
+	} else if (db_ok && api_fleet(a)) {
+		metric(f, "devices", "gauge", "Devices in the fleet's central database.", (uint64_t)c.devices);
 	} else if (db_ok) {
 		/* herkomst serve alone: what the database knows */
 		metric(f, "packets_total", "counter", "Frames read from the captures in the database.", c.packets);
@@ -779,8 +990,10 @@ void api_route_metrics(struct api *a, const struct api_params *p, struct api_res
 		       c.bytes);
 		metric(f, "devices", "gauge", "Devices in the inventory.", (uint64_t)c.devices);
 	}
-	if (db_ok)
+	if (db_ok && !api_fleet(a))
 		metric(f, "captures", "gauge", "Captures recorded in the database.", (uint64_t)c.captures);
+	if (db_ok && api_fleet(a))
+		fleet_metrics(a, f, &c);
 	metric_head(f, "api_requests_total", "counter", "API requests answered, by status class.");
 	for (int i = 1; i < 6; i++)
 		fprintf(f, "herkomst_api_requests_total{code=\"%s\"} %" PRIu64 "\n", classes[i], requests[i]);

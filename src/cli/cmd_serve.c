@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * herkomst serve: the REST API and the dashboard over a database, read-only
- * (docs/api.md). Runs until SIGINT or SIGTERM; SIGHUP reloads signatures,
- * ownership data and the country policy.
+ * (docs/api.md): a sensor's SQLite (--db) or a fleet's central PostgreSQL
+ * (--pg, docs/fleet.md). Runs until SIGINT or SIGTERM; SIGHUP reloads
+ * signatures, ownership data and the country policy.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +18,7 @@
 
 #include "api/api.h"
 #include "cli/cli.h"
+#include "fleet/pg.h"
 
 #define TOKEN_FILE_MAX 4096
 
@@ -87,6 +89,9 @@ int cmd_serve(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"db", required_argument, NULL, 'd'},
+		{"pg", required_argument, NULL, 'P'},
+		{"pg-password-file", required_argument, NULL, 'W'},
+		{"config", required_argument, NULL, 'F'},
 		{"listen", required_argument, NULL, 'l'},
 		{"token-file", required_argument, NULL, 't'},
 		{"tls-cert", required_argument, NULL, 'C'},
@@ -99,8 +104,8 @@ int cmd_serve(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	struct api_config cfg = {0};
-	const char *token_file = NULL;
-	char *token = NULL;
+	const char *token_file = NULL, *config = NULL;
+	char *token = NULL, *cfg_conninfo = NULL, *cfg_password_file = NULL;
 	char err[1024];
 	struct api *a;
 	sigset_t sigs;
@@ -111,6 +116,15 @@ int cmd_serve(int argc, char **argv)
 		switch (opt) {
 		case 'd':
 			cfg.db_path = optarg;
+			break;
+		case 'P':
+			cfg.pg_conninfo = optarg;
+			break;
+		case 'W':
+			cfg.pg_password_file = optarg;
+			break;
+		case 'F':
+			config = optarg;
 			break;
 		case 'l':
 			cfg.listen = optarg;
@@ -146,16 +160,40 @@ int cmd_serve(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!cfg.db_path || optind != argc) {
+	if ((!cfg.db_path == !(cfg.pg_conninfo || config)) || optind != argc) {
 		fprintf(stderr, "usage: herkomst serve --db FILE [--listen ADDR:PORT] [--token-file FILE]\n"
 				"                      [--tls-cert FILE --tls-key FILE]\n"
+				"       herkomst serve --pg CONNINFO [--pg-password-file FILE] [...]\n"
+				"       herkomst serve --config FILE [...]   (its [central] conninfo and password_file)\n"
 				"Try 'herkomst help serve'.\n");
 		return 2;
 	}
+	if (cfg.pg_password_file && cfg.db_path) {
+		fprintf(stderr, "herkomst serve: --pg-password-file goes with --pg CONNINFO or --config FILE\n");
+		return 2;
+	}
+	if (config) {
+		if (cli_central_config("serve", config, &cfg_conninfo, &cfg_password_file) != 0)
+			return 1;
+		/* the command line wins over the file */
+		if (!cfg.pg_conninfo)
+			cfg.pg_conninfo = cfg_conninfo;
+		if (!cfg.pg_password_file)
+			cfg.pg_password_file = cfg_password_file;
+	}
+	/* a password on the command line is visible to every user (ps, /proc) */
+	if (cfg.pg_conninfo && fleet_conninfo_check(cfg.pg_conninfo, err, sizeof(err)) < 0) {
+		fprintf(stderr, "herkomst serve: %s: %s\n", config && cfg.pg_conninfo == cfg_conninfo ? config : "--pg",
+			err);
+		status = 2;
+		goto out;
+	}
 	if (token_file) {
 		token = token_read(token_file);
-		if (!token)
-			return 1;
+		if (!token) {
+			status = 1;
+			goto out;
+		}
 		cfg.token = token;
 	}
 	/* the store opens its database as a read-only URI; on a SQLite built
@@ -178,11 +216,20 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (!a) {
 		fprintf(stderr, "herkomst serve: %s\n", err);
-		return 1;
+		status = 1;
+		goto out;
 	}
-	fprintf(stderr, "herkomst serve: serving %s on %s://%s/ (%s)\n", cfg.db_path, cfg.tls_cert ? "https" : "http",
-		cfg.listen ? cfg.listen : API_LISTEN_DEFAULT,
-		token_file ? "bearer token required" : "no token: loopback only");
+	if (cfg.pg_conninfo) {
+		char name[256];
+		fleet_conninfo_describe(cfg.pg_conninfo, name, sizeof(name));
+		fprintf(stderr, "herkomst serve: serving the fleet database %s (read-only) on %s://%s/ (%s)\n", name,
+			cfg.tls_cert ? "https" : "http", cfg.listen ? cfg.listen : API_LISTEN_DEFAULT,
+			token_file ? "bearer token required" : "no token: loopback only");
+	} else {
+		fprintf(stderr, "herkomst serve: serving %s on %s://%s/ (%s)\n", cfg.db_path,
+			cfg.tls_cert ? "https" : "http", cfg.listen ? cfg.listen : API_LISTEN_DEFAULT,
+			token_file ? "bearer token required" : "no token: loopback only");
+	}
 	fflush(stderr);
 
 	for (;;) {
@@ -199,5 +246,8 @@ int cmd_serve(int argc, char **argv)
 	}
 	fprintf(stderr, "herkomst serve: stopping\n");
 	api_stop(a);
+out:
+	free(cfg_conninfo);
+	free(cfg_password_file);
 	return status;
 }

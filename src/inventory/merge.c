@@ -49,6 +49,7 @@ bool hk_device_add_evidence(struct hk_device *d, const struct hk_evidence *e)
 void hk_device_clear(struct hk_device *d)
 {
 	free(d->ev);
+	free(d->fleet);
 	memset(d, 0, sizeof(*d));
 }
 

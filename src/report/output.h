@@ -24,6 +24,7 @@ enum out_format {
 /* Counters of the run that produced the output (not accumulated in the DB). */
 struct out_run {
 	uint64_t packets, bytes, flows;
+	uint64_t flows_expired, flows_evicted; /* ended idle; ended early, the table being full */
 	uint64_t unsupported_linktype;
 	uint64_t decode_events[64];
 	const char *const *decode_event_names;
@@ -66,6 +67,13 @@ const char *out_flag_text(const struct assess_result *r, char *buf, size_t sz);
 int out_write(FILE *f, enum out_format fmt, const struct hk_device *devs, size_t n,
 	      const struct store_capture *caps, size_t n_caps, const struct out_run *run,
 	      const struct unknown_fp *unknown, size_t n_unknown, const struct out_assessment *as);
+
+/* The JSON document out_write writes (docs/json.md), for a writer that adds
+ * to it; out_json_dump writes it as out_write does and frees it. */
+json_t *out_json(const struct hk_device *devs, size_t n, const struct store_capture *caps, size_t n_caps,
+		 const struct out_run *run, const struct unknown_fp *unknown, size_t n_unknown,
+		 const struct out_assessment *as);
+int out_json_dump(FILE *f, json_t *root);
 
 /* The unmatched fingerprints (herkomst unknown). */
 json_t *out_unknown_json(const struct unknown_fp *u, size_t n);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "inventory/derive.h"
 #include "inventory/signatures.h"
 
@@ -54,8 +55,46 @@ int report_write(FILE *f, enum report_format fmt, const struct report *r)
  * one writer for both commands, so the two cannot drift apart. */
 int report_write_json(FILE *f, const struct report *r)
 {
-	return out_write(f, OUT_JSON, r->dev_array, r->n_devs, r->caps, r->n_caps, NULL, r->unknown, r->n_unknown,
-			 r->as);
+	json_t *root;
+
+	if (!r->fleet)
+		return out_write(f, OUT_JSON, r->dev_array, r->n_devs, r->caps, r->n_caps, NULL, r->unknown,
+				 r->n_unknown, r->as);
+	root = out_json(r->dev_array, r->n_devs, r->caps, r->n_caps, NULL, r->unknown, r->n_unknown, r->as);
+	if (!root)
+		return -ENOMEM;
+	json_object_set_new(root, "fleet", report_fleet_json(r));
+	return out_json_dump(f, root);
+}
+
+static json_t *jtime_or_null(uint64_t ts)
+{
+	char buf[HK_TIME_STRLEN];
+	return ts ? json_string(hk_time_fmt(ts, buf)) : json_null();
+}
+
+json_t *report_fleet_json(const struct report *r)
+{
+	json_t *o = json_object(), *filter = json_object(), *sensors = json_array();
+
+	json_object_set_new(filter, "site", report_jstr(r->filter_site));
+	json_object_set_new(filter, "sensor", report_jstr(r->filter_sensor));
+	json_object_set_new(o, "filter", filter);
+	for (size_t i = 0; i < r->n_sensors; i++) {
+		const struct fleet_sensor *s = &r->sensors[i];
+		json_t *x = json_object();
+		json_object_set_new(x, "sensor", report_jstr(s->sensor));
+		json_object_set_new(x, "site", report_jstr(s->site));
+		json_object_set_new(x, "hostname", report_jstr(s->hostname));
+		json_object_set_new(x, "version", report_jstr(s->version));
+		json_object_set_new(x, "first_shipment", jtime_or_null(s->first_seen));
+		json_object_set_new(x, "last_shipment", jtime_or_null(s->last_seen));
+		json_object_set_new(x, "devices", json_integer((json_int_t)s->devices));
+		json_object_set_new(x, "last_seen", jtime_or_null(s->newest_sighting));
+		json_array_append_new(sensors, x);
+	}
+	json_object_set_new(o, "sensors", sensors);
+	return o;
 }
 
 /* --- views of a device ------------------------------------------------------ */
@@ -129,6 +168,9 @@ uint64_t report_newest_capture(const struct report *r)
 	for (size_t i = 0; i < r->n_caps; i++)
 		if (r->caps[i].last_seen > t)
 			t = r->caps[i].last_seen;
+	for (size_t i = 0; r->fleet && i < r->n_sensors; i++)
+		if (r->sensors[i].newest_sighting > t)
+			t = r->sensors[i].newest_sighting;
 	return t;
 }
 

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "fleet/seen.h"
 #include "herkomst/device.h"
 #include "inventory/assess.h"
 #include "inventory/derive.h"
@@ -69,6 +70,13 @@ struct report {
 	const struct out_assessment *as;      /* as->dev[i] belongs to dev_array[i] */
 	const struct unknown_fp *unknown;
 	size_t n_unknown;
+	/* fleet mode (report --pg, docs/fleet.md): the central database has no
+	 * captures; these sensors shipped the devices (each device's d->fleet
+	 * says which saw it). filter_site/filter_sensor: NULL when not given. */
+	bool fleet;
+	const struct fleet_sensor *sensors;
+	size_t n_sensors;
+	const char *filter_site, *filter_sensor;
 };
 
 int report_format_parse(const char *s, enum report_format *ret);
@@ -81,6 +89,9 @@ int report_write_html(FILE *f, const struct report *r);
 int report_write_csv(FILE *f, const struct report *r);
 int report_write_json(FILE *f, const struct report *r);
 int report_write_cyclonedx(FILE *f, const struct report *r);
+
+/* Fleet mode: {"filter": {"site", "sensor"}, "sensors": [...]} (docs/json.md). */
+json_t *report_fleet_json(const struct report *r);
 
 /* The CycloneDX document; its serialNumber is a name-based UUID over the rest
  * of it (docs/reports.md). NULL when out of memory. */
@@ -104,7 +115,8 @@ void report_protocols(const struct hk_device *d, struct report_list *ret);
 /* The best claim of attribute, or NULL. */
 const char *report_best(const struct hk_device *d, const char *attribute);
 
-/* The newest last_seen of all captures (0 when there are none). */
+/* The newest last_seen of all captures (0 when there are none); in fleet
+ * mode the newest device sighting of the sensors. */
 uint64_t report_newest_capture(const struct report *r);
 
 /*

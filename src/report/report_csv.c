@@ -25,6 +25,11 @@ static const char *const csv_cols[] = {
 	"why_c3b", "evidence", "first_seen", "last_seen",
 };
 
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* Our own values: quoted when needed, never prefixed. */
 static void field(FILE *f, const char *s, bool last)
 {
@@ -140,12 +145,39 @@ static const char *yes_no(bool b)
 	return b ? "yes" : "no";
 }
 
+/* The distinct sites (or sensors) that saw d, space-separated, sorted. */
+static void fleet_field(FILE *f, const struct hk_device *d, bool sites, bool last)
+{
+	struct report_list l = {0};
+
+	for (size_t i = 0; d->fleet && i < d->fleet->n_sightings; i++) {
+		const char *v = sites ? d->fleet->sighting[i].site : d->fleet->sighting[i].sensor;
+		bool seen = false;
+		for (size_t k = 0; k < l.n && !seen; k++)
+			seen = strcmp(l.v[k], v) == 0;
+		if (seen)
+			continue;
+		if (l.n < REPORT_LIST_MAX)
+			l.v[l.n++] = v;
+		else
+			l.n_more++;
+	}
+	if (l.n > 1)
+		qsort(l.v, l.n, sizeof(l.v[0]), name_cmp);
+	list_field(f, &l, " ", last);
+}
+
 int report_write_csv(FILE *f, const struct report *r)
 {
 	size_t nc = sizeof(csv_cols) / sizeof(csv_cols[0]);
 
 	for (size_t i = 0; i < nc; i++)
-		field(f, csv_cols[i], i + 1 == nc);
+		field(f, csv_cols[i], i + 1 == nc && !r->fleet);
+	if (r->fleet) {
+		/* fleet mode only: the columns of a sensor's report stay as they are */
+		field(f, "sites", false);
+		field(f, "sensors", true);
+	}
 	for (size_t i = 0; i < r->n_devs; i++) {
 		const struct hk_device *d = r->devs[i].dev;
 		const struct assess_result *a = &r->devs[i].a;
@@ -189,7 +221,11 @@ int report_write_csv(FILE *f, const struct report *r)
 		why_field(f, &a->c3b, false);
 		evidence_field(f, d, false);
 		field(f, d->first_seen ? hk_time_fmt(d->first_seen, t) : "", false);
-		field(f, d->last_seen ? hk_time_fmt(d->last_seen, t) : "", true);
+		field(f, d->last_seen ? hk_time_fmt(d->last_seen, t) : "", !r->fleet);
+		if (r->fleet) {
+			fleet_field(f, d, true, false);
+			fleet_field(f, d, false, true);
+		}
 	}
 	return ferror(f) ? -EIO : 0;
 }

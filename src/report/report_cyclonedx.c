@@ -84,9 +84,13 @@ static json_t *device_component(const struct report_device *rd)
 	const char *claim = report_best(d, HK_A_MANUFACTURER), *fw = report_best(d, HK_A_FIRMWARE);
 	const char *role = report_best(d, HK_A_ROLE);
 	struct report_list l;
-	char ref[HK_DEV_KEY_MAX + 16], mac[HK_MAC_STRLEN], t[HK_TIME_STRLEN], buf[64];
+	char ref[HK_DEV_KEY_MAX + FLEET_NAME_MAX + 16], mac[HK_MAC_STRLEN], t[HK_TIME_STRLEN], buf[64];
 
-	snprintf(ref, sizeof(ref), "herkomst:%s", d->key[0] ? d->key : "device");
+	/* in a fleet an IP-only device is one per site: its scope keeps the refs apart */
+	if (d->fleet && d->fleet->scope[0])
+		snprintf(ref, sizeof(ref), "herkomst:%s/%s", d->fleet->scope, d->key[0] ? d->key : "device");
+	else
+		snprintf(ref, sizeof(ref), "herkomst:%s", d->key[0] ? d->key : "device");
 	if (!d->key[0])
 		snprintf(ref, sizeof(ref), "herkomst:device:%" PRId64, d->id);
 	json_object_set_new(c, "type", json_string("device"));
@@ -109,7 +113,7 @@ static json_t *device_component(const struct report_device *rd)
 	}
 	if (fw) {
 		json_t *sub = json_array(), *f = json_object();
-		char fref[HK_DEV_KEY_MAX + 32];
+		char fref[sizeof(ref) + 16];
 		snprintf(fref, sizeof(fref), "%s:firmware", ref);
 		json_object_set_new(f, "type", json_string("firmware"));
 		json_object_set_new(f, "bom-ref", report_jstr(fref));
@@ -166,6 +170,14 @@ static json_t *device_component(const struct report_device *rd)
 		prop(props, "herkomst:first_seen", hk_time_fmt(d->first_seen, t));
 	if (d->last_seen)
 		prop(props, "herkomst:last_seen", hk_time_fmt(d->last_seen, t));
+	/* fleet mode: each site that saw the device (sightings are by sensor) */
+	for (size_t i = 0; d->fleet && i < d->fleet->n_sightings; i++) {
+		bool dup = false;
+		for (size_t k = 0; k < i && !dup; k++)
+			dup = strcmp(d->fleet->sighting[k].site, d->fleet->sighting[i].site) == 0;
+		if (!dup)
+			prop(props, "herkomst:fleet:site", d->fleet->sighting[i].site);
+	}
 	json_object_set_new(c, "properties", props);
 	return c;
 }
@@ -211,6 +223,12 @@ static json_t *metadata(const struct report *r)
 	prop(props, "herkomst:data:geoip", m->geoip_source);
 	snprintf(buf, sizeof(buf), "%zu", r->n_caps);
 	prop(props, "herkomst:captures", buf);
+	if (r->fleet) {
+		snprintf(buf, sizeof(buf), "%zu", r->n_sensors);
+		prop(props, "herkomst:fleet:sensors", buf);
+		prop(props, "herkomst:fleet:filter:site", r->filter_site);
+		prop(props, "herkomst:fleet:filter:sensor", r->filter_sensor);
+	}
 	if (report_newest_capture(r))
 		prop(props, "herkomst:capture:newest", hk_time_fmt(report_newest_capture(r), t));
 	json_object_set_new(md, "properties", props);

@@ -24,6 +24,8 @@
 
 #define ISO_3166_JSON "/usr/share/iso-codes/json/iso_3166-1.json"
 #define HTML_CAPTURES_MAX 25      /* captures listed on the title block */
+#define HTML_SENSORS_MAX 50       /* sensors listed on the title block (fleet mode) */
+#define HTML_CELL_SITES_MAX 4     /* sites named per device (fleet mode) */
 #define HTML_EVIDENCE_MAX 400     /* evidence rows shown per flagged device */
 #define HTML_SEEN_MAX 6           /* self-descriptions listed per unknown device */
 #define HTML_CELL_IPS_MAX 3       /* addresses in an inventory cell */
@@ -226,7 +228,33 @@ static void fmt_date(uint64_t ts, char *buf, size_t bufsz)
 	strftime(buf, bufsz, "%Y-%m-%d %H:%M UTC", &tm);
 }
 
-/* "#9 · bc:ad:28:5e:90:3b · 10.10.1.50" */
+/* Fleet mode: "seen at north, south" (every site that saw the device). */
+static void sites_of(FILE *f, const struct hk_device *d)
+{
+	const struct hk_fleet *fl = d->fleet;
+	size_t shown = 0, more = 0;
+
+	fputs("<span class=\"muted\">seen at ", f);
+	/* sightings are in sensor order: a site is new when no earlier sighting had it */
+	for (size_t i = 0; i < fl->n_sightings; i++) {
+		bool dup = false;
+		for (size_t k = 0; k < i && !dup; k++)
+			dup = strcmp(fl->sighting[k].site, fl->sighting[i].site) == 0;
+		if (dup)
+			continue;
+		if (shown == HTML_CELL_SITES_MAX) {
+			more++;
+			continue;
+		}
+		fputs(shown++ ? ", " : "", f);
+		esc(f, fl->sighting[i].site);
+	}
+	if (more)
+		fprintf(f, " +%zu", more);
+	fputs("</span>", f);
+}
+
+/* "#9 · bc:ad:28:5e:90:3b · 10.10.1.50" (fleet mode: " · seen at north") */
 static void device_ident(const struct html *h, const struct hk_device *d)
 {
 	struct report_list ips;
@@ -243,6 +271,10 @@ static void device_ident(const struct html *h, const struct hk_device *d)
 	}
 	if (ips.n + ips.n_more > HTML_CELL_IPS_MAX)
 		fprintf(h->f, " <span class=\"muted\">+%zu</span>", ips.n + ips.n_more - HTML_CELL_IPS_MAX);
+	if (d->fleet) {
+		fputs(" · ", h->f);
+		sites_of(h->f, d);
+	}
 }
 
 /* A short human name: manufacturer and model/product, or the hostname. */
@@ -477,6 +509,70 @@ static void fact(FILE *f, const char *dt)
 	fprintf(f, "<dt>%s</dt><dd>", dt);
 }
 
+/* Fleet mode: where the devices come from instead of captures. */
+static void fleet_facts(const struct html *h, const char *newest)
+{
+	const struct report *r = h->r;
+	FILE *f = h->f;
+	uint64_t last = 0;
+	size_t sites = 0;
+	char a[40];
+
+	for (size_t i = 0; i < r->n_sensors; i++) {
+		/* sensors come ordered by site */
+		if (i == 0 || strcmp(r->sensors[i].site, r->sensors[i - 1].site) != 0)
+			sites++;
+		if (r->sensors[i].last_seen > last)
+			last = r->sensors[i].last_seen;
+	}
+	if (r->filter_site || r->filter_sensor) {
+		fact(f, "Filter");
+		if (r->filter_site) {
+			fputs("site ", f);
+			esc(f, r->filter_site);
+		}
+		if (r->filter_sensor) {
+			fputs(r->filter_site ? ", sensor " : "sensor ", f);
+			esc(f, r->filter_sensor);
+		}
+		fputs(" <span class=\"muted\">(each device with what these sensors saw of it)</span></dd>\n", f);
+	}
+	fact(f, "Newest sighting");
+	esc(f, newest);
+	fputs("</dd>\n", f);
+	fact(f, "Sensors");
+	fmt_date(last, a, sizeof(a));
+	fprintf(f, "%zu sensor%s at %zu site%s, last shipment %s</dd>\n", r->n_sensors, r->n_sensors == 1 ? "" : "s",
+		sites, sites == 1 ? "" : "s", a);
+}
+
+static void sensor_table(const struct html *h)
+{
+	const struct report *r = h->r;
+	FILE *f = h->f;
+	char a[40], b[40];
+
+	if (!r->n_sensors)
+		return;
+	fputs("<table class=\"caps\"><thead><tr><th>Site</th><th>Sensor</th><th class=\"num\">Devices</th>"
+	      "<th>Newest sighting</th><th>Last shipment</th></tr></thead><tbody>\n",
+	      f);
+	for (size_t i = 0; i < r->n_sensors && i < HTML_SENSORS_MAX; i++) {
+		const struct fleet_sensor *s = &r->sensors[i];
+		fmt_date(s->newest_sighting, a, sizeof(a));
+		fmt_date(s->last_seen, b, sizeof(b));
+		fputs("<tr><td>", f);
+		esc(f, s->site);
+		fputs("</td><td class=\"mono\">", f);
+		esc(f, s->sensor);
+		fprintf(f, "</td><td class=\"num\">%" PRIu64 "</td><td>%s</td><td>%s</td></tr>\n", s->devices, a, b);
+	}
+	if (r->n_sensors > HTML_SENSORS_MAX)
+		fprintf(f, "<tr><td colspan=\"5\" class=\"muted\">and %zu more sensors</td></tr>\n",
+			r->n_sensors - HTML_SENSORS_MAX);
+	fputs("</tbody></table>\n", f);
+}
+
 static void title_block(const struct html *h, const struct tally *t, const char *newest)
 {
 	const struct report *r = h->r;
@@ -501,18 +597,22 @@ static void title_block(const struct html *h, const struct tally *t, const char 
 	      f);
 
 	fputs("<dl class=\"facts\">\n", f);
-	fact(f, "Database");
+	fact(f, r->fleet ? "Central database" : "Database");
 	fputs("<span class=\"mono\">", f);
 	esc(f, m->db_path);
 	fputs("</span></dd>\n", f);
-	fact(f, "Newest capture");
-	esc(f, newest);
-	fputs("</dd>\n", f);
-	fact(f, "Traffic analysed");
-	fmt_date(first, a, sizeof(a));
-	fmt_date(last, b, sizeof(b));
-	fprintf(f, "%zu capture%s, %" PRIu64 " packets, %s &ndash; %s</dd>\n", r->n_caps, r->n_caps == 1 ? "" : "s",
-		packets, a, b);
+	if (r->fleet) {
+		fleet_facts(h, newest);
+	} else {
+		fact(f, "Newest capture");
+		esc(f, newest);
+		fputs("</dd>\n", f);
+		fact(f, "Traffic analysed");
+		fmt_date(first, a, sizeof(a));
+		fmt_date(last, b, sizeof(b));
+		fprintf(f, "%zu capture%s, %" PRIu64 " packets, %s &ndash; %s</dd>\n", r->n_caps,
+			r->n_caps == 1 ? "" : "s", packets, a, b);
+	}
 	fact(f, "herkomst");
 	fputs("version " HK_VERSION "</dd>\n", f);
 	fact(f, "Country policy");
@@ -606,6 +706,8 @@ static void title_block(const struct html *h, const struct tally *t, const char 
 				r->n_caps - HTML_CAPTURES_MAX);
 		fputs("</tbody></table>\n", f);
 	}
+	if (r->fleet)
+		sensor_table(h);
 	fputs("</header>\n", f);
 }
 
@@ -1165,6 +1267,10 @@ static void inventory(const struct html *h)
 			verdict_class(a->verdict), d->id, d->has_mac ? hk_mac_fmt(d->mac, mac) : "-");
 		report_values(d, HK_A_IP, &l);
 		list_cell(f, &l, HTML_CELL_IPS_MAX, "<br>", true);
+		if (d->fleet) {
+			fputs("<br>", f);
+			sites_of(f, d);
+		}
 		fputs("</td><td>", f);
 		report_values(d, HK_A_HOSTNAME, &l);
 		list_cell(f, &l, 2, "<br>", false);

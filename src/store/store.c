@@ -26,8 +26,21 @@ enum {
 	ST_ANN_CLEAR,
 	ST_ANN_OF_DEV,
 	ST_ANN_ALL,
+	ST_REV_GET,
+	ST_REV_SET,
+	ST_CHANGE_MARK,
+	ST_CHANGES_AFTER,
+	ST_CHANGES_COUNT,
+	ST_DEV_BY_KEY,
+	ST_WM_GET,
+	ST_WM_ADVANCE,
+	ST_WM_RESET,
 	ST__MAX
 };
+
+#define DEV_COLUMNS \
+	"id, key, mac, ip, via_mac, oui_state, oui_prefix, oui_registry, oui_registrant, oui_country," \
+	" first_seen, last_seen, packets, bytes"
 
 static const char *const stmt_sql[ST__MAX] = {
 	[ST_DEV_UPSERT] =
@@ -71,6 +84,24 @@ static const char *const stmt_sql[ST__MAX] = {
 			  " WHERE device_key = ?1 ORDER BY kind",
 	[ST_ANN_ALL] = "SELECT device_key, kind, value, sufficient, created_at FROM annotations"
 		       " ORDER BY device_key, kind",
+	/* change tracking for shipping (db/migrations/0004_changes.sql) */
+	[ST_REV_GET] = "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'rev'",
+	[ST_REV_SET] = "INSERT INTO meta (key, value) VALUES ('rev', ?1)"
+		       " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	[ST_CHANGE_MARK] = "INSERT INTO changes (device_key, rev) VALUES (?1, ?2)"
+			   " ON CONFLICT (device_key) DO UPDATE SET rev = excluded.rev",
+	[ST_CHANGES_AFTER] = "SELECT device_key, rev FROM changes WHERE rev > ?1 ORDER BY rev LIMIT ?2",
+	[ST_CHANGES_COUNT] = "SELECT count(*), coalesce(max(rev), 0) FROM changes WHERE rev > ?1",
+	[ST_DEV_BY_KEY] = "SELECT " DEV_COLUMNS " FROM devices WHERE key = ?1",
+	[ST_WM_GET] = "SELECT watermark, coalesce(database_id, '') FROM ship_targets WHERE target = ?1",
+	[ST_WM_ADVANCE] = "INSERT INTO ship_targets (target, database_id, watermark, shipped_at, rows)"
+			  " VALUES (?1, ?2, ?3, ?4, ?5)"
+			  " ON CONFLICT (target) DO UPDATE SET watermark = CASE"
+			  "   WHEN database_id IS excluded.database_id THEN max(watermark, excluded.watermark)"
+			  "   ELSE excluded.watermark END,"
+			  "  database_id = excluded.database_id, shipped_at = excluded.shipped_at,"
+			  "  rows = rows + excluded.rows",
+	[ST_WM_RESET] = "UPDATE ship_targets SET watermark = 0 WHERE target = ?1",
 };
 
 struct store {
@@ -468,10 +499,47 @@ static int device_resolve(struct store *s, int64_t id)
 	return rc;
 }
 
+/*
+ * Change tracking (docs/fleet.md): every write transaction that changes a
+ * device or its annotations reads the sequence (meta 'rev') once, gives each
+ * changed device key the next number in the changes table, and writes the
+ * sequence back before it commits. Writers are serialized by BEGIN
+ * IMMEDIATE, so the numbers grow in commit order and a reader that has seen
+ * number N has seen every change up to N.
+ */
+static int rev_read(struct store *s, int64_t *ret)
+{
+	sqlite3_stmt *st = s->st[ST_REV_GET];
+	int rc = sqlite3_step(st);
+
+	*ret = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -EIO;
+}
+
+static int rev_write(struct store *s, int64_t rev)
+{
+	sqlite3_bind_int64(s->st[ST_REV_SET], 1, rev);
+	return step_done(s, s->st[ST_REV_SET]);
+}
+
+static int change_mark(struct store *s, const char *key, int64_t *rev)
+{
+	sqlite3_stmt *st = s->st[ST_CHANGE_MARK];
+
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, ++*rev);
+	return step_done(s, st);
+}
+
 int store_devices_merge(struct store *s, const struct hk_device *devs, size_t n)
 {
+	int64_t rev;
+
 	if (exec1(s, "BEGIN IMMEDIATE") < 0)
 		return -EIO;
+	if (rev_read(s, &rev) < 0)
+		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		const struct hk_device *d = &devs[i];
 		int64_t id = device_upsert(s, d), n_rows;
@@ -483,10 +551,10 @@ int store_devices_merge(struct store *s, const struct hk_device *devs, size_t n)
 		for (size_t j = 0; j < d->n_ev; j++)
 			if (evidence_merge(s, id, &d->ev[j], &n_rows) < 0)
 				goto fail;
-		if (device_resolve(s, id) < 0)
+		if (device_resolve(s, id) < 0 || change_mark(s, d->key, &rev) < 0)
 			goto fail;
 	}
-	if (exec1(s, "COMMIT") < 0)
+	if (rev_write(s, rev) < 0 || exec1(s, "COMMIT") < 0)
 		goto fail;
 	return 0;
 fail:
@@ -499,6 +567,32 @@ static int dev_order(const void *a, const void *b)
 	return hk_device_cmp(a, b);
 }
 
+/* One row of SELECT DEV_COLUMNS into d (zeroed first). */
+static void device_row(sqlite3_stmt *st, struct hk_device *d)
+{
+	char buf[HK_ADDR_STRLEN];
+
+	memset(d, 0, sizeof(*d));
+	d->id = sqlite3_column_int64(st, 0);
+	copy_col(d->key, sizeof(d->key), st, 1);
+	copy_col(buf, sizeof(buf), st, 2);
+	d->has_mac = buf[0] && hk_mac_parse(buf, d->mac);
+	copy_col(buf, sizeof(buf), st, 3);
+	if (buf[0])
+		hk_addr_parse(buf, &d->ip);
+	copy_col(d->via_mac, sizeof(d->via_mac), st, 4);
+	copy_col(buf, sizeof(buf), st, 5);
+	d->oui_state = oui_state_parse(buf);
+	copy_col(d->oui_prefix, sizeof(d->oui_prefix), st, 6);
+	copy_col(d->oui_registry, sizeof(d->oui_registry), st, 7);
+	copy_col(d->oui_registrant, sizeof(d->oui_registrant), st, 8);
+	copy_col(d->oui_country, sizeof(d->oui_country), st, 9);
+	d->first_seen = (uint64_t)sqlite3_column_int64(st, 10);
+	d->last_seen = (uint64_t)sqlite3_column_int64(st, 11);
+	d->packets = (uint64_t)sqlite3_column_int64(st, 12);
+	d->bytes = (uint64_t)sqlite3_column_int64(st, 13);
+}
+
 int store_devices_load(struct store *s, struct hk_device **ret, size_t *ret_n)
 {
 	sqlite3_stmt *st;
@@ -506,40 +600,15 @@ int store_devices_load(struct store *s, struct hk_device **ret, size_t *ret_n)
 	size_t n = 0, cap = 0;
 	int rc;
 
-	rc = sqlite3_prepare_v2(s->db,
-				"SELECT id, key, mac, ip, via_mac, oui_state, oui_prefix, oui_registry,"
-				" oui_registrant, oui_country, first_seen, last_seen, packets, bytes"
-				" FROM devices ORDER BY id",
-				-1, &st, NULL);
+	rc = sqlite3_prepare_v2(s->db, "SELECT " DEV_COLUMNS " FROM devices ORDER BY id", -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return -EIO;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct hk_device *d;
-		char buf[HK_ADDR_STRLEN];
 		if (hk_grow((void **)&devs, &cap, n + 1, sizeof(*devs)) < 0) {
 			rc = SQLITE_NOMEM;
 			break;
 		}
-		d = &devs[n++];
-		memset(d, 0, sizeof(*d));
-		d->id = sqlite3_column_int64(st, 0);
-		copy_col(d->key, sizeof(d->key), st, 1);
-		copy_col(buf, sizeof(buf), st, 2);
-		d->has_mac = buf[0] && hk_mac_parse(buf, d->mac);
-		copy_col(buf, sizeof(buf), st, 3);
-		if (buf[0])
-			hk_addr_parse(buf, &d->ip);
-		copy_col(d->via_mac, sizeof(d->via_mac), st, 4);
-		copy_col(buf, sizeof(buf), st, 5);
-		d->oui_state = oui_state_parse(buf);
-		copy_col(d->oui_prefix, sizeof(d->oui_prefix), st, 6);
-		copy_col(d->oui_registry, sizeof(d->oui_registry), st, 7);
-		copy_col(d->oui_registrant, sizeof(d->oui_registrant), st, 8);
-		copy_col(d->oui_country, sizeof(d->oui_country), st, 9);
-		d->first_seen = (uint64_t)sqlite3_column_int64(st, 10);
-		d->last_seen = (uint64_t)sqlite3_column_int64(st, 11);
-		d->packets = (uint64_t)sqlite3_column_int64(st, 12);
-		d->bytes = (uint64_t)sqlite3_column_int64(st, 13);
+		device_row(st, &devs[n++]);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -618,10 +687,13 @@ int store_annotation_set(struct store *s, const char *device_key, const char *ki
 			 bool sufficient)
 {
 	sqlite3_stmt *st = s->st[ST_ANN_SET];
+	int64_t rev;
 
 	if (!device_key || !device_key[0] || strlen(device_key) >= HK_DEV_KEY_MAX ||
 	    !store_annotation_kind_valid(kind) || !value || !value[0] || strlen(value) >= STORE_ANNOTATION_VALUE_MAX)
 		return -EINVAL;
+	if (exec1(s, "BEGIN IMMEDIATE") < 0)
+		return -EIO;
 	sqlite3_bind_text(st, 1, device_key, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, kind, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, value, -1, SQLITE_TRANSIENT);
@@ -630,20 +702,38 @@ int store_annotation_set(struct store *s, const char *device_key, const char *ki
 	else
 		sqlite3_bind_null(st, 4);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)hk_now_usec());
-	return step_done(s, st);
+	if (step_done(s, st) < 0 || rev_read(s, &rev) < 0 || change_mark(s, device_key, &rev) < 0 ||
+	    rev_write(s, rev) < 0 || exec1(s, "COMMIT") < 0) {
+		exec1(s, "ROLLBACK");
+		return -EIO;
+	}
+	return 0;
 }
 
 int store_annotation_clear(struct store *s, const char *device_key, const char *kind)
 {
 	sqlite3_stmt *st = s->st[ST_ANN_CLEAR];
+	int64_t rev;
+	int removed;
 
 	if (!device_key || !store_annotation_kind_valid(kind))
 		return -EINVAL;
+	if (exec1(s, "BEGIN IMMEDIATE") < 0)
+		return -EIO;
 	sqlite3_bind_text(st, 1, device_key, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, kind, -1, SQLITE_TRANSIENT);
 	if (step_done(s, st) < 0)
-		return -EIO;
-	return sqlite3_changes(s->db) > 0 ? 1 : 0;
+		goto fail;
+	removed = sqlite3_changes(s->db) > 0;
+	/* a removal is a change too: the central copy must lose it */
+	if (removed && (rev_read(s, &rev) < 0 || change_mark(s, device_key, &rev) < 0 || rev_write(s, rev) < 0))
+		goto fail;
+	if (exec1(s, "COMMIT") < 0)
+		goto fail;
+	return removed;
+fail:
+	exec1(s, "ROLLBACK");
+	return -EIO;
 }
 
 int store_annotation_load(struct store *s, const char *device_key, struct store_annotation **ret, size_t *ret_n)
@@ -678,4 +768,126 @@ int store_annotation_load(struct store *s, const char *device_key, struct store_
 	*ret = v;
 	*ret_n = n;
 	return 0;
+}
+
+/* --- shipping to a central database (docs/fleet.md) --------------------------- */
+
+int store_read_begin(struct store *s)
+{
+	return exec1(s, "BEGIN");
+}
+
+int store_read_end(struct store *s)
+{
+	return exec1(s, "COMMIT");
+}
+
+int store_changes_after(struct store *s, int64_t after, size_t max, struct store_change **ret, size_t *ret_n)
+{
+	sqlite3_stmt *st = s->st[ST_CHANGES_AFTER];
+	struct store_change *v = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	sqlite3_bind_int64(st, 1, after);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)(max > INT64_MAX ? INT64_MAX : max));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (hk_grow((void **)&v, &cap, n + 1, sizeof(*v)) < 0) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		copy_col(v[n].device_key, sizeof(v[n].device_key), st, 0);
+		v[n].rev = sqlite3_column_int64(st, 1);
+		n++;
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE) {
+		free(v);
+		return -EIO;
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
+}
+
+int store_changes_count(struct store *s, int64_t after, uint64_t *ret_n, int64_t *ret_max)
+{
+	sqlite3_stmt *st = s->st[ST_CHANGES_COUNT];
+	int rc;
+
+	sqlite3_bind_int64(st, 1, after);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (ret_n)
+			*ret_n = (uint64_t)sqlite3_column_int64(st, 0);
+		if (ret_max)
+			*ret_max = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_ROW ? 0 : -EIO;
+}
+
+int store_device_get(struct store *s, const char *key, struct hk_device *ret)
+{
+	sqlite3_stmt *st = s->st[ST_DEV_BY_KEY];
+	struct hk_device d;
+	int rc;
+
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		device_row(st, &d);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc == SQLITE_DONE)
+		return -ENOENT;
+	if (rc != SQLITE_ROW)
+		return -EIO;
+	if (evidence_load(s, d.id, &d) < 0) {
+		hk_device_clear(&d);
+		return -EIO;
+	}
+	if (s->derive)
+		s->derive(&d, s->derive_ud);
+	hk_device_sort_evidence(&d);
+	*ret = d;
+	return 0;
+}
+
+int store_ship_watermark(struct store *s, const char *target, int64_t *ret, char *ret_dbid, size_t dbidsz)
+{
+	sqlite3_stmt *st = s->st[ST_WM_GET];
+	int rc;
+
+	sqlite3_bind_text(st, 1, target, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	*ret = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	if (rc == SQLITE_ROW)
+		copy_col(ret_dbid, dbidsz, st, 1);
+	else if (dbidsz)
+		ret_dbid[0] = '\0';
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -EIO;
+}
+
+int store_ship_advance(struct store *s, const char *target, const char *database_id, int64_t watermark,
+		       uint64_t rows)
+{
+	sqlite3_stmt *st = s->st[ST_WM_ADVANCE];
+
+	sqlite3_bind_text(st, 1, target, -1, SQLITE_TRANSIENT);
+	bind_text_or_null(st, 2, database_id);
+	sqlite3_bind_int64(st, 3, watermark);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)hk_now_usec());
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)rows);
+	return step_done(s, st);
+}
+
+int store_ship_reset(struct store *s, const char *target)
+{
+	sqlite3_bind_text(s->st[ST_WM_RESET], 1, target, -1, SQLITE_TRANSIENT);
+	return step_done(s, s->st[ST_WM_RESET]);
 }

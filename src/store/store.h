@@ -90,4 +90,38 @@ int store_annotation_clear(struct store *s, const char *device_key, const char *
  * kind. *ret is malloc'ed (NULL when none). */
 int store_annotation_load(struct store *s, const char *device_key, struct store_annotation **ret, size_t *ret_n);
 
+/*
+ * Shipping to a central PostgreSQL (docs/fleet.md, src/fleet/ship.c).
+ * Every merge and annotation change gives each device key it touches the
+ * next number of one sequence (the changes table, one row per key); a
+ * shipper keeps a watermark per central target and ships the keys above it.
+ */
+struct store_change {
+	char device_key[HK_DEV_KEY_MAX];
+	int64_t rev;
+};
+
+/* A read transaction, so that a batch sees one state of the store. */
+int store_read_begin(struct store *s);
+int store_read_end(struct store *s);
+
+/* At most max keys changed after rev `after`, in rev order; *ret malloc'ed. */
+int store_changes_after(struct store *s, int64_t after, size_t max, struct store_change **ret, size_t *ret_n);
+/* How many keys changed after `after`, and the newest rev (0 when none). */
+int store_changes_count(struct store *s, int64_t after, uint64_t *ret_n, int64_t *ret_max);
+
+/* One device by key, with its evidence sorted (and derived claims when a
+ * deriver is set). -ENOENT when the store has no such device (a key may have
+ * only annotations). */
+int store_device_get(struct store *s, const char *key, struct hk_device *ret);
+
+/* The watermark of a target (a sensor id and site; 0 when it never shipped)
+ * and the central database it belongs to ("" when none). Advancing never
+ * moves it back within one database (another database_id replaces it) and
+ * adds rows to the target's total; a reset ships everything again. */
+int store_ship_watermark(struct store *s, const char *target, int64_t *ret, char *ret_dbid, size_t dbidsz);
+int store_ship_advance(struct store *s, const char *target, const char *database_id, int64_t watermark,
+		       uint64_t rows);
+int store_ship_reset(struct store *s, const char *target);
+
 #endif

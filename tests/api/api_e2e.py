@@ -37,7 +37,7 @@ EXIT_SKIP = 77
 TIMEOUT = 120
 SHARED_CAPTURE = "iti_S7-1511_db2_var1_HMI.pcap"
 ROUTES = ["/api/v1/devices", "/api/v1/devices/{id}", "/api/v1/summary", "/api/v1/vendors",
-          "/api/v1/protocols", "/api/v1/unknown", "/api/v1/health", "/api/v1/openapi.json", "/metrics"]
+          "/api/v1/protocols", "/api/v1/unknown", "/api/v1/health", "/api/v1/sites", "/api/v1/openapi.json", "/metrics"]
 TOKEN = "e2e-test-token-0123456789abcdef"
 
 
@@ -464,8 +464,14 @@ def case_bad_parameters(ctx):
         for path in ("/api/v1/devices/abc", "/api/v1/devices/0", "/api/v1/devices/-1", "/api/v1/devices/1.0",
                      "/api/v1/devices/99999999999999999999", "/api/v1/summary?x=1", "/api/v1/health?verbose",
                      "/api/v1/vendors?limit=1", "/api/v1/protocols?q=x", "/api/v1/unknown?a=b", "/metrics?x=1",
-                     "/api/v1/devices/1?evidence=true"):
+                     "/api/v1/devices/1?evidence=true", "/api/v1/sites?site=x"):
             check_error(srv.request(path), 400, path)
+        # site and sensor filter a fleet (serve --pg): a sensor's database refuses them, never ignores them
+        for path in ("/api/v1/devices?site=north", "/api/v1/summary?sensor=s1", "/api/v1/devices/1?site=north",
+                     "/api/v1/vendors?site=x", "/api/v1/protocols?sensor=x", "/api/v1/unknown?site=x"):
+            r = srv.request(path)
+            check_error(r, 400, path)
+            expect("serve --pg" in r.json()["error"]["message"], f"{path}: {r.json()['error']['message']}")
         r = srv.request("/api/v1/devices?since=%ff%fe")
         check_error(r, 400, "since=non-UTF-8")
         r = srv.request("/api/v1/health", body=b"x" * 10, headers={"Content-Length": "10"})
@@ -481,6 +487,7 @@ def case_not_found_and_methods(ctx):
                      "/api/v1", "/metrics/x", "/favicon.ico", "/index.html/.."):
             check_error(srv.request(path), 404, path)
         check_error(srv.request("/api/v1/devices/999999999"), 404, "device 999999999")
+        check_error(srv.request("/api/v1/sites"), 404, "/api/v1/sites of a sensor's database")
         for method in ("POST", "PUT", "DELETE", "PATCH", "OPTIONS"):
             for path in ("/api/v1/devices", "/api/v1/devices/1", "/metrics", "/"):
                 r = srv.request(path, method=method, body=b"{}" if method in ("POST", "PUT", "PATCH") else None)
@@ -665,7 +672,7 @@ def case_openapi(ctx):
         expect(name in doc["components"]["schemas"], f"openapi: $ref to missing schema {name}")
     params = {p["name"] for p in doc["paths"]["/api/v1/devices"]["get"]["parameters"]}
     expect(params == {"country", "manufacturer", "role", "protocol", "flagged", "since", "q", "evidence", "limit",
-                      "offset"}, f"openapi devices parameters: {params}")
+                      "offset", "site", "sensor"}, f"openapi devices parameters: {params}")
     if src:
         with open(os.path.join(src, "docs", "openapi.json"), "rb") as f:
             expect(json.loads(f.read()) == doc, "the served document is not docs/openapi.json")

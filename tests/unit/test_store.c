@@ -857,6 +857,148 @@ START_TEST(in_memory)
 }
 END_TEST
 
+/* --- change tracking for shipping (docs/fleet.md) ----------------------------- */
+
+/* The keys changed after rev, in order, as "key,key,..." */
+static const char *changed_after(struct store *s, int64_t after)
+{
+	static char buf[1024];
+	struct store_change *ch = NULL;
+	size_t n = 0, o = 0;
+
+	ck_assert_int_eq(store_changes_after(s, after, 100, &ch, &n), 0);
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			ck_assert_int_gt(ch[i].rev, ch[i - 1].rev);
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s", i ? "," : "", ch[i].device_key);
+	}
+	free(ch);
+	return buf;
+}
+
+/* Every merge and annotation change gives the keys it touched the next
+ * numbers; a key changed again moves to the end, once. */
+START_TEST(changes_follow_writes)
+{
+	struct store *s = open_ok(tmp_path("changes.sqlite"));
+	struct hk_device d[2];
+	uint64_t n = 0;
+	int64_t max = 0, rev_b;
+	struct store_change *ch = NULL;
+	size_t n_ch = 0;
+
+	ck_assert_str_eq(changed_after(s, 0), "");
+	dev_init(&d[0], "00:1b:1b:00:00:0a", T0, T0 + SEC, 1, 60);
+	dev_init_ip(&d[1], "10.1.2.3", T0, T0 + SEC, 2);
+	ck_assert_int_eq(store_devices_merge(s, d, 2), 0);
+	hk_device_clear(&d[0]);
+	hk_device_clear(&d[1]);
+	ck_assert_str_eq(changed_after(s, 0), "mac:00:1b:1b:00:00:0a,ip:10.1.2.3");
+	ck_assert_int_eq(store_changes_count(s, 0, &n, &max), 0);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(max, 2);
+	ck_assert_str_eq(changed_after(s, 1), "ip:10.1.2.3");
+	ck_assert_str_eq(changed_after(s, 2), "");
+
+	/* the MAC device again: it moves past the IP device, still one row */
+	dev_init(&d[0], "00:1b:1b:00:00:0a", T0, T0 + 9 * SEC, 1, 60);
+	merge1(s, &d[0]);
+	ck_assert_str_eq(changed_after(s, 0), "ip:10.1.2.3,mac:00:1b:1b:00:00:0a");
+	ck_assert_str_eq(changed_after(s, 2), "mac:00:1b:1b:00:00:0a");
+
+	/* an annotation, also of a key that has no device; its removal too */
+	ck_assert_int_eq(store_annotation_set(s, "ip:10.1.2.3", "note", "rack 4", false), 0);
+	ck_assert_int_eq(store_annotation_set(s, "ip:10.9.9.9", "owner", "acme", false), 0);
+	ck_assert_str_eq(changed_after(s, 3), "ip:10.1.2.3,ip:10.9.9.9");
+	ck_assert_int_eq(store_changes_count(s, 0, &n, &max), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(max, 5);
+	ck_assert_int_eq(store_annotation_clear(s, "ip:10.9.9.9", "note"), 0); /* nothing removed: no change */
+	ck_assert_str_eq(changed_after(s, 5), "");
+	ck_assert_int_eq(store_annotation_clear(s, "ip:10.9.9.9", "owner"), 1);
+	ck_assert_str_eq(changed_after(s, 5), "ip:10.9.9.9");
+
+	/* one key's device, as the shipper reads it; none for an annotation-only key */
+	ck_assert_int_eq(store_device_get(s, "ip:10.1.2.3", &d[0]), 0);
+	ck_assert_uint_eq(d[0].packets, 2);
+	hk_device_clear(&d[0]);
+	ck_assert_int_eq(store_device_get(s, "ip:10.9.9.9", &d[0]), -ENOENT);
+
+	/* max bounds a batch */
+	ck_assert_int_eq(store_changes_after(s, 0, 2, &ch, &n_ch), 0);
+	ck_assert_uint_eq(n_ch, 2);
+	rev_b = ch[1].rev;
+	free(ch);
+	ck_assert_int_eq(rev_b, 4);
+	store_close(s);
+}
+END_TEST
+
+/* A watermark never moves back within one central database; another
+ * database replaces it; a reset starts from 0. */
+START_TEST(ship_watermark)
+{
+	const char *path = tmp_path("wm.sqlite");
+	struct store *s = open_ok(path);
+	char dbid[64];
+	int64_t wm = -1;
+
+	ck_assert_int_eq(store_ship_watermark(s, "s1/north", &wm, dbid, sizeof(dbid)), 0);
+	ck_assert_int_eq(wm, 0);
+	ck_assert_str_eq(dbid, "");
+	ck_assert_int_eq(store_ship_advance(s, "s1/north", "db-1", 10, 7), 0);
+	ck_assert_int_eq(store_ship_advance(s, "s1/north", "db-1", 4, 1), 0);
+	ck_assert_int_eq(store_ship_watermark(s, "s1/north", &wm, dbid, sizeof(dbid)), 0);
+	ck_assert_int_eq(wm, 10);
+	ck_assert_str_eq(dbid, "db-1");
+	ck_assert_int_eq(file_int(path, "SELECT rows FROM ship_targets WHERE target = 's1/north'"), 8);
+	ck_assert_int_eq(store_ship_advance(s, "s1/north", "db-2", 3, 0), 0);
+	ck_assert_int_eq(store_ship_watermark(s, "s1/north", &wm, dbid, sizeof(dbid)), 0);
+	ck_assert_int_eq(wm, 3);
+	ck_assert_str_eq(dbid, "db-2");
+	ck_assert_int_eq(store_ship_watermark(s, "s2/south", &wm, dbid, sizeof(dbid)), 0);
+	ck_assert_int_eq(wm, 0);
+	ck_assert_int_eq(store_ship_reset(s, "s1/north"), 0);
+	ck_assert_int_eq(store_ship_watermark(s, "s1/north", &wm, dbid, sizeof(dbid)), 0);
+	ck_assert_int_eq(wm, 0);
+	store_close(s);
+}
+END_TEST
+
+/* A database of schema 3 (before change tracking): opening it marks every
+ * device and every annotated key as changed, so all of it ships once. */
+START_TEST(changes_migration_of_old_store)
+{
+	const char *path = tmp_path("old.sqlite");
+	struct store *s = open_ok(path);
+	struct hk_device d[2];
+	sqlite3 *db;
+
+	dev_init(&d[0], "00:1b:1b:00:00:0b", T0, T0 + SEC, 1, 60);
+	dev_init_ip(&d[1], "10.1.2.4", T0, T0 + SEC, 2);
+	ck_assert_int_eq(store_devices_merge(s, d, 2), 0);
+	hk_device_clear(&d[0]);
+	hk_device_clear(&d[1]);
+	ck_assert_int_eq(store_annotation_set(s, "ip:10.7.7.7", "note", "gone", false), 0);
+	store_close(s);
+	/* back to version 3 */
+	db = raw_open(path);
+	raw_exec(db, "DROP TABLE changes; DROP TABLE ship_targets; DELETE FROM meta WHERE key = 'rev';"
+		     " PRAGMA user_version = 3");
+	sqlite3_close(db);
+
+	s = open_ok(path);
+	ck_assert_int_eq(file_int(path, "PRAGMA user_version"), (int64_t)store_schema_version());
+	ck_assert_str_eq(changed_after(s, 0), "mac:00:1b:1b:00:00:0b,ip:10.1.2.4,ip:10.7.7.7");
+	ck_assert_int_eq(file_int(path, "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'rev'"), 3);
+	/* and numbering goes on from there */
+	ck_assert_int_eq(store_annotation_set(s, "ip:10.1.2.4", "note", "x", false), 0);
+	ck_assert_str_eq(changed_after(s, 3), "ip:10.1.2.4");
+	store_close(s);
+}
+END_TEST
+
 static Suite *store_suite(void)
 {
 	Suite *s = suite_create("store");
@@ -892,6 +1034,14 @@ static Suite *store_suite(void)
 	tcase_add_test(tc, load_empty);
 	tcase_add_test(tc, captures_round_trip);
 	tcase_add_test(tc, in_memory);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("changes");
+	tcase_add_unchecked_fixture(tc, case_setup, case_teardown);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, changes_follow_writes);
+	tcase_add_test(tc, ship_watermark);
+	tcase_add_test(tc, changes_migration_of_old_store);
 	suite_add_tcase(s, tc);
 	return s;
 }

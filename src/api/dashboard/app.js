@@ -17,7 +17,10 @@
   const FLAGGED_OPEN = 5; /* of them shown opened */
   const TOKEN_KEY = 'herkomst.token';
   const SVG = 'http://www.w3.org/2000/svg';
-  const FILTERS = ['country', 'role', 'manufacturer', 'flagged', 'q'];
+  const FILTERS = ['site', 'sensor', 'country', 'role', 'manufacturer', 'flagged', 'q'];
+  /* fleet mode: the filters every request carries (summary, flagged, devices, one device) */
+  const SCOPE = ['site', 'sensor'];
+  const STALE_MS = 24 * 3600 * 1000; /* a sensor that has not shipped for a day is marked */
 
   const $ = (id) => document.getElementById(id);
   const state = { offset: 0, filters: {}, timer: null, busy: false };
@@ -88,6 +91,18 @@
     return s ? '?' + s : '';
   }
 
+  function scope() {
+    const o = {};
+    for (const k of SCOPE) if (state.filters[k]) o[k] = state.filters[k];
+    return o;
+  }
+
+  /* An address, with the site of an IP-only device of a fleet: the same
+   * private address at two sites is two devices. */
+  function addr(ip, d) {
+    return d.scope ? ip + ' @' + d.scope : ip;
+  }
+
   /* The country a device counts under: as the API's summary and filter. */
   function countryOf(d) {
     if (d.origin && d.origin.control_country) return { cc: d.origin.control_country, basis: 'control' };
@@ -129,7 +144,9 @@
     else delete state.filters[k];
     state.offset = 0;
     writeUrl();
-    loadDevices();
+    /* a site or sensor changes every number on the page */
+    if (SCOPE.includes(k)) refresh();
+    else loadDevices();
   }
 
   /* Keeps a select's choice while its options change. */
@@ -157,6 +174,32 @@
     /* a role filter takes names only: "none" is not a role */
     fillSelect($('f-role'), s.roles.filter((r) => r.role !== null), 'role', '');
     renderChart(s.countries);
+  }
+
+  /* Fleet mode: the sites table and the site and sensor selectors. */
+  function renderSites(s) {
+    const tbody = $('sites').tBodies[0];
+    clear(tbody);
+    const now = Date.now();
+    const sensors = [];
+    for (const site of s.sites) {
+      for (const n of site.sensors) {
+        sensors.push({ sensor: n.sensor, devices: n.devices, site: site.site });
+        const shipped = n.last_shipment ? Date.parse(n.last_shipment) : 0;
+        const stale = !shipped || now - shipped > STALE_MS;
+        tbody.appendChild(el('tr', { 'data-site': site.site, 'data-sensor': n.sensor },
+          el('td', {}, site.site), el('td', { class: 'mono' }, n.sensor),
+          el('td', { class: 'num' }, n.devices), el('td', { class: 'mono' }, shortTime(n.last_seen)),
+          el('td', { class: 'mono' + (stale ? ' stale' : ''), title: stale ? 'no shipment for more than a day' : '' },
+            shortTime(n.last_shipment))));
+      }
+    }
+    if (!s.sites.length)
+      tbody.appendChild(el('tr', {}, el('td', { colspan: 5, class: 'empty' }, 'No sensor has shipped yet.')));
+    fillSelect($('f-site'), s.sites, 'site', '');
+    fillSelect($('f-sensor'), sensors, 'sensor', '');
+    $('f-site').options[0].textContent = 'all sites';
+    $('f-sensor').options[0].textContent = 'all sensors';
   }
 
   function renderChart(rows) {
@@ -218,7 +261,7 @@
     clear(tbody);
     for (const d of page.devices) {
       const c = countryOf(d);
-      const ips = d.ips.length > 1 ? d.ips[0] + ' +' + (d.ips.length - 1) : d.ips[0];
+      const ips = d.ips.length > 1 ? addr(d.ips[0], d) + ' +' + (d.ips.length - 1) : d.ips.length ? addr(d.ips[0], d) : null;
       const tr = el('tr', { 'data-id': d.id, class: d.flagged ? 'flagged' : '', tabindex: 0 },
         el('td', { class: 'num' }, d.id),
         el('td', { class: 'mono' }, text(d.mac)),
@@ -230,13 +273,14 @@
         el('td', { title: c.basis ? 'by ' + c.basis : '' }, c.cc ? c.cc + (c.basis === 'OUI' ? ' (OUI)' : '') : '–'),
         el('td', {}, d.protocols.length ? d.protocols.join(', ') : '–'),
         el('td', {}, verdictBadge(d)),
+        el('td', { class: 'fleet-only' }, d.sites ? d.sites.join(', ') : '–'),
         el('td', { class: 'mono', title: text(d.last_seen) }, shortTime(d.last_seen)));
       tr.addEventListener('click', () => showDevice(d.id));
       tr.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') showDevice(d.id); });
       tbody.appendChild(tr);
     }
     if (!page.devices.length)
-      tbody.appendChild(el('tr', {}, el('td', { colspan: 11, class: 'empty' }, 'No device matches these filters.')));
+      tbody.appendChild(el('tr', {}, el('td', { colspan: 12, class: 'empty' }, 'No device matches these filters.')));
     const first = page.total ? page.offset + 1 : 0;
     const last = page.offset + page.devices.length;
     $('matching').textContent = `${page.total} matching device${page.total === 1 ? '' : 's'}`;
@@ -281,14 +325,31 @@
     return t;
   }
 
+  /* fleet mode: the sensors this device's facts come from */
+  function sightingsBlock(d) {
+    if (!d.sightings) return null;
+    const t = el('table', { class: 'evidence' },
+      el('thead', {}, el('tr', {}, el('th', {}, 'site'), el('th', {}, 'sensor'), el('th', {}, 'first seen'),
+        el('th', {}, 'last seen'), el('th', {}, 'packets'), el('th', {}, 'shipped'))));
+    const tb = el('tbody');
+    for (const s of d.sightings)
+      tb.appendChild(el('tr', {}, el('td', {}, s.site), el('td', { class: 'mono' }, s.sensor),
+        el('td', { class: 'mono' }, shortTime(s.first_seen)), el('td', { class: 'mono' }, shortTime(s.last_seen)),
+        el('td', { class: 'num' }, s.packets), el('td', { class: 'mono' }, shortTime(s.shipped_at))));
+    t.appendChild(tb);
+    return el('div', {}, el('p', {}, 'Seen at ', el('strong', { class: 'sites' }, d.sites.join(', ')),
+      ' by ', d.sensors.join(', ')), t);
+  }
+
   function deviceCard(d, open) {
     const c = countryOf(d);
     const head = el('summary', {},
       verdictBadge(d), ' ',
       el('strong', {}, text(d.manufacturer)), ' ', text(d.model || d.product || d.role), ' · ',
-      el('span', { class: 'mono' }, text(d.mac)), ' · ', el('span', { class: 'mono' }, d.ips.join(', ') || '–'),
-      c.cc ? ' · ' + c.cc : '');
-    const body = el('div', { class: 'card-body' }, originLine(d), criteriaBlock(d),
+      el('span', { class: 'mono' }, text(d.mac)), ' · ',
+      el('span', { class: 'mono' }, d.ips.map((ip) => addr(ip, d)).join(', ') || '–'),
+      c.cc ? ' · ' + c.cc : '', d.sites ? el('span', { class: 'scope' }, ' · ' + d.sites.join(', ')) : null);
+    const body = el('div', { class: 'card-body' }, originLine(d), criteriaBlock(d), sightingsBlock(d),
       el('details', {}, el('summary', {}, `evidence (${(d.evidence || []).length})`), evidenceTable(d)));
     const det = el('details', { class: 'card', 'data-id': d.id }, head, body);
     if (open) det.open = true;
@@ -297,7 +358,8 @@
 
   async function renderFlagged() {
     /* one request: with evidence=true the objects are those of /api/v1/devices/{id} */
-    const list = await api('/api/v1/devices' + query({ flagged: 'true', evidence: 'true', limit: FLAGGED_MAX }));
+    const list = await api('/api/v1/devices' + query(Object.assign(scope(),
+      { flagged: 'true', evidence: 'true', limit: FLAGGED_MAX })));
     const box = $('flagged');
     const full = list.devices.slice(0, FLAGGED_MAX);
     /* a refresh keeps the cards the reader opened or closed as they were */
@@ -316,7 +378,7 @@
 
   async function showDevice(id) {
     try {
-      const d = await api('/api/v1/devices/' + encodeURIComponent(id));
+      const d = await api('/api/v1/devices/' + encodeURIComponent(id) + query(scope()));
       if (state.device !== d.id) {
         state.device = d.id;
         writeUrl();
@@ -358,13 +420,16 @@
     if (state.busy) return;
     state.busy = true;
     try {
-      const [health, summary] = await Promise.all([api('/api/v1/health'), api('/api/v1/summary')]);
+      const [health, summary] = await Promise.all([api('/api/v1/health'), api('/api/v1/summary' + query(scope()))]);
+      document.body.classList.toggle('fleet', !!health.fleet);
+      if (health.fleet) renderSites(await api('/api/v1/sites'));
       renderSummary(summary);
       await Promise.all([loadDevices(), renderFlagged()]);
       $('auth').hidden = true;
       $('error').hidden = true;
-      $('version').textContent = 'herkomst ' + health.version + ' · ' + health.database;
-      $('status').textContent = `${health.devices} devices · updated ${new Date().toLocaleTimeString()}`;
+      $('version').textContent = 'herkomst ' + health.version + ' · ' + health.database +
+        (health.fleet ? ` · fleet of ${health.sensors} sensors at ${health.sites} sites` : '');
+      $('status').textContent = `${Object.keys(scope()).length ? summary.devices + ' of ' + health.devices : health.devices} devices · updated ${new Date().toLocaleTimeString()}`;
       document.body.dataset.loaded = 'true';
     } catch (e) {
       showError(e);
@@ -381,17 +446,19 @@
   }
 
   function wire() {
-    for (const k of ['country', 'role', 'flagged'])
+    for (const k of ['site', 'sensor', 'country', 'role', 'flagged'])
       $('f-' + k).addEventListener('change', (ev) => setFilter(k, ev.target.value));
     for (const k of ['manufacturer', 'q'])
       $('f-' + k).addEventListener('input', debounce((ev) => setFilter(k, ev.target.value.trim()), 300));
     $('filters').addEventListener('submit', (ev) => ev.preventDefault());
     $('f-reset').addEventListener('click', () => {
+      const scoped = SCOPE.some((k) => state.filters[k]);
       state.filters = {};
       state.offset = 0;
       for (const k of FILTERS) $('f-' + k).value = '';
       writeUrl();
-      loadDevices();
+      if (scoped) refresh();
+      else loadDevices();
     });
     $('prev').addEventListener('click', () => {
       state.offset = Math.max(0, state.offset - PAGE);

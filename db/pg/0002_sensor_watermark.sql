@@ -1,0 +1,11 @@
+-- herkomst central schema, version 2: what each sensor has shipped, kept
+-- centrally too, in the same transaction as the rows themselves.
+--
+-- A sensor remembers its watermark (the newest change it shipped) in its own
+-- database. If the central loses committed transactions -- a failover to an
+-- asynchronous standby, a restore from a backup, a crash of a server running
+-- with synchronous_commit = off -- the sensor's watermark is ahead of what
+-- the central holds. The sensor reads shipped_rev at the start of every
+-- round and ships from the lower of the two, so what was lost is shipped
+-- again. A new site for a sensor_id starts again from 0.
+ALTER TABLE sensors ADD COLUMN shipped_rev bigint NOT NULL DEFAULT 0;
