@@ -13,10 +13,11 @@ HK_DEB_PACKAGES=(
 	libpcap-dev libndpi-dev libndpi-bin
 	libsqlite3-dev sqlite3 libjansson-dev
 	libmicrohttpd-dev libpcre2-dev libinih-dev nettle-dev libsystemd-dev
-	check ieee-data wireshark-common tshark iso-codes time
+	check ieee-data wireshark-common tshark iso-codes time p0f
 	clang libclang-rt-14-dev
 	systemd man-db groff-base dpkg-dev debhelper lintian
 	python3-jsonschema chromium poppler-utils openssl
+	postgresql libpq-dev
 )
 
 # The official CycloneDX JSON schemas that tests/report validates against: the

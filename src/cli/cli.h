@@ -15,6 +15,17 @@ int cmd_serve(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_annotate(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_ship(int argc, char **argv);  /* cmd_fleet.c */
+int cmd_fleet(int argc, char **argv);
+
+/*
+ * serve and report --config FILE: the fleet's central database from the
+ * [central] section of a configuration file (conninfo, password_file; the
+ * rest of the file is checked, not used). *ret_conninfo and
+ * *ret_password_file are malloc'ed (the latter NULL when not set). 0, or 1
+ * after printing why (cmd_report.c).
+ */
+int cli_central_config(const char *cmd, const char *path, char **ret_conninfo, char **ret_password_file);
 
 /* Prints the manual of a command (NULL: the overview). false if unknown. */
 bool help_print(FILE *f, const char *command);

@@ -24,9 +24,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "api/api.h"
+#include "capture/capture.h"
+#include "fleet/pg.h"
+#include "fleet/ship.h"
 #include "flow/flow.h"
 #include "inventory/inventory.h"
 #include "inventory/policy.h"
@@ -40,7 +44,10 @@ void config_defaults(struct run_config *c)
 	c->n_interfaces = 1;
 	c->snaplen = 65535;
 	c->promiscuous = true;
-	c->buffer_mb = 64;
+	c->capture = CONFIG_CAPTURE_AFPACKET;
+	c->ring_mb = 64;
+	c->fanout_group = 0;
+	c->workers = 1;
 	snprintf(c->database, sizeof(c->database), "/var/lib/herkomst/herkomst.sqlite");
 	c->flush_interval = 5;
 	c->flows_max = FLOW_MAX_DEFAULT;
@@ -52,6 +59,8 @@ void config_defaults(struct run_config *c)
 	c->connections_max = API_CONNECTIONS_MAX_DEFAULT;
 	c->timeout = API_TIMEOUT_SEC_DEFAULT;
 	snprintf(c->user, sizeof(c->user), "herkomst");
+	c->central_ship_interval = SHIP_INTERVAL_DEFAULT;
+	c->central_batch_max = SHIP_BATCH_MAX_DEFAULT;
 }
 
 static void report(struct config_report *rep, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -65,6 +74,20 @@ static void report(struct config_report *rep, const char *fmt, ...)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(rep->msg[rep->n_kept++], CONFIG_MSG_MAX, fmt, ap);
+	va_end(ap);
+}
+
+static void report_warning(struct config_report *rep, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void report_warning(struct config_report *rep, const char *fmt, ...)
+{
+	va_list ap;
+
+	rep->n_warnings++;
+	if (rep->n_warn_kept >= CONFIG_WARNINGS_MAX)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(rep->warn[rep->n_warn_kept++], CONFIG_MSG_MAX, fmt, ap);
 	va_end(ap);
 }
 
@@ -332,7 +355,9 @@ typedef int (*key_set_fn)(struct run_config *c, const char *v, char *err, size_t
 	}
 
 SET_UNSIGNED(set_snaplen, snaplen, CONFIG_SNAPLEN_MIN, CONFIG_SNAPLEN_MAX)
-SET_UNSIGNED(set_buffer_mb, buffer_mb, 1, CONFIG_BUFFER_MB_MAX)
+SET_UNSIGNED(set_ring_mb, ring_mb, 1, CONFIG_RING_MB_MAX)
+SET_UNSIGNED(set_fanout_group, fanout_group, 0, CONFIG_FANOUT_GROUP_MAX)
+SET_UNSIGNED(set_workers, workers, 0, CONFIG_WORKERS_MAX)
 SET_UNSIGNED(set_flush_interval, flush_interval, 1, CONFIG_FLUSH_INTERVAL_MAX)
 SET_UNSIGNED(set_flows_max, flows_max, 1, CONFIG_COUNT_MAX)
 SET_UNSIGNED(set_flow_timeout, flow_timeout, 1, CONFIG_FLOW_TIMEOUT_MAX)
@@ -341,6 +366,8 @@ SET_UNSIGNED(set_ips_max, ips_max, 1, CONFIG_COUNT_MAX)
 SET_UNSIGNED(set_evidence_max, evidence_max, 1, CONFIG_COUNT_MAX)
 SET_UNSIGNED(set_connections_max, connections_max, 1, CONFIG_CONNECTIONS_MAX)
 SET_UNSIGNED(set_timeout, timeout, 1, CONFIG_TIMEOUT_MAX)
+SET_UNSIGNED(set_ship_interval, central_ship_interval, 1, SHIP_INTERVAL_MAX)
+SET_UNSIGNED(set_batch_max, central_batch_max, 1, SHIP_BATCH_MAX_MAX)
 
 static int set_interfaces(struct run_config *c, const char *v, char *err, size_t errsz)
 {
@@ -382,6 +409,21 @@ static int set_bpf(struct run_config *c, const char *v, char *err, size_t errsz)
 static int set_promiscuous(struct run_config *c, const char *v, char *err, size_t errsz)
 {
 	return parse_bool(v, &c->promiscuous, err, errsz);
+}
+
+static int set_capture(struct run_config *c, const char *v, char *err, size_t errsz)
+{
+	char buf[48];
+
+	if (strcmp(v, "afpacket") == 0)
+		c->capture = CONFIG_CAPTURE_AFPACKET;
+	else if (strcmp(v, "pcap") == 0)
+		c->capture = CONFIG_CAPTURE_PCAP;
+	else {
+		snprintf(err, errsz, "'%s' is not afpacket or pcap", shown(v, buf, sizeof(buf)));
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static int set_database(struct run_config *c, const char *v, char *err, size_t errsz)
@@ -447,6 +489,43 @@ static int set_user(struct run_config *c, const char *v, char *err, size_t errsz
 	return 0;
 }
 
+static int set_conninfo(struct run_config *c, const char *v, char *err, size_t errsz)
+{
+	/* empty: no central database */
+	if (v[0] && fleet_conninfo_check(v, err, errsz) < 0)
+		return -EINVAL;
+	snprintf(c->central_conninfo, sizeof(c->central_conninfo), "%s", v);
+	return 0;
+}
+
+static int set_password_file(struct run_config *c, const char *v, char *err, size_t errsz)
+{
+	return parse_path(v, true, c->central_password_file, sizeof(c->central_password_file), err, errsz);
+}
+
+static int set_central_id(char *dst, const char *v, char *err, size_t errsz)
+{
+	char buf[48];
+
+	if (v[0] && !ship_id_valid(v)) {
+		snprintf(err, errsz, "'%s' is not a name of 1 to %d letters, digits, '.', '_', '-' or ':'",
+			 shown(v, buf, sizeof(buf)), CONFIG_ID_MAX - 1);
+		return -EINVAL;
+	}
+	snprintf(dst, CONFIG_ID_MAX, "%s", v);
+	return 0;
+}
+
+static int set_sensor_id(struct run_config *c, const char *v, char *err, size_t errsz)
+{
+	return set_central_id(c->central_sensor_id, v, err, errsz);
+}
+
+static int set_site(struct run_config *c, const char *v, char *err, size_t errsz)
+{
+	return set_central_id(c->central_site, v, err, errsz);
+}
+
 struct key_def {
 	const char *section, *name;
 	key_set_fn set;
@@ -457,7 +536,10 @@ static const struct key_def keys[] = {
 	{"capture", "bpf", set_bpf},
 	{"capture", "snaplen", set_snaplen},
 	{"capture", "promiscuous", set_promiscuous},
-	{"capture", "buffer_mb", set_buffer_mb},
+	{"capture", "capture", set_capture},
+	{"capture", "ring_mb", set_ring_mb},
+	{"capture", "fanout_group", set_fanout_group},
+	{"capture", "workers", set_workers},
 	{"store", "database", set_database},
 	{"store", "flush_interval", set_flush_interval},
 	{"limits", "flows_max", set_flows_max},
@@ -474,9 +556,27 @@ static const struct key_def keys[] = {
 	{"data", "signatures", set_signatures},
 	{"data", "policy", set_policy},
 	{"daemon", "user", set_user},
+	{"central", "conninfo", set_conninfo},
+	{"central", "password_file", set_password_file},
+	{"central", "sensor_id", set_sensor_id},
+	{"central", "site", set_site},
+	{"central", "ship_interval", set_ship_interval},
+	{"central", "batch_max", set_batch_max},
 };
 
 #define N_KEYS (sizeof(keys) / sizeof(keys[0]))
+
+/* Old names, still read as the new key (with a warning), so that old
+ * configuration files keep working. */
+struct key_rename {
+	const char *section, *old_name, *name;
+};
+
+static const struct key_rename renamed[] = {
+	{"capture", "buffer_mb", "ring_mb"}, /* 0.x: the libpcap buffer; now the ring of each capture socket */
+};
+
+#define N_RENAMED (sizeof(renamed) / sizeof(renamed[0]))
 
 /* ---- reading the file ---- */
 
@@ -490,6 +590,7 @@ struct parse {
 	size_t lineno;
 	size_t err_line;         /* the last line that already has an error */
 	size_t key_line[N_KEYS]; /* where each key was set; 0: not in the file */
+	size_t renamed_line[N_RENAMED]; /* where an old name was used */
 	bool skip_keys;          /* after a broken section header: its keys belong nowhere */
 };
 
@@ -580,7 +681,7 @@ static char *read_line(char *str, int num, void *stream)
 		snprintf(sec, sizeof(sec), "%.*s", (int)(close - s - 1 < 63 ? close - s - 1 : 63), s + 1);
 		if (!known_section(sec))
 			line_error(p, p->lineno,
-				   "unknown section [%s] (known: capture, store, limits, api, data, daemon)",
+				   "unknown section [%s] (known: capture, store, limits, api, data, daemon, central)",
 				   shown(sec, buf, sizeof(buf)));
 		goto pass;
 	}
@@ -617,6 +718,7 @@ static int on_value(void *user, const char *section, const char *name, const cha
 	struct parse *p = user;
 	char err[CONFIG_MSG_MAX - 128], buf[48], known[256];
 	size_t vlen = strlen(value);
+	const char *key = name; /* the new name of an old one */
 
 	if (p->skip_keys)
 		return 1; /* under a broken header, reported there */
@@ -626,17 +728,42 @@ static int on_value(void *user, const char *section, const char *name, const cha
 	}
 	if (!known_section(section))
 		return 1; /* reported at its header */
+	for (size_t r = 0; r < N_RENAMED; r++) {
+		if (strcmp(renamed[r].section, section) != 0 || strcmp(renamed[r].old_name, name) != 0)
+			continue;
+		if (p->renamed_line[r]) {
+			line_error(p, p->lineno, "%s is set twice in [%s] (first on line %zu)", name, section,
+				   p->renamed_line[r]);
+			return 1;
+		}
+		p->renamed_line[r] = p->lineno;
+		report_warning(p->rep, "%s:%zu: %s is the old name of %s; rename it (the value is read as %s)", p->name,
+			       p->lineno, name, renamed[r].name, renamed[r].name);
+		key = renamed[r].name;
+		break;
+	}
 	if (vlen >= 2 && ((value[0] == '"' && value[vlen - 1] == '"') ||
 			  (value[0] == '\'' && value[vlen - 1] == '\''))) {
 		line_error(p, p->lineno, "%s: values take no quotes", name);
 		return 1;
 	}
 	for (size_t i = 0; i < N_KEYS; i++) {
-		if (strcmp(keys[i].section, section) != 0 || strcmp(keys[i].name, name) != 0)
+		if (strcmp(keys[i].section, section) != 0 || strcmp(keys[i].name, key) != 0)
 			continue;
 		if (p->key_line[i]) {
-			line_error(p, p->lineno, "%s is set twice in [%s] (first on line %zu)", name, section,
-				   p->key_line[i]);
+			/* an old name and its new one are one key, set once */
+			const char *first = key;
+
+			for (size_t r = 0; r < N_RENAMED; r++)
+				if (strcmp(renamed[r].name, key) == 0 && p->renamed_line[r] == p->key_line[i])
+					first = renamed[r].old_name;
+			if (strcmp(first, name) == 0)
+				line_error(p, p->lineno, "%s is set twice in [%s] (first on line %zu)", name, section,
+					   p->key_line[i]);
+			else
+				line_error(p, p->lineno,
+					   "%s is set on line %zu and %s here: %s is the old name of %s; keep only %s",
+					   first, p->key_line[i], name, key == name ? first : name, key, key);
 			return 1;
 		}
 		p->key_line[i] = p->lineno;
@@ -692,6 +819,43 @@ int config_validate(const struct run_config *c, struct config_report *rep)
 		       "%s: [api] listen = %s is reachable from other hosts: set [api] token_file to a file "
 		       "holding the bearer token, or listen on 127.0.0.1",
 		       name, c->listen);
+	if (c->capture == CONFIG_CAPTURE_AFPACKET && cap_afpacket_bpf_has_vlan(c->bpf))
+		report(rep,
+		       "%s: [capture] bpf uses 'vlan', which cannot match with capture = afpacket (the kernel "
+		       "takes the outer VLAN tag off a frame before the filter runs; a filter without 'vlan' "
+		       "matches tagged and untagged frames alike): filter on what is inside the tag, or set "
+		       "[capture] capture = pcap",
+		       name);
+	if (c->central_conninfo[0]) {
+		char err[512], id[CONFIG_ID_MAX];
+		struct stat sb;
+
+		if (!c->central_site[0])
+			report(rep,
+			       "%s: [central] conninfo is set but site is not: name this sensor's site (site = "
+			       "plant-north); IP-only devices are told apart by it",
+			       name);
+		if (!c->central_sensor_id[0] && ship_sensor_id_default(id, sizeof(id), err, sizeof(err)) < 0)
+			report(rep, "%s: [central] %s", name, err);
+		/* a missing file is reported when herkomst run starts, as for token_file */
+		if (c->central_password_file[0] && stat(c->central_password_file, &sb) == 0 && (sb.st_mode & 007))
+			report(rep,
+			       "%s: [central] password_file %s can be read or written by every user (mode %04o); "
+			       "chmod 0600 it (or 0640 with the daemon's group)",
+			       name, c->central_password_file, (unsigned)(sb.st_mode & 07777));
+	} else if (c->central_password_file[0] || c->central_site[0] || c->central_sensor_id[0]) {
+		report_warning(rep, "%s: [central] has no conninfo: nothing is shipped, the other [central] keys "
+				    "are ignored",
+			       name);
+	}
+	if (c->capture == CONFIG_CAPTURE_PCAP && c->workers != 1)
+		report(rep,
+		       "%s: [capture] workers = %u needs capture = afpacket: with libpcap every worker would see "
+		       "every frame of an interface; set capture = afpacket, or workers = 1",
+		       name, c->workers);
+	if (c->capture == CONFIG_CAPTURE_PCAP && c->fanout_group)
+		report_warning(rep, "%s: [capture] fanout_group applies to capture = afpacket only; it is ignored",
+			       name);
 	return (int)(rep->n_errors - before);
 }
 
@@ -722,7 +886,14 @@ void config_print(FILE *out, const struct run_config *c)
 	kv(out, "bpf", c->bpf);
 	kv_u(out, "snaplen", c->snaplen);
 	kv(out, "promiscuous", c->promiscuous ? "yes" : "no");
-	kv_u(out, "buffer_mb", c->buffer_mb);
+	kv(out, "capture", c->capture == CONFIG_CAPTURE_PCAP ? "pcap" : "afpacket");
+	kv_u(out, "ring_mb", c->ring_mb);
+	if (!c->fanout_group)
+		fprintf(out, "# 0: the kernel picks an unused fanout group id for each interface\n");
+	kv_u(out, "fanout_group", c->fanout_group);
+	if (!c->workers)
+		fprintf(out, "# 0: one worker thread per online CPU\n");
+	kv_u(out, "workers", c->workers);
 	fprintf(out, "\n[store]\n");
 	kv(out, "database", c->database);
 	kv_u(out, "flush_interval", c->flush_interval);
@@ -748,6 +919,22 @@ void config_print(FILE *out, const struct run_config *c)
 	if (!c->user[0])
 		fprintf(out, "# empty: keep the user herkomst is started as\n");
 	kv(out, "user", c->user);
+	fprintf(out, "\n[central]\n");
+	if (!c->central_conninfo[0])
+		fprintf(out, "# empty: no central database; nothing is shipped\n");
+	kv(out, "conninfo", c->central_conninfo);
+	kv(out, "password_file", c->central_password_file);
+	if (!c->central_sensor_id[0]) {
+		char id[CONFIG_ID_MAX], err[256];
+		if (ship_sensor_id_default(id, sizeof(id), err, sizeof(err)) == 0)
+			fprintf(out, "# empty: derived from /etc/machine-id: %s\n", id);
+		else
+			fprintf(out, "# empty: derived from /etc/machine-id (%s)\n", err);
+	}
+	kv(out, "sensor_id", c->central_sensor_id);
+	kv(out, "site", c->central_site);
+	kv_u(out, "ship_interval", c->central_ship_interval);
+	kv_u(out, "batch_max", c->central_batch_max);
 }
 
 static bool default_policy_exists(const char *sigdir)
@@ -841,6 +1028,10 @@ int config_check(const char *path, bool quiet)
 	config_load(&c, path ? path : CONFIG_DEFAULT_PATH, path == NULL, rep);
 	if (!rep->n_errors)
 		config_validate(&c, rep);
+	for (size_t i = 0; i < rep->n_warn_kept; i++)
+		fprintf(stderr, "warning: %s\n", rep->warn[i]);
+	if (rep->n_warnings > rep->n_warn_kept)
+		fprintf(stderr, "herkomst check: %zu more warnings not shown\n", rep->n_warnings - rep->n_warn_kept);
 	if (rep->n_errors) {
 		for (size_t i = 0; i < rep->n_kept; i++)
 			fprintf(stderr, "%s\n", rep->msg[i]);

@@ -56,6 +56,10 @@ int main(int argc, char **argv)
 		return cmd_report(argc - 1, argv + 1);
 	if (strcmp(cmd, "annotate") == 0)
 		return cmd_annotate(argc - 1, argv + 1);
+	if (strcmp(cmd, "ship") == 0)
+		return cmd_ship(argc - 1, argv + 1);
+	if (strcmp(cmd, "fleet") == 0)
+		return cmd_fleet(argc - 1, argv + 1);
 	fprintf(stderr, "herkomst: unknown command '%s'; 'herkomst help' lists the commands\n", cmd);
 	return 2;
 }

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# make-mixed.sh [--from DIR] OUT SIZE_MB
+# make-mixed.sh [--from DIR] [--rename PATH | --same-hosts] OUT SIZE_MB
 #
 # Builds a bigger capture for manual benchmark runs out of the shared
 # captures: every Ethernet capture in DIR (default: $HERKOMST_SHARED_DIR/pcaps,
@@ -9,6 +9,16 @@
 # one repetition, and that repetition repeated until OUT holds about SIZE_MB
 # megabytes (10^6 bytes; the last repetition is cut short to fit, at a packet
 # boundary, and at least one whole repetition is always written).
+#
+# Hosts: repetition k >= 1 has its hosts renamed by pcap_rename (built beside
+# the floor: BUILD/tests/bench/pcap_rename, found through --rename PATH, else
+# $HERKOMST_BUILD_DIR, else ./build): MACs, IPv4 and IPv6 addresses and ARP
+# fields XORed with a value of k, checksums updated (see pcap_rename.c). So
+# every repetition is a network of its own and a tool meets new 5-tuples and
+# new devices in each, as in a capture that big. --same-hosts repeats the
+# hosts as they are (the behaviour before pcap_rename): then every tool sees
+# the first repetition's flows again, and nDPI's reader, which does not
+# expire flows, keeps them all. At most 256 repetitions (k <= 255).
 #
 # Timestamps: the first repetition keeps the original times (the shared
 # captures jump back and forth in time between files, and several were
@@ -26,7 +36,7 @@ set -euo pipefail
 prog=${0##*/}
 
 usage() {
-	echo "usage: $prog [--from DIR] OUT SIZE_MB" >&2
+	echo "usage: $prog [--from DIR] [--rename PATH | --same-hosts] OUT SIZE_MB" >&2
 	exit 2
 }
 
@@ -41,6 +51,8 @@ if [[ -n ${HERKOMST_SHARED_DIR:-} ]]; then
 else
 	from=$here/../../../shared/pcaps
 fi
+rename=''
+same_hosts=0
 
 while [[ $# -gt 0 ]]; do
 	case $1 in
@@ -49,6 +61,12 @@ while [[ $# -gt 0 ]]; do
 		from=$2
 		shift 2
 		;;
+	--rename)
+		[[ $# -ge 2 ]] || usage
+		rename=$2
+		shift 2
+		;;
+	--same-hosts) same_hosts=1; shift ;;
 	-h | --help) usage ;;
 	--) shift; break ;;
 	-*) usage ;;
@@ -64,6 +82,9 @@ from=$(cd "$from" && pwd)
 for tool in editcap mergecap capinfos; do
 	command -v "$tool" >/dev/null || die "$tool not found: install wireshark-common"
 done
+if [[ $same_hosts -eq 0 && -z $rename ]]; then
+	rename=${HERKOMST_BUILD_DIR:-build}/tests/bench/pcap_rename
+fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/hk-mixed.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -116,24 +137,44 @@ want=$((size_mb * 1000000))
 n_full=$((want / rep_bytes))
 [[ $n_full -ge 1 ]] || n_full=1
 rest=$((want - n_full * rep_bytes))
-reps=("$tmp/rep-0.pcapng")
-for ((k = 1; k < n_full; k++)); do
-	editcap -F pcapng -t $((k * span)) "$tmp/base.pcap" "$tmp/rep-$k.pcapng"
-	reps+=("$tmp/rep-$k.pcapng")
-done
 tail_packets=0
 if [[ $rest -gt 0 ]]; then
 	tail_packets=$((rest * rep_packets / rep_bytes))
 fi
-if [[ $tail_packets -gt 0 ]]; then
-	editcap -F pcapng -r -t $((n_full * span)) "$tmp/base.pcap" "$tmp/rep-$n_full.pcapng" "1-$tail_packets"
-	reps+=("$tmp/rep-$n_full.pcapng")
+n_reps=$n_full
+if [[ $tail_packets -gt 0 ]]; then n_reps=$((n_full + 1)); fi
+if [[ $same_hosts -eq 0 && $n_reps -gt 1 ]]; then
+	[[ -x $rename ]] || die "no pcap_rename at $rename: build the tests (ninja -C BUILD) and give --rename BUILD/tests/bench/pcap_rename, or --same-hosts"
+	[[ $n_reps -le 256 ]] || die "$size_mb MB needs $n_reps repetitions; pcap_rename has 255 renamings: ask for less, or use --same-hosts"
 fi
+
+# Repetition k: hosts renamed with k (unless --same-hosts), then moved in
+# time; the last one possibly cut to its first tail_packets frames.
+reps=("$tmp/rep-0.pcapng")
+for ((k = 1; k < n_reps; k++)); do
+	src=$tmp/base.pcap
+	if [[ $same_hosts -eq 0 ]]; then
+		"$rename" -q "$k" "$tmp/base.pcap" "$tmp/renamed.pcap" ||
+			die "pcap_rename failed on repetition $k"
+		src=$tmp/renamed.pcap
+	fi
+	if [[ $k -lt $n_full ]]; then
+		editcap -F pcapng -t $((k * span)) "$src" "$tmp/rep-$k.pcapng"
+	else
+		editcap -F pcapng -r -t $((k * span)) "$src" "$tmp/rep-$k.pcapng" "1-$tail_packets"
+	fi
+	reps+=("$tmp/rep-$k.pcapng")
+	if [[ -t 2 ]]; then printf '\r%s: repetition %d of %d' "$prog" "$((k + 1))" "$n_reps" >&2; fi
+done
+if [[ -t 2 && $n_reps -gt 1 ]]; then printf '\n' >&2; fi
+rm -f "$tmp/renamed.pcap"
 mergecap -a -F pcapng -w "$out" "${reps[@]}"
 
-printf '%s: %s MB, %d repetition(s) and %d packets more of %d Ethernet captures from %s (%d others skipped), each repetition shifted by %d s\n' \
+hosts='hosts renamed per repetition'
+if [[ $same_hosts -eq 1 ]]; then hosts='the same hosts in each'; fi
+printf '%s: %s MB, %d repetition(s) and %d packets more of %d Ethernet captures from %s (%d others skipped), each repetition shifted by %d s, %s\n' \
 	"$out" "$(awk -v b="$(stat -c %s "$out")" 'BEGIN { printf "%.1f", b / 1e6 }')" \
-	"$n_full" "$tail_packets" "$n_used" "$from" "$n_skipped" "$span"
+	"$n_full" "$tail_packets" "$n_used" "$from" "$n_skipped" "$span" "$hosts"
 if [[ -s $tmp/editcap.err ]]; then
 	echo "$prog: editcap warnings (frames after the damage are left out):" >&2
 	sed 's/^/  /' "$tmp/editcap.err" >&2
