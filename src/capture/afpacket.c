@@ -65,7 +65,6 @@
 #include <net/if.h>
 #include <net/if_arp.h>
 #include <pcap/pcap.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +75,7 @@
 
 #include "capture/capture.h"
 #include "capture/capture_int.h"
+#include "core/util.h"
 
 #ifndef PACKET_FANOUT_FLAG_IGNORE_OUTGOING
 #define PACKET_FANOUT_FLAG_IGNORE_OUTGOING 0x4000 /* Linux 6.2; older kernels keep the bit and ignore it */
@@ -111,18 +111,6 @@ struct cap_afp {
 	uint64_t iface_base;            /* their sum when the socket was opened */
 };
 
-static void afp_err(char *errbuf, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void afp_err(char *errbuf, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!errbuf || errsz == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(errbuf, errsz, fmt, ap);
-	va_end(ap);
-}
 
 bool cap_afpacket_bpf_has_vlan(const char *bpf)
 {
@@ -160,7 +148,7 @@ static int compile_filter(const char *ifname, const struct cap_afpacket_opts *o,
 	int rc = 0;
 
 	if (cap_afpacket_bpf_has_vlan(expr)) {
-		afp_err(errbuf, errsz,
+		hk_errbuf_set(errbuf, errsz,
 			"%s: the BPF filter '%s' uses 'vlan', which cannot match with capture = afpacket: the kernel "
 			"takes the outer VLAN tag off a frame before the filter runs (a filter without 'vlan' matches "
 			"tagged and untagged frames alike). Filter on what is inside the tag, or set [capture] "
@@ -170,24 +158,24 @@ static int compile_filter(const char *ifname, const struct cap_afpacket_opts *o,
 	}
 	dead = pcap_open_dead(DLT_EN10MB, (int)o->snaplen);
 	if (!dead) {
-		afp_err(errbuf, errsz, "%s: cannot compile the BPF filter: out of memory", ifname);
+		hk_errbuf_set(errbuf, errsz, "%s: cannot compile the BPF filter: out of memory", ifname);
 		return -ENOMEM;
 	}
 	if (pcap_compile(dead, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-		afp_err(errbuf, errsz, "%s: the BPF filter '%s' does not compile: %s; fix [capture] bpf (pcap-filter(7))",
+		hk_errbuf_set(errbuf, errsz, "%s: the BPF filter '%s' does not compile: %s; fix [capture] bpf (pcap-filter(7))",
 			ifname, expr, pcap_geterr(dead));
 		pcap_close(dead);
 		return -EINVAL;
 	}
 	if (prog.bf_len == 0 || prog.bf_len > BPF_MAXINSNS) {
-		afp_err(errbuf, errsz, "%s: the BPF filter '%s' compiles to %u instructions; the kernel takes 1 to %d",
+		hk_errbuf_set(errbuf, errsz, "%s: the BPF filter '%s' compiles to %u instructions; the kernel takes 1 to %d",
 			ifname, expr, prog.bf_len, BPF_MAXINSNS);
 		rc = -EINVAL;
 		goto out;
 	}
 	code = calloc(prog.bf_len, sizeof(*code));
 	if (!code) {
-		afp_err(errbuf, errsz, "%s: out of memory", ifname);
+		hk_errbuf_set(errbuf, errsz, "%s: out of memory", ifname);
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -329,28 +317,28 @@ struct cap_source *cap_open_afpacket(const char *ifname, const struct cap_afpack
 	int fd = -1, ifindex, version = TPACKET_V3, one = 1, rc;
 	unsigned min_block = 0;
 
-	afp_err(errbuf, errsz, "%s", "");
+	hk_errbuf_set(errbuf, errsz, "%s", "");
 	if (!ifname || !ifname[0] || strlen(ifname) >= IFNAMSIZ) {
-		afp_err(errbuf, errsz, "'%s' is not an interface name", ifname ? ifname : "");
+		hk_errbuf_set(errbuf, errsz, "'%s' is not an interface name", ifname ? ifname : "");
 		return NULL;
 	}
 	if (o->snaplen == 0 || o->snaplen > CAP_LIVE_SNAPLEN_MAX) {
-		afp_err(errbuf, errsz, "%s: snaplen %u is not from 1 to %u", ifname, o->snaplen, CAP_LIVE_SNAPLEN_MAX);
+		hk_errbuf_set(errbuf, errsz, "%s: snaplen %u is not from 1 to %u", ifname, o->snaplen, CAP_LIVE_SNAPLEN_MAX);
 		return NULL;
 	}
 	if (o->ring_mb == 0 || o->ring_mb > CAP_AFP_RING_MB_MAX) {
-		afp_err(errbuf, errsz, "%s: a ring of %u MiB is not from 1 to %u; fix [capture] ring_mb", ifname,
+		hk_errbuf_set(errbuf, errsz, "%s: a ring of %u MiB is not from 1 to %u; fix [capture] ring_mb", ifname,
 			o->ring_mb, CAP_AFP_RING_MB_MAX);
 		return NULL;
 	}
 	if (o->worker > 0 && o->fanout_group == 0) {
-		afp_err(errbuf, errsz, "%s: worker %u needs the fanout group of worker 0 (cap_afpacket_info)", ifname,
+		hk_errbuf_set(errbuf, errsz, "%s: worker %u needs the fanout group of worker 0 (cap_afpacket_info)", ifname,
 			o->worker);
 		return NULL;
 	}
 	rc = ring_geometry(o->ring_mb, o->snaplen, &req, &min_block);
 	if (rc < 0) {
-		afp_err(errbuf, errsz,
+		hk_errbuf_set(errbuf, errsz,
 			"%s: a ring of %u MiB is too small for snaplen %u: it needs at least 2 blocks of %u KiB; raise "
 			"[capture] ring_mb or lower snaplen",
 			ifname, o->ring_mb, o->snaplen, min_block / 1024u);
@@ -361,12 +349,12 @@ struct cap_source *cap_open_afpacket(const char *ifname, const struct cap_afpack
 	ifindex = (int)if_nametoindex(ifname);
 	if (ifindex == 0) {
 		if (errno == ENODEV || errno == ENXIO)
-			afp_err(errbuf, errsz,
+			hk_errbuf_set(errbuf, errsz,
 				"interface %s does not exist ('ip link' lists the interfaces); fix [capture] interfaces or "
 				"-i",
 				ifname);
 		else
-			afp_err(errbuf, errsz, "cannot look up interface %s: %s", ifname, strerror(errno));
+			hk_errbuf_set(errbuf, errsz, "cannot look up interface %s: %s", ifname, strerror(errno));
 		free(fprog.filter);
 		return NULL;
 	}
@@ -374,48 +362,48 @@ struct cap_source *cap_open_afpacket(const char *ifname, const struct cap_afpack
 	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0) {
 		if (errno == EPERM || errno == EACCES)
-			afp_err(errbuf, errsz,
+			hk_errbuf_set(errbuf, errsz,
 				"no permission to capture on %s (%s); start herkomst as root, or with the capability "
 				"CAP_NET_RAW (herkomst.service grants it with AmbientCapabilities=)",
 				ifname, strerror(errno));
 		else
-			afp_err(errbuf, errsz, "cannot open a packet socket for %s: %s", ifname, strerror(errno));
+			hk_errbuf_set(errbuf, errsz, "cannot open a packet socket for %s: %s", ifname, strerror(errno));
 		free(fprog.filter);
 		return NULL;
 	}
 	memset(&ifr, 0, sizeof(ifr));
 	memcpy(ifr.ifr_name, ifname, strlen(ifname));
 	if (ioctl(fd, SIOCGIFHWADDR, &ifr) != 0) {
-		afp_err(errbuf, errsz, "cannot read the link type of %s: %s", ifname, strerror(errno));
+		hk_errbuf_set(errbuf, errsz, "cannot read the link type of %s: %s", ifname, strerror(errno));
 		goto fail;
 	}
 	if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER) {
-		afp_err(errbuf, errsz,
+		hk_errbuf_set(errbuf, errsz,
 			"%s is not an Ethernet interface (ARPHRD %u); capture = afpacket reads Ethernet only: set "
 			"[capture] capture = pcap for it",
 			ifname, (unsigned)ifr.ifr_hwaddr.sa_family);
 		goto fail;
 	}
 	if (ioctl(fd, SIOCGIFFLAGS, &ifr) != 0) {
-		afp_err(errbuf, errsz, "cannot read the state of %s: %s", ifname, strerror(errno));
+		hk_errbuf_set(errbuf, errsz, "cannot read the state of %s: %s", ifname, strerror(errno));
 		goto fail;
 	}
 	if (!(ifr.ifr_flags & IFF_UP)) {
-		afp_err(errbuf, errsz, "interface %s is down; bring it up first (ip link set %s up)", ifname, ifname);
+		hk_errbuf_set(errbuf, errsz, "interface %s is down; bring it up first (ip link set %s up)", ifname, ifname);
 		goto fail;
 	}
 	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof(fprog)) != 0) {
-		afp_err(errbuf, errsz, "%s: the kernel refused the BPF filter '%s': %s", ifname, o->bpf ? o->bpf : "",
+		hk_errbuf_set(errbuf, errsz, "%s: the kernel refused the BPF filter '%s': %s", ifname, o->bpf ? o->bpf : "",
 			strerror(errno));
 		goto fail;
 	}
 	if (setsockopt(fd, SOL_PACKET, PACKET_VERSION, &version, sizeof(version)) != 0) {
-		afp_err(errbuf, errsz, "%s: the kernel has no TPACKET_V3 rings (%s); set [capture] capture = pcap",
+		hk_errbuf_set(errbuf, errsz, "%s: the kernel has no TPACKET_V3 rings (%s); set [capture] capture = pcap",
 			ifname, strerror(errno));
 		goto fail;
 	}
 	if (setsockopt(fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) != 0) {
-		afp_err(errbuf, errsz, "%s: the kernel refused a ring of %u blocks of %u KiB: %s%s", ifname,
+		hk_errbuf_set(errbuf, errsz, "%s: the kernel refused a ring of %u blocks of %u KiB: %s%s", ifname,
 			req.tp_block_nr, req.tp_block_size / 1024u, strerror(errno),
 			errno == ENOMEM ? "; lower [capture] ring_mb" : "");
 		goto fail;
@@ -423,7 +411,7 @@ struct cap_source *cap_open_afpacket(const char *ifname, const struct cap_afpack
 	a = calloc(1, sizeof(*a));
 	s = calloc(1, sizeof(*s));
 	if (!a || !s || !(s->name = strdup(ifname)) || !(a->scratch = malloc(o->snaplen + AFP_VLAN_LEN))) {
-		afp_err(errbuf, errsz, "%s: out of memory", ifname);
+		hk_errbuf_set(errbuf, errsz, "%s: out of memory", ifname);
 		goto fail;
 	}
 	a->iface_fd[0] = a->iface_fd[1] = -1;
@@ -433,7 +421,7 @@ struct cap_source *cap_open_afpacket(const char *ifname, const struct cap_afpack
 	a->map = mmap(NULL, a->map_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (a->map == MAP_FAILED) {
 		a->map = NULL;
-		afp_err(errbuf, errsz, "%s: cannot map the capture ring (%zu MiB): %s", ifname, a->map_len >> 20,
+		hk_errbuf_set(errbuf, errsz, "%s: cannot map the capture ring (%zu MiB): %s", ifname, a->map_len >> 20,
 			strerror(errno));
 		goto fail;
 	}
@@ -447,7 +435,7 @@ struct cap_source *cap_open_afpacket(const char *ifname, const struct cap_afpack
 	sll.sll_protocol = htons(ETH_P_ALL);
 	sll.sll_ifindex = ifindex;
 	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) != 0) {
-		afp_err(errbuf, errsz, "cannot capture on %s: bind: %s", ifname, strerror(errno));
+		hk_errbuf_set(errbuf, errsz, "cannot capture on %s: bind: %s", ifname, strerror(errno));
 		goto fail;
 	}
 	if (o->promisc) {
@@ -455,7 +443,7 @@ struct cap_source *cap_open_afpacket(const char *ifname, const struct cap_afpack
 		mr.mr_ifindex = ifindex;
 		mr.mr_type = PACKET_MR_PROMISC;
 		if (setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) != 0) {
-			afp_err(errbuf, errsz,
+			hk_errbuf_set(errbuf, errsz,
 				"cannot put %s in promiscuous mode: %s; without it only frames to and from this host "
 				"are seen (set [capture] promiscuous = no for that)",
 				ifname, strerror(errno));
@@ -467,7 +455,7 @@ struct cap_source *cap_open_afpacket(const char *ifname, const struct cap_afpack
 	 * start-up only, like every fanout user) */
 	rc = fanout_join(fd, o->fanout_group, o->defrag, ifindex);
 	if (rc < 0) {
-		afp_err(errbuf, errsz,
+		hk_errbuf_set(errbuf, errsz,
 			"%s: cannot join fanout group %u: %s%s", ifname, (unsigned)o->fanout_group, strerror(-rc),
 			rc == -EINVAL ? " (another program uses that group id on this host with other settings or "
 					"another interface: set [capture] fanout_group to another number, or to 0)"

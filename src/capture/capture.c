@@ -17,7 +17,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pcap/pcap.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,23 +26,11 @@
 #include "capture/capture.h"
 #include "capture/capture_int.h"
 #include "herkomst/cursor.h"
+#include "core/util.h"
 
 #define CAP_STDIN_NAME "standard input"
 
 
-static void set_err(char *errbuf, size_t errsz, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *errbuf, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!errbuf || errsz == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(errbuf, errsz, fmt, ap);
-	va_end(ap);
-}
 
 static ssize_t cookie_read(void *cookie, char *buf, size_t size)
 {
@@ -142,18 +129,18 @@ static void errno_message(const char *name, int e, char *errbuf, size_t errsz)
 {
 	switch (e) {
 	case ENOENT:
-		set_err(errbuf, errsz, "%s: no such file", name);
+		hk_errbuf_set(errbuf, errsz, "%s: no such file", name);
 		break;
 	case EACCES:
 	case EPERM:
-		set_err(errbuf, errsz,
+		hk_errbuf_set(errbuf, errsz,
 			"%s: permission denied; make the file readable for this user", name);
 		break;
 	case EISDIR:
-		set_err(errbuf, errsz, "%s is a directory, not a capture file", name);
+		hk_errbuf_set(errbuf, errsz, "%s is a directory, not a capture file", name);
 		break;
 	default:
-		set_err(errbuf, errsz, "%s: cannot read: %s", name, strerror(e));
+		hk_errbuf_set(errbuf, errsz, "%s: cannot read: %s", name, strerror(e));
 		break;
 	}
 }
@@ -171,21 +158,21 @@ static const char *check_head(const char *name, const uint8_t *head, size_t len,
 	if (fmt)
 		return fmt;
 	if (len == 0) {
-		set_err(errbuf, errsz, "%s is empty (0 bytes); there is no capture to read", name);
+		hk_errbuf_set(errbuf, errsz, "%s is empty (0 bytes); there is no capture to read", name);
 		return NULL;
 	}
 	hexdump(head, len, hex, sizeof(hex));
 	if (len < 4)
-		set_err(errbuf, errsz,
+		hk_errbuf_set(errbuf, errsz,
 			"%s is not a pcap or pcapng file (only %zu bytes long: %s)", name, len,
 			hex);
 	else if (magic_is_gzip(head, len))
-		set_err(errbuf, errsz,
+		hk_errbuf_set(errbuf, errsz,
 			"%s is not a pcap or pcapng file (starts with bytes %s, a gzip header); "
 			"decompress it first",
 			name, hex);
 	else
-		set_err(errbuf, errsz,
+		hk_errbuf_set(errbuf, errsz,
 			"%s is not a pcap or pcapng file (starts with bytes %s); "
 			"export it from Wireshark as pcap/pcapng",
 			name, hex);
@@ -228,9 +215,9 @@ struct cap_source *cap_open_file(const char *path, char *errbuf, size_t errsz)
 	FILE *fp = NULL;
 	int fd = -1;
 
-	set_err(errbuf, errsz, "%s", "");
+	hk_errbuf_set(errbuf, errsz, "%s", "");
 	if (!path || !*path) {
-		set_err(errbuf, errsz, "no capture file given");
+		hk_errbuf_set(errbuf, errsz, "no capture file given");
 		return NULL;
 	}
 	is_stdin = strcmp(path, "-") == 0;
@@ -238,7 +225,7 @@ struct cap_source *cap_open_file(const char *path, char *errbuf, size_t errsz)
 
 	if (is_stdin) {
 		if (isatty(STDIN_FILENO)) {
-			set_err(errbuf, errsz,
+			hk_errbuf_set(errbuf, errsz,
 				"%s is a terminal; pipe a capture into it (tcpdump -w - | ...)",
 				name);
 			return NULL;
@@ -262,7 +249,7 @@ struct cap_source *cap_open_file(const char *path, char *errbuf, size_t errsz)
 
 	s = calloc(1, sizeof(*s));
 	if (!s || !(s->name = strdup(name))) {
-		set_err(errbuf, errsz, "%s: out of memory", name);
+		hk_errbuf_set(errbuf, errsz, "%s: out of memory", name);
 		goto fail;
 	}
 	s->bytes_total = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
@@ -299,11 +286,11 @@ struct cap_source *cap_open_file(const char *path, char *errbuf, size_t errsz)
 							   pcap_err);
 	if (!s->pcap) {
 		if (strncmp(pcap_err, "truncated", 9) == 0)
-			set_err(errbuf, errsz,
+			hk_errbuf_set(errbuf, errsz,
 				"%s: the %s file header is cut short (%s); the file is damaged",
 				name, format, pcap_err);
 		else
-			set_err(errbuf, errsz, "%s: cannot read it as %s: %s", name, format,
+			hk_errbuf_set(errbuf, errsz, "%s: cannot read it as %s: %s", name, format,
 				pcap_err);
 		goto fail;
 	}

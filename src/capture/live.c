@@ -16,26 +16,14 @@
  */
 #include <errno.h>
 #include <pcap/pcap.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "capture/capture.h"
 #include "capture/capture_int.h"
+#include "core/util.h"
 
-static void live_err(char *errbuf, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void live_err(char *errbuf, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!errbuf || errsz == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(errbuf, errsz, fmt, ap);
-	va_end(ap);
-}
 
 /* What pcap_activate()'s result means for the operator. */
 static void activate_message(pcap_t *p, const char *ifname, int rc, char *errbuf, size_t errsz)
@@ -44,33 +32,33 @@ static void activate_message(pcap_t *p, const char *ifname, int rc, char *errbuf
 
 	switch (rc) {
 	case PCAP_ERROR_NO_SUCH_DEVICE:
-		live_err(errbuf, errsz,
+		hk_errbuf_set(errbuf, errsz,
 			 "interface %s does not exist ('ip link' lists the interfaces); fix [capture] interfaces "
 			 "or -i",
 			 ifname);
 		break;
 	case PCAP_ERROR_PERM_DENIED:
-		live_err(errbuf, errsz,
+		hk_errbuf_set(errbuf, errsz,
 			 "no permission to capture on %s (%s); start herkomst as root, or with the capabilities "
 			 "CAP_NET_RAW and CAP_NET_ADMIN (the systemd unit grants them with AmbientCapabilities=)",
 			 ifname, detail);
 		break;
 	case PCAP_ERROR_PROMISC_PERM_DENIED:
-		live_err(errbuf, errsz,
+		hk_errbuf_set(errbuf, errsz,
 			 "no permission to put %s in promiscuous mode; grant CAP_NET_ADMIN, or set [capture] "
 			 "promiscuous = no",
 			 ifname);
 		break;
 	case PCAP_ERROR_IFACE_NOT_UP:
-		live_err(errbuf, errsz, "interface %s is down; bring it up first (ip link set %s up)", ifname,
+		hk_errbuf_set(errbuf, errsz, "interface %s is down; bring it up first (ip link set %s up)", ifname,
 			 ifname);
 		break;
 	case PCAP_ERROR_RFMON_NOTSUP:
 	case PCAP_ERROR_NOT_RFMON:
-		live_err(errbuf, errsz, "%s: monitor mode is not supported: %s", ifname, detail);
+		hk_errbuf_set(errbuf, errsz, "%s: monitor mode is not supported: %s", ifname, detail);
 		break;
 	default:
-		live_err(errbuf, errsz, "cannot capture on %s: %s", ifname,
+		hk_errbuf_set(errbuf, errsz, "cannot capture on %s: %s", ifname,
 			 detail && detail[0] ? detail : pcap_statustostr(rc));
 		break;
 	}
@@ -85,30 +73,30 @@ struct cap_source *cap_open_live(const char *ifname, unsigned snaplen, bool prom
 	pcap_t *p = NULL;
 	int rc;
 
-	live_err(errbuf, errsz, "%s", "");
+	hk_errbuf_set(errbuf, errsz, "%s", "");
 	if (!ifname || !ifname[0]) {
-		live_err(errbuf, errsz, "no interface given");
+		hk_errbuf_set(errbuf, errsz, "no interface given");
 		return NULL;
 	}
 	if (snaplen == 0 || snaplen > CAP_LIVE_SNAPLEN_MAX) {
-		live_err(errbuf, errsz, "%s: snaplen %u is not from 1 to %u", ifname, snaplen, CAP_LIVE_SNAPLEN_MAX);
+		hk_errbuf_set(errbuf, errsz, "%s: snaplen %u is not from 1 to %u", ifname, snaplen, CAP_LIVE_SNAPLEN_MAX);
 		return NULL;
 	}
 	if (buffer_mb == 0 || buffer_mb > CAP_LIVE_BUFFER_MB_MAX) {
-		live_err(errbuf, errsz, "%s: buffer of %u MiB is not from 1 to %u", ifname, buffer_mb,
+		hk_errbuf_set(errbuf, errsz, "%s: buffer of %u MiB is not from 1 to %u", ifname, buffer_mb,
 			 CAP_LIVE_BUFFER_MB_MAX);
 		return NULL;
 	}
 	p = pcap_create(ifname, perr);
 	if (!p) {
-		live_err(errbuf, errsz, "cannot capture on %s: %s", ifname, perr);
+		hk_errbuf_set(errbuf, errsz, "cannot capture on %s: %s", ifname, perr);
 		return NULL;
 	}
 	if (pcap_set_snaplen(p, (int)snaplen) != 0 || pcap_set_promisc(p, promisc ? 1 : 0) != 0 ||
 	    pcap_set_timeout(p, CAP_LIVE_TIMEOUT_MS) != 0 ||
 	    pcap_set_buffer_size(p, (int)(buffer_mb * 1024u * 1024u)) != 0 ||
 	    pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_MICRO) != 0) {
-		live_err(errbuf, errsz, "cannot set the capture options of %s: %s", ifname, pcap_geterr(p));
+		hk_errbuf_set(errbuf, errsz, "cannot set the capture options of %s: %s", ifname, pcap_geterr(p));
 		goto fail;
 	}
 	rc = pcap_activate(p);
@@ -117,30 +105,30 @@ struct cap_source *cap_open_live(const char *ifname, unsigned snaplen, bool prom
 		goto fail;
 	}
 	if (rc > 0) /* a warning: the capture works */
-		live_err(errbuf, errsz, "%s: %s", ifname,
+		hk_errbuf_set(errbuf, errsz, "%s: %s", ifname,
 			 rc == PCAP_WARNING_PROMISC_NOTSUP ? "promiscuous mode is not supported; only traffic "
 							     "to and from this host is seen"
 							   : pcap_geterr(p));
 	if (bpf && bpf[0]) {
 		if (pcap_compile(p, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-			live_err(errbuf, errsz, "the BPF filter '%s' does not compile for %s: %s; fix [capture] bpf",
+			hk_errbuf_set(errbuf, errsz, "the BPF filter '%s' does not compile for %s: %s; fix [capture] bpf",
 				 bpf, ifname, pcap_geterr(p));
 			goto fail;
 		}
 		rc = pcap_setfilter(p, &prog);
 		pcap_freecode(&prog);
 		if (rc != 0) {
-			live_err(errbuf, errsz, "cannot set the BPF filter on %s: %s", ifname, pcap_geterr(p));
+			hk_errbuf_set(errbuf, errsz, "cannot set the BPF filter on %s: %s", ifname, pcap_geterr(p));
 			goto fail;
 		}
 	}
 	if (pcap_setnonblock(p, 1, perr) != 0) {
-		live_err(errbuf, errsz, "%s: cannot switch to non-blocking reads: %s", ifname, perr);
+		hk_errbuf_set(errbuf, errsz, "%s: cannot switch to non-blocking reads: %s", ifname, perr);
 		goto fail;
 	}
 	s = calloc(1, sizeof(*s));
 	if (!s || !(s->name = strdup(ifname))) {
-		live_err(errbuf, errsz, "%s: out of memory", ifname);
+		hk_errbuf_set(errbuf, errsz, "%s: out of memory", ifname);
 		goto fail;
 	}
 	s->pcap = p;
@@ -150,7 +138,7 @@ struct cap_source *cap_open_live(const char *ifname, unsigned snaplen, bool prom
 	s->fd = pcap_get_selectable_fd(p);
 	s->state = CAP_FRAME;
 	if (s->fd < 0) {
-		live_err(errbuf, errsz, "%s: libpcap gives no descriptor to wait on", ifname);
+		hk_errbuf_set(errbuf, errsz, "%s: libpcap gives no descriptor to wait on", ifname);
 		goto fail;
 	}
 	return s;

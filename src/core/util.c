@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,4 +119,15 @@ int hk_grow(void **v, size_t *cap, size_t need, size_t esz)
 	*v = nv;
 	*cap = ncap;
 	return 0;
+}
+
+void hk_errbuf_set(char *errbuf, size_t errsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!errbuf || errsz == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(errbuf, errsz, fmt, ap);
+	va_end(ap);
 }
