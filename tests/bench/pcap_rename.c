@@ -176,9 +176,12 @@ static bool ip6_rename(struct rename *r, uint8_t a[16])
 	return true;
 }
 
-/* Where the cursor stands, as an offset into the frame (c is not failed). */
+/* Where the cursor stands, as an offset into the frame; SIZE_MAX (which
+ * buf_put refuses) for a failed cursor, whose window may be another object. */
 static size_t cur_at(const struct hk_cur *c, const uint8_t *buf)
 {
+	if (c->err)
+		return SIZE_MAX;
 	return (size_t)(c->base - buf) + c->off;
 }
 
@@ -514,8 +517,8 @@ int main(int argc, char **argv)
 		size_t len = hdr->caplen;
 
 		r.st.frames++;
-		if (link != DLT_EN10MB) {
-			r.st.frames_other_link++;
+		if (link != DLT_EN10MB || len == 0) {
+			r.st.frames_other_link += link != DLT_EN10MB;
 			pcap_dump((u_char *)out, hdr, data);
 			continue;
 		}
