@@ -29,29 +29,18 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 import urllib.parse
 from datetime import datetime
 
-EXIT_SKIP = 77
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import casekit  # noqa: E402  (tests/casekit.py: the runner, Fail, Skip, expect)
+from casekit import Fail, Skip, expect  # noqa: E402
+
 TIMEOUT = 120
 SHARED_CAPTURE = "iti_S7-1511_db2_var1_HMI.pcap"
 ROUTES = ["/api/v1/devices", "/api/v1/devices/{id}", "/api/v1/summary", "/api/v1/vendors",
           "/api/v1/protocols", "/api/v1/unknown", "/api/v1/health", "/api/v1/sites", "/api/v1/openapi.json", "/metrics"]
 TOKEN = "e2e-test-token-0123456789abcdef"
-
-
-class Fail(Exception):
-    pass
-
-
-class Skip(Exception):
-    pass
-
-
-def expect(cond, msg):
-    if not cond:
-        raise Fail(msg)
 
 
 def free_port(family=socket.AF_INET, host="127.0.0.1"):
@@ -897,9 +886,7 @@ def dhcp_frame(mac, hostname, vendor_class):
 
 def write_pcap(path, frames):
     with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-        for i, fr in enumerate(frames):
-            f.write(struct.pack("<IIII", 1772438400 + i, 0, len(fr), len(fr)) + fr)
+        f.write(casekit.pcap_bytes(frames, 1772438400))
 
 
 HOSTILE = b"<img src=x onerror=alert(1)><b>evil</b>"
@@ -965,44 +952,6 @@ CASES = {
 }
 
 
-def main(argv):
-    if len(argv) == 2 and argv[1] == "--list":
-        print("\n".join(CASES))
-        return 0
-    if len(argv) < 3:
-        print(__doc__, file=sys.stderr)
-        return 2
-    exe, plant = os.path.abspath(argv[1]), os.path.abspath(argv[2])
-    names = argv[3:] or list(CASES)
-    for n in names:
-        if n not in CASES:
-            print(f"unknown case {n}; --list names them", file=sys.stderr)
-            return 2
-    passed = failed = skipped = 0
-    with tempfile.TemporaryDirectory(prefix="hk-api-") as tmp:
-        ctx = Ctx(exe, plant, tmp)
-        for n in names:
-            try:
-                CASES[n](ctx)
-                print(f"PASS {n}")
-                passed += 1
-            except Skip as e:
-                print(f"SKIP {n}: {e}")
-                skipped += 1
-            except Fail as e:
-                print(f"FAIL {n}: {e}")
-                failed += 1
-            except Exception:  # a bug in the test or an unexpected answer: a failure, with its trace
-                print(f"FAIL {n}: unexpected exception")
-                traceback.print_exc(file=sys.stdout)
-                failed += 1
-    print(f"{passed} passed, {failed} failed, {skipped} skipped")
-    if failed:
-        return 1
-    if skipped and not passed:
-        return EXIT_SKIP
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(casekit.main(sys.argv, __doc__, CASES, Ctx,
+                          paths=2, prefix="hk-api-", per_case=False))

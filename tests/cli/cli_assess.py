@@ -23,11 +23,12 @@ import sqlite3
 import struct
 import subprocess
 import sys
-import tempfile
-import traceback
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import casekit  # noqa: E402  (tests/casekit.py: the runner, Fail, Skip, expect)
+from casekit import Fail, Skip, expect  # noqa: E402
 
 TIMEOUT = 120
-EXIT_SKIP = 77
 
 CAMERA_IP, CAMERA_MAC = "10.10.1.50", "bc:ad:28:5e:90:3b"
 PLC_IP, HMI_IP = "10.10.1.10", "10.10.1.20"
@@ -81,19 +82,6 @@ GEOIP6 = """# cli test data
 CSV_BASE = ["id", "mac", "mac_local", "ips", "hostnames", "manufacturer", "model", "firmware",
             "serial", "role", "oui_prefix", "oui_registry", "oui_registrant", "oui_country",
             "oui_status", "via", "protocols", "first_seen", "last_seen", "packets", "bytes"]
-
-
-class Fail(Exception):
-    pass
-
-
-class Skip(Exception):
-    pass
-
-
-def expect(cond, msg):
-    if not cond:
-        raise Fail(msg)
 
 
 def expect_exit(got, want, what, err):
@@ -185,10 +173,7 @@ def arp_pcap(pairs, t0=1709251200):
         spa = bytes(int(x) for x in ip.split("."))
         frames.append(b"\xff" * 6 + sha + b"\x08\x06" + struct.pack(">HHBBH", 1, 0x0800, 6, 4, 2)
                       + sha + spa + bytes(6) + spa + bytes(18))
-    out = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)
-    for i, f in enumerate(frames):
-        out += struct.pack("<IIII", t0 + i, 0, len(f), len(f)) + f
-    return out
+    return casekit.pcap_bytes(frames, t0)
 
 
 def device(doc, ip=None, mac=None):
@@ -511,44 +496,6 @@ CASES = {
 }
 
 
-def main(argv):
-    if len(argv) == 2 and argv[1] == "--list":
-        print("\n".join(CASES))
-        return 0
-    if len(argv) < 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    exe = os.path.abspath(argv[1])
-    names = argv[2:] or list(CASES)
-    unknown = [n for n in names if n not in CASES]
-    if unknown:
-        print(f"unknown case(s): {' '.join(unknown)}; --list shows them", file=sys.stderr)
-        return 2
-    passed = failed = skipped = 0
-    for name in names:
-        with tempfile.TemporaryDirectory(prefix="hk-assess-") as tmp:
-            try:
-                CASES[name](Ctx(exe, tmp))
-            except Skip as e:
-                skipped += 1
-                print(f"SKIP {name}: {e}")
-            except Fail as e:
-                failed += 1
-                print(f"FAIL {name}: {e}")
-            except subprocess.TimeoutExpired as e:
-                failed += 1
-                print(f"FAIL {name}: timed out: {e}")
-            except Exception:  # a broken expectation about the output's shape
-                failed += 1
-                print(f"FAIL {name}: {traceback.format_exc()}")
-            else:
-                passed += 1
-                print(f"PASS {name}")
-    print(f"{passed} passed, {failed} failed, {skipped} skipped")
-    if failed:
-        return 1
-    return EXIT_SKIP if skipped and not passed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(casekit.main(sys.argv, __doc__, CASES, Ctx,
+                          prefix="hk-assess-"))

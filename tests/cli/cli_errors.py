@@ -22,11 +22,12 @@ import sqlite3
 import struct
 import subprocess
 import sys
-import tempfile
-import traceback
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import casekit  # noqa: E402  (tests/casekit.py: the runner, Fail, Skip, expect)
+from casekit import Fail, Skip, expect  # noqa: E402
 
 TIMEOUT = 120
-EXIT_SKIP = 77
 
 MODBUS = "iti_modbus_test.pcap"
 BACNET = "iti_bacnet_test.pcap"
@@ -34,15 +35,6 @@ BACNET = "iti_bacnet_test.pcap"
 CSV_COLUMNS = ["id", "mac", "mac_local", "ips", "hostnames", "manufacturer", "model", "firmware",
                "serial", "role", "oui_prefix", "oui_registry", "oui_registrant", "oui_country",
                "oui_status", "via", "protocols", "first_seen", "last_seen", "packets", "bytes"] + ["origin", "flag"]  # the assessment, appended
-
-
-class Fail(Exception):
-    pass
-
-
-class Skip(Exception):
-    pass
-
 
 class Ctx:
     def __init__(self, exe, tmp):
@@ -76,11 +68,6 @@ class Ctx:
         return parse_json(out, args), err
 
 
-def expect(cond, msg):
-    if not cond:
-        raise Fail(msg)
-
-
 def expect_exit(got, want, what, err):
     expect(got == want, f"{what}: exit {got}, want {want}; stderr: {err.strip()[-500:]!r}")
 
@@ -108,19 +95,9 @@ def shared_capture(name):
 
 def pcap_records(data):
     """(offset, captured length) of every record of a classic pcap file."""
-    magic = data[:4]
-    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
-        endian = "<"
-    elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
-        endian = ">"
-    else:
-        raise Fail(f"not a classic pcap file (magic {magic.hex()})")
-    recs, off = [], 24
-    while off + 16 <= len(data):
-        incl = struct.unpack(endian + "I", data[off + 8:off + 12])[0]
-        recs.append((off, incl))
-        off += 16 + incl
-    expect(off == len(data), "the reference capture itself is truncated")
+    recs = [(off, incl) for off, incl, _, _ in casekit.pcap_records(data, "the reference capture")]
+    end = recs[-1][0] + 16 + recs[-1][1] if recs else 24
+    expect(end == len(data), "the reference capture itself is truncated")
     return recs
 
 
@@ -135,10 +112,7 @@ def tiny_pcap():
                 + sha + spa + tha + tpa + bytes(18))
 
     frames = [arp(1, a, ip_a, bytes(6), ip_b, b"\xff" * 6), arp(2, b, ip_b, a, ip_a, a)]
-    out = struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1)
-    for i, f in enumerate(frames):
-        out += struct.pack("<IIII", 1709251200 + i, 0, len(f), len(f)) + f
-    return out
+    return casekit.pcap_bytes(frames, 1709251200)
 
 
 def write(path, data):
@@ -451,47 +425,6 @@ CASES = {
 }
 
 
-def main(argv):
-    if len(argv) == 2 and argv[1] == "--list":
-        print("\n".join(CASES))
-        return 0
-    if len(argv) < 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    exe = os.path.abspath(argv[1])
-    names = argv[2:] or list(CASES)
-    unknown = [n for n in names if n not in CASES]
-    if unknown:
-        print(f"unknown case(s): {' '.join(unknown)}; --list shows them", file=sys.stderr)
-        return 2
-    if not os.access(exe, os.X_OK):
-        print(f"{exe} is not an executable", file=sys.stderr)
-        return 2
-    passed = failed = skipped = 0
-    for name in names:
-        with tempfile.TemporaryDirectory(prefix="hk-cli-") as tmp:
-            try:
-                CASES[name](Ctx(exe, tmp))
-            except Skip as e:
-                skipped += 1
-                print(f"SKIP {name}: {e}")
-            except Fail as e:
-                failed += 1
-                print(f"FAIL {name}: {e}")
-            except subprocess.TimeoutExpired as e:
-                failed += 1
-                print(f"FAIL {name}: timed out: {e}")
-            except Exception:  # a broken expectation about the output's shape
-                failed += 1
-                print(f"FAIL {name}: {traceback.format_exc()}")
-            else:
-                passed += 1
-                print(f"PASS {name}")
-    print(f"{passed} passed, {failed} failed, {skipped} skipped")
-    if failed:
-        return 1
-    return EXIT_SKIP if skipped and not passed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(casekit.main(sys.argv, __doc__, CASES, Ctx,
+                          prefix="hk-cli-"))

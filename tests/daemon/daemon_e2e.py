@@ -31,15 +31,15 @@ import shutil
 import signal
 import socket
 import sqlite3
-import struct
 import subprocess
 import sys
-import tempfile
 import time
-import traceback
 import urllib.request
 
-EXIT_SKIP = 77
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import casekit  # noqa: E402  (tests/casekit.py: the runner, Fail, Skip, expect)
+from casekit import Fail, Skip, expect  # noqa: E402
+
 TIMEOUT = 60
 FEED, CAP = "hkfeed", "hkcap"
 CLONE_NEWNET = 0x40000000
@@ -54,19 +54,6 @@ FLOW_PCAPS = ("ndpi_teams.pcap", "icsnpp-c37_c37118_1100_unclean.pcap")
 FRAG_PCAP = "zeek_erspan.pcap"
 # 2 MB in 10880 frames: more than a 1 MiB ring holds
 BIG_PCAP = "iti_EthernetIP-CIP.pcap"
-
-
-class Fail(Exception):
-    pass
-
-
-class Skip(Exception):
-    pass
-
-
-def expect(cond, msg):
-    if not cond:
-        raise Fail(msg)
 
 
 def sh(*argv, check=True, **kw):
@@ -114,6 +101,18 @@ def _remove_stale():
 def _on_term(signum, _frame):
     _cleanup_all()
     sys.exit(128 + signum)
+
+
+def prepare(_names):
+    """Why the run is skipped, or None once the leftovers of killed runs are
+    gone and SIGTERM and SIGINT remove this run's namespaces."""
+    why = requirements()
+    if why:
+        return why
+    _remove_stale()
+    signal.signal(signal.SIGTERM, _on_term)
+    signal.signal(signal.SIGINT, _on_term)
+    return None
 
 
 class Netns:
@@ -671,20 +670,7 @@ def case_config_errors(ctx):
 def read_pcap(path):
     """The frames of a classic pcap file: [(caplen, wirelen, bytes)]."""
     with open(path, "rb") as f:
-        data = f.read()
-    magic = data[:4]
-    if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1"):
-        order = "<"
-    elif magic in (b"\xa1\xb2\xc3\xd4", b"\xa1\xb2\x3c\x4d"):
-        order = ">"
-    else:
-        raise Fail(f"{path} is not a classic pcap file")
-    frames, off = [], 24
-    while off + 16 <= len(data):
-        _, _, caplen, wirelen = struct.unpack(order + "IIII", data[off:off + 16])
-        frames.append((caplen, wirelen, data[off + 16:off + 16 + caplen]))
-        off += 16 + caplen
-    return frames
+        return [rec[1:] for rec in casekit.pcap_records(f.read(), path)]
 
 
 def flow_of(frame):
@@ -955,56 +941,6 @@ CASES = {
 }
 
 
-def main(argv):
-    if len(argv) == 2 and argv[1] == "--list":
-        print("\n".join(CASES))
-        return 0
-    if len(argv) < 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    exe = os.path.abspath(argv[1])
-    names = argv[2:] or list(CASES)
-    unknown = [n for n in names if n not in CASES]
-    if unknown:
-        print(f"unknown case(s): {' '.join(unknown)}; --list shows them", file=sys.stderr)
-        return 2
-    why = requirements()
-    if why:
-        print(f"SKIP: {why}")
-        return EXIT_SKIP
-    _remove_stale()
-    signal.signal(signal.SIGTERM, _on_term)
-    signal.signal(signal.SIGINT, _on_term)
-    passed = failed = skipped = 0
-    try:
-        for name in names:
-            tmp = tempfile.mkdtemp(prefix="hk-e2e-")
-            ctx = Ctx(exe, tmp)
-            t0 = time.time()
-            try:
-                CASES[name](ctx)
-            except Skip as e:
-                skipped += 1
-                print(f"SKIP {name}: {e}")
-            except Fail as e:
-                failed += 1
-                print(f"FAIL {name}: {e}")
-            except Exception:
-                failed += 1
-                print(f"FAIL {name}: {traceback.format_exc()}")
-            else:
-                passed += 1
-                print(f"PASS {name} ({time.time() - t0:.1f} s)")
-            finally:
-                ctx.cleanup()
-                shutil.rmtree(tmp, ignore_errors=True)
-    finally:
-        _cleanup_all()
-    print(f"{passed} passed, {failed} failed, {skipped} skipped")
-    if failed:
-        return 1
-    return EXIT_SKIP if skipped and not passed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(casekit.main(sys.argv, __doc__, CASES, Ctx,
+                          prefix="hk-e2e-", prepare=prepare, finish=_cleanup_all, timed=True))

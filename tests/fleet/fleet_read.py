@@ -36,11 +36,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 import urllib.parse
 from datetime import datetime, timezone
 
-EXIT_SKIP = 77
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import casekit  # noqa: E402  (tests/casekit.py: the runner, Fail, Skip, expect)
+from casekit import EXIT_SKIP, Fail, Skip, expect  # noqa: E402
+
 TIMEOUT = 120
 HERE = os.path.dirname(os.path.abspath(__file__))
 CLUSTER = os.path.join(HERE, "pg-cluster.sh")
@@ -48,19 +50,6 @@ CAPTURE_A = "arkime_modbus.pcap"   # MAC devices and an IP-only one
 CAPTURE_B = "ndpi_bacnet.pcap"     # more of both
 SENSORS = [("n1", "north", [CAPTURE_A]), ("n2", "north", [CAPTURE_A]), ("s1", "south", [CAPTURE_A, CAPTURE_B])]
 FLEET_FIELDS = ("scope", "sites", "sensors", "sightings")
-
-
-class Fail(Exception):
-    pass
-
-
-class Skip(Exception):
-    pass
-
-
-def expect(cond, msg):
-    if not cond:
-        raise Fail(msg)
 
 
 def free_port():
@@ -111,6 +100,10 @@ class Ctx:
         return d, p.stdout.decode().strip()
 
     clusters = []
+
+    def cleanup(self):
+        for d in Ctx.clusters:
+            subprocess.run(["bash", CLUSTER, "destroy", d], capture_output=True, timeout=TIMEOUT, check=False)
 
     def psql(self, d, sql):
         p = subprocess.run(["bash", CLUSTER, "psql", d, "-qAtX", "-F", "\t", "-c", sql], capture_output=True,
@@ -690,50 +683,7 @@ CASES = {
 }
 
 
-def main(argv):
-    if len(argv) == 2 and argv[1] == "--list":
-        print("\n".join(CASES))
-        return 0
-    if len(argv) < 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    exe = os.path.abspath(argv[1])
-    names = argv[2:] or list(CASES)
-    for n in names:
-        if n not in CASES:
-            print(f"unknown case {n}; --list names them", file=sys.stderr)
-            return 2
-    passed = failed = skipped = 0
-    tmp = tempfile.mkdtemp(prefix="hk-fleet-read-")
-    os.chmod(tmp, 0o755)  # as root the server runs as postgres and must reach its directory
-    ctx = Ctx(exe, tmp)
-    try:
-        for n in names:
-            try:
-                CASES[n](ctx)
-                print(f"PASS {n}")
-                passed += 1
-            except Skip as e:
-                print(f"SKIP {n}: {e}")
-                skipped += 1
-            except Fail as e:
-                print(f"FAIL {n}: {e}")
-                failed += 1
-            except Exception:  # a bug in the test or an unexpected answer: a failure, with its trace
-                print(f"FAIL {n}: unexpected exception")
-                traceback.print_exc(file=sys.stdout)
-                failed += 1
-    finally:
-        for d in Ctx.clusters:
-            subprocess.run(["bash", CLUSTER, "destroy", d], capture_output=True, timeout=TIMEOUT, check=False)
-        shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed, {skipped} skipped")
-    if failed:
-        return 1
-    if skipped and not passed:
-        return EXIT_SKIP
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(casekit.main(sys.argv, __doc__, CASES, Ctx,
+                          # mode: as root the server runs as postgres and must reach its directory
+                          prefix="hk-fleet-read-", per_case=False, mode=0o755))

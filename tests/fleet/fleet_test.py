@@ -27,15 +27,15 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
-import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "daemon"))
 import daemon_e2e as e2e  # noqa: E402  (namespaces, tcpreplay, the daemon)
+sys.path.insert(0, os.path.join(HERE, ".."))
+import casekit  # noqa: E402  (tests/casekit.py: the runner, Fail, Skip, expect)
+from casekit import EXIT_SKIP, Fail, Skip, expect  # noqa: E402
 
-EXIT_SKIP = 77
 TIMEOUT = 120
 CLUSTER = os.path.join(HERE, "pg-cluster.sh")
 
@@ -52,19 +52,6 @@ PG_MIGRATIONS = sorted(f for f in os.listdir(os.path.join(HERE, "..", "..", "db"
                        if re.fullmatch(r"\d{4}_[a-z0-9_]+\.sql", f))
 # Two captures for outages: one before, one during.
 OUTAGE_PCAPS = ("iti_modbus_test.pcap", "arkime_modbus.pcap")
-
-
-class Fail(Exception):
-    pass
-
-
-class Skip(Exception):
-    pass
-
-
-def expect(cond, msg):
-    if not cond:
-        raise Fail(msg)
 
 
 def sh(*argv, check=True, env=None, timeout=TIMEOUT):
@@ -726,6 +713,16 @@ def case_daemon_sites(ctx):
     expect_union_report(ctx, c, {"sensor-a": ("site-a", dba), "sensor-b": ("site-b", dbb)})
 
 
+def prepare(_names):
+    """Why the run is skipped (no PostgreSQL server binaries), or None once
+    SIGTERM removes this run's namespaces."""
+    p = subprocess.run([CLUSTER, "available"], capture_output=True, text=True, check=False)
+    if p.returncode != 0:
+        return p.stderr.strip()
+    signal.signal(signal.SIGTERM, e2e._on_term)
+    return None
+
+
 CASES = {
     "migrate": case_migrate,
     "replay": case_replay,
@@ -742,55 +739,8 @@ CASES = {
 }
 
 
-def main(argv):
-    if len(argv) == 2 and argv[1] == "--list":
-        print("\n".join(CASES))
-        return 0
-    if len(argv) < 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    exe = os.path.abspath(argv[1])
-    names = argv[2:] or list(CASES)
-    unknown = [n for n in names if n not in CASES]
-    if unknown:
-        print(f"unknown case(s): {' '.join(unknown)}; --list shows them", file=sys.stderr)
-        return 2
-    p = subprocess.run([CLUSTER, "available"], capture_output=True, text=True, check=False)
-    if p.returncode != 0:
-        print(f"SKIP: {p.stderr.strip()}")
-        return EXIT_SKIP
-    signal.signal(signal.SIGTERM, e2e._on_term)
-    passed = failed = skipped = 0
-    try:
-        for name in names:
-            tmp = tempfile.mkdtemp(prefix="hk-fleet-")
-            os.chmod(tmp, 0o755)  # the server runs as another user when we are root
-            ctx = Ctx(exe, tmp)
-            t0 = time.time()
-            try:
-                CASES[name](ctx)
-            except Skip as e:
-                skipped += 1
-                print(f"SKIP {name}: {e}")
-            except (Fail, e2e.Fail) as e:
-                failed += 1
-                print(f"FAIL {name}: {e}")
-            except Exception:
-                failed += 1
-                print(f"FAIL {name}: {traceback.format_exc()}")
-            else:
-                passed += 1
-                print(f"PASS {name} ({time.time() - t0:.1f} s)")
-            finally:
-                ctx.cleanup()
-                shutil.rmtree(tmp, ignore_errors=True)
-    finally:
-        e2e._cleanup_all()
-    print(f"{passed} passed, {failed} failed, {skipped} skipped")
-    if failed:
-        return 1
-    return EXIT_SKIP if skipped and not passed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(casekit.main(sys.argv, __doc__, CASES, Ctx,
+                          # mode: the server runs as another user when we are root
+                          prefix="hk-fleet-", mode=0o755,
+                          prepare=prepare, finish=e2e._cleanup_all, timed=True))

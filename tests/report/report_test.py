@@ -36,9 +36,11 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import traceback
 
-EXIT_SKIP = 77
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import casekit  # noqa: E402  (tests/casekit.py: the runner, Fail, Skip, expect)
+from casekit import Fail, Skip, expect as check  # noqa: E402
+
 TIMEOUT = 300
 DEB_PYTHON = "/usr/bin/python3"
 
@@ -57,19 +59,6 @@ HOSTILE_FORMULA = "=HYPERLINK(\"http://evil.example/\",\"click\")"
 HOSTILE_BYTES = "ctl\x01\x1b[31m"            # control characters in a value
 
 NPM_SCHEMA_SUBDIR = os.path.join("node_modules", "@cyclonedx", "cyclonedx-library", "res", "schema")
-
-
-class Fail(Exception):
-    pass
-
-
-class Skip(Exception):
-    pass
-
-
-def check(cond, msg):
-    if not cond:
-        raise Fail(msg)
 
 
 class Ctx:
@@ -578,44 +567,7 @@ def reexec_for_jsonschema(names):
         os.execv(DEB_PYTHON, [DEB_PYTHON] + sys.argv)
 
 
-def main(argv):
-    if len(argv) == 2 and argv[1] == "--list":
-        print("\n".join(CASES))
-        return 0
-    if len(argv) < 4:
-        print(__doc__, file=sys.stderr)
-        return 2
-    exe, plant, outdir = os.path.abspath(argv[1]), os.path.abspath(argv[2]), os.path.abspath(argv[3])
-    names = argv[4:] or list(CASES)
-    for n in names:
-        if n not in CASES:
-            print("no case %r (--list lists them)" % n, file=sys.stderr)
-            return 2
-    reexec_for_jsonschema(names)
-    passed = failed = skipped = 0
-    with tempfile.TemporaryDirectory(prefix="hk-report-") as tmp:
-        ctx = Ctx(exe, plant, outdir, tmp)
-        for n in names:
-            try:
-                CASES[n](ctx)
-                print("PASS %s" % n)
-                passed += 1
-            except Skip as e:
-                print("SKIP %s: %s" % (n, e))
-                skipped += 1
-            except Fail as e:
-                print("FAIL %s: %s" % (n, e))
-                failed += 1
-            except Exception:  # a bug in the test or a crash: a failure, with the trace
-                print("FAIL %s: %s" % (n, traceback.format_exc()))
-                failed += 1
-    print("%d passed, %d failed, %d skipped" % (passed, failed, skipped))
-    if failed:
-        return 1
-    if skipped and not passed:
-        return EXIT_SKIP
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+    sys.exit(casekit.main(sys.argv, __doc__, CASES, Ctx,
+                          paths=3, prefix="hk-report-", per_case=False,
+                          prepare=reexec_for_jsonschema))
