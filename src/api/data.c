@@ -95,12 +95,17 @@ static int devices_json(struct api_knowledge *k, struct api_view *v, int64_t onl
 					      &od.n_ann, &aa);
 		else
 			assess_annotations_of(v->devs[i].key, ann, n_ann, &od.ann, &od.n_ann, &aa);
-		assess_device(&v->devs[i], &aa, &ctx, &res);
+		if (assess_device(&v->devs[i], &aa, &ctx, &res) < 0) {
+			assess_result_clear(&res);
+			return -ENOMEM;
+		}
 		od.res = &res;
 		v->obj[i] = out_device_json(&v->devs[i]);
+		if (v->obj[i])
+			out_device_json_assessed(v->obj[i], &od);
+		assess_result_clear(&res);
 		if (!v->obj[i])
 			return -ENOMEM;
-		out_device_json_assessed(v->obj[i], &od);
 	}
 	v->assessed = true;
 	return 0;

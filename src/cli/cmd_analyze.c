@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,53 +228,169 @@ static void loader_join(struct loader *l, bool report)
 		fprintf(stderr, "herkomst: warning: %s\n", l->know_err);
 }
 
+/*
+ * IP geolocation (≈30 ms to open and check) is needed when a device talked
+ * to an external host, which the snapshot tells; it then loads on a thread
+ * of its own while the devices are resolved, and is joined before they are
+ * assessed. (The deriver adds no flow.peer claims, so the snapshot's answer
+ * is the one assess_inputs_geoip would give afterwards.)
+ */
+struct geo_loader {
+	pthread_t thread;
+	bool started;
+};
+
+static void *geo_main(void *arg)
+{
+	pthread_setname_np(pthread_self(), "hk-geoip");
+	assess_inputs_geoip_load(arg);
+	return NULL;
+}
+
+static void geo_start(struct geo_loader *g, struct assess_inputs *k, const struct hk_device *devs, size_t n)
+{
+	/* without a thread it loads when the devices are assessed, as before */
+	if (!k->geo_tried && assess_any_external_peer(devs, n) && pthread_create(&g->thread, NULL, geo_main, k) == 0)
+		g->started = true;
+}
+
+static void geo_join(struct geo_loader *g)
+{
+	if (g->started)
+		pthread_join(g->thread, NULL);
+	g->started = false;
+}
+
 static void warn_stderr(void *userdata, const char *message)
 {
 	(void)userdata;
 	fprintf(stderr, "herkomst: warning: %s\n", message);
 }
 
-/* Assesses every device; fills as (its arrays are the caller's to free). */
-static int assess_all(struct store *st, struct assess_inputs *k, const struct hk_device *devs, size_t n,
-		      struct out_assessment *as, struct assess_result **ret_res, struct out_assessed **ret_od,
-		      struct store_annotation **ret_ann)
-{
-	struct store_annotation *ann = NULL;
+/*
+ * Assessing a device reads only the device, its annotations and the loaded
+ * data (origin, policy, geolocation: no caches), so with --threads N the
+ * devices are assessed on N threads, taking blocks of them in turn; each
+ * result goes to its device's slot, so the output order is unchanged.
+ */
+#define ASSESS_BLOCK 64
+
+struct assess_job {
+	const struct hk_device *devs;
+	size_t n;
+	const struct store_annotation *ann;
+	size_t n_ann;
+	const struct assess_ctx *ctx;
 	struct assess_result *res;
 	struct out_assessed *od;
+	atomic_size_t next;   /* the first device of the next block */
+	atomic_bool failed;   /* out of memory */
+};
+
+static void *assess_blocks(void *arg)
+{
+	struct assess_job *j = arg;
+	size_t from;
+
+	while ((from = atomic_fetch_add(&j->next, ASSESS_BLOCK)) < j->n) {
+		size_t to = from + ASSESS_BLOCK < j->n ? from + ASSESS_BLOCK : j->n;
+		for (size_t i = from; i < to; i++) {
+			struct assess_annotations aa;
+			assess_annotations_of(j->devs[i].key, j->ann, j->n_ann, &j->od[i].ann, &j->od[i].n_ann, &aa);
+			if (assess_device(&j->devs[i], &aa, j->ctx, &j->res[i]) < 0)
+				atomic_store(&j->failed, true);
+			j->od[i].res = &j->res[i];
+		}
+	}
+	return NULL;
+}
+
+static void assess_results_free(struct assess_result *res, size_t n)
+{
+	for (size_t i = 0; res && i < n; i++)
+		assess_result_clear(&res[i]);
+	free(res);
+}
+
+/* Assesses every device; fills as (its arrays are the caller's to free). */
+static int assess_all(struct store *st, struct assess_inputs *k, const struct hk_device *devs, size_t n,
+		      unsigned threads, struct out_assessment *as, struct assess_result **ret_res,
+		      struct out_assessed **ret_od, struct store_annotation **ret_ann)
+{
+	pthread_t tid[ENGINE_WORKERS_MAX];
+	struct store_annotation *ann = NULL;
+	struct assess_job j;
 	struct assess_ctx ctx;
-	size_t n_ann = 0;
+	size_t n_ann = 0, n_tid = 0;
 
 	if (store_annotation_load(st, NULL, &ann, &n_ann) < 0)
 		return -EIO;
-	res = calloc(n ? n : 1, sizeof(*res));
-	od = calloc(n ? n : 1, sizeof(*od));
-	if (!res || !od) {
-		free(res);
-		free(od);
+	memset(&j, 0, sizeof(j));
+	j.res = calloc(n ? n : 1, sizeof(*j.res));
+	j.od = calloc(n ? n : 1, sizeof(*j.od));
+	if (!j.res || !j.od) {
+		free(j.res);
+		free(j.od);
 		free(ann);
 		return -ENOMEM;
 	}
 	assess_inputs_geoip(k, devs, n);
 	ctx = assess_inputs_ctx(k);
-	for (size_t i = 0; i < n; i++) {
-		struct assess_annotations aa;
-		assess_annotations_of(devs[i].key, ann, n_ann, &od[i].ann, &od[i].n_ann, &aa);
-		assess_device(&devs[i], &aa, &ctx, &res[i]);
-		od[i].res = &res[i];
-	}
+	j.devs = devs;
+	j.n = n;
+	j.ann = ann;
+	j.n_ann = n_ann;
+	j.ctx = &ctx;
+	atomic_init(&j.next, 0);
+	atomic_init(&j.failed, false);
+	/* a thread that cannot be started leaves its blocks to the others */
+	while (n_tid + 1 < threads && n_tid < ENGINE_WORKERS_MAX && (n_tid + 1) * ASSESS_BLOCK < n &&
+	       pthread_create(&tid[n_tid], NULL, assess_blocks, &j) == 0)
+		n_tid++;
+	assess_blocks(&j);
+	for (size_t i = 0; i < n_tid; i++)
+		pthread_join(tid[i], NULL);
+	*ret_res = j.res;
+	*ret_od = j.od;
+	*ret_ann = ann;
+	if (atomic_load(&j.failed))
+		return -ENOMEM;
 	memset(as, 0, sizeof(*as));
-	as->dev = od;
+	as->dev = j.od;
 	if (k->policy) {
 		as->policy_name = policy_name(k->policy);
 		as->policy_as_of = policy_as_of(k->policy);
 		as->policy_path = policy_path(k->policy);
 	}
 	as->geoip_source = k->geo ? geoip_source(k->geo) : NULL;
-	*ret_res = res;
-	*ret_od = od;
-	*ret_ann = ann;
 	return 0;
+}
+
+/*
+ * Without --db the store would be a fresh in-memory database, and the trip
+ * through it (merge, read back) hands the output exactly the snapshot's
+ * devices after these steps, so they are done here instead:
+ *  - ids: the store numbers rows in insertion order, i.e. the snapshot's
+ *    order, from 1;
+ *  - evidence: the snapshot holds each claim once (hk_device_add_evidence
+ *    folds equal ones, as the store's UPDATE would), at most
+ *    HK_DEV_EVIDENCE_MAX of them (the store's bound on an empty device), with
+ *    a count of at least 1, in canonical order (the order the store reads
+ *    them back in, the rows being inserted in it);
+ *  - the deriver and the canonical evidence order, as store_devices_load;
+ *  - the device order: hk_device_cmp is total (it ends with the unique key)
+ *    and the derived claims change none of its fields, so the snapshot's
+ *    order stands.
+ * The pcap goldens (tests/pcap) pin the result.
+ */
+static void devices_resolve(struct hk_device *devs, size_t n, struct inv_knowledge *know)
+{
+	/* on one thread: the deriver's signature matcher keeps one match data */
+	for (size_t i = 0; i < n; i++) {
+		devs[i].id = (int64_t)i + 1;
+		inv_derive(&devs[i], know);
+		hk_device_sort_evidence(&devs[i]);
+	}
 }
 
 static void run_counters(const struct pipeline_totals *pl, struct out_run *run, const char **names)
@@ -331,6 +448,7 @@ int cmd_analyze(int argc, char **argv)
 	struct store_capture *caps = NULL, c;
 	struct unknown_fp *unknown = NULL;
 	struct assess_inputs ak = {0};
+	struct geo_loader geo = {0};
 	struct assess_result *ares = NULL;
 	struct out_assessed *aod = NULL;
 	struct store_annotation *anns = NULL;
@@ -340,7 +458,7 @@ int cmd_analyze(int argc, char **argv)
 	const char *ev_names[64];
 	struct out_run run;
 	FILE *out = stdout;
-	int opt, status = 0, n_failed = 0, n_truncated = 0, n_skipped = 0;
+	int opt, arc, status = 0, n_failed = 0, n_truncated = 0, n_skipped = 0;
 	uint64_t v;
 
 	optind = 1;
@@ -503,17 +621,33 @@ int cmd_analyze(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
-	if (store_devices_merge(st, devs, n_devs) < 0) {
-		fprintf(stderr, "herkomst: %s: cannot store the inventory: %s; check free disk space and "
-				"that the file is writable\n",
-			o.db ? o.db : "in-memory database", store_errmsg(st));
-		status = 1;
-		goto out;
+	/* the packets' state (flow tables, nDPI, the inventory's nodes) is not
+	 * needed past the snapshot: freed now, it is not held beside the output */
+	engine_totals(eng, &totals);
+	run_counters(&totals, &run, ev_names);
+	eng = engine_free(eng);
+	geo_start(&geo, &ak, devs, n_devs);
+	if (o.db) {
+		if (store_devices_merge(st, devs, n_devs) < 0) {
+			fprintf(stderr, "herkomst: %s: cannot store the inventory: %s; check free disk space and "
+					"that the file is writable\n",
+				o.db, store_errmsg(st));
+			status = 1;
+			goto out;
+		}
+		inv_devices_free(devs, n_devs);
+		devs = NULL;
+		n_devs = 0;
+		if (store_devices_load(st, &devs, &n_devs) < 0) {
+			fprintf(stderr, "herkomst: cannot read back the inventory: %s\n", store_errmsg(st));
+			status = 1;
+			goto out;
+		}
+	} else {
+		devices_resolve(devs, n_devs, &know);
 	}
-	inv_devices_free(devs, n_devs);
-	devs = NULL;
-	if (store_devices_load(st, &devs, &n_devs) < 0 || store_captures_load(st, &caps, &n_caps) < 0) {
-		fprintf(stderr, "herkomst: cannot read back the inventory: %s\n", store_errmsg(st));
+	if (store_captures_load(st, &caps, &n_caps) < 0) {
+		fprintf(stderr, "herkomst: cannot read back the captures: %s\n", store_errmsg(st));
 		status = 1;
 		goto out;
 	}
@@ -527,20 +661,23 @@ int cmd_analyze(int argc, char **argv)
 			goto out;
 		}
 	}
-	engine_totals(eng, &totals);
-	run_counters(&totals, &run, ev_names);
 	if (inv_unknown_collect(devs, n_devs, &know, &unknown, &n_unknown) < 0) {
 		fprintf(stderr, "herkomst: out of memory\n");
 		status = 1;
 		goto out;
 	}
-	if (assess_all(st, &ak, devs, n_devs, &as, &ares, &aod, &anns) < 0) {
-		fprintf(stderr, "herkomst: cannot read the annotations: %s\n", store_errmsg(st));
+	geo_join(&geo);
+	arc = assess_all(st, &ak, devs, n_devs, o.eng.workers, &as, &ares, &aod, &anns);
+	if (arc < 0) {
+		if (arc == -ENOMEM)
+			fprintf(stderr, "herkomst: out of memory assessing the devices\n");
+		else
+			fprintf(stderr, "herkomst: cannot read the annotations: %s\n", store_errmsg(st));
 		status = 1;
 		goto out;
 	}
-	if (out_write(out, o.fmt, devs, n_devs, caps, n_caps, &run, unknown, n_unknown, &as) < 0 ||
-	    fflush(out) != 0) {
+	arc = out_write_threads(out, o.fmt, devs, n_devs, caps, n_caps, &run, unknown, n_unknown, &as, o.eng.workers);
+	if (arc < 0 || fflush(out) != 0) {
 		fprintf(stderr, "herkomst: writing the output failed: %s\n", strerror(errno));
 		status = 1;
 	}
@@ -554,7 +691,8 @@ out:
 	inv_devices_free(devs, n_devs);
 	free(caps);
 	free(unknown);
-	free(ares);
+	geo_join(&geo);
+	assess_results_free(ares, n_devs);
 	free(aod);
 	free(anns);
 	assess_inputs_close(&ak);

@@ -387,7 +387,11 @@ int cmd_report(int argc, char **argv)
 			else
 				assess_annotations_of(devs[i].key, anns, n_anns, &a, &na, &aa);
 			rdevs[i].dev = &devs[i];
-			assess_device(&devs[i], &aa, &ctx, &rdevs[i].a);
+			if (assess_device(&devs[i], &aa, &ctx, &rdevs[i].a) < 0) {
+				fprintf(stderr, "herkomst: out of memory assessing the devices\n");
+				status = 1;
+				goto out;
+			}
 			assessed[i].res = &rdevs[i].a;
 			assessed[i].ann = a;
 			assessed[i].n_ann = na;
@@ -495,6 +499,8 @@ out:
 	free(o.cfg_conninfo);
 	free(o.cfg_password_file);
 	free(unknown);
+	for (size_t i = 0; rdevs && i < n_devs; i++)
+		assess_result_clear(&rdevs[i].a);
 	free(rdevs);
 	free(assessed);
 	store_close(st);

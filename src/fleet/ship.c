@@ -524,7 +524,11 @@ static void assessment_row(struct shipper *s, struct ship_item *it, json_t *arr)
 
 	inv_derive(&it->dev, &s->know);
 	assess_annotations_of(it->key, it->ann, it->n_ann, &first, &n_first, &aa);
-	assess_device(&it->dev, &aa, &ctx, &res);
+	if (assess_device(&it->dev, &aa, &ctx, &res) < 0) {
+		/* out of memory: no row, as when the JSON below finds none */
+		assess_result_clear(&res);
+		return;
+	}
 	memset(&od, 0, sizeof(od));
 	od.res = &res;
 	od.ann = first;
@@ -547,6 +551,7 @@ static void assessment_row(struct shipper *s, struct ship_item *it, json_t *arr)
 	json_object_set_new(o, "policy", jstr_or_null(pol));
 	json_array_append_new(arr, o);
 	free(text);
+	assess_result_clear(&res);
 }
 
 /* The central ids of the batch's devices (added when new). */

@@ -15,6 +15,7 @@
  */
 #include "inventory/assess.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,22 +81,31 @@ __attribute__((format(printf, 3, 4))) static void textf(char *buf, size_t sz, co
 }
 
 
+/*
+ * A criterion's lines are written into full-size rows on assess_device's
+ * stack and packed into the result's one text allocation at the end
+ * (pack_lines), so a result holds only the bytes its lines use.
+ */
 struct lines {
 	struct assess_criterion *c;
-	size_t n_more; /* lines past ASSESS_WHY_MAX */
+	char (*rows)[ASSESS_WHY_LEN]; /* ASSESS_WHY_MAX of them */
+	size_t n_more;                /* lines past ASSESS_WHY_MAX */
 };
 
 __attribute__((format(printf, 2, 3))) static void line_add(struct lines *l, const char *fmt, ...)
 {
 	va_list ap;
+	char *row;
 
 	if (l->c->n_why >= ASSESS_WHY_MAX) {
 		l->n_more++;
 		return;
 	}
+	row = l->rows[l->c->n_why];
 	va_start(ap, fmt);
-	vsnprintf(l->c->why[l->c->n_why++], ASSESS_WHY_LEN, fmt, ap);
+	vsnprintf(row, ASSESS_WHY_LEN, fmt, ap);
 	va_end(ap);
+	l->c->why[l->c->n_why++] = row;
 }
 
 /* The last kept line says how many did not fit. */
@@ -103,7 +113,7 @@ static void line_finish(struct lines *l)
 {
 	if (!l->n_more)
 		return;
-	textf(l->c->why[ASSESS_WHY_MAX - 1], ASSESS_WHY_LEN, "... and %zu more", l->n_more + 1);
+	textf(l->rows[ASSESS_WHY_MAX - 1], ASSESS_WHY_LEN, "... and %zu more", l->n_more + 1);
 }
 
 /* --- helpers --------------------------------------------------------------- */
@@ -353,10 +363,10 @@ out:
 
 /* --- criteria 1 and 2 ------------------------------------------------------ */
 
-static void criterion_country(struct assess_result *r, const struct assess_ctx *ctx, int n,
-			      struct assess_criterion *c)
+static void criterion_country(struct assess_result *r, const struct assess_ctx *ctx, int n, struct lines *lp)
 {
-	struct lines l = {c, 0};
+	struct lines l = *lp;
+	struct assess_criterion *c = l.c;
 	const char *ref = NULL;
 
 	if (!r->origin_known) {
@@ -377,9 +387,9 @@ static void criterion_country(struct assess_result *r, const struct assess_ctx *
 }
 
 /* Appended to criterion 1: a state grade anywhere on the chain makes it hold. */
-static void criterion_state(struct assess_result *r, const struct assess_ctx *ctx)
+static void criterion_state(struct assess_result *r, const struct assess_ctx *ctx, const struct lines *c1)
 {
-	struct lines l = {&r->c1, 0};
+	struct lines l = {&r->c1, c1->rows, 0};
 	const struct origin_company *c, *st;
 	char share[32] = "";
 
@@ -551,9 +561,10 @@ static void access_from_peers(const struct ev_view *w, const struct geoip *geo, 
 	}
 }
 
-static void criterion_access(const struct hk_device *d, const struct assess_ctx *ctx, struct assess_criterion *c)
+static void criterion_access(const struct hk_device *d, const struct assess_ctx *ctx, const struct lines *lp)
 {
-	struct lines l = {c, 0};
+	struct lines l = *lp;
+	struct assess_criterion *c = l.c;
 	struct ev_view w;
 
 	view_init(&w, d);
@@ -570,9 +581,10 @@ static void criterion_access(const struct hk_device *d, const struct assess_ctx 
 
 /* --- 3B and the verdict ---------------------------------------------------- */
 
-static void criterion_mitigation(const struct assess_annotations *ann, struct assess_criterion *c)
+static void criterion_mitigation(const struct assess_annotations *ann, const struct lines *lp)
 {
-	struct lines l = {c, 0};
+	struct lines l = *lp;
+	struct assess_criterion *c = l.c;
 
 	if (!ann || !has(ann->mitigation)) {
 		line_add(&l, "no mitigation recorded");
@@ -583,10 +595,40 @@ static void criterion_mitigation(const struct assess_annotations *ann, struct as
 		 ann->mitigation);
 }
 
-void assess_device(const struct hk_device *d, const struct assess_annotations *ann, const struct assess_ctx *ctx,
-		   struct assess_result *out)
+/* Moves the lines from the rows into one allocation of their length. */
+static int pack_lines(struct assess_result *r)
+{
+	struct assess_criterion *cs[] = {&r->c1, &r->c2, &r->c3a, &r->c3b};
+	size_t len[N_OF(cs)][ASSESS_WHY_MAX], total = 0;
+	char *p;
+
+	for (size_t k = 0; k < N_OF(cs); k++)
+		for (size_t i = 0; i < cs[k]->n_why; i++)
+			total += (len[k][i] = strlen(cs[k]->why[i]) + 1);
+	p = r->text = malloc(total ? total : 1);
+	for (size_t k = 0; k < N_OF(cs); k++) {
+		for (size_t i = 0; i < cs[k]->n_why; i++) {
+			if (!p) {
+				cs[k]->why[i] = NULL;
+				continue;
+			}
+			memcpy(p, cs[k]->why[i], len[k][i]);
+			cs[k]->why[i] = p;
+			p += len[k][i];
+		}
+		if (!p)
+			cs[k]->n_why = 0;
+	}
+	return r->text ? 0 : -ENOMEM;
+}
+
+int assess_device(const struct hk_device *d, const struct assess_annotations *ann, const struct assess_ctx *ctx,
+		  struct assess_result *out)
 {
 	static const struct assess_ctx none;
+	char rows[4][ASSESS_WHY_MAX][ASSESS_WHY_LEN];
+	struct lines l1 = {&out->c1, rows[0], 0}, l2 = {&out->c2, rows[1], 0}, l3a = {&out->c3a, rows[2], 0},
+		     l3b = {&out->c3b, rows[3], 0};
 	bool all, mitigated;
 
 	if (!ctx)
@@ -595,11 +637,11 @@ void assess_device(const struct hk_device *d, const struct assess_annotations *a
 	out->state = origin_state_name(ORIGIN_STATE_NONE);
 	out->state_share = -1;
 	resolve_origin(d, ann, ctx, out);
-	criterion_country(out, ctx, 1, &out->c1);
-	criterion_state(out, ctx);
-	criterion_country(out, ctx, 2, &out->c2);
-	criterion_access(d, ctx, &out->c3a);
-	criterion_mitigation(ann, &out->c3b);
+	criterion_country(out, ctx, 1, &l1);
+	criterion_state(out, ctx, &l1);
+	criterion_country(out, ctx, 2, &l2);
+	criterion_access(d, ctx, &l3a);
+	criterion_mitigation(ann, &l3b);
 
 	all = out->c1.holds && out->c2.holds && out->c3a.holds;
 	mitigated = out->c3b.holds && ann && ann->mitigation_sufficient;
@@ -611,6 +653,15 @@ void assess_device(const struct hk_device *d, const struct assess_annotations *a
 		out->verdict = ASSESS_PARTIAL;
 	else
 		out->verdict = ASSESS_CLEAR;
+	return pack_lines(out);
+}
+
+void assess_result_clear(struct assess_result *r)
+{
+	if (!r)
+		return;
+	free(r->text);
+	memset(r, 0, sizeof(*r));
 }
 
 const char *assess_verdict_name(enum assess_verdict v)

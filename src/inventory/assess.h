@@ -46,7 +46,9 @@ enum assess_verdict {
 struct assess_criterion {
 	bool holds;
 	size_t n_why;
-	char why[ASSESS_WHY_MAX][ASSESS_WHY_LEN]; /* "role plc (s7comm.setup, 70)" ... */
+	/* "role plc (s7comm.setup, 70)" ..., at most ASSESS_WHY_LEN - 1 bytes
+	 * each, in the result's text */
+	const char *why[ASSESS_WHY_MAX];
 };
 
 /* Analyst input for one device (from the store). */
@@ -73,6 +75,10 @@ struct assess_result {
 	char basis[ASSESS_WHY_LEN]; /* how the chain went: claim → alias → company → controller */
 	struct assess_criterion c1, c2, c3a, c3b;
 	enum assess_verdict verdict;
+	/* Every why line, each at its length (a device's few hundred bytes
+	 * rather than room for the longest 64): one allocation, owned, freed by
+	 * assess_result_clear(). */
+	char *text;
 };
 
 struct assess_ctx {
@@ -81,8 +87,15 @@ struct assess_ctx {
 	const struct geoip *geo;        /* may be NULL: external peers without country */
 };
 
-void assess_device(const struct hk_device *d, const struct assess_annotations *ann, const struct assess_ctx *ctx,
-		   struct assess_result *out);
+/* Fills out (its earlier contents are not freed: clear it first when it is
+ * reused). -ENOMEM when the why lines found no memory: out then holds the
+ * verdict and no why lines; assess_result_clear() it all the same. The
+ * inputs are only read, so devices may be assessed on several threads. */
+int assess_device(const struct hk_device *d, const struct assess_annotations *ann, const struct assess_ctx *ctx,
+		  struct assess_result *out);
+
+/* Frees the why lines and zeroes r; r may be NULL. */
+void assess_result_clear(struct assess_result *r);
 
 const char *assess_verdict_name(enum assess_verdict v); /* "unknown", "clear", "partial", "flagged" */
 

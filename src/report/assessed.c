@@ -83,9 +83,16 @@ bool assess_any_external_peer(const struct hk_device *devs, size_t n)
 
 void assess_inputs_geoip(struct assess_inputs *k, const struct hk_device *devs, size_t n)
 {
+	if (k->geo_tried || !assess_any_external_peer(devs, n))
+		return;
+	assess_inputs_geoip_load(k);
+}
+
+void assess_inputs_geoip_load(struct assess_inputs *k)
+{
 	char err[1024];
 
-	if (k->geo_tried || !assess_any_external_peer(devs, n))
+	if (k->geo_tried)
 		return;
 	k->geo_tried = true;
 	k->geo = geoip_open(NULL, err, sizeof(err));

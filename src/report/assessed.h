@@ -49,6 +49,11 @@ bool assess_any_external_peer(const struct hk_device *devs, size_t n);
 /* Opens IP geolocation once, when devs need it. */
 void assess_inputs_geoip(struct assess_inputs *k, const struct hk_device *devs, size_t n);
 
+/* Opens IP geolocation once, unconditionally: for a caller that knows it is
+ * needed and loads it on a thread of its own (then assess_inputs_geoip finds
+ * it tried). */
+void assess_inputs_geoip_load(struct assess_inputs *k);
+
 /*
  * The annotations of the device with this key: a run in the key-ordered
  * array that store_annotation_load returns. ret_first and ret_n (may be NULL)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -646,12 +647,137 @@ static int jout_value(struct jout *o, json_t *v, unsigned depth)
 	json_decref(v);
 	if (rc < 0)
 		o->failed = true;
-	return o->len >= JOUT_FLUSH ? jout_flush(o) : (o->failed ? -1 : 0);
+	/* a piece rendered on a thread (no file) is written whole by the writer */
+	return o->f && o->len >= JOUT_FLUSH ? jout_flush(o) : (o->failed ? -1 : 0);
+}
+
+/* Devices [from, to) of the "devices" array, each after its separator. */
+static void jout_devices(struct jout *o, const struct hk_device *devs, size_t from, size_t to,
+			 const struct out_assessment *as)
+{
+	for (size_t i = from; i < to && !o->failed; i++) {
+		json_t *d = out_device_json(&devs[i]);
+		if (!d) {
+			o->failed = true;
+			break;
+		}
+		if (as)
+			out_device_json_assessed(d, &as->dev[i]);
+		jout_str(o, i ? ",\n    " : "\n    ");
+		jout_value(o, d, 2);
+	}
+}
+
+/*
+ * With threads, the devices are built and rendered (the larger part of the
+ * output's work, and independent per device) in pieces of JOUT_PIECE
+ * devices by the threads, while the calling thread writes the pieces in
+ * order. A thread renders at most JOUT_AHEAD pieces ahead of the writer, so
+ * the memory held stays a few pieces per thread, not the whole document.
+ * The bytes are those of the single-threaded loop.
+ */
+#define JOUT_PIECE 64
+#define JOUT_AHEAD 4
+#define JOUT_THREADS_MAX 64
+
+struct jpiece {
+	struct jout o;
+	bool done;
+};
+
+struct jpar {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	const struct hk_device *devs;
+	size_t n;
+	const struct out_assessment *as;
+	size_t n_pieces, next, written; /* pieces: all, the next to render, written */
+	struct jpiece *slot;
+	size_t n_slots;
+	bool stop;
+};
+
+static void *jpar_main(void *arg)
+{
+	struct jpar *p = arg;
+
+	pthread_setname_np(pthread_self(), "hk-json");
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		struct jpiece *s;
+		size_t k, from, to;
+
+		while (!p->stop && p->next < p->n_pieces && p->next >= p->written + p->n_slots)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->stop || p->next >= p->n_pieces)
+			break;
+		k = p->next++;
+		s = &p->slot[k % p->n_slots];
+		pthread_mutex_unlock(&p->mu);
+		from = k * JOUT_PIECE;
+		to = from + JOUT_PIECE < p->n ? from + JOUT_PIECE : p->n;
+		s->o.len = 0;
+		jout_devices(&s->o, p->devs, from, to, p->as);
+		pthread_mutex_lock(&p->mu);
+		s->done = true;
+		pthread_cond_broadcast(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Returns false when no thread could be started (nothing written then). */
+static bool jout_devices_threads(struct jout *o, const struct hk_device *devs, size_t n,
+				 const struct out_assessment *as, unsigned threads)
+{
+	pthread_t tid[JOUT_THREADS_MAX];
+	struct jpar p = {.devs = devs, .n = n, .as = as};
+	size_t n_tid = 0;
+
+	if (threads > JOUT_THREADS_MAX)
+		threads = JOUT_THREADS_MAX;
+	p.n_pieces = (n + JOUT_PIECE - 1) / JOUT_PIECE;
+	p.n_slots = (size_t)threads * JOUT_AHEAD;
+	p.slot = calloc(p.n_slots, sizeof(*p.slot));
+	if (!p.slot)
+		return false;
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	while (n_tid < threads && pthread_create(&tid[n_tid], NULL, jpar_main, &p) == 0)
+		n_tid++;
+	for (size_t k = 0; n_tid && k < p.n_pieces; k++) {
+		struct jpiece *s = &p.slot[k % p.n_slots];
+
+		pthread_mutex_lock(&p.mu);
+		while (!s->done)
+			pthread_cond_wait(&p.cv, &p.mu);
+		pthread_mutex_unlock(&p.mu);
+		if (s->o.failed)
+			o->failed = true;
+		else if (jout_flush(o) == 0 && s->o.len && fwrite(s->o.buf, 1, s->o.len, o->f) != s->o.len)
+			o->failed = true;
+		pthread_mutex_lock(&p.mu);
+		s->done = false;
+		p.written++;
+		p.stop = o->failed;
+		pthread_cond_broadcast(&p.cv);
+		pthread_mutex_unlock(&p.mu);
+		if (o->failed)
+			break;
+	}
+	for (size_t i = 0; i < n_tid; i++)
+		pthread_join(tid[i], NULL);
+	for (size_t i = 0; i < p.n_slots; i++)
+		free(p.slot[i].o.buf);
+	free(p.slot);
+	pthread_cond_destroy(&p.cv);
+	pthread_mutex_destroy(&p.mu);
+	return n_tid > 0;
 }
 
 static int write_json(FILE *f, const struct hk_device *devs, size_t n, const struct store_capture *caps,
 		      size_t n_caps, const struct out_run *run, const struct unknown_fp *unknown,
-		      size_t n_unknown, const struct out_assessment *as)
+		      size_t n_unknown, const struct out_assessment *as, unsigned threads)
 {
 	/* everything but the devices; the one member that counts them is redone */
 	json_t *root = out_json(devs, 0, caps, n_caps, run, unknown, n_unknown, as);
@@ -674,13 +800,8 @@ static int write_json(FILE *f, const struct hk_device *devs, size_t n, const str
 			continue;
 		}
 		jout_str(&o, n ? "[" : "[]");
-		for (size_t i = 0; i < n; i++) {
-			json_t *d = out_device_json(&devs[i]);
-			if (as)
-				out_device_json_assessed(d, &as->dev[i]);
-			jout_str(&o, i ? ",\n    " : "\n    ");
-			jout_value(&o, d, 2);
-		}
+		if (threads < 2 || n < 2 * JOUT_PIECE || !jout_devices_threads(&o, devs, n, as, threads))
+			jout_devices(&o, devs, 0, n, as);
 		if (n)
 			jout_str(&o, "\n  ]");
 	}
@@ -910,9 +1031,17 @@ int out_write(FILE *f, enum out_format fmt, const struct hk_device *devs, size_t
 	      const struct store_capture *caps, size_t n_caps, const struct out_run *run,
 	      const struct unknown_fp *unknown, size_t n_unknown, const struct out_assessment *as)
 {
+	return out_write_threads(f, fmt, devs, n, caps, n_caps, run, unknown, n_unknown, as, 1);
+}
+
+int out_write_threads(FILE *f, enum out_format fmt, const struct hk_device *devs, size_t n,
+		      const struct store_capture *caps, size_t n_caps, const struct out_run *run,
+		      const struct unknown_fp *unknown, size_t n_unknown, const struct out_assessment *as,
+		      unsigned threads)
+{
 	switch (fmt) {
 	case OUT_JSON:
-		return write_json(f, devs, n, caps, n_caps, run, unknown, n_unknown, as);
+		return write_json(f, devs, n, caps, n_caps, run, unknown, n_unknown, as, threads);
 	case OUT_CSV:
 		return write_csv(f, devs, n, as);
 	default:

@@ -213,6 +213,14 @@ static const struct combo combos[16] = {
 	{true, true, true, true, ASSESS_PARTIAL}, /* all three, but mitigated: not flagged */
 };
 
+/* assess_device into r, freeing what r held (r starts zeroed) */
+static void assess_into(const struct hk_device *d, const struct assess_annotations *ann, const struct assess_ctx *with,
+			struct assess_result *r)
+{
+	assess_result_clear(r);
+	ck_assert_int_eq(assess_device(d, ann, with, r), 0);
+}
+
 START_TEST(test_combinations)
 {
 	const struct combo *k = &combos[_i];
@@ -220,7 +228,7 @@ START_TEST(test_combinations)
 	 * 2 without 1: a country only on the criterion-2 list */
 	const char *maker = k->c1 ? (k->c2 ? "Acme CN" : "Kongsberg") : (k->c2 ? "Acme IR" : "Acme DE");
 	struct assess_annotations ann = {0};
-	struct assess_result r;
+	struct assess_result r = {0};
 	struct hk_device d;
 
 	device_init(&d);
@@ -230,7 +238,7 @@ START_TEST(test_combinations)
 		ann.mitigation = "own VLAN, no route out";
 		ann.mitigation_sufficient = true;
 	}
-	assess_device(&d, &ann, &ctx, &r);
+	assess_into(&d, &ann, &ctx, &r);
 	ck_assert(r.origin_known);
 	ck_assert_int_eq(r.c1.holds, k->c1);
 	ck_assert_int_eq(r.c2.holds, k->c2);
@@ -240,33 +248,35 @@ START_TEST(test_combinations)
 		      k->c1, k->c2, k->c3a, k->mitigated, assess_verdict_name(r.verdict),
 		      assess_verdict_name(k->verdict));
 	hk_device_clear(&d);
+	assess_result_clear(&r);
 }
 END_TEST
 
 START_TEST(test_insufficient_mitigation)
 {
 	struct assess_annotations ann = {.mitigation = "firewall rule planned", .mitigation_sufficient = false};
-	struct assess_result r;
+	struct assess_result r = {0};
 	struct hk_device d;
 
 	device_init(&d);
 	add(&d, HK_A_MANUFACTURER, "Acme CN", "lldp.sysdesc", 80);
 	add(&d, HK_A_ROLE, "camera", "sig.test", 70);
-	assess_device(&d, &ann, &ctx, &r);
+	assess_into(&d, &ann, &ctx, &r);
 	ck_assert(r.c3b.holds);
 	ck_assert_int_eq(r.verdict, ASSESS_FLAGGED);
 	EXPECT_LINES(&r.c3b, "mitigation recorded (not sufficient): firewall rule planned");
 
 	ann.mitigation_sufficient = true;
-	assess_device(&d, &ann, &ctx, &r);
+	assess_into(&d, &ann, &ctx, &r);
 	ck_assert_int_eq(r.verdict, ASSESS_PARTIAL);
 	EXPECT_LINES(&r.c3b, "mitigation recorded (sufficient): firewall rule planned");
 
-	assess_device(&d, NULL, &ctx, &r);
+	assess_into(&d, NULL, &ctx, &r);
 	ck_assert(!r.c3b.holds);
 	EXPECT_LINES(&r.c3b, "no mitigation recorded");
 	ck_assert_int_eq(r.verdict, ASSESS_FLAGGED);
 	hk_device_clear(&d);
+	assess_result_clear(&r);
 }
 END_TEST
 
@@ -274,7 +284,7 @@ END_TEST
 
 START_TEST(test_flagged_lines)
 {
-	struct assess_result r;
+	struct assess_result r = {0};
 	struct hk_device d;
 
 	device_init(&d);
@@ -282,7 +292,7 @@ START_TEST(test_flagged_lines)
 	add(&d, HK_A_MANUFACTURER, "Hangzhou Hikvision Digital Technology Co.,Ltd.", "oui.MA-L", 30);
 	add(&d, HK_A_ROLE, "camera", "sig.http.hikvision", 65);
 	hk_device_sort_evidence(&d);
-	assess_device(&d, NULL, &ctx, &r);
+	assess_into(&d, NULL, &ctx, &r);
 
 	ck_assert(r.origin_known);
 	ck_assert_str_eq(r.manufacturer, "Hikvision");
@@ -307,18 +317,19 @@ START_TEST(test_flagged_lines)
 	ck_assert_int_eq(r.verdict, ASSESS_FLAGGED);
 	ck_assert_str_eq(assess_verdict_name(r.verdict), "flagged");
 	hk_device_clear(&d);
+	assess_result_clear(&r);
 }
 END_TEST
 
 START_TEST(test_state_owned_unlisted_country)
 {
-	struct assess_result r;
+	struct assess_result r = {0};
 	struct hk_device d;
 
 	device_init(&d);
 	add(&d, HK_A_MANUFACTURER, "Kongsberg", "snmp.enterprise", 60);
 	add(&d, HK_A_ROLE, "plc", "s7comm.setup", 70);
-	assess_device(&d, NULL, &ctx, &r);
+	assess_into(&d, NULL, &ctx, &r);
 	ck_assert_str_eq(r.control_country, "NO");
 	ck_assert(r.c1.holds);
 	ck_assert(!r.c2.holds);
@@ -332,24 +343,25 @@ START_TEST(test_state_owned_unlisted_country)
 	/* without a policy, state ownership still makes criterion 1 hold */
 	{
 		const struct assess_ctx nopol = {&the_origin, NULL, NULL};
-		assess_device(&d, NULL, &nopol, &r);
+		assess_into(&d, NULL, &nopol, &r);
 		ck_assert(r.c1.holds);
 		ck_assert(!r.c2.holds);
 		EXPECT_LINES(&r.c2, "no country policy loaded: criterion 2 cannot hold by country");
 		ck_assert_int_eq(r.verdict, ASSESS_PARTIAL);
 	}
 	hk_device_clear(&d);
+	assess_result_clear(&r);
 }
 END_TEST
 
 START_TEST(test_parent_controls)
 {
-	struct assess_result r;
+	struct assess_result r = {0};
 	struct hk_device d;
 
 	device_init(&d);
 	add(&d, HK_A_MANUFACTURER, "Axis Communications AB", "http.server", 70);
-	assess_device(&d, NULL, &ctx, &r);
+	assess_into(&d, NULL, &ctx, &r);
 	ck_assert_str_eq(r.company_id, "axis");
 	ck_assert_str_eq(r.hq_country, "SE");
 	ck_assert_str_eq(r.control_country, "JP");
@@ -362,24 +374,25 @@ START_TEST(test_parent_controls)
 	ck_assert_int_eq(r.verdict, ASSESS_CLEAR);
 	EXPECT_LINES(&r.c3a, "no access-giving role, industrial or remote-access protocol, or external peer seen");
 	hk_device_clear(&d);
+	assess_result_clear(&r);
 }
 END_TEST
 
 START_TEST(test_owner_override)
 {
 	struct assess_annotations ann = {.owner_company = "hikvision"};
-	struct assess_result r;
+	struct assess_result r = {0};
 	struct hk_device d;
 
 	/* a white-label camera: the brand on the box says Acme DE */
 	device_init(&d);
 	add(&d, HK_A_MANUFACTURER, "Acme DE", "http.server", 70);
 	add(&d, HK_A_ROLE, "camera", "sig.test", 65);
-	assess_device(&d, NULL, &ctx, &r);
+	assess_into(&d, NULL, &ctx, &r);
 	ck_assert_str_eq(r.company_id, "acme-de");
 	ck_assert_int_eq(r.verdict, ASSESS_PARTIAL);
 
-	assess_device(&d, &ann, &ctx, &r);
+	assess_into(&d, &ann, &ctx, &r);
 	ck_assert(r.origin_known);
 	ck_assert_str_eq(r.company_id, "hikvision");
 	ck_assert_str_eq(r.control_country, "CN");
@@ -390,24 +403,25 @@ START_TEST(test_owner_override)
 
 	/* an annotation naming a company the table does not know: unknown, not the claim */
 	ann.owner_company = "no-such-company";
-	assess_device(&d, &ann, &ctx, &r);
+	assess_into(&d, &ann, &ctx, &r);
 	ck_assert(!r.origin_known);
 	ck_assert_int_eq(r.verdict, ASSESS_UNKNOWN);
 	EXPECT_LINES(&r.c1, "origin unknown: owner annotation \"no-such-company\" names no company in the ownership "
 			    "table");
 	hk_device_clear(&d);
+	assess_result_clear(&r);
 }
 END_TEST
 
 START_TEST(test_oui_only_is_weak)
 {
-	struct assess_result r;
+	struct assess_result r = {0};
 	struct hk_device d;
 
 	device_init(&d);
 	add(&d, HK_A_MANUFACTURER, "Hangzhou Hikvision Digital Technology Co.,Ltd.", "oui.MA-L", 30);
 	add(&d, HK_A_ROLE, "camera", "sig.test", 65);
-	assess_device(&d, NULL, &ctx, &r);
+	assess_into(&d, NULL, &ctx, &r);
 	ck_assert(r.origin_known);
 	ck_assert(r.origin_weak);
 	ck_assert_str_eq(r.manufacturer_source, "oui.MA-L");
@@ -419,7 +433,7 @@ START_TEST(test_oui_only_is_weak)
 	/* a stronger claim that resolves wins, even at lower rank than one that does not */
 	add(&d, HK_A_MANUFACTURER, "Unknown Brand Inc", "modbus.devid.vendor", 90);
 	add(&d, HK_A_MANUFACTURER, "Acme DE", "http.server", 70);
-	assess_device(&d, NULL, &ctx, &r);
+	assess_into(&d, NULL, &ctx, &r);
 	ck_assert_str_eq(r.company_id, "acme-de");
 	ck_assert(!r.origin_weak);
 	ck_assert_str_eq(r.basis,
@@ -431,7 +445,7 @@ START_TEST(test_oui_only_is_weak)
 	device_init(&d);
 	add(&d, HK_A_MANUFACTURER, "Unknown Brand Inc", "modbus.devid.vendor", 90);
 	add(&d, HK_A_MANUFACTURER, "Dahua", "oui.manuf", 25);
-	assess_device(&d, NULL, &ctx, &r);
+	assess_into(&d, NULL, &ctx, &r);
 	ck_assert_str_eq(r.company_id, "dahua");
 	ck_assert_str_eq(r.basis, "weak: only the OUI registrant resolved (registrant is not brand or owner, stronger "
 				  "claims match no alias): \"Dahua\" (oui.manuf, 25) -> aliases.tsv:9 -> dahua");
@@ -440,17 +454,18 @@ START_TEST(test_oui_only_is_weak)
 		     "Law (2017) art. 7, 14",
 		     "state-owned: minority, 8.8 % (dahua, as of 2024): China Mobile stake 2020");
 	hk_device_clear(&d);
+	assess_result_clear(&r);
 }
 END_TEST
 
 START_TEST(test_unknown_is_never_clear)
 {
-	struct assess_result r;
+	struct assess_result r = {0};
 	struct hk_device d;
 
 	/* no manufacturer at all, nothing that gives access */
 	device_init(&d);
-	assess_device(&d, NULL, &ctx, &r);
+	assess_into(&d, NULL, &ctx, &r);
 	ck_assert(!r.origin_known);
 	ck_assert_int_eq(r.verdict, ASSESS_UNKNOWN);
 	ck_assert_str_eq(assess_verdict_name(r.verdict), "unknown");
@@ -464,7 +479,7 @@ START_TEST(test_unknown_is_never_clear)
 	add(&d, HK_A_MANUFACTURER, "Other Brand", "http.server", 70);
 	{
 		struct assess_annotations ann = {.mitigation = "isolated", .mitigation_sufficient = true};
-		assess_device(&d, &ann, &ctx, &r);
+		assess_into(&d, &ann, &ctx, &r);
 	}
 	ck_assert_int_eq(r.verdict, ASSESS_UNKNOWN);
 	ck_assert_str_eq(r.basis, "no manufacturer claim matches an alias: \"Unknown Brand Inc\" (modbus.devid.vendor, "
@@ -474,10 +489,10 @@ START_TEST(test_unknown_is_never_clear)
 	{
 		const struct assess_ctx none = {NULL, &the_policy, NULL};
 		add(&d, HK_A_MANUFACTURER, "Acme DE", "lldp.sysdesc", 95);
-		assess_device(&d, NULL, &none, &r);
+		assess_into(&d, NULL, &none, &r);
 		ck_assert_int_eq(r.verdict, ASSESS_UNKNOWN);
 		ck_assert_str_eq(r.basis, "no ownership data loaded");
-		assess_device(&d, NULL, NULL, &r);
+		assess_into(&d, NULL, NULL, &r);
 		ck_assert_int_eq(r.verdict, ASSESS_UNKNOWN);
 	}
 
@@ -485,13 +500,14 @@ START_TEST(test_unknown_is_never_clear)
 	hk_device_clear(&d);
 	device_init(&d);
 	add(&d, HK_A_MANUFACTURER, "Nowhere", "lldp.sysdesc", 80);
-	assess_device(&d, NULL, &ctx, &r);
+	assess_into(&d, NULL, &ctx, &r);
 	ck_assert(!r.origin_known);
 	ck_assert_str_eq(r.company_id, "nocountry");
 	ck_assert_int_eq(r.verdict, ASSESS_UNKNOWN);
 	ck_assert_str_eq(r.basis, "\"Nowhere\" (lldp.sysdesc, 80) -> aliases.tsv:8 -> nocountry; no control country "
 				  "recorded");
 	hk_device_clear(&d);
+	assess_result_clear(&r);
 }
 END_TEST
 
@@ -499,7 +515,7 @@ END_TEST
 
 START_TEST(test_access_lines)
 {
-	struct assess_result r;
+	struct assess_result r = {0};
 	struct hk_device d;
 
 	device_init(&d);
@@ -526,7 +542,7 @@ START_TEST(test_access_lines)
 	/* external peers, with and without a country */
 	add(&d, HK_A_FINGERPRINT, "out 203.0.113.77 tcp/443 TLS", "flow.peer", 50);
 	add(&d, HK_A_FINGERPRINT, "in 198.51.100.9 tcp/22 SSH", "flow.peer", 50);
-	assess_device(&d, NULL, &ctx, &r);
+	assess_into(&d, NULL, &ctx, &r);
 	ck_assert(r.c3a.holds);
 	/* equal confidence: the source decides (as hk_device_best does) */
 	EXPECT_LINES(&r.c3a, "role bms-controller (bacnet.i_am, 70)", "role plc (s7comm.setup, 70)",
@@ -540,23 +556,28 @@ START_TEST(test_access_lines)
 	/* the same evidence in another order gives the same lines */
 	{
 		struct hk_device e;
-		struct assess_result r2;
+		struct assess_result r2 = {0};
 		device_init(&e);
 		for (size_t i = d.n_ev; i-- > 0;)
 			ck_assert(hk_device_add_evidence(&e, &d.ev[i]));
-		assess_device(&e, NULL, &ctx, &r2);
-		ck_assert_int_eq(memcmp(&r.c3a, &r2.c3a, sizeof(r.c3a)), 0);
+		assess_into(&e, NULL, &ctx, &r2);
+		ck_assert(r.c3a.holds == r2.c3a.holds);
+		ck_assert_uint_eq(r.c3a.n_why, r2.c3a.n_why);
+		for (size_t i = 0; i < r.c3a.n_why; i++)
+			ck_assert_str_eq(r.c3a.why[i], r2.c3a.why[i]);
 		ck_assert_str_eq(r.basis, r2.basis);
 		hk_device_clear(&e);
+		assess_result_clear(&r2);
 	}
 
 	/* without geolocation, peers have no country */
 	{
 		const struct assess_ctx nogeo = {&the_origin, &the_policy, NULL};
-		assess_device(&d, NULL, &nogeo, &r);
+		assess_into(&d, NULL, &nogeo, &r);
 		ck_assert_str_eq(r.c3a.why[r.c3a.n_why - 1], "external peer out 203.0.113.77 tcp/443 TLS (flow.peer, 50)");
 	}
 	hk_device_clear(&d);
+	assess_result_clear(&r);
 }
 END_TEST
 
@@ -600,31 +621,33 @@ START_TEST(test_access_single_reasons)
 	};
 
 	for (size_t i = 0; i < N_OF(one); i++) {
-		struct assess_result r;
+		struct assess_result r = {0};
 		struct hk_device d;
 		device_init(&d);
 		add(&d, one[i].attr, one[i].value, one[i].source, 70);
-		assess_device(&d, NULL, &ctx, &r);
+		assess_into(&d, NULL, &ctx, &r);
 		ck_assert_msg(r.c3a.holds, "%s %s: 3A does not hold", one[i].source, one[i].value);
 		ck_assert_uint_eq(r.c3a.n_why, 1);
 		ck_assert_str_eq(r.c3a.why[0], one[i].line);
 		hk_device_clear(&d);
+		assess_result_clear(&r);
 	}
 	for (size_t i = 0; i < N_OF(none); i++) {
-		struct assess_result r;
+		struct assess_result r = {0};
 		struct hk_device d;
 		device_init(&d);
 		add(&d, none[i].attr, none[i].value, none[i].source, 70);
-		assess_device(&d, NULL, &ctx, &r);
+		assess_into(&d, NULL, &ctx, &r);
 		ck_assert_msg(!r.c3a.holds, "%s %s: 3A holds: %s", none[i].source, none[i].value, r.c3a.why[0]);
 		hk_device_clear(&d);
+		assess_result_clear(&r);
 	}
 }
 END_TEST
 
 START_TEST(test_access_lines_bounded)
 {
-	struct assess_result r;
+	struct assess_result r = {0};
 	struct hk_device d;
 	char v[64];
 
@@ -633,20 +656,21 @@ START_TEST(test_access_lines_bounded)
 		snprintf(v, sizeof(v), "out 198.51.100.%d tcp/443 TLS", 10 + i);
 		add(&d, HK_A_FINGERPRINT, v, "flow.peer", 50);
 	}
-	assess_device(&d, NULL, &ctx, &r);
+	assess_into(&d, NULL, &ctx, &r);
 	ck_assert(r.c3a.holds);
 	ck_assert_uint_eq(r.c3a.n_why, ASSESS_WHY_MAX);
 	ck_assert_str_eq(r.c3a.why[0], "external peer out 198.51.100.10 tcp/443 TLS (flow.peer, 50)");
 	ck_assert_str_eq(r.c3a.why[ASSESS_WHY_MAX - 2], "external peer out 198.51.100.24 tcp/443 TLS (flow.peer, 50)");
 	ck_assert_str_eq(r.c3a.why[ASSESS_WHY_MAX - 1], "... and 25 more");
 	hk_device_clear(&d);
+	assess_result_clear(&r);
 }
 END_TEST
 
 START_TEST(test_long_values_are_cut)
 {
 	struct assess_annotations ann = {.mitigation_sufficient = true};
-	struct assess_result r;
+	struct assess_result r = {0};
 	struct hk_device d;
 	char big[HK_OBS_VALUE_MAX], text[1000];
 
@@ -658,13 +682,14 @@ START_TEST(test_long_values_are_cut)
 	device_init(&d);
 	add(&d, HK_A_MANUFACTURER, big, big, 70);
 	add(&d, HK_A_ROLE, "plc", big, 70);
-	assess_device(&d, &ann, &ctx, &r);
+	assess_into(&d, &ann, &ctx, &r);
 	ck_assert_int_eq(r.verdict, ASSESS_UNKNOWN);
 	ck_assert_uint_eq(strlen(r.basis), sizeof(r.basis) - 1);
 	ck_assert_uint_eq(strlen(r.c1.why[0]), ASSESS_WHY_LEN - 1);
 	ck_assert_uint_eq(strlen(r.c3b.why[0]), ASSESS_WHY_LEN - 1);
 	ck_assert(r.c3a.holds);
 	hk_device_clear(&d);
+	assess_result_clear(&r);
 }
 END_TEST
 
@@ -674,7 +699,7 @@ START_TEST(test_store_annotations)
 {
 	struct store_annotation *a = NULL;
 	struct assess_annotations ann = {0};
-	struct assess_result r;
+	struct assess_result r = {0};
 	struct hk_device d;
 	char err[512], big[STORE_ANNOTATION_VALUE_MAX + 1];
 	struct store *st = store_open(NULL, err, sizeof(err));
@@ -722,7 +747,7 @@ START_TEST(test_store_annotations)
 	device_init(&d);
 	add(&d, HK_A_MANUFACTURER, "Acme CN", "lldp.sysdesc", 80);
 	add(&d, HK_A_ROLE, "plc", "sig.test", 70);
-	assess_device(&d, &ann, &ctx, &r);
+	assess_into(&d, &ann, &ctx, &r);
 	ck_assert_int_eq(r.verdict, ASSESS_FLAGGED);
 	EXPECT_LINES(&r.c3b, "mitigation recorded (not sufficient): no route out");
 	free(a);
@@ -731,6 +756,7 @@ START_TEST(test_store_annotations)
 	ck_assert_ptr_null(a);
 	hk_device_clear(&d);
 	store_close(st);
+	assess_result_clear(&r);
 }
 END_TEST
 
