@@ -825,6 +825,16 @@ static void label_value(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* One sample of a per-interface metric: name{interface="IF"[,where="W"]} value. */
+static void iface_sample(FILE *f, const char *name, const char *iface, const char *where, uint64_t v)
+{
+	fprintf(f, "herkomst_%s{interface=", name);
+	label_value(f, iface);
+	if (where)
+		fprintf(f, ",where=\"%s\"", where);
+	fprintf(f, "} %" PRIu64 "\n", v);
+}
+
 static void daemon_metrics(FILE *f, const struct api_metrics *m)
 {
 	static const char *const results[4] = {"ok", "nomatch", "truncated", "malformed"};
@@ -842,28 +852,18 @@ static void daemon_metrics(FILE *f, const struct api_metrics *m)
 		/* the same per interface (all of its capture sockets summed) */
 		metric_head(f, "interface_received_total", "counter",
 			    "Frames the capture filter passed on an interface, those dropped in the kernel included.");
-		for (size_t i = 0; i < m->n_ifaces && i < API_METRICS_IFACES_MAX; i++) {
-			fputs("herkomst_interface_received_total{interface=", f);
-			label_value(f, m->ifaces[i].name);
-			fprintf(f, "} %" PRIu64 "\n", m->ifaces[i].received);
-		}
+		for (size_t i = 0; i < m->n_ifaces && i < API_METRICS_IFACES_MAX; i++)
+			iface_sample(f, "interface_received_total", m->ifaces[i].name, NULL, m->ifaces[i].received);
 		metric_head(f, "interface_drops_total", "counter",
 			    "Frames lost on an interface before herkomst saw them, by where.");
 		for (size_t i = 0; i < m->n_ifaces && i < API_METRICS_IFACES_MAX; i++) {
-			fputs("herkomst_interface_drops_total{interface=", f);
-			label_value(f, m->ifaces[i].name);
-			fprintf(f, ",where=\"kernel\"} %" PRIu64 "\n", m->ifaces[i].drops_kernel);
-			fputs("herkomst_interface_drops_total{interface=", f);
-			label_value(f, m->ifaces[i].name);
-			fprintf(f, ",where=\"interface\"} %" PRIu64 "\n", m->ifaces[i].drops_if);
+			iface_sample(f, "interface_drops_total", m->ifaces[i].name, "kernel", m->ifaces[i].drops_kernel);
+			iface_sample(f, "interface_drops_total", m->ifaces[i].name, "interface", m->ifaces[i].drops_if);
 		}
 		metric_head(f, "interface_ring_freezes_total", "counter",
 			    "Times every block of an interface's capture ring was full.");
-		for (size_t i = 0; i < m->n_ifaces && i < API_METRICS_IFACES_MAX; i++) {
-			fputs("herkomst_interface_ring_freezes_total{interface=", f);
-			label_value(f, m->ifaces[i].name);
-			fprintf(f, "} %" PRIu64 "\n", m->ifaces[i].ring_freezes);
-		}
+		for (size_t i = 0; i < m->n_ifaces && i < API_METRICS_IFACES_MAX; i++)
+			iface_sample(f, "interface_ring_freezes_total", m->ifaces[i].name, NULL, m->ifaces[i].ring_freezes);
 	}
 	metric(f, "flows_active", "gauge", "Flows in the flow table.", m->flows_active);
 	metric(f, "flows_created_total", "counter", "Flows created.", m->flows_created);
