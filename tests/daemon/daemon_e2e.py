@@ -635,6 +635,153 @@ def case_notify(ctx):
     sock.close()
 
 
+PTRACE_DETACH, PTRACE_SEIZE, PTRACE_INTERRUPT = 17, 0x4206, 0x4207
+WALL = 0x40000000  # __WALL: waitpid() for a thread of another process
+# a poll interrupted by an earlier PTRACE_INTERRUPT goes on as restart_syscall
+RESTART_SYSCALL = {"x86_64": "219", "aarch64": "128"}
+
+
+class FrozenThread:
+    """Stops one thread of a process from outside, the others running on:
+    PTRACE_SEIZE + PTRACE_INTERRUPT on its thread id (a signal cannot do it:
+    SIGSTOP stops the whole process). Only a stop inside the system call the
+    thread sleeps in when idle (the worker's poll, outside its mutex) is
+    kept, so the main thread never waits for a lock the frozen thread holds;
+    otherwise the thread is let go and caught again. Detaching lets it run
+    on; the kernel detaches too if the test dies."""
+
+    def __init__(self, pid, tid):
+        self.pid, self.tid, self.seized = pid, tid, False
+        self.libc = ctypes.CDLL(None, use_errno=True)
+        self.libc.ptrace.restype = ctypes.c_long
+        self.libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p]
+
+    def _syscall(self):
+        with open(f"/proc/{self.pid}/task/{self.tid}/syscall") as f:
+            return f.read().split()[0]
+
+    def _state(self):
+        with open(f"/proc/{self.pid}/task/{self.tid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+
+    def _ptrace(self, req):
+        if self.libc.ptrace(req, self.tid, None, None) != 0:
+            err = ctypes.get_errno()
+            if err in (1, 13):  # EPERM, EACCES: a security module or the container forbids ptrace
+                raise Skip(f"ptrace of thread {self.tid}: {os.strerror(err)}")
+            raise Fail(f"ptrace({req:#x}) of thread {self.tid}: {os.strerror(err)}")
+
+    def __enter__(self):
+        idle = None
+        for _ in range(100):  # the idle thread's system call (poll), seen while it sleeps in it
+            if self._state() == "S" and self._syscall() not in ("running", "-1"):
+                idle = self._syscall()
+                break
+            time.sleep(0.01)
+        expect(idle, f"thread {self.tid} never sleeps in a system call")
+        for _ in range(20):
+            self._ptrace(PTRACE_SEIZE)
+            self.seized = True
+            self._ptrace(PTRACE_INTERRUPT)
+            _, status = os.waitpid(self.tid, WALL)
+            expect(os.WIFSTOPPED(status), f"thread {self.tid}: wait status {status:#x}, not stopped")
+            if self._syscall() in (idle, RESTART_SYSCALL.get(os.uname().machine)):
+                return self
+            self.thaw()
+            time.sleep(0.05)
+        raise Fail(f"thread {self.tid} was never caught inside system call {idle}")
+
+    def thaw(self):
+        if self.seized:
+            self._ptrace(PTRACE_DETACH)
+            self.seized = False
+
+    def __exit__(self, *exc):
+        self.thaw()
+        return False
+
+
+def thread_id(pid, name, timeout=10):
+    """The id of the thread of pid called name (pthread_setname_np)."""
+    end = time.time() + timeout
+    while time.time() < end:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                    if f.read().strip() == name:
+                        return int(tid)
+            except FileNotFoundError:
+                pass
+        time.sleep(0.05)
+    raise Fail(f"no thread {name} in process {pid}")
+
+
+def case_watchdog_stuck(ctx):
+    """workers = 2 and WATCHDOG_USEC/WATCHDOG_PID as systemd sets them:
+    WATCHDOG=1 at half the interval while both workers finish rounds; one
+    worker frozen from outside (ptrace, the other threads run on): the pings
+    stop, one log line names the worker; let go, the pings come back, and
+    SIGTERM still stops both workers."""
+    if "libsystemd" not in sh("ldd", ctx.exe).stdout:
+        raise Skip("built without libsystemd")
+    sock_path = ctx.path("notify.sock")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(sock_path)
+
+    def pings(seconds):
+        """The WATCHDOG=1 received in the next `seconds`."""
+        n, end = 0, time.time() + seconds
+        while (left := end - time.time()) > 0:
+            sock.settimeout(left)
+            try:
+                n += sock.recv(4096).decode().count("WATCHDOG=1")
+            except socket.timeout:
+                pass
+        return n
+
+    def drain_pending():
+        sock.setblocking(False)
+        try:
+            while True:
+                sock.recv(4096)
+        except BlockingIOError:
+            pass
+
+    usec = 1000000  # pings every 0.5 s; a worker is stuck after 0.5 s without a round
+    env = dict(os.environ, NOTIFY_SOCKET=sock_path, WATCHDOG_USEC=str(usec))
+    # WATCHDOG_PID is the daemon's own pid, which only the shell exec'ing it knows
+    prefix = ("sh", "-c", 'WATCHDOG_PID=$$ exec "$@"', "sh")
+    db = ctx.path("live.sqlite")
+    stuck = r"worker 1 has not finished a round for (\d+) ms: not telling the watchdog"
+    try:
+        with Netns() as ns:
+            d = Daemon(ctx, ns, db, conf=ctx.conf(extra="[capture]\nworkers = 2\n"), env=env,
+                       prefix=prefix).ready()
+            d.wait_log(r"ready: .*, 2 worker threads, systemd watchdog on", new=False)
+            n = pings(3.0)
+            # 6 expected; fewer when the machine is busy (each ping is due 0.5 s after the last)
+            expect(4 <= n <= 7, f"{n} WATCHDOG=1 in 3 s with both workers healthy, want 6 (every 0.5 s)")
+            tid = thread_id(d.proc.pid, "hk-worker-1")
+            with FrozenThread(d.proc.pid, tid) as frozen:
+                ms = int(d.wait_log(stuck, timeout=5).group(1))
+                expect(500 <= ms < 2000, f"worker 1 stuck for {ms} ms when noticed, want 0.5 to 2 s")
+                drain_pending()  # sent before the daemon noticed
+                n = pings(3.0)
+                expect(n == 0, f"{n} WATCHDOG=1 in 3 s while worker 1 was frozen, want none; log:\n"
+                       f"{d.text()[-1500:]}")
+                expect(len(re.findall(stuck, d.text())) == 1,
+                       f"the stuck worker logged more than once:\n{d.text()[-1500:]}")
+                expect(not re.search(r"worker 0 has not finished", d.text()), "worker 0 reported stuck")
+                frozen.thaw()
+                n = pings(2.0)
+                expect(n >= 3, f"{n} WATCHDOG=1 in 2 s after worker 1 ran again, want 4")
+            rc = d.stop()
+            expect(rc == 0, f"exit {rc} after SIGTERM, want 0; log:\n{d.text()[-1500:]}")
+            d.wait_log(r"flush \(final\)", new=False)
+    finally:
+        sock.close()
+
+
 def case_config_errors(ctx):
     """A bad configuration, a missing file, an interface that is not there,
     and usage errors: exit 1 or 2 and a message naming what is wrong."""
@@ -931,6 +1078,7 @@ CASES = {
     "privdrop": case_privdrop,
     "ambient": case_ambient,
     "notify": case_notify,
+    "watchdog-stuck": case_watchdog_stuck,
     "config-errors": case_config_errors,
     "afpacket-vlan": case_afpacket_vlan,
     "afpacket-fanout": case_afpacket_fanout,
