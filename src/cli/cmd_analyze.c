@@ -383,14 +383,56 @@ static int assess_all(struct store *st, struct assess_inputs *k, const struct hk
  *    order stands.
  * The pcap goldens (tests/pcap) pin the result.
  */
-static void devices_resolve(struct hk_device *devs, size_t n, struct inv_knowledge *know)
+struct derive_job {
+	struct hk_device *devs;
+	size_t n;
+	struct inv_knowledge *know;
+	atomic_size_t next; /* the first device of the next block */
+};
+
+static void derive_blocks(struct derive_job *j, struct sig_scratch *sc)
 {
-	/* on one thread: the deriver's signature matcher keeps one match data */
-	for (size_t i = 0; i < n; i++) {
-		devs[i].id = (int64_t)i + 1;
-		inv_derive(&devs[i], know);
-		hk_device_sort_evidence(&devs[i]);
+	size_t from;
+
+	while ((from = atomic_fetch_add(&j->next, ASSESS_BLOCK)) < j->n) {
+		size_t to = from + ASSESS_BLOCK < j->n ? from + ASSESS_BLOCK : j->n;
+		for (size_t i = from; i < to; i++) {
+			j->devs[i].id = (int64_t)i + 1;
+			inv_derive_with(&j->devs[i], j->know, sc);
+			hk_device_sort_evidence(&j->devs[i]);
+		}
 	}
+}
+
+static void *derive_thread(void *arg)
+{
+	struct derive_job *j = arg;
+	/* the calling thread uses the signatures' own scratch space, every
+	 * other thread one of its own; without one it leaves its blocks to them */
+	struct sig_scratch *sc = sig_scratch_new();
+
+	if (sc) {
+		derive_blocks(j, sc);
+		sig_scratch_free(j->know->sigs, sc);
+	}
+	return NULL;
+}
+
+/* Each device is derived on its own (the knowledge is only read), so with
+ * --threads N on N threads, in blocks as the assessment. */
+static void devices_resolve(struct hk_device *devs, size_t n, struct inv_knowledge *know, unsigned threads)
+{
+	pthread_t tid[ENGINE_WORKERS_MAX];
+	struct derive_job j = {.devs = devs, .n = n, .know = know};
+	size_t n_tid = 0;
+
+	atomic_init(&j.next, 0);
+	while (n_tid + 1 < threads && n_tid < ENGINE_WORKERS_MAX && (n_tid + 1) * ASSESS_BLOCK < n &&
+	       pthread_create(&tid[n_tid], NULL, derive_thread, &j) == 0)
+		n_tid++;
+	derive_blocks(&j, NULL);
+	for (size_t i = 0; i < n_tid; i++)
+		pthread_join(tid[i], NULL);
 }
 
 static void run_counters(const struct pipeline_totals *pl, struct out_run *run, const char **names)
@@ -644,7 +686,7 @@ int cmd_analyze(int argc, char **argv)
 			goto out;
 		}
 	} else {
-		devices_resolve(devs, n_devs, &know);
+		devices_resolve(devs, n_devs, &know, o.eng.workers);
 	}
 	if (store_captures_load(st, &caps, &n_caps) < 0) {
 		fprintf(stderr, "herkomst: cannot read back the captures: %s\n", store_errmsg(st));

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hmap.h"
 #include "core/util.h"
 #include "inventory/enterprises.h"
 #include "inventory/signatures.h"
@@ -36,13 +37,14 @@ static void add_claim(struct hk_device *d, const struct hk_evidence *from, const
 }
 
 /* Claims from one raw evidence item; returns how many. */
-static size_t derive_one(struct hk_device *d, const struct hk_evidence *e, const struct inv_knowledge *k)
+static size_t derive_one(struct hk_device *d, const struct hk_evidence *e, const struct inv_knowledge *k,
+			 struct sig_scratch *sc)
 {
 	struct sig_claim claims[DERIVE_CLAIMS_MAX];
 	size_t n = 0;
 
 	if (k->sigs)
-		n = sig_match(k->sigs, e->source, e->value, claims, DERIVE_CLAIMS_MAX);
+		n = sig_match_with(k->sigs, sc, e->source, e->value, claims, DERIVE_CLAIMS_MAX);
 	for (size_t i = 0; i < n && d; i++) {
 		char src[HK_OBS_SOURCE_MAX];
 		snprintf(src, sizeof(src), "sig.%s", claims[i].rule_id);
@@ -83,7 +85,11 @@ static bool derivable(const struct hk_evidence *e)
 
 void inv_derive(struct hk_device *d, void *knowledge)
 {
-	const struct inv_knowledge *k = knowledge;
+	inv_derive_with(d, knowledge, NULL);
+}
+
+void inv_derive_with(struct hk_device *d, const struct inv_knowledge *k, struct sig_scratch *sc)
+{
 	size_t n_raw = d->n_ev;
 
 	if (!k)
@@ -96,7 +102,7 @@ void inv_derive(struct hk_device *d, void *knowledge)
 		if (!derivable(&d->ev[i]))
 			continue;
 		e = d->ev[i]; /* the array may move as claims are added */
-		derive_one(d, &e, k);
+		derive_one(d, &e, k, sc);
 	}
 	hk_device_sort_evidence(d);
 }
@@ -182,24 +188,51 @@ static bool unknown_candidate(const struct hk_evidence *e)
 	return false;
 }
 
+/* The index holds positions in the growing array (+1, so never NULL), not
+ * pointers that would move with it; the key carries the array. */
+struct unknown_key {
+	const struct unknown_fp *v;
+	const char *source, *value;
+};
+
+static uint64_t unknown_hash(const char *source, const char *value)
+{
+	return hk_hash_bytes(value, strlen(value), hk_hash_bytes(source, strlen(source), 0x756eu));
+}
+
+static bool unknown_eq(const void *item, const void *key)
+{
+	const struct unknown_key *k = key;
+	const struct unknown_fp *u = &k->v[(uintptr_t)item - 1];
+	return strcmp(u->source, k->source) == 0 && strcmp(u->value, k->value) == 0;
+}
+
 int inv_unknown_collect(const struct hk_device *devs, size_t n, const struct inv_knowledge *k,
 			struct unknown_fp **ret, size_t *ret_n)
 {
 	struct unknown_fp *v = NULL;
+	struct hmap idx;
 	size_t nv = 0, cap = 0;
 
+	if (hmap_init(&idx, 64) < 0)
+		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		for (size_t j = 0; j < devs[i].n_ev; j++) {
 			const struct hk_evidence *e = &devs[i].ev[j];
+			struct unknown_key key = {.v = v, .source = e->source, .value = e->value};
+			uint64_t h;
 			struct unknown_fp *u = NULL;
-			if (!unknown_candidate(e) || derive_one(NULL, e, k) > 0)
+			void *at;
+			if (!unknown_candidate(e) || derive_one(NULL, e, k, NULL) > 0)
 				continue;
-			/* linear: the list is what an analyst reads, hundreds at most */
-			for (size_t x = 0; x < nv; x++)
-				if (strcmp(v[x].source, e->source) == 0 && strcmp(v[x].value, e->value) == 0)
-					u = &v[x];
+			h = unknown_hash(e->source, e->value);
+			at = hmap_get(&idx, h, &key, unknown_eq);
+			if (at)
+				u = &v[(uintptr_t)at - 1];
 			if (!u) {
-				if (hk_grow((void **)&v, &cap, nv + 1, sizeof(*v)) < 0) {
+				if (hk_grow((void **)&v, &cap, nv + 1, sizeof(*v)) < 0 ||
+				    hmap_put(&idx, h, (void *)(uintptr_t)(nv + 1)) < 0) {
+					hmap_fini(&idx);
 					free(v);
 					return -ENOMEM;
 				}
@@ -218,6 +251,7 @@ int inv_unknown_collect(const struct hk_device *devs, size_t n, const struct inv
 				u->last_seen = e->last_seen;
 		}
 	}
+	hmap_fini(&idx);
 	if (nv > 1)
 		qsort(v, nv, sizeof(*v), unknown_order);
 	*ret = v;

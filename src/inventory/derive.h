@@ -27,8 +27,15 @@ struct inv_knowledge {
 
 #define DERIVE_CLAIMS_MAX 32 /* claims taken from one observation */
 
-/* Appends the derived claims to d's evidence (then sorts it). */
+/* Appends the derived claims to d's evidence (then sorts it). One thread at
+ * a time: the signatures' own scratch space is used. */
 void inv_derive(struct hk_device *d, void *knowledge);
+
+/* inv_derive with a thread's scratch space (sig_scratch_new; NULL: the
+ * db's), so several threads can derive devices at once: the knowledge is
+ * only read, each device is written by the thread deriving it. */
+struct sig_scratch;
+void inv_derive_with(struct hk_device *d, const struct inv_knowledge *k, struct sig_scratch *sc);
 
 /* Loads what can be loaded; each failure is a message in errbuf (warnings: the
  * inventory works without them). Returns the number of sources that failed. */

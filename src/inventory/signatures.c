@@ -78,10 +78,11 @@ struct sig_field {
 	size_t n, cap;
 };
 
-/* What sig_match changes: reached through a pointer so the db stays const. */
+/* What sig_match changes: reached through a pointer so the db stays const.
+ * The db holds one for sig_match; each thread that matches beside it brings
+ * its own (sig_scratch_new). */
 struct sig_scratch {
-	pcre2_match_data *md;
-	pcre2_match_context *mctx;
+	pcre2_match_data *md; /* SIG_CAPTURES_MAX + 1 pairs: enough for every db */
 	struct sig_stats stats;
 };
 
@@ -99,7 +100,9 @@ struct sig_db {
 	uint32_t max_caps;
 	bool jit;
 	bool full_reported;       /* SIG_RULES_MAX was reported once */
-	struct sig_scratch *scratch;
+	pcre2_match_context *mctx; /* the limits; pcre2_match only reads it */
+	struct sig_scratch *scratch; /* sig_match's */
+	struct sig_stats folded;  /* from freed thread scratches (atomic adds) */
 };
 
 /* --- reporting ----------------------------------------------------------- */
@@ -222,9 +225,9 @@ struct sig_db *sig_db_free(struct sig_db *db)
 		free(db->fields[i].rules);
 	if (db->scratch) {
 		pcre2_match_data_free(db->scratch->md);
-		pcre2_match_context_free(db->scratch->mctx);
 		free(db->scratch);
 	}
+	pcre2_match_context_free(db->mctx);
 	free(db->fields);
 	free(db->rules);
 	free(db->id_slots);
@@ -665,14 +668,14 @@ static struct sig_db *finish(struct sig_db *db, struct sig_report *rep)
 	if (db->n_fields)
 		qsort(db->fields, db->n_fields, sizeof(*db->fields), field_cmp);
 	db->scratch->md = pcre2_match_data_create(db->max_caps + 1, NULL);
-	db->scratch->mctx = pcre2_match_context_create(NULL);
-	if (!db->scratch->md || !db->scratch->mctx) {
+	db->mctx = pcre2_match_context_create(NULL);
+	if (!db->scratch->md || !db->mctx) {
 		report(rep, "signatures", 0, "out of memory");
 		sig_db_free(db);
 		return NULL;
 	}
-	pcre2_set_match_limit(db->scratch->mctx, SIG_MATCH_LIMIT);
-	pcre2_set_depth_limit(db->scratch->mctx, SIG_DEPTH_LIMIT);
+	pcre2_set_match_limit(db->mctx, SIG_MATCH_LIMIT);
+	pcre2_set_depth_limit(db->mctx, SIG_DEPTH_LIMIT);
 	return db;
 }
 
@@ -800,8 +803,43 @@ bool sig_jit(const struct sig_db *db)
 void sig_stats(const struct sig_db *db, struct sig_stats *ret)
 {
 	memset(ret, 0, sizeof(*ret));
-	if (db)
-		*ret = db->scratch->stats;
+	if (!db)
+		return;
+	*ret = db->scratch->stats;
+	ret->n_matches += __atomic_load_n(&db->folded.n_matches, __ATOMIC_RELAXED);
+	ret->n_claims_dropped += __atomic_load_n(&db->folded.n_claims_dropped, __ATOMIC_RELAXED);
+	ret->n_match_errors += __atomic_load_n(&db->folded.n_match_errors, __ATOMIC_RELAXED);
+}
+
+struct sig_scratch *sig_scratch_new(void)
+{
+	struct sig_scratch *sc = calloc(1, sizeof(*sc));
+
+	if (!sc)
+		return NULL;
+	/* sized for any db: compile_pattern refuses more than SIG_CAPTURES_MAX */
+	sc->md = pcre2_match_data_create(SIG_CAPTURES_MAX + 1, NULL);
+	if (!sc->md) {
+		free(sc);
+		return NULL;
+	}
+	return sc;
+}
+
+struct sig_scratch *sig_scratch_free(struct sig_db *db, struct sig_scratch *sc)
+{
+	if (!sc)
+		return NULL;
+	if (db) {
+		/* several threads may hand theirs back at once */
+		struct sig_stats *f = &db->folded;
+		__atomic_fetch_add(&f->n_matches, sc->stats.n_matches, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&f->n_claims_dropped, sc->stats.n_claims_dropped, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&f->n_match_errors, sc->stats.n_match_errors, __ATOMIC_RELAXED);
+	}
+	pcre2_match_data_free(sc->md);
+	free(sc);
+	return NULL;
 }
 
 const char *sig_rule_reference(const struct sig_db *db, const char *rule_id)
@@ -884,13 +922,19 @@ static void substitute(const char *tmpl, const char *value, const PCRE2_SIZE *ov
 size_t sig_match(const struct sig_db *db, const char *field, const char *value,
 		 struct sig_claim *out, size_t max)
 {
+	return sig_match_with(db, NULL, field, value, out, max);
+}
+
+size_t sig_match_with(const struct sig_db *db, struct sig_scratch *sc, const char *field, const char *value,
+		      struct sig_claim *out, size_t max)
+{
 	struct sig_field key, *f;
-	struct sig_scratch *sc;
 	size_t n_out = 0, len;
 
 	if (!db || !field || !value)
 		return 0;
-	sc = db->scratch;
+	if (!sc)
+		sc = db->scratch;
 	sc->stats.n_matches++;
 	if (strlen(field) > SIG_FIELD_MAX)
 		return 0;
@@ -904,7 +948,7 @@ size_t sig_match(const struct sig_db *db, const char *field, const char *value,
 	for (size_t i = 0; i < f->n; i++) {
 		const struct sig_rule *r = &db->rules[f->rules[i]];
 		const PCRE2_SIZE *ov;
-		int rc = pcre2_match(r->re, (PCRE2_SPTR)value, len, 0, 0, sc->md, sc->mctx);
+		int rc = pcre2_match(r->re, (PCRE2_SPTR)value, len, 0, 0, sc->md, db->mctx);
 
 		if (rc == PCRE2_ERROR_NOMATCH)
 			continue;

@@ -13,9 +13,11 @@
  *
  * Matching is by field (the observation source, "http.server"): only the
  * rules written for that field run, in load order (files in name order,
- * then line order), each a JIT-compiled PCRE2 pattern. The matcher keeps
- * its scratch space in the db: one thread at a time (the inventory is the
- * single writer), or one db per thread.
+ * then line order), each a JIT-compiled PCRE2 pattern. The db is read-only
+ * once loaded except for the matcher's scratch space (the PCRE2 match data
+ * and the counters): sig_match uses the db's own, so one thread at a time;
+ * threads that match at the same time each bring one of their own
+ * (sig_scratch_new, sig_match_with).
  */
 #ifndef HERKOMST_SIGNATURES_H
 #define HERKOMST_SIGNATURES_H
@@ -102,11 +104,25 @@ bool sig_jit(const struct sig_db *db);          /* were the patterns JIT-compile
 size_t sig_match(const struct sig_db *db, const char *field, const char *value,
 		 struct sig_claim *out, size_t max);
 
+/*
+ * A thread's scratch space for sig_match_with: any db's patterns fit it.
+ * sig_scratch_free adds its counters to db's (atomically: threads may free
+ * theirs at the same time; db may be NULL) and returns NULL.
+ */
+struct sig_scratch;
+struct sig_scratch *sig_scratch_new(void);
+struct sig_scratch *sig_scratch_free(struct sig_db *db, struct sig_scratch *sc);
+
+/* sig_match with sc's scratch space (NULL: the db's own, as sig_match). */
+size_t sig_match_with(const struct sig_db *db, struct sig_scratch *sc, const char *field, const char *value,
+		      struct sig_claim *out, size_t max);
+
 struct sig_stats {
 	uint64_t n_matches;       /* sig_match calls */
 	uint64_t n_claims_dropped; /* past the caller's max */
 	uint64_t n_match_errors;  /* match limit, depth limit or another PCRE2 error */
 };
+/* The db's own counters and those of the scratches freed into it. */
 void sig_stats(const struct sig_db *db, struct sig_stats *ret);
 
 /* The reference column of a rule, or NULL when there is no such id. */

@@ -5,6 +5,7 @@
  * list of what no signature explains.
  */
 #include <check.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,6 +198,133 @@ START_TEST(derive_claims_and_unknown)
 }
 END_TEST
 
+/*
+ * The unknown list over many distinct values (the index grows several times):
+ * each value on 3 devices; the first device names it and the earliest
+ * non-zero first_seen is kept; equal counts sort by source, then value.
+ */
+START_TEST(unknown_many)
+{
+	enum { N_DEV = 600, N_VAL = 200 };
+	struct inv_knowledge k = {0};
+	struct hk_device *d = calloc(N_DEV, sizeof(*d));
+	struct unknown_fp *u = NULL;
+	size_t nu = 0;
+
+	ck_assert_ptr_nonnull(d);
+	for (size_t i = 0; i < N_DEV; i++) {
+		struct hk_evidence e;
+		memset(&e, 0, sizeof(e));
+		d[i].id = (int64_t)i + 1;
+		snprintf(e.attribute, sizeof(e.attribute), "fingerprint");
+		snprintf(e.source, sizeof(e.source), "%s", i % 2 ? "tls.ja3" : "dhcp.prl");
+		snprintf(e.value, sizeof(e.value), "v%03zu", i % N_VAL);
+		/* the second device's is 0, no time: it must not win */
+		e.first_seen = i >= N_VAL && i < 2 * N_VAL ? 0 : 1000 - i;
+		e.last_seen = 5000 + i;
+		e.count = 2;
+		ck_assert(hk_device_add_evidence(&d[i], &e));
+	}
+	ck_assert_int_eq(inv_unknown_collect(d, N_DEV, &k, &u, &nu), 0);
+	ck_assert_uint_eq(nu, N_VAL);
+	for (size_t x = 0; x < nu; x++) {
+		/* dhcp.prl holds the even values, tls.ja3 the odd ones */
+		size_t v = x < N_VAL / 2 ? 2 * x : 2 * (x - N_VAL / 2) + 1;
+		char want[8];
+		snprintf(want, sizeof(want), "v%03zu", v);
+		ck_assert_str_eq(u[x].source, x < N_VAL / 2 ? "dhcp.prl" : "tls.ja3");
+		ck_assert_str_eq(u[x].value, want);
+		ck_assert_uint_eq(u[x].devices, N_DEV / N_VAL);
+		ck_assert_uint_eq(u[x].count, 2 * N_DEV / N_VAL);
+		ck_assert_int_eq(u[x].example_device, (int64_t)v + 1);
+		ck_assert_uint_eq(u[x].first_seen, 1000 - (v + 2 * N_VAL));
+		ck_assert_uint_eq(u[x].last_seen, 5000 + v + 2 * N_VAL);
+	}
+	free(u);
+	for (size_t i = 0; i < N_DEV; i++)
+		hk_device_clear(&d[i]);
+	free(d);
+}
+END_TEST
+
+/* Threads deriving at once, each with its own scratch space, get what one
+ * thread gets: the captures ($1) are each thread's own value. */
+#define THREAD_DEVS 400
+
+struct derive_arg {
+	const struct inv_knowledge *k;
+	struct hk_device *d;
+	size_t n;
+};
+
+static void ssh_device(struct hk_device *d, size_t i)
+{
+	char banner[64];
+	memset(d, 0, sizeof(*d));
+	snprintf(banner, sizeof(banner), "SSH-2.0-OpenSSH_%zu.%zup1", i, i % 7);
+	add(d, "software", "ssh.banner", banner);
+	add(d, "software", "http.server", "App-webs/");
+}
+
+static void *derive_main(void *arg)
+{
+	struct derive_arg *a = arg;
+	struct sig_scratch *sc = sig_scratch_new();
+	ck_assert_ptr_nonnull(sc);
+	for (size_t i = 0; i < a->n; i++)
+		inv_derive_with(&a->d[i], a->k, sc);
+	sig_scratch_free(a->k->sigs, sc);
+	return NULL;
+}
+
+START_TEST(derive_threads)
+{
+	struct sig_report *rep = calloc(1, sizeof(*rep));
+	struct inv_knowledge k = {0};
+	struct hk_device *one = calloc(THREAD_DEVS, sizeof(*one)), *many = calloc(THREAD_DEVS, sizeof(*many));
+	struct derive_arg a[2];
+	pthread_t tid[2];
+	struct sig_stats st;
+
+	ck_assert(one && many);
+	k.sigs = sig_load_buffer("test.tsv", rules, strlen(rules), rep);
+	ck_assert_ptr_nonnull(k.sigs);
+	for (size_t i = 0; i < THREAD_DEVS; i++) {
+		ssh_device(&one[i], i);
+		ssh_device(&many[i], i);
+		inv_derive(&one[i], &k);
+	}
+	for (int t = 0; t < 2; t++) {
+		a[t] = (struct derive_arg){.k = &k, .d = many + t * THREAD_DEVS / 2, .n = THREAD_DEVS / 2};
+		ck_assert_int_eq(pthread_create(&tid[t], NULL, derive_main, &a[t]), 0);
+	}
+	for (int t = 0; t < 2; t++)
+		pthread_join(tid[t], NULL);
+	for (size_t i = 0; i < THREAD_DEVS; i++) {
+		char fw[32];
+		snprintf(fw, sizeof(fw), "%zu.%zup1", i, i % 7);
+		ck_assert_str_eq(find(&many[i], "firmware", "sig.openssh")->value, fw);
+		ck_assert_uint_eq(many[i].n_ev, one[i].n_ev);
+		for (size_t j = 0; j < one[i].n_ev; j++) {
+			ck_assert_str_eq(many[i].ev[j].attribute, one[i].ev[j].attribute);
+			ck_assert_str_eq(many[i].ev[j].source, one[i].ev[j].source);
+			ck_assert_str_eq(many[i].ev[j].value, one[i].ev[j].value);
+		}
+	}
+	/* the freed scratches' counters are the db's: 2 raw items a device, both ways */
+	sig_stats(k.sigs, &st);
+	ck_assert_uint_eq(st.n_matches, 2 * 2 * THREAD_DEVS);
+	for (size_t i = 0; i < THREAD_DEVS; i++) {
+		hk_device_clear(&one[i]);
+		hk_device_clear(&many[i]);
+	}
+	free(one);
+	free(many);
+	sig_db_free(k.sigs);
+	free(rep);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("derive");
@@ -207,6 +335,8 @@ int main(void)
 	tcase_add_test(tc, vendor_ids);
 	tcase_add_test(tc, vendor_ids_strict);
 	tcase_add_test(tc, derive_claims_and_unknown);
+	tcase_add_test(tc, unknown_many);
+	tcase_add_test(tc, derive_threads);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
