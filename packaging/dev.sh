@@ -152,8 +152,19 @@ deb_deps() {
 	echo 'wireshark-common wireshark-common/install-setuid boolean false' |
 		debconf-set-selections || return
 	apt-get update || return
+	# Installing must not start services (postgresql's postinst would start a
+	# system cluster on port 5432; the tests start throwaway clusters of their
+	# own): a policy-rc.d that refuses every start, only for this install and
+	# only when the machine has none of its own.
+	local policy=/usr/sbin/policy-rc.d ours=0 rc=0
+	if [[ ! -e $policy ]]; then
+		printf '#!/bin/sh\n# herkomst dev.sh deps: no service starts while installing\nexit 101\n' >"$policy" &&
+			chmod 0755 "$policy" && ours=1
+	fi
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-		"${missing[@]}" || return
+		"${missing[@]}" || rc=$?
+	[[ $ours -eq 1 ]] && rm -f "$policy"
+	[[ $rc -eq 0 ]] || return $rc
 	mapfile -t missing < <(missing_packages)
 	if [[ ${#missing[@]} -ne 0 ]]; then
 		warn "deps: still missing after apt-get install: ${missing[*]}"
