@@ -35,6 +35,12 @@ enum hk_oui_state {
 	HK_OUI_UNREGISTERED,
 };
 
+/* The stored names of the OUI states ("none", "registered", "local",
+ * "unregistered"), as the SQLite store and the central database keep them;
+ * an unknown name parses as HK_OUI_NONE. */
+const char *hk_oui_state_name(enum hk_oui_state s);
+enum hk_oui_state hk_oui_state_parse(const char *s);
+
 struct hk_fleet; /* src/fleet/seen.h */
 
 struct hk_device {

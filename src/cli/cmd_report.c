@@ -267,10 +267,8 @@ static int fleet_read(const struct report_opts *o, struct inv_knowledge *know, s
 		rc = fleet_session_readonly(c, err, sizeof(err));
 	if (rc == 0)
 		rc = fleet_devices_load(c, &f, ret_devs, ret_n, &stats, err, sizeof(err));
-	if (rc == 0) {
-		f.site = o->site;
+	if (rc == 0)
 		rc = fleet_sensors_load(c, &f, ret_sensors, ret_n_sensors, err, sizeof(err));
-	}
 	fleet_pg_close(c);
 	if (rc < 0) {
 		fprintf(stderr, "herkomst: %s: %s\n", name, err);

@@ -152,11 +152,6 @@ int hk_addr_cmp(const struct hk_addr *x, const struct hk_addr *y)
 	return r < 0 ? -1 : r > 0 ? 1 : 0;
 }
 
-bool hk_addr_eq(const struct hk_addr *x, const struct hk_addr *y)
-{
-	return hk_addr_cmp(x, y) == 0;
-}
-
 /* The IPv4 address behind a, if any: family 4, or an IPv4-mapped IPv6. */
 static const uint8_t *addr_v4(const struct hk_addr *a)
 {

@@ -7,6 +7,7 @@
  * "no restriction".
  */
 #include "fleet/load.h"
+#include "fleet/pg.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -115,15 +116,10 @@ static bool col_str(char *dst, size_t dstsz, const PGresult *r, int row, int col
 
 static void pg_message(PGconn *c, const PGresult *r, const char *what, char *errbuf, size_t errsz)
 {
-	const char *m = r ? PQresultErrorMessage(r) : NULL;
-	size_t n;
+	char m[FLEET_PG_MSG_MAX];
 
-	if (!m || !m[0])
-		m = PQerrorMessage(c);
-	n = snprintf(errbuf, errsz, "cannot read the central database (%s): %s", what, m && m[0] ? m : "no reason given");
-	/* libpq ends its messages with a newline */
-	while (n > 0 && n < errsz && (errbuf[n - 1] == '\n' || errbuf[n - 1] == ' '))
-		errbuf[--n] = '\0';
+	fleet_pg_errmsg(c, r, m, sizeof(m));
+	snprintf(errbuf, errsz, "cannot read the central database (%s): %s", what, m);
 }
 
 static int exec_simple(PGconn *c, const char *sql, char *errbuf, size_t errsz)
@@ -200,22 +196,6 @@ static int query_rows(PGconn *c, const char *what, const char *sql, int n_params
 }
 
 /* --- devices ----------------------------------------------------------------- */
-
-static const char *const oui_state_names[] = {
-	[HK_OUI_NONE] = "none",
-	[HK_OUI_REGISTERED] = "registered",
-	[HK_OUI_LOCAL] = "local",
-	[HK_OUI_UNREGISTERED] = "unregistered",
-};
-
-/* The names the sensor store writes (store.c), which the shipper copies. */
-static enum hk_oui_state oui_state_parse(const char *s)
-{
-	for (size_t i = 0; i < sizeof(oui_state_names) / sizeof(oui_state_names[0]); i++)
-		if (strcmp(s, oui_state_names[i]) == 0)
-			return (enum hk_oui_state)i;
-	return HK_OUI_NONE;
-}
 
 /* One device_sightings row while its device is being put together. */
 struct srow {
@@ -302,7 +282,7 @@ static int device_finish(struct load *l)
 		hk_addr_parse(newest->ip, &d->ip);
 	if (via)
 		memcpy(d->via_mac, via->via, sizeof(d->via_mac));
-	d->oui_state = oui_state_parse(newest->oui_state);
+	d->oui_state = hk_oui_state_parse(newest->oui_state);
 	memcpy(d->oui_prefix, newest->oui_prefix, sizeof(d->oui_prefix));
 	memcpy(d->oui_registry, newest->oui_registry, sizeof(d->oui_registry));
 	memcpy(d->oui_registrant, newest->oui_registrant, sizeof(d->oui_registrant));

@@ -282,15 +282,16 @@ unsigned fleet_pg_schema_version(void)
 	return fleet_pg_n_migrations;
 }
 
-/* The error of a result, one line, with its SQLSTATE. */
-static void result_msg(PGconn *c, PGresult *r, char *buf, size_t bufsz)
+void fleet_pg_errmsg(PGconn *c, const PGresult *r, char *buf, size_t bufsz)
 {
-	const char *m = r ? PQresultErrorMessage(r) : NULL;
+	char m[FLEET_PG_MSG_MAX];
+	const char *e = r ? PQresultErrorMessage(r) : NULL;
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 
-	snprintf(buf, bufsz, "%s%s%s%s", m && m[0] ? m : PQerrorMessage(c), state ? " (SQLSTATE " : "",
-		 state ? state : "", state ? ")" : "");
-	trim_msg(buf);
+	snprintf(m, sizeof(m), "%s", e && e[0] ? e : PQerrorMessage(c));
+	trim_msg(m);
+	snprintf(buf, bufsz, "%s%s%s%s", m[0] ? m : "no reason given", state ? " (SQLSTATE " : "", state ? state : "",
+		 state ? ")" : "");
 }
 
 static bool sqlstate_is(PGresult *r, const char *state)
@@ -306,7 +307,7 @@ static int exec_cmd(PGconn *c, const char *sql, char *msg, size_t msgsz)
 	int rc = 0;
 
 	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) {
-		result_msg(c, r, msg, msgsz);
+		fleet_pg_errmsg(c, r, msg, msgsz);
 		rc = sqlstate_is(r, "42501") ? -EACCES : -EIO;
 	}
 	PQclear(r);
@@ -321,7 +322,7 @@ static int meta_get(PGconn *c, const char *key, char *buf, size_t bufsz, char *e
 
 	r = PQexecParams(c, "SELECT to_regclass('hk_meta') IS NOT NULL", 0, NULL, NULL, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
-		result_msg(c, r, errbuf, errsz);
+		fleet_pg_errmsg(c, r, errbuf, errsz);
 		PQclear(r);
 		return -EIO;
 	}
@@ -331,7 +332,7 @@ static int meta_get(PGconn *c, const char *key, char *buf, size_t bufsz, char *e
 		return -ENOENT;
 	r = PQexecParams(c, "SELECT value FROM hk_meta WHERE key = $1", 1, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		result_msg(c, r, errbuf, errsz);
+		fleet_pg_errmsg(c, r, errbuf, errsz);
 		rc = sqlstate_is(r, "42501") ? -EACCES : -EIO;
 		PQclear(r);
 		return rc;
@@ -413,7 +414,7 @@ static int meta_put(PGconn *c, const char *key, const char *value, char *msg, si
 	int rc = 0;
 
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-		result_msg(c, r, msg, msgsz);
+		fleet_pg_errmsg(c, r, msg, msgsz);
 		rc = -EIO;
 	}
 	PQclear(r);

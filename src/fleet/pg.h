@@ -54,6 +54,12 @@ PGconn *fleet_pg_connect(const char *conninfo, const char *password_file, char *
 PGconn *fleet_pg_connect_pw(const char *conninfo, const char *password, char *errbuf, size_t errsz);
 PGconn *fleet_pg_close(PGconn *c); /* accepts NULL, returns NULL */
 
+#define FLEET_PG_MSG_MAX 1024 /* bytes of one libpq message, with the NUL */
+
+/* What went wrong with r (or, without one, the connection), on one line and
+ * with its SQLSTATE: for every message about a failed statement. */
+void fleet_pg_errmsg(PGconn *c, const PGresult *r, char *buf, size_t bufsz);
+
 /* "host:port/dbname as user" of a conninfo, for messages (multi-host lists
  * are kept as given). */
 void fleet_conninfo_describe(const char *conninfo, char *buf, size_t bufsz);

@@ -266,22 +266,13 @@ static void pg_msg(PGconn *c, PGresult *r, const char *what, char *errbuf, size_
 {
 	char m[SHIP_MSG_MAX];
 	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-	const char *e = r ? PQresultErrorMessage(r) : NULL;
-	size_t n;
 
-	snprintf(m, sizeof(m), "%s", e && e[0] ? e : PQerrorMessage(c));
-	n = strlen(m);
-	while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
-		m[--n] = '\0';
-	for (char *p = m; *p; p++)
-		if (*p == '\n' || *p == '\t')
-			*p = ' ';
+	fleet_pg_errmsg(c, r, m, sizeof(m));
 	if (state && strcmp(state, "42501") == 0)
 		snprintf(errbuf, errsz, "%s: %s; the sensor's role lacks a privilege (docs/fleet.md lists the grants)",
 			 what, m);
 	else
-		snprintf(errbuf, errsz, "%s: %s%s%s%s", what, m, state ? " (SQLSTATE " : "", state ? state : "",
-			 state ? ")" : "");
+		snprintf(errbuf, errsz, "%s: %s", what, m);
 }
 
 /* Runs one statement; rows written are added to *rows (may be NULL).
@@ -487,20 +478,6 @@ static int batch_read(struct shipper *s, int64_t wm, struct batch *b, char *errb
 	return rc;
 }
 
-static const char *oui_state_name(enum hk_oui_state st)
-{
-	switch (st) {
-	case HK_OUI_REGISTERED:
-		return "registered";
-	case HK_OUI_LOCAL:
-		return "local";
-	case HK_OUI_UNREGISTERED:
-		return "unregistered";
-	default:
-		return "none";
-	}
-}
-
 static char *dumps(json_t *j)
 {
 	char *t = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII);
@@ -639,7 +616,7 @@ static int batch_ship(struct shipper *s, struct batch *b, uint64_t *rows, char *
 		json_object_set_new(o, "mac", d->has_mac ? json_string(hk_mac_fmt(d->mac, mac)) : json_null());
 		json_object_set_new(o, "ip", d->ip.family ? json_string(hk_addr_fmt(&d->ip, ip)) : json_null());
 		json_object_set_new(o, "via_mac", jstr_or_null(d->via_mac));
-		json_object_set_new(o, "oui_state", json_string(oui_state_name(d->oui_state)));
+		json_object_set_new(o, "oui_state", json_string(hk_oui_state_name(d->oui_state)));
 		json_object_set_new(o, "oui_prefix", jstr_or_null(d->oui_prefix));
 		json_object_set_new(o, "oui_registry", jstr_or_null(d->oui_registry));
 		json_object_set_new(o, "oui_registrant", jstr_or_null(d->oui_registrant));

@@ -128,21 +128,9 @@ static bool mac_eq(const void *item, const void *key)
 	return memcmp(((const struct inv_mac *)item)->mac, key, 6) == 0;
 }
 
-/* hk_addr_eq, inline: the caches below compare addresses twice a packet */
-static inline bool addr_same(const struct hk_addr *x, const struct hk_addr *y)
-{
-	if (x->family != y->family)
-		return false;
-	if (x->family == 4)
-		return memcmp(x->a, y->a, 4) == 0;
-	if (x->family == 6)
-		return memcmp(x->a, y->a, 16) == 0;
-	return true;
-}
-
 static bool ip_eq(const void *item, const void *key)
 {
-	return addr_same(&((const struct inv_ip *)item)->ip, key);
+	return hk_addr_eq(&((const struct inv_ip *)item)->ip, key);
 }
 
 struct assoc_key {
@@ -282,7 +270,7 @@ static struct inv_ip *ip_get(struct inventory *inv, const struct hk_addr *ip, ui
 	struct inv_ip *n = *c;
 	uint64_t h = 0;
 
-	if (!n || !addr_same(&n->ip, ip)) {
+	if (!n || !hk_addr_eq(&n->ip, ip)) {
 		h = addr_hash(ip);
 		n = hmap_get(&inv->ip_idx, h, ip, ip_eq);
 		if (n)
@@ -322,7 +310,7 @@ static struct inv_assoc *assoc_get(struct inventory *inv, struct inv_mac *m, con
 	uint64_t h = 0;
 
 	/* one node per MAC: the pointer stands for the MAC */
-	if (!a || a->m != m || !addr_same(&a->ip, ip)) {
+	if (!a || a->m != m || !hk_addr_eq(&a->ip, ip)) {
 		memset(&k, 0, sizeof(k));
 		memcpy(k.mac, m->mac, 6);
 		k.ip = *ip;

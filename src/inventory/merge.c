@@ -114,3 +114,23 @@ int hk_device_cmp(const struct hk_device *a, const struct hk_device *b)
 		return c;
 	return strcmp(a->key, b->key);
 }
+
+static const char *const oui_state_names[] = {
+	[HK_OUI_NONE] = "none",
+	[HK_OUI_REGISTERED] = "registered",
+	[HK_OUI_LOCAL] = "local",
+	[HK_OUI_UNREGISTERED] = "unregistered",
+};
+
+const char *hk_oui_state_name(enum hk_oui_state s)
+{
+	return (size_t)s < sizeof(oui_state_names) / sizeof(oui_state_names[0]) ? oui_state_names[s] : "none";
+}
+
+enum hk_oui_state hk_oui_state_parse(const char *s)
+{
+	for (size_t i = 0; s && i < sizeof(oui_state_names) / sizeof(oui_state_names[0]); i++)
+		if (strcmp(s, oui_state_names[i]) == 0)
+			return (enum hk_oui_state)i;
+	return HK_OUI_NONE;
+}

@@ -353,21 +353,6 @@ uint64_t store_evidence_dropped(const struct store *s)
 	return s->evidence_dropped;
 }
 
-static const char *const oui_state_names[] = {
-	[HK_OUI_NONE] = "none",
-	[HK_OUI_REGISTERED] = "registered",
-	[HK_OUI_LOCAL] = "local",
-	[HK_OUI_UNREGISTERED] = "unregistered",
-};
-
-static enum hk_oui_state oui_state_parse(const char *s)
-{
-	for (size_t i = 0; s && i < sizeof(oui_state_names) / sizeof(oui_state_names[0]); i++)
-		if (strcmp(s, oui_state_names[i]) == 0)
-			return (enum hk_oui_state)i;
-	return HK_OUI_NONE;
-}
-
 static int64_t device_upsert(struct store *s, const struct hk_device *d)
 {
 	sqlite3_stmt *st = s->st[ST_DEV_UPSERT];
@@ -378,7 +363,7 @@ static int64_t device_upsert(struct store *s, const struct hk_device *d)
 	bind_text_or_null(st, 2, d->has_mac ? hk_mac_fmt(d->mac, mac) : NULL);
 	bind_text_or_null(st, 3, d->ip.family ? hk_addr_fmt(&d->ip, ip) : NULL);
 	bind_text_or_null(st, 4, d->via_mac);
-	sqlite3_bind_text(st, 5, oui_state_names[d->oui_state], -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, hk_oui_state_name(d->oui_state), -1, SQLITE_STATIC);
 	bind_text_or_null(st, 6, d->oui_prefix);
 	bind_text_or_null(st, 7, d->oui_registry);
 	bind_text_or_null(st, 8, d->oui_registrant);
@@ -582,7 +567,7 @@ static void device_row(sqlite3_stmt *st, struct hk_device *d)
 		hk_addr_parse(buf, &d->ip);
 	copy_col(d->via_mac, sizeof(d->via_mac), st, 4);
 	copy_col(buf, sizeof(buf), st, 5);
-	d->oui_state = oui_state_parse(buf);
+	d->oui_state = hk_oui_state_parse(buf);
 	copy_col(d->oui_prefix, sizeof(d->oui_prefix), st, 6);
 	copy_col(d->oui_registry, sizeof(d->oui_registry), st, 7);
 	copy_col(d->oui_registrant, sizeof(d->oui_registrant), st, 8);
