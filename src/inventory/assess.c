@@ -556,6 +556,10 @@ static void access_from_peers(const struct ev_view *w, const struct geoip *geo, 
 		char text[HK_OBS_VALUE_MAX + 8];
 		if (strcmp(e->source, "flow.peer") != 0)
 			continue;
+		if (l->c->n_why >= ASSESS_WHY_MAX) {
+			l->n_more++; /* what line_add would do: no geolocation lookup for a line that is not kept */
+			continue;
+		}
 		peer_text(e->value, geo, text, sizeof(text));
 		line_add(l, "external peer %s (%s, %u)", text, e->source, e->confidence);
 	}
