@@ -16,6 +16,7 @@
 
 #define CAP_ERR_MAX 1024
 #define CAP_SNIFF_LEN 8 /* bytes shown in the "not a capture file" message */
+#define CAP_FILE_BUFFER (1u << 20) /* stdio buffer of a capture file */
 
 struct cap_cookie {
 	int fd;
@@ -27,6 +28,7 @@ struct cap_cookie {
 struct cap_source {
 	pcap_t *pcap;
 	struct cap_cookie *cookie; /* owned by the FILE when set */
+	char *iobuf;               /* the FILE's buffer (CAP_FILE_BUFFER), freed after it */
 	char *name;                /* for messages: the path, "standard input", or the interface */
 	const char *format;
 	int linktype;

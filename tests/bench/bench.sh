@@ -190,6 +190,9 @@ set_cmd() {
 	case $tool in
 	floor) cmd=("$floor" "$cap") ;;
 	analyze) cmd=("$herkomst" analyze --no-progress --format json -o /dev/null "$cap") ;;
+	# the default output (the table a user gets from 'herkomst analyze FILE');
+	# JSON (above) also renders every device's evidence and assessment
+	analyze-table) cmd=("$herkomst" analyze --no-progress -o /dev/null "$cap") ;;
 	analyze-j) cmd=("$herkomst" analyze --no-progress --format json -o /dev/null
 		--threads "$jobs" "$cap") ;;
 	analyze-db) cmd=("$herkomst" analyze --no-progress --format json -o /dev/null
@@ -249,6 +252,7 @@ measure() {
 tool_label() {
 	case $1 in
 	analyze-db) echo 'analyze --db' ;;
+	analyze-table) echo 'analyze (table)' ;;
 	analyze-j) echo "analyze -j $jobs" ;;
 	*) echo "$1" ;;
 	esac
@@ -297,14 +301,15 @@ echo "            largest of the $runs; MB = 10^6 bytes of capture file, MiB = 2
 echo
 
 tools=(floor analyze)
+if [[ $check -eq 0 ]]; then tools+=(analyze-table); fi
 if [[ $jobs -gt 1 && $threads_missing -eq 0 ]]; then tools+=(analyze-j); fi
 if [[ $with_db -eq 1 ]]; then tools+=(analyze-db); fi
 if [[ -n $ndpi_reader ]]; then tools+=(ndpiReader); fi
 if [[ -n $p0f ]]; then tools+=(p0f); fi
 if [[ -n $tshark ]]; then tools+=(tshark); fi
 
-hdr_fmt='%-28s %8s %9s  %-12s %5s %10s %10s %11s %8s %8s %8s %9s\n'
-row_fmt='%-28s %8s %9s  %-12s %5d %10.5f %10.5f %11.0f %8.1f %8.1f %8.2f %9.2f\n'
+hdr_fmt='%-28s %8s %9s  %-15s %5s %10s %10s %11s %8s %8s %8s %9s\n'
+row_fmt='%-28s %8s %9s  %-15s %5d %10.5f %10.5f %11.0f %8.1f %8.1f %8.2f %9.2f\n'
 # shellcheck disable=SC2059 # the format is ours
 printf "$hdr_fmt" capture 'size MB' packets tool reps 'wall s' 'cpu s' 'packets/s' 'MB/s' 'RSS MiB' \
 	'/floor' 'cpu/floor'
@@ -384,6 +389,9 @@ for cap in "${captures[@]}"; do
 	# the wall clock to other processes, but their CPU time stays theirs.
 	ratio=$(div "${cpu_med[analyze]}" "${cpu_med[floor]}")
 	line="$name: analyze/floor $(ratios analyze floor)"
+	if [[ -n ${med[analyze-table]:-} ]]; then
+		line+=", analyze (table)/floor $(ratios analyze-table floor)"
+	fi
 	if [[ -n ${med[analyze-j]:-} ]]; then
 		line+=", analyze -j $jobs/floor $(ratios analyze-j floor)"
 	fi
@@ -393,6 +401,9 @@ for cap in "${captures[@]}"; do
 	for other in ndpiReader p0f tshark; do
 		if [[ -n ${med[$other]:-} ]]; then
 			line+=", analyze/$other $(ratios analyze "$other")"
+			if [[ -n ${med[analyze-table]:-} ]]; then
+				line+=", analyze (table)/$other $(ratios analyze-table "$other")"
+			fi
 			if [[ -n ${med[analyze-j]:-} ]]; then
 				line+=", analyze -j $jobs/$other $(div "${med[analyze-j]}" "${med[$other]}")"
 			fi
