@@ -26,7 +26,11 @@
  *   5. SIGTERM/SIGINT stop the workers (each ends its flows), then a last
  *      flush; SIGHUP reloads the signatures and the policy; SIGUSR1 flushes
  *      at once. The systemd watchdog is told only while every worker comes
- *      back from its rounds.
+ *      back from its rounds. The main thread waits for a worker's mutex
+ *      at most RUN_LOCK_WAIT_USEC: a worker stuck inside a round (a parser
+ *      that does not return, a frozen thread) keeps its last counters in
+ *      /metrics and its devices out of the flushes, and the main thread
+ *      goes on logging, answering and telling systemd nothing.
  *
  * Logging goes to standard error (the journal under systemd), one line per
  * event; traffic is only ever counted (and exported through /metrics).
@@ -86,6 +90,7 @@
 #define RUN_SLOW_FLUSH_USEC 2000000u       /* a flush slower than this is logged */
 #define RUN_FAIL_LOG_EVERY 60u             /* failed flushes in a row between two log lines */
 #define RUN_TOKEN_FILE_MAX 4096
+#define RUN_LOCK_WAIT_USEC 250000u         /* the main thread waits this long for a busy worker */
 
 struct run_counters {
 	uint64_t drops_ring, drops_if, ring_freezes;
@@ -113,6 +118,12 @@ struct run_worker {
 	uint64_t first_ts, last_ts; /* of its frames; under mu */
 	_Atomic uint64_t heartbeat; /* monotonic time its last round ended */
 	atomic_bool failed;         /* a capture error ended it (logged) */
+	/* the main thread's own: the counters as last read under mu, kept for
+	 * when mu cannot be had (worker_lock) */
+	struct pipeline_totals tot;
+	struct inv_stats inv_st;
+	bool lock_missed;           /* the last worker_lock gave up */
+	bool flush_skip_logged;
 };
 
 struct run {
@@ -522,7 +533,34 @@ static void status_notify(const struct run *r)
 	       r->devices, r->last_flush_usec / 1000u, r->fail_streak ? " (failing)" : "");
 }
 
-/* The workers' counters, each worker locked in turn. */
+/*
+ * The main thread's lock of a worker. A worker holds its mutex for one round
+ * of frames (milliseconds); one that holds it longer is stuck inside a round,
+ * and the main thread must go on (signals, the watchdog, /metrics, logs):
+ * it waits at most RUN_LOCK_WAIT_USEC, and once a wait failed it only tries
+ * until the worker lets go again. False: not locked, use what was read last.
+ */
+static bool worker_lock(struct run_worker *w)
+{
+	struct timespec until;
+	uint64_t ns;
+	int rc;
+
+	if (w->lock_missed) {
+		rc = pthread_mutex_trylock(&w->mu);
+	} else {
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		ns = (uint64_t)until.tv_nsec + RUN_LOCK_WAIT_USEC * 1000u;
+		until.tv_sec += (time_t)(ns / 1000000000u);
+		until.tv_nsec = (long)(ns % 1000000000u);
+		rc = pthread_mutex_clocklock(&w->mu, CLOCK_MONOTONIC, &until);
+	}
+	w->lock_missed = rc != 0;
+	return rc == 0;
+}
+
+/* The workers' counters, each worker locked in turn; a worker that cannot be
+ * locked counts with what it had at the last reading. */
 static void collect_totals(struct run *r)
 {
 	struct pipeline_totals t;
@@ -531,17 +569,21 @@ static void collect_totals(struct run *r)
 	memset(&t, 0, sizeof(t));
 	for (unsigned k = 0; k < r->n_workers; k++) {
 		struct run_worker *w = &r->w[k];
-		const struct inv_stats *ws;
 
-		pthread_mutex_lock(&w->mu);
-		pipeline_totals_add(&t, w->pl);
-		ws = inv_get_stats(w->pl->inv);
-		is.packets += ws->packets;
-		is.macs_dropped += ws->macs_dropped;
-		is.ips_dropped += ws->ips_dropped;
-		is.assoc_dropped += ws->assoc_dropped;
-		is.evidence_dropped += ws->evidence_dropped;
-		pthread_mutex_unlock(&w->mu);
+		if (worker_lock(w)) {
+			const struct inv_stats *ws = inv_get_stats(w->pl->inv);
+
+			memset(&w->tot, 0, sizeof(w->tot));
+			pipeline_totals_add(&w->tot, w->pl);
+			w->inv_st = *ws;
+			pthread_mutex_unlock(&w->mu);
+		}
+		pipeline_totals_sum(&t, &w->tot);
+		is.packets += w->inv_st.packets;
+		is.macs_dropped += w->inv_st.macs_dropped;
+		is.ips_dropped += w->inv_st.ips_dropped;
+		is.assoc_dropped += w->inv_st.assoc_dropped;
+		is.evidence_dropped += w->inv_st.evidence_dropped;
 	}
 	r->tot = t;
 	r->inv_st = is;
@@ -550,7 +592,9 @@ static void collect_totals(struct run *r)
 /*
  * The workers' partial inventories merged into a fresh one, each worker
  * locked only for its own merge; the caller snapshots and frees it with no
- * lock held. NULL when memory ran out.
+ * lock held. NULL when memory ran out. A worker that cannot be locked is
+ * left out (logged once while it stays so): its devices wait for a flush
+ * that can read them, the store keeps what they had.
  */
 static struct inventory *merge_workers(struct run *r)
 {
@@ -560,7 +604,16 @@ static struct inventory *merge_workers(struct run *r)
 		struct run_worker *w = &r->w[k];
 		int rc;
 
-		pthread_mutex_lock(&w->mu);
+		if (!worker_lock(w)) {
+			if (!w->flush_skip_logged)
+				logm(LOG_ERR,
+				     "flush: worker %u has been busy in one round for over %u ms; its devices are "
+				     "left out of this flush and wait for the next",
+				     k, RUN_LOCK_WAIT_USEC / 1000u);
+			w->flush_skip_logged = true;
+			continue;
+		}
+		w->flush_skip_logged = false;
 		rc = inv_merge(inv, w->pl->inv);
 		pthread_mutex_unlock(&w->mu);
 		if (rc < 0)
@@ -627,9 +680,10 @@ static void read_capture_stats(struct run *r)
 		struct cap_live_stats s;
 		int rc;
 
-		/* a source is its worker's: no two threads in it at once */
-		if (w)
-			pthread_mutex_lock(&w->mu);
+		/* a source is its worker's: no two threads in it at once; a
+		 * worker that cannot be locked keeps its last counters */
+		if (w && !worker_lock(w))
+			continue;
 		rc = cap_live_stats(r->src[i], &s);
 		if (w)
 			pthread_mutex_unlock(&w->mu);

@@ -514,3 +514,24 @@ void pipeline_release_dpi(struct pipeline *pl)
 	flow_table_flush(pl->ft); /* flows point into the module */
 	pl->dpi = dpi_free(pl->dpi);
 }
+
+void pipeline_totals_sum(struct pipeline_totals *t, const struct pipeline_totals *add)
+{
+	t->packets += add->packets;
+	t->bytes += add->bytes;
+	t->obs_dropped += add->obs_dropped;
+	t->stream_gaps += add->stream_gaps;
+	t->stream_full += add->stream_full;
+	t->dstats.frames += add->dstats.frames;
+	for (size_t i = 0; i < DEC_EV__MAX; i++)
+		t->dstats.events[i] += add->dstats.events[i];
+	t->flows.created += add->flows.created;
+	t->flows.expired += add->flows.expired;
+	t->flows.evicted += add->flows.evicted;
+	t->flows.flushed += add->flows.flushed;
+	t->flows.active += add->flows.active;
+	t->flows.peak_active += add->flows.peak_active;
+	for (size_t i = 0; i < PIPELINE_PARSERS_MAX; i++)
+		for (size_t k = 0; k < HK_PARSE__MAX; k++)
+			t->parse_results[i][k] += add->parse_results[i][k];
+}

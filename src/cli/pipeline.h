@@ -65,6 +65,9 @@ struct pipeline_totals {
 
 void pipeline_totals_add(struct pipeline_totals *t, const struct pipeline *pl);
 
+/* t += add, field by field (one worker's totals kept from an earlier reading). */
+void pipeline_totals_sum(struct pipeline_totals *t, const struct pipeline_totals *add);
+
 /* Ends every flow (end of input): pending classifications are decided. */
 void pipeline_finish(struct pipeline *pl);
 

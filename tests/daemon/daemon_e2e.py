@@ -650,8 +650,10 @@ class FrozenThread:
     otherwise the thread is let go and caught again. Detaching lets it run
     on; the kernel detaches too if the test dies."""
 
-    def __init__(self, pid, tid):
-        self.pid, self.tid, self.seized = pid, tid, False
+    def __init__(self, pid, tid, in_round=False):
+        """in_round: keep a stop in user space instead (the worker busy with
+        frames, most likely holding its mutex; the caller checks)."""
+        self.pid, self.tid, self.seized, self.in_round = pid, tid, False, in_round
         self.libc = ctypes.CDLL(None, use_errno=True)
         self.libc.ptrace.restype = ctypes.c_long
         self.libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p]
@@ -671,7 +673,25 @@ class FrozenThread:
                 raise Skip(f"ptrace of thread {self.tid}: {os.strerror(err)}")
             raise Fail(f"ptrace({req:#x}) of thread {self.tid}: {os.strerror(err)}")
 
+    def freeze_busy(self):
+        """Stops the thread where it runs user code (not in a system call);
+        False when it was never caught there."""
+        for _ in range(200):
+            self._ptrace(PTRACE_SEIZE)
+            self.seized = True
+            self._ptrace(PTRACE_INTERRUPT)
+            _, status = os.waitpid(self.tid, WALL)
+            expect(os.WIFSTOPPED(status), f"thread {self.tid}: wait status {status:#x}, not stopped")
+            if self._syscall() == "-1":
+                return True
+            self.thaw()
+            time.sleep(0.002)
+        return False
+
     def __enter__(self):
+        if self.in_round:
+            expect(self.freeze_busy(), f"thread {self.tid} was never caught outside a system call")
+            return self
         idle = None
         for _ in range(100):  # the idle thread's system call (poll), seen while it sleeps in it
             if self._state() == "S" and self._syscall() not in ("running", "-1"):
@@ -779,6 +799,92 @@ def case_watchdog_stuck(ctx):
             expect(rc == 0, f"exit {rc} after SIGTERM, want 0; log:\n{d.text()[-1500:]}")
             d.wait_log(r"flush \(final\)", new=False)
     finally:
+        sock.close()
+
+
+def case_stuck_in_round(ctx):
+    """A worker frozen inside a round of frames, holding its mutex (ptrace,
+    while tcpreplay keeps both workers busy): the main thread does not wait
+    for it. The stuck worker is logged, SIGUSR1 still flushes (leaving that
+    worker's devices for later, logged once), /metrics still answers and
+    counts the other worker's frames, no WATCHDOG=1 is sent; let go, the next
+    flush takes it in again and SIGTERM stops cleanly."""
+    if "libsystemd" not in sh("ldd", ctx.exe).stdout:
+        raise Skip("built without libsystemd")
+    sock_path = ctx.path("notify.sock")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(sock_path)
+    sock.setblocking(False)
+    env = dict(os.environ, NOTIFY_SOCKET=sock_path, WATCHDOG_USEC="1000000")
+    prefix = ("sh", "-c", 'WATCHDOG_PID=$$ exec "$@"', "sh")
+    plant = ctx.plant()
+    db = ctx.path("live.sqlite")
+    skipped = r"flush: worker 1 has been busy in one round for over 250 ms; its devices are left out"
+    feeder = None
+    try:
+        with Netns() as ns:
+            d = Daemon(ctx, ns, db, listen="auto", conf=ctx.conf(extra="[capture]\nworkers = 2\n"), env=env,
+                       prefix=prefix).ready()
+            feeder = subprocess.Popen(ns.argv("tcpreplay", "-i", FEED, "--topspeed", "--loop=0", plant),
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(0.5)
+            tid = thread_id(d.proc.pid, "hk-worker-1")
+            frozen = FrozenThread(d.proc.pid, tid, in_round=True)
+            caught = False
+            for _ in range(30):
+                if not frozen.freeze_busy():
+                    continue
+                d.proc.send_signal(signal.SIGUSR1)
+                # the flush must come whether the worker holds its mutex or
+                # not: a main thread blocked on it (the old design) fails here
+                d.wait_log(r"flush \(SIGUSR1\)", timeout=5)
+                if re.search(skipped, d.text()):
+                    caught = True
+                    break
+                frozen.thaw()  # stopped outside its mutex: again
+                time.sleep(0.05)
+            expect(caught, "worker 1 was never frozen while holding its mutex in 30 tries")
+            d.wait_log(r"worker 1 has not finished a round for \d+ ms", timeout=5, new=False)
+            _, before = ns.http(d.port, "/metrics")
+            time.sleep(2.5)  # more than two ticks of the main thread
+            status, after = ns.http(d.port, "/metrics")
+            expect(status == 200, f"GET /metrics while worker 1 is frozen: {status}")
+            a, b = metric_value(before, "herkomst_packets_total"), metric_value(after, "herkomst_packets_total")
+            expect(a is not None and b is not None and b > a,
+                   f"/metrics packets_total did not move while worker 0 ran on: {a} -> {b}")
+            try:
+                while True:
+                    sock.recv(4096)  # pings from before the freeze was noticed
+            except BlockingIOError:
+                pass
+            time.sleep(1.5)
+            pings = 0
+            try:
+                while True:
+                    pings += sock.recv(4096).decode().count("WATCHDOG=1")
+            except BlockingIOError:
+                pass
+            expect(pings == 0, f"{pings} WATCHDOG=1 while worker 1 was frozen, want none")
+            d.proc.send_signal(signal.SIGUSR1)
+            d.wait_log(r"flush \(SIGUSR1\)", timeout=5)
+            expect(len(re.findall(skipped, d.text())) == 1,
+                   f"the skipped worker was logged more than once:\n{d.text()[-1500:]}")
+            frozen.thaw()
+            feeder.terminate()
+            feeder.wait(timeout=10)
+            feeder = None
+            time.sleep(0.5)
+            seen = d.seen
+            d.proc.send_signal(signal.SIGUSR1)
+            d.wait_log(r"flush \(SIGUSR1\)", timeout=5)
+            expect(not re.search(skipped, "\n".join(d.text().splitlines()[seen:])),
+                   "worker 1 still left out of a flush after it ran again")
+            rc = d.stop()
+            expect(rc == 0, f"exit {rc} after SIGTERM, want 0; log:\n{d.text()[-1500:]}")
+    finally:
+        if feeder:
+            feeder.kill()
+            feeder.wait()
         sock.close()
 
 
@@ -1079,6 +1185,7 @@ CASES = {
     "ambient": case_ambient,
     "notify": case_notify,
     "watchdog-stuck": case_watchdog_stuck,
+    "stuck-in-round": case_stuck_in_round,
     "config-errors": case_config_errors,
     "afpacket-vlan": case_afpacket_vlan,
     "afpacket-fanout": case_afpacket_fanout,
