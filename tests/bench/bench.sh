@@ -49,6 +49,7 @@ usage: $prog [-n RUNS] [--build DIR] [--db] [-j N] [--no-ndpi] [--no-p0f] [--no-
   --no-p0f         do not run p0f -r even when it is installed
   --no-tshark      do not run tshark even when it is installed
   --min-time S     shortest measurement in seconds (default 0.2)
+  --no-pin         do not pin the one-thread rows to one CPU (taskset)
   --check          regression check: exit 1 if analyze/floor exceeds R
   --max-ratio R    the limit for --check (default 40)
 EOF
@@ -70,6 +71,7 @@ with_p0f=1
 with_tshark=1
 jobs=$(nproc 2>/dev/null || echo 1)
 min_time=0.2
+pin=1
 check=0
 max_ratio=40
 captures=()
@@ -90,6 +92,7 @@ while [[ $# -gt 0 ]]; do
 	--no-p0f) with_p0f=0; shift ;;
 	--no-tshark) with_tshark=0; shift ;;
 	--min-time) need_arg "$1" $#; min_time=$2; shift 2 ;;
+	--no-pin) pin=0; shift ;;
 	--check) check=1; shift ;;
 	--max-ratio) need_arg "$1" $#; max_ratio=$2; shift 2 ;;
 	-h | --help) usage ;;
@@ -183,9 +186,25 @@ if [[ $jobs -gt 1 && $analyze_help != *--threads* ]]; then
 	threads_missing=1
 fi
 
+# "One core" (issue 6) means one: analyze's helper threads (the data
+# loaders, the geolocation index) would otherwise run beside its packet
+# loop on a second CPU. Every row but 'analyze -j N' runs pinned to the
+# first CPU this script may use, the peers too, so they compare alike.
+one_cpu=()
+if [[ $pin -eq 1 ]] && command -v taskset >/dev/null; then
+	cpu0=$(taskset -pc $$ 2>/dev/null | awk -F': ' '{ split($2, a, /[,-]/); print a[1] }')
+	if [[ -n $cpu0 ]]; then one_cpu=(taskset -c "$cpu0"); fi
+fi
+
 # The argv of one run of TOOL on CAPTURE into the array cmd; REP numbers the
 # run so that every --db run gets a database file of its own.
 set_cmd() {
+	local tool=$1 cap=$2 rep=$3
+	set_cmd_unpinned "$@"
+	if [[ $tool != analyze-j && ${#one_cpu[@]} -gt 0 ]]; then cmd=("${one_cpu[@]}" "${cmd[@]}"); fi
+}
+
+set_cmd_unpinned() {
 	local tool=$1 cap=$2 rep=$3
 	case $tool in
 	floor) cmd=("$floor" "$cap") ;;
@@ -292,6 +311,11 @@ elif [[ $with_tshark -eq 1 ]]; then
 fi
 if [[ $threads_missing -eq 1 ]]; then
 	echo "analyze -j: missing: '$herkomst analyze --help' shows no --threads; no 'analyze -j $jobs' row"
+fi
+if [[ ${#one_cpu[@]} -gt 0 ]]; then
+	echo "pinning:    every row but 'analyze -j $jobs' runs on CPU ${one_cpu[2]} alone (${one_cpu[*]})"
+else
+	echo "pinning:    none (--no-pin, or no taskset): one-thread rows may use a second CPU for helper threads"
 fi
 echo "method:     median of $runs measurements per tool, tools alternating; a measurement is REPS"
 echo "            back-to-back runs (REPS chosen so it lasts >= ${min_time} s), divided by REPS: wall"
