@@ -94,9 +94,7 @@ struct cap_afp {
 	unsigned block_size, n_blocks;
 	unsigned snaplen;
 	int ifindex;
-	unsigned worker;
 	uint16_t group;
-	bool defrag;
 
 	/* reading (cap_next only) */
 	unsigned cur;                   /* the block read now, or the next to wait for */
@@ -148,12 +146,7 @@ static int compile_filter(const char *ifname, const struct cap_afpacket_opts *o,
 	int rc = 0;
 
 	if (cap_afpacket_bpf_has_vlan(expr)) {
-		hk_errbuf_set(errbuf, errsz,
-			"%s: the BPF filter '%s' uses 'vlan', which cannot match with capture = afpacket: the kernel "
-			"takes the outer VLAN tag off a frame before the filter runs (a filter without 'vlan' matches "
-			"tagged and untagged frames alike). Filter on what is inside the tag, or set [capture] "
-			"capture = pcap",
-			ifname, expr);
+		hk_errbuf_set(errbuf, errsz, "%s: the BPF filter '%s' " CAP_AFP_VLAN_WHY, ifname, expr);
 		return -EINVAL;
 	}
 	dead = pcap_open_dead(DLT_EN10MB, (int)o->snaplen);
@@ -463,10 +456,8 @@ struct cap_source *cap_open_afpacket(const char *ifname, const struct cap_afpack
 		goto fail;
 	}
 	a->group = (uint16_t)rc;
-	a->defrag = o->defrag;
 	a->snaplen = o->snaplen;
 	a->ifindex = ifindex;
-	a->worker = o->worker;
 	if (o->worker == 0)
 		iface_stats_open(a, ifname);
 	s->afp = a;
@@ -636,8 +627,6 @@ int cap_afpacket_info(const struct cap_source *s, struct cap_afpacket_info *ret)
 	ret->block_size = s->afp->block_size;
 	ret->n_blocks = s->afp->n_blocks;
 	ret->fanout_group = s->afp->group;
-	ret->worker = s->afp->worker;
-	ret->defrag = s->afp->defrag;
 	return 0;
 }
 

@@ -105,8 +105,6 @@ struct cap_afpacket_opts {
 struct cap_afpacket_info {
 	unsigned block_size, n_blocks; /* the ring's geometry */
 	uint16_t fanout_group;         /* the group's id, for the other workers */
-	unsigned worker;
-	bool defrag;
 };
 
 struct cap_source *cap_open_afpacket(const char *ifname, const struct cap_afpacket_opts *o, char *errbuf,
@@ -116,6 +114,12 @@ int cap_afpacket_info(const struct cap_source *s, struct cap_afpacket_info *ret)
 /* True when a filter expression uses the 'vlan' primitive, which cannot
  * match on an AF_PACKET socket (the kernel takes the tag off first). */
 bool cap_afpacket_bpf_has_vlan(const char *bpf);
+/* Why such a filter is refused and what to do, for the messages of the
+ * configuration check and of cap_open_afpacket alike. */
+#define CAP_AFP_VLAN_WHY                                                                                    \
+	"uses 'vlan', which cannot match with capture = afpacket: the kernel takes the outer VLAN tag off a " \
+	"frame before the filter runs (a filter without 'vlan' matches tagged and untagged frames alike). "   \
+	"Filter on what is inside the tag, or set [capture] capture = pcap"
 
 /* The counters of a live source since it was opened, 64-bit (libpcap's wrap
  * at 2^32 and AF_PACKET's are reset by every read: both are summed here).

@@ -820,12 +820,7 @@ int config_validate(const struct run_config *c, struct config_report *rep)
 		       "holding the bearer token, or listen on 127.0.0.1",
 		       name, c->listen);
 	if (c->capture == CONFIG_CAPTURE_AFPACKET && cap_afpacket_bpf_has_vlan(c->bpf))
-		report(rep,
-		       "%s: [capture] bpf uses 'vlan', which cannot match with capture = afpacket (the kernel "
-		       "takes the outer VLAN tag off a frame before the filter runs; a filter without 'vlan' "
-		       "matches tagged and untagged frames alike): filter on what is inside the tag, or set "
-		       "[capture] capture = pcap",
-		       name);
+		report(rep, "%s: [capture] bpf " CAP_AFP_VLAN_WHY, name);
 	if (c->central_conninfo[0]) {
 		char err[512], id[CONFIG_ID_MAX];
 		struct stat sb;
