@@ -314,6 +314,26 @@ static int exec_cmd(PGconn *c, const char *sql, char *msg, size_t msgsz)
 	return rc;
 }
 
+/* pg_advisory_lock (take) or _unlock of the migration key, the key a bound
+ * parameter like every value herkomst sends. */
+static int migration_lock(PGconn *c, bool take, char *msg, size_t msgsz)
+{
+	char key[24];
+	const char *params[1] = {key};
+	PGresult *r;
+	int rc = 0;
+
+	snprintf(key, sizeof(key), "%lld", FLEET_PG_LOCK_KEY);
+	r = PQexecParams(c, take ? "SELECT pg_advisory_lock($1::bigint)" : "SELECT pg_advisory_unlock($1::bigint)", 1,
+			 NULL, params, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		fleet_pg_errmsg(c, r, msg, msgsz);
+		rc = -EIO;
+	}
+	PQclear(r);
+	return rc;
+}
+
 static int meta_get(PGconn *c, const char *key, char *buf, size_t bufsz, char *errbuf, size_t errsz)
 {
 	const char *params[1] = {key};
@@ -425,7 +445,7 @@ static int migrate_locked(PGconn *c, char *errbuf, size_t errsz);
 
 int fleet_pg_migrate(PGconn *c, char *errbuf, size_t errsz)
 {
-	char msg[1024], lock[64];
+	char msg[1024];
 	int rc;
 
 	if (PQserverVersion(c) < FLEET_PG_MIN_SERVER) {
@@ -437,14 +457,12 @@ int fleet_pg_migrate(PGconn *c, char *errbuf, size_t errsz)
 	 * work and has nothing left to do. The lock is taken before the
 	 * transaction starts, so that the transaction's view of the catalog
 	 * includes what the first one committed. */
-	snprintf(lock, sizeof(lock), "SELECT pg_advisory_lock(%lld)", FLEET_PG_LOCK_KEY);
-	if (exec_cmd(c, lock, msg, sizeof(msg)) < 0) {
+	if (migration_lock(c, true, msg, sizeof(msg)) < 0) {
 		snprintf(errbuf, errsz, "cannot take the migration lock: %s", msg);
 		return -EIO;
 	}
 	rc = migrate_locked(c, errbuf, errsz);
-	snprintf(lock, sizeof(lock), "SELECT pg_advisory_unlock(%lld)", FLEET_PG_LOCK_KEY);
-	exec_cmd(c, lock, msg, sizeof(msg));
+	migration_lock(c, false, msg, sizeof(msg));
 	return rc;
 }
 
