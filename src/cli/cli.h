@@ -27,6 +27,18 @@ int cmd_fleet(int argc, char **argv);
  */
 int cli_central_config(const char *cmd, const char *path, char **ret_conninfo, char **ret_password_file);
 
+struct run_config;
+struct ship_config;
+
+/*
+ * The shipper's settings from a configuration's [central] section, for
+ * herkomst ship and the daemon's shipping thread alike (cmd_fleet.c).
+ * password: the password file's content (NULL: none); sensor_id: the
+ * configured one or ship_sensor_id_default()'s. ret points into c and them.
+ */
+void cli_ship_config(const struct run_config *c, const char *password, const char *sensor_id,
+		     struct ship_config *ret);
+
 /* Prints the manual of a command (NULL: the overview). false if unknown. */
 bool help_print(FILE *f, const char *command);
 

@@ -62,6 +62,20 @@ static int load_config(const char *cmd, const char *path, struct run_config *c)
 	return rc;
 }
 
+void cli_ship_config(const struct run_config *c, const char *password, const char *sensor_id,
+		     struct ship_config *ret)
+{
+	*ret = (struct ship_config){
+		.conninfo = c->central_conninfo,
+		.password = password,
+		.sensor_id = sensor_id,
+		.site = c->central_site,
+		.batch_max = c->central_batch_max,
+		.sigdir = c->signatures[0] ? c->signatures : NULL, /* NULL: the default directory */
+		.policy_path = c->policy[0] ? c->policy : NULL,
+	};
+}
+
 struct ship_progress {
 	bool tty;
 	uint64_t total;
@@ -158,13 +172,7 @@ int cmd_ship(int argc, char **argv)
 		fprintf(stderr, "herkomst ship: %s\n", err);
 		goto out;
 	}
-	sc.conninfo = c->central_conninfo;
-	sc.password = pw[0] ? pw : NULL;
-	sc.sensor_id = c->central_sensor_id[0] ? c->central_sensor_id : id;
-	sc.site = c->central_site;
-	sc.batch_max = c->central_batch_max;
-	sc.sigdir = c->signatures[0] ? c->signatures : NULL;
-	sc.policy_path = c->policy[0] ? c->policy : NULL;
+	cli_ship_config(c, pw[0] ? pw : NULL, c->central_sensor_id[0] ? c->central_sensor_id : id, &sc);
 	sh = shipper_new(&sc, db, err, sizeof(err));
 	explicit_bzero(pw, sizeof(pw));
 	if (!sh) {

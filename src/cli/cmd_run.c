@@ -1212,19 +1212,12 @@ static void central_log(void *userdata, int prio, const char *msg)
  * never holds up capture or the flushes. */
 static int start_central(struct run *r)
 {
-	char dirbuf[CONFIG_PATH_MAX], err[2048], where[FLEET_CONNINFO_MAX + 128];
-	struct ship_config sc = {
-		.conninfo = r->cfg.central_conninfo,
-		.password = r->central_pw,
-		.sensor_id = r->cfg.central_sensor_id,
-		.site = r->cfg.central_site,
-		.batch_max = r->cfg.central_batch_max,
-		.sigdir = sigdir_of(r, dirbuf, sizeof(dirbuf)),
-		.policy_path = r->cfg.policy[0] ? r->cfg.policy : NULL,
-	};
+	char err[2048], where[FLEET_CONNINFO_MAX + 128];
+	struct ship_config sc;
 
 	if (!r->cfg.central_conninfo[0])
 		return 0;
+	cli_ship_config(&r->cfg, r->central_pw, r->cfg.central_sensor_id, &sc);
 	r->ship = ship_daemon_start(&sc, r->cfg.database, r->cfg.central_ship_interval, central_log, r, err,
 				    sizeof(err));
 	if (!r->ship) {
