@@ -477,20 +477,18 @@ static void metrics_update(struct run *r)
 	m.bytes = r->tot.bytes;
 	for (size_t i = 0; i < r->n_src; i++) {
 		const struct cap_live_stats *cs = &r->cst[i];
-		const char *name = cap_name(r->src[i]);
-		size_t k;
+		/* per interface: every socket of it (one per worker) summed; the
+		 * sockets are laid out worker by worker (struct run) */
+		size_t k = i % r->cfg.n_interfaces;
 
 		m.drops_kernel += cs->drops_ring;
 		m.drops_if += cs->drops_if;
 		m.ring_freezes += cs->ring_freezes;
-		/* per interface: every socket of it (one per worker) summed */
-		for (k = 0; k < m.n_ifaces && strcmp(m.ifaces[k].name, name) != 0; k++)
-			;
-		if (k == m.n_ifaces) {
-			if (k >= API_METRICS_IFACES_MAX)
-				continue;
-			snprintf(m.ifaces[k].name, sizeof(m.ifaces[k].name), "%s", name);
-			m.n_ifaces++;
+		if (k >= API_METRICS_IFACES_MAX)
+			continue;
+		if (k >= m.n_ifaces) {
+			snprintf(m.ifaces[k].name, sizeof(m.ifaces[k].name), "%s", cap_name(r->src[i]));
+			m.n_ifaces = k + 1;
 		}
 		m.ifaces[k].received += cs->received;
 		m.ifaces[k].drops_kernel += cs->drops_ring;
@@ -720,22 +718,18 @@ static void loss_per_interface(const struct run *r, char *buf, size_t bufsz)
 	size_t o = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < r->n_src && o < bufsz; i++) {
-		const char *name = cap_name(r->src[i]);
+	/* the sockets are laid out worker by worker (struct run): interface i's
+	 * are i, i + n_interfaces, ... */
+	for (size_t i = 0; i < r->cfg.n_interfaces && i < r->n_src && o < bufsz; i++) {
 		uint64_t drops = 0, received = 0;
-		bool seen = false;
 
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = strcmp(cap_name(r->src[j]), name) == 0;
-		if (seen)
-			continue;
-		for (size_t j = i; j < r->n_src; j++)
-			if (strcmp(cap_name(r->src[j]), name) == 0) {
-				drops += r->cst[j].drops_ring;
-				received += r->cst[j].received;
-			}
+		for (size_t j = i; j < r->n_src; j += r->cfg.n_interfaces) {
+			drops += r->cst[j].drops_ring;
+			received += r->cst[j].received;
+		}
 		o += (size_t)snprintf(buf + o, bufsz - o, "%s%s %" PRIu64 " of %" PRIu64 " (%.2f %%)", o ? ", " : "",
-				      name, drops, received, received ? 100.0 * (double)drops / (double)received : 0.0);
+				      cap_name(r->src[i]), drops, received,
+				      received ? 100.0 * (double)drops / (double)received : 0.0);
 	}
 }
 
