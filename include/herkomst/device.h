@@ -90,6 +90,21 @@ struct hk_device {
 /* Adds (or merges into an equal attribute/value/source) one evidence item.
  * Returns false when the device is at HK_DEV_EVIDENCE_MAX or out of memory. */
 bool hk_device_add_evidence(struct hk_device *d, const struct hk_evidence *e);
+
+/*
+ * Many claims at once, without a search per claim (hk_device_add_evidence
+ * compares each new claim with all the device has): reserve room for n more
+ * items (exactly: no spare), append them as they come, then fold. The result
+ * is what adding them one by one in the same order and then
+ * hk_device_sort_evidence() would give: equal attribute/value/source folded,
+ * the first HK_DEV_EVIDENCE_MAX distinct claims kept, canonical order, and
+ * an array no larger than its items.
+ */
+#define HK_DEV_EVIDENCE_RESERVE_MAX (1u << 24) /* items one reservation may ask for */
+int hk_device_reserve_evidence(struct hk_device *d, size_t n); /* 0, -ENOMEM or -E2BIG */
+bool hk_device_append_evidence(struct hk_device *d, const struct hk_evidence *e); /* false: no memory */
+/* Never fails: without memory for its index it folds in place, as add would. */
+void hk_device_fold_evidence(struct hk_device *d);
 void hk_device_clear(struct hk_device *d); /* frees the evidence and fleet, zeroes the rest */
 
 /*

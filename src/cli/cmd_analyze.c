@@ -372,11 +372,11 @@ static int assess_all(struct store *st, struct assess_inputs *k, const struct hk
  * devices after these steps, so they are done here instead:
  *  - ids: the store numbers rows in insertion order, i.e. the snapshot's
  *    order, from 1;
- *  - evidence: the snapshot holds each claim once (hk_device_add_evidence
- *    folds equal ones, as the store's UPDATE would), at most
- *    HK_DEV_EVIDENCE_MAX of them (the store's bound on an empty device), with
- *    a count of at least 1, in canonical order (the order the store reads
- *    them back in, the rows being inserted in it);
+ *  - evidence: the snapshot holds each claim once (hk_device_fold_evidence
+ *    folds equal ones as hk_device_add_evidence would, as the store's UPDATE
+ *    would), at most HK_DEV_EVIDENCE_MAX of them (the store's bound on an
+ *    empty device), with a count of at least 1, in canonical order (the
+ *    order the store reads them back in, the rows being inserted in it);
  *  - the deriver and the canonical evidence order, as store_devices_load;
  *  - the device order: hk_device_cmp is total (it ends with the unique key)
  *    and the derived claims change none of its fields, so the snapshot's

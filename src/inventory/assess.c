@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,10 +83,24 @@ __attribute__((format(printf, 3, 4))) static void textf(char *buf, size_t sz, co
 
 
 /*
- * A criterion's lines are written into full-size rows on assess_device's
- * stack and packed into the result's one text allocation at the end
- * (pack_lines), so a result holds only the bytes its lines use.
+ * The texts are written into full-size buffers on assess_device's stack and
+ * packed into the result's one text allocation at the end (pack_text), so a
+ * result holds only the bytes its texts use. Line i of a criterion is row i.
  */
+struct work {
+	struct assess_result *r;
+	char manufacturer[ASSESS_MANUFACTURER_MAX];
+	char manufacturer_source[ASSESS_SOURCE_MAX];
+	char company_id[ASSESS_COMPANY_ID_MAX];
+	char company[ASSESS_NAME_MAX];
+	char controller[ASSESS_NAME_MAX];
+	char control_country[3];
+	char hq_country[3];
+	char as_of[ASSESS_AS_OF_MAX];
+	char basis[ASSESS_WHY_LEN];
+	char rows[4][ASSESS_WHY_MAX][ASSESS_WHY_LEN]; /* c1, c2, c3a, c3b */
+};
+
 struct lines {
 	struct assess_criterion *c;
 	char (*rows)[ASSESS_WHY_LEN]; /* ASSESS_WHY_MAX of them */
@@ -101,11 +116,37 @@ __attribute__((format(printf, 2, 3))) static void line_add(struct lines *l, cons
 		l->n_more++;
 		return;
 	}
-	row = l->rows[l->c->n_why];
+	row = l->rows[l->c->n_why++];
 	va_start(ap, fmt);
 	vsnprintf(row, ASSESS_WHY_LEN, fmt, ap);
 	va_end(ap);
-	l->c->why[l->c->n_why++] = row;
+}
+
+/* textf(dst, dstsz, "%s", s) without the format machinery (most texts of
+ * most devices are copies and fixed words). */
+static void copy(char *dst, size_t dstsz, const char *s)
+{
+	size_t n = 0;
+
+	for (; s && s[n] && n + 1 < dstsz; n++)
+		dst[n] = s[n];
+	dst[n] = '\0';
+}
+
+/* line_add(l, "%s%s", a, b) without the format machinery. */
+static void line_put(struct lines *l, const char *a, const char *b)
+{
+	char *row;
+	size_t n;
+
+	if (l->c->n_why >= ASSESS_WHY_MAX) {
+		l->n_more++;
+		return;
+	}
+	row = l->rows[l->c->n_why++];
+	copy(row, ASSESS_WHY_LEN, a);
+	n = strlen(row);
+	copy(row + n, ASSESS_WHY_LEN - n, b);
 }
 
 /* The last kept line says how many did not fit. */
@@ -117,11 +158,6 @@ static void line_finish(struct lines *l)
 }
 
 /* --- helpers --------------------------------------------------------------- */
-
-static void copy(char *dst, size_t dstsz, const char *s)
-{
-	textf(dst, dstsz, "%s", s ? s : "");
-}
 
 static bool has(const char *s)
 {
@@ -142,12 +178,11 @@ static void fold(const char *s, char *out, size_t outsz)
 	out[n] = '\0';
 }
 
-static bool family_ndpi(const struct proto_family *p, const char *name)
+/* name folded (fold()) */
+static bool family_ndpi(const struct proto_family *p, const char *folded)
 {
-	char f[64];
-	fold(name, f, sizeof(f));
 	for (size_t i = 0; i < PROTO_NAMES_MAX && p->ndpi[i]; i++)
-		if (strcmp(f, p->ndpi[i]) == 0)
+		if (strcmp(folded, p->ndpi[i]) == 0)
 			return true;
 	return false;
 }
@@ -155,7 +190,7 @@ static bool family_ndpi(const struct proto_family *p, const char *name)
 static bool family_source(const struct proto_family *p, const char *source)
 {
 	for (size_t i = 0; i < PROTO_NAMES_MAX && p->src[i]; i++)
-		if (strncmp(source, p->src[i], strlen(p->src[i])) == 0)
+		if (source[0] == p->src[i][0] && strncmp(source, p->src[i], strlen(p->src[i])) == 0)
 			return true;
 	return false;
 }
@@ -234,32 +269,33 @@ static const struct origin_company *state_carrier(const struct origin_db *db, co
 	return best;
 }
 
-static void fill_company(struct assess_result *r, const struct origin_db *db, const struct origin_company *c)
+static void fill_company(struct work *w, const struct origin_db *db, const struct origin_company *c)
 {
+	struct assess_result *r = w->r;
 	const struct origin_company *top = origin_top(db, c), *st = state_carrier(db, c);
 	const char *cc;
 
 	if (!top)
 		top = c;
-	copy(r->company_id, sizeof(r->company_id), c->id);
-	copy(r->company, sizeof(r->company), c->name);
-	copy(r->hq_country, sizeof(r->hq_country), c->hq_country);
+	copy(w->company_id, sizeof(w->company_id), c->id);
+	copy(w->company, sizeof(w->company), c->name);
+	copy(w->hq_country, sizeof(w->hq_country), c->hq_country);
 	/* the controlling party is the top of the chain; a row of its own may
 	 * say more than its parent's when the data is only that far */
 	cc = has(top->control_country) ? top->control_country : c->control_country;
-	copy(r->control_country, sizeof(r->control_country), cc);
+	copy(w->control_country, sizeof(w->control_country), cc);
 	if (has(top->controller))
-		copy(r->controller, sizeof(r->controller), top->controller);
+		copy(w->controller, sizeof(w->controller), top->controller);
 	else if (top != c)
-		copy(r->controller, sizeof(r->controller), top->name);
+		copy(w->controller, sizeof(w->controller), top->name);
 	else if (has(c->controller))
-		copy(r->controller, sizeof(r->controller), c->controller);
+		copy(w->controller, sizeof(w->controller), c->controller);
 	else
-		copy(r->controller, sizeof(r->controller), c->name);
+		copy(w->controller, sizeof(w->controller), c->name);
 	r->state = origin_state_name(st->state);
 	r->state_share = st->state != ORIGIN_STATE_NONE ? st->state_share : -1;
-	copy(r->as_of, sizeof(r->as_of), c->as_of);
-	r->origin_known = r->control_country[0] != '\0';
+	copy(w->as_of, sizeof(w->as_of), c->as_of);
+	r->origin_known = w->control_country[0] != '\0';
 }
 
 /* The chain after the company: " -> parent -> top", or "". */
@@ -280,8 +316,9 @@ static void chain_text(const struct origin_db *db, const struct origin_company *
 }
 
 static void resolve_origin(const struct hk_device *d, const struct assess_annotations *ann,
-			   const struct assess_ctx *ctx, struct assess_result *r)
+			   const struct assess_ctx *ctx, struct work *w)
 {
+	struct assess_result *r = w->r;
 	const struct hk_evidence **claims = NULL, *hit = NULL;
 	const struct origin_company *c = NULL;
 	const char *rule = NULL;
@@ -292,29 +329,29 @@ static void resolve_origin(const struct hk_device *d, const struct assess_annota
 		const struct hk_evidence *best = n ? claims[0] : NULL;
 		c = ctx->origin ? origin_company(ctx->origin, ann->owner_company) : NULL;
 		if (!c) {
-			textf(r->basis, sizeof(r->basis),
+			textf(w->basis, sizeof(w->basis),
 			      "owner annotation \"%s\" names no company in the ownership table%s", ann->owner_company,
 			      ctx->origin ? "" : " (no ownership data loaded)");
 			goto out;
 		}
-		fill_company(r, ctx->origin, c);
-		copy(r->manufacturer, sizeof(r->manufacturer), best ? best->value : "");
-		copy(r->manufacturer_source, sizeof(r->manufacturer_source), "annotation");
+		fill_company(w, ctx->origin, c);
+		copy(w->manufacturer, sizeof(w->manufacturer), best ? best->value : "");
+		copy(w->manufacturer_source, sizeof(w->manufacturer_source), "annotation");
 		chain_text(ctx->origin, c, chain, sizeof(chain));
 		if (best)
-			textf(r->basis, sizeof(r->basis),
+			textf(w->basis, sizeof(w->basis),
 			      "owner set by annotation: %s%s (overrides the claim \"%s\" (%s, %u))", c->id, chain,
 			      best->value, best->source, best->confidence);
 		else
-			textf(r->basis, sizeof(r->basis), "owner set by annotation: %s%s", c->id, chain);
+			textf(w->basis, sizeof(w->basis), "owner set by annotation: %s%s", c->id, chain);
 		goto known;
 	}
 	if (!ctx->origin) {
-		textf(r->basis, sizeof(r->basis), "no ownership data loaded");
+		copy(w->basis, sizeof(w->basis), "no ownership data loaded");
 		goto out;
 	}
 	if (!n) {
-		textf(r->basis, sizeof(r->basis), "no manufacturer claim");
+		copy(w->basis, sizeof(w->basis), "no manufacturer claim");
 		goto out;
 	}
 	/* strong claims first, each in confidence order; the OUI registrant last */
@@ -332,30 +369,30 @@ static void resolve_origin(const struct hk_device *d, const struct assess_annota
 		}
 	}
 	if (!c) {
-		textf(r->basis, sizeof(r->basis), "no manufacturer claim matches an alias: \"%s\" (%s, %u)%s",
+		textf(w->basis, sizeof(w->basis), "no manufacturer claim matches an alias: \"%s\" (%s, %u)%s",
 			 claims[0]->value, claims[0]->source, claims[0]->confidence,
 			 n > 1 ? " and others" : "");
 		goto out;
 	}
-	fill_company(r, ctx->origin, c);
-	copy(r->manufacturer, sizeof(r->manufacturer), hit->value);
-	copy(r->manufacturer_source, sizeof(r->manufacturer_source), hit->source);
+	fill_company(w, ctx->origin, c);
+	copy(w->manufacturer, sizeof(w->manufacturer), hit->value);
+	copy(w->manufacturer_source, sizeof(w->manufacturer_source), hit->source);
 	chain_text(ctx->origin, c, chain, sizeof(chain));
 	r->origin_weak = is_oui_claim(hit);
 	if (r->origin_weak)
-		textf(r->basis, sizeof(r->basis),
+		textf(w->basis, sizeof(w->basis),
 			 "weak: only the OUI registrant resolved (registrant is not brand or owner%s): "
 			 "\"%s\" (%s, %u) -> %s -> %s%s",
 			 n_strong ? ", stronger claims match no alias" : "", hit->value, hit->source,
 			 hit->confidence, rule ? rule : "?", c->id, chain);
 	else
-		textf(r->basis, sizeof(r->basis), "\"%s\" (%s, %u) -> %s -> %s%s%s", hit->value, hit->source,
+		textf(w->basis, sizeof(w->basis), "\"%s\" (%s, %u) -> %s -> %s%s%s", hit->value, hit->source,
 			 hit->confidence, rule ? rule : "?", c->id, chain,
 			 n_unresolved ? " (stronger claims match no alias)" : "");
 known:
 	if (!r->origin_known) {
-		size_t used = strlen(r->basis);
-		textf(r->basis + used, sizeof(r->basis) - used, "; no control country recorded");
+		size_t used = strlen(w->basis);
+		copy(w->basis + used, sizeof(w->basis) - used, "; no control country recorded");
 	}
 out:
 	free(claims);
@@ -363,23 +400,24 @@ out:
 
 /* --- criteria 1 and 2 ------------------------------------------------------ */
 
-static void criterion_country(struct assess_result *r, const struct assess_ctx *ctx, int n, struct lines *lp)
+static void criterion_country(const struct work *w, const struct assess_ctx *ctx, int n, struct lines *lp)
 {
+	const struct assess_result *r = w->r;
 	struct lines l = *lp;
 	struct assess_criterion *c = l.c;
 	const char *ref = NULL;
 
 	if (!r->origin_known) {
-		line_add(&l, "origin unknown: %s", r->basis);
+		line_put(&l, "origin unknown: ", w->basis);
 		return;
 	}
-	if (ctx->policy && policy_holds(ctx->policy, n, r->control_country, &ref)) {
+	if (ctx->policy && policy_holds(ctx->policy, n, w->control_country, &ref)) {
 		c->holds = true;
-		line_add(&l, "control country %s is on the criterion-%d list of policy \"%s\": %s", r->control_country,
+		line_add(&l, "control country %s is on the criterion-%d list of policy \"%s\": %s", w->control_country,
 			 n, policy_name(ctx->policy) ? policy_name(ctx->policy) : "?", ref ? ref : "(no reference)");
 	} else if (ctx->policy) {
 		line_add(&l, "control country %s is not on the criterion-%d list of policy \"%s\"",
-			 r->control_country, n, policy_name(ctx->policy) ? policy_name(ctx->policy) : "?");
+			 w->control_country, n, policy_name(ctx->policy) ? policy_name(ctx->policy) : "?");
 	} else {
 		line_add(&l, "no country policy loaded: criterion %d cannot hold by country", n);
 	}
@@ -387,15 +425,16 @@ static void criterion_country(struct assess_result *r, const struct assess_ctx *
 }
 
 /* Appended to criterion 1: a state grade anywhere on the chain makes it hold. */
-static void criterion_state(struct assess_result *r, const struct assess_ctx *ctx, const struct lines *c1)
+static void criterion_state(struct work *w, const struct assess_ctx *ctx, const struct lines *c1)
 {
+	struct assess_result *r = w->r;
 	struct lines l = {&r->c1, c1->rows, 0};
 	const struct origin_company *c, *st;
 	char share[32] = "";
 
-	if (!ctx->origin || !r->company_id[0])
+	if (!ctx->origin || !w->company_id[0])
 		return;
-	c = origin_company(ctx->origin, r->company_id);
+	c = origin_company(ctx->origin, w->company_id);
 	if (!c)
 		return;
 	st = state_carrier(ctx->origin, c);
@@ -446,9 +485,17 @@ static void access_from_roles(const struct hk_device *d, struct lines *l)
 
 /* The device's evidence in canonical order (attribute, value, source), so
  * that the lines do not depend on the order it is stored in. */
+/* What each evidence item is to one table of families, read once per
+ * device rather than once per family: bit f set when the item names family f
+ * as a service it serves, as a protocol it uses, or speaks it (its source). */
+struct fam_bits {
+	uint32_t serves, uses, speaks;
+};
+
 struct ev_view {
 	const struct hk_evidence **v;
 	size_t n;
+	struct fam_bits *bits; /* n of them, scratch for access_from_protocols */
 };
 
 static int canonical_order(const void *pa, const void *pb)
@@ -464,13 +511,27 @@ static int canonical_order(const void *pa, const void *pb)
 
 static void view_init(struct ev_view *w, const struct hk_device *d)
 {
+	bool sorted = true;
+
 	w->n = 0;
 	w->v = d->n_ev ? calloc(d->n_ev, sizeof(*w->v)) : NULL;
-	if (!w->v)
+	w->bits = d->n_ev ? calloc(d->n_ev, sizeof(*w->bits)) : NULL;
+	if (!w->v || !w->bits) {
+		free(w->v);
+		free(w->bits);
+		w->v = NULL;
+		w->bits = NULL;
 		return;
-	for (size_t i = 0; i < d->n_ev; i++)
+	}
+	for (size_t i = 0; i < d->n_ev; i++) {
 		w->v[w->n++] = &d->ev[i];
-	qsort(w->v, w->n, sizeof(*w->v), canonical_order);
+		if (i && sorted && canonical_order(&w->v[i - 1], &w->v[i]) > 0)
+			sorted = false;
+	}
+	/* a device's evidence is normally in this order already (snapshot,
+	 * deriver, store): then one pass instead of a sort */
+	if (!sorted)
+		qsort(w->v, w->n, sizeof(*w->v), canonical_order);
 }
 
 /* Is there a stronger item of the same attribute and value? (Canonical order
@@ -490,30 +551,68 @@ static bool weaker_twin(const struct ev_view *w, size_t i)
 	return false;
 }
 
-/* Served and used protocols of the families, then parser evidence for a
- * family nDPI did not name. */
-static void access_from_protocols(const struct ev_view *w, const struct proto_family *fam, size_t n_fam,
-				  struct lines *l)
+#define FAMILIES_MAX 32 /* bits of a uint32_t */
+_Static_assert(N_OF(industrial) <= FAMILIES_MAX && N_OF(remote_access) <= FAMILIES_MAX, "family bits");
+
+/* Returns the families any item has a bit for. */
+static uint32_t family_bits(const struct ev_view *w, const struct proto_family *fam, size_t n_fam,
+			    struct fam_bits *b)
 {
+	uint32_t any = 0;
+
+	for (size_t i = 0; i < w->n; i++) {
+		const struct hk_evidence *e = w->v[i];
+		const char *name = NULL;
+		uint32_t *named = NULL;
+
+		b[i] = (struct fam_bits){0, 0, 0};
+		if (strcmp(e->attribute, HK_A_SERVICE) == 0) {
+			name = service_proto(e->value);
+			named = &b[i].serves;
+		} else if (strcmp(e->attribute, HK_A_CLIENT) == 0) {
+			name = e->value;
+			named = &b[i].uses;
+		}
+		if (name) {
+			char f[64];
+			fold(name, f, sizeof(f));
+			for (size_t k = 0; k < n_fam; k++)
+				if (family_ndpi(&fam[k], f))
+					*named |= 1u << k;
+		}
+		for (size_t k = 0; k < n_fam; k++)
+			if (family_source(&fam[k], e->source))
+				b[i].speaks |= 1u << k;
+		any |= b[i].serves | b[i].uses | b[i].speaks;
+	}
+	return any;
+}
+
+/* Served and used protocols of the families, then parser evidence for a
+ * family nDPI did not name. b: w->n items of scratch. */
+static void access_from_protocols(const struct ev_view *w, const struct proto_family *fam, size_t n_fam,
+				  struct fam_bits *b, struct lines *l)
+{
+	uint32_t any = family_bits(w, fam, n_fam, b);
+
 	for (size_t f = 0; f < n_fam; f++) {
 		const struct hk_evidence *parser = NULL;
+		uint32_t bit = 1u << f;
 		bool named = false;
+
+		if (!(any & bit))
+			continue; /* no item of this family: no line */
 
 		for (size_t i = 0; i < w->n; i++) {
 			const struct hk_evidence *e = w->v[i];
-			const char *proto;
-			if (strcmp(e->attribute, HK_A_SERVICE) != 0)
-				continue;
-			proto = service_proto(e->value);
-			if (!proto || !family_ndpi(&fam[f], proto) || weaker_twin(w, i))
+			if (!(b[i].serves & bit) || weaker_twin(w, i))
 				continue;
 			line_add(l, "serves %s (%s, %u)", e->value, e->source, e->confidence);
 			named = true;
 		}
 		for (size_t i = 0; i < w->n; i++) {
 			const struct hk_evidence *e = w->v[i];
-			if (strcmp(e->attribute, HK_A_CLIENT) != 0 || !family_ndpi(&fam[f], e->value) ||
-			    weaker_twin(w, i))
+			if (!(b[i].uses & bit) || weaker_twin(w, i))
 				continue;
 			line_add(l, "uses %s (%s, %u)", e->value, e->source, e->confidence);
 			named = true;
@@ -522,7 +621,7 @@ static void access_from_protocols(const struct ev_view *w, const struct proto_fa
 			continue;
 		for (size_t i = 0; i < w->n; i++) {
 			const struct hk_evidence *e = w->v[i];
-			if (family_source(&fam[f], e->source) && (!parser || claim_cmp(e, parser) > 0))
+			if ((b[i].speaks & bit) && (!parser || claim_cmp(e, parser) > 0))
 				parser = e;
 		}
 		if (parser)
@@ -573,13 +672,14 @@ static void criterion_access(const struct hk_device *d, const struct assess_ctx 
 
 	view_init(&w, d);
 	access_from_roles(d, &l);
-	access_from_protocols(&w, industrial, N_OF(industrial), &l);
-	access_from_protocols(&w, remote_access, N_OF(remote_access), &l);
+	access_from_protocols(&w, industrial, N_OF(industrial), w.bits, &l);
+	access_from_protocols(&w, remote_access, N_OF(remote_access), w.bits, &l);
 	access_from_peers(&w, ctx->geo, &l);
 	free(w.v);
+	free(w.bits);
 	c->holds = c->n_why > 0;
 	if (!c->holds)
-		line_add(&l, "no access-giving role, industrial or remote-access protocol, or external peer seen");
+		line_put(&l, "no access-giving role, industrial or remote-access protocol, or external peer seen", "");
 	line_finish(&l);
 }
 
@@ -591,7 +691,7 @@ static void criterion_mitigation(const struct assess_annotations *ann, const str
 	struct assess_criterion *c = l.c;
 
 	if (!ann || !has(ann->mitigation)) {
-		line_add(&l, "no mitigation recorded");
+		line_put(&l, "no mitigation recorded", "");
 		return;
 	}
 	c->holds = true;
@@ -599,51 +699,96 @@ static void criterion_mitigation(const struct assess_annotations *ann, const str
 		 ann->mitigation);
 }
 
-/* Moves the lines from the rows into one allocation of their length. */
-static int pack_lines(struct assess_result *r)
+/* One text of the result: its place in the work and in the result. */
+#define TEXT(f) {offsetof(struct work, f), offsetof(struct assess_result, f)}
+
+static const struct {
+	size_t work, result;
+} texts[] = {
+	TEXT(manufacturer), TEXT(manufacturer_source), TEXT(company_id), TEXT(company), TEXT(controller),
+	TEXT(control_country), TEXT(hq_country), TEXT(as_of), TEXT(basis),
+};
+
+static const char **text_slot(struct assess_result *r, size_t i)
 {
+	return (const char **)(void *)((char *)r + texts[i].result);
+}
+
+/* Moves the texts and the lines into one allocation of their length: the
+ * lines' pointers first (aligned, as malloc's memory is), then the bytes. */
+static int pack_text(struct work *w)
+{
+	struct assess_result *r = w->r;
 	struct assess_criterion *cs[] = {&r->c1, &r->c2, &r->c3a, &r->c3b};
-	size_t len[N_OF(cs)][ASSESS_WHY_MAX], total = 0;
+	size_t len_text[N_OF(texts)], len_line[N_OF(cs)][ASSESS_WHY_MAX], n_lines = 0, total = 0;
+	const char **ptr;
 	char *p;
 
-	for (size_t k = 0; k < N_OF(cs); k++)
-		for (size_t i = 0; i < cs[k]->n_why; i++)
-			total += (len[k][i] = strlen(cs[k]->why[i]) + 1);
-	p = r->text = malloc(total ? total : 1);
-	for (size_t k = 0; k < N_OF(cs); k++) {
-		for (size_t i = 0; i < cs[k]->n_why; i++) {
-			if (!p) {
-				cs[k]->why[i] = NULL;
-				continue;
-			}
-			memcpy(p, cs[k]->why[i], len[k][i]);
-			cs[k]->why[i] = p;
-			p += len[k][i];
-		}
-		if (!p)
-			cs[k]->n_why = 0;
+	for (size_t i = 0; i < N_OF(texts); i++) {
+		const char *t = (const char *)w + texts[i].work;
+		len_text[i] = t[0] ? strlen(t) + 1 : 0;
+		total += len_text[i];
 	}
-	return r->text ? 0 : -ENOMEM;
+	for (size_t k = 0; k < N_OF(cs); k++) {
+		n_lines += cs[k]->n_why;
+		for (size_t i = 0; i < cs[k]->n_why; i++)
+			total += (len_line[k][i] = strlen(w->rows[k][i]) + 1);
+	}
+	total += n_lines * sizeof(*ptr);
+	r->text = total ? malloc(total) : NULL;
+	if (!r->text) {
+		for (size_t i = 0; i < N_OF(texts); i++)
+			*text_slot(r, i) = "";
+		for (size_t k = 0; k < N_OF(cs); k++) {
+			cs[k]->n_why = 0;
+			cs[k]->why = NULL;
+		}
+		return total ? -ENOMEM : 0;
+	}
+	ptr = (const char **)(void *)r->text;
+	p = r->text + n_lines * sizeof(*ptr);
+	for (size_t i = 0; i < N_OF(texts); i++) {
+		if (!len_text[i]) {
+			*text_slot(r, i) = "";
+			continue;
+		}
+		memcpy(p, (const char *)w + texts[i].work, len_text[i]);
+		*text_slot(r, i) = p;
+		p += len_text[i];
+	}
+	for (size_t k = 0; k < N_OF(cs); k++) {
+		cs[k]->why = cs[k]->n_why ? ptr : NULL;
+		for (size_t i = 0; i < cs[k]->n_why; i++) {
+			memcpy(p, w->rows[k][i], len_line[k][i]);
+			*ptr++ = p;
+			p += len_line[k][i];
+		}
+	}
+	return 0;
 }
 
 int assess_device(const struct hk_device *d, const struct assess_annotations *ann, const struct assess_ctx *ctx,
 		  struct assess_result *out)
 {
 	static const struct assess_ctx none;
-	char rows[4][ASSESS_WHY_MAX][ASSESS_WHY_LEN];
-	struct lines l1 = {&out->c1, rows[0], 0}, l2 = {&out->c2, rows[1], 0}, l3a = {&out->c3a, rows[2], 0},
-		     l3b = {&out->c3b, rows[3], 0};
+	struct work w;
+	struct lines l1 = {&out->c1, w.rows[0], 0}, l2 = {&out->c2, w.rows[1], 0}, l3a = {&out->c3a, w.rows[2], 0},
+		     l3b = {&out->c3b, w.rows[3], 0};
 	bool all, mitigated;
 
 	if (!ctx)
 		ctx = &none;
 	memset(out, 0, sizeof(*out));
+	/* the rows are written as lines are added: only the texts start empty */
+	w.r = out;
+	for (size_t i = 0; i < N_OF(texts); i++)
+		((char *)&w + texts[i].work)[0] = '\0';
 	out->state = origin_state_name(ORIGIN_STATE_NONE);
 	out->state_share = -1;
-	resolve_origin(d, ann, ctx, out);
-	criterion_country(out, ctx, 1, &l1);
-	criterion_state(out, ctx, &l1);
-	criterion_country(out, ctx, 2, &l2);
+	resolve_origin(d, ann, ctx, &w);
+	criterion_country(&w, ctx, 1, &l1);
+	criterion_state(&w, ctx, &l1);
+	criterion_country(&w, ctx, 2, &l2);
 	criterion_access(d, ctx, &l3a);
 	criterion_mitigation(ann, &l3b);
 
@@ -657,7 +802,7 @@ int assess_device(const struct hk_device *d, const struct assess_annotations *an
 		out->verdict = ASSESS_PARTIAL;
 	else
 		out->verdict = ASSESS_CLEAR;
-	return pack_lines(out);
+	return pack_text(&w);
 }
 
 void assess_result_clear(struct assess_result *r)

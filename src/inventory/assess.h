@@ -45,10 +45,11 @@ enum assess_verdict {
 
 struct assess_criterion {
 	bool holds;
-	size_t n_why;
+	size_t n_why; /* at most ASSESS_WHY_MAX */
 	/* "role plc (s7comm.setup, 70)" ..., at most ASSESS_WHY_LEN - 1 bytes
-	 * each, in the result's text */
-	const char *why[ASSESS_WHY_MAX];
+	 * each; the pointers and the lines are in the result's text (NULL when
+	 * n_why is 0) */
+	const char *const *why;
 };
 
 /* Analyst input for one device (from the store). */
@@ -59,25 +60,36 @@ struct assess_annotations {
 	const char *note;
 };
 
+/*
+ * The texts are read-only strings in the result's one allocation, each at its
+ * length ("" when empty, never NULL after assess_device): most devices are of
+ * unknown origin, and a result holds only the bytes its texts use. The
+ * bounds are those of the texts' sources, which cut longer ones.
+ */
+#define ASSESS_MANUFACTURER_MAX 128
+#define ASSESS_SOURCE_MAX 64
+#define ASSESS_COMPANY_ID_MAX 64
+#define ASSESS_NAME_MAX 160 /* company, controller */
+#define ASSESS_AS_OF_MAX 16
+
 struct assess_result {
 	bool origin_known;
-	bool origin_weak;           /* resolved from the OUI registrant only (registrant is not owner) */
-	char manufacturer[128];     /* the manufacturer claim that was resolved */
-	char manufacturer_source[64];
-	char company_id[64];
-	char company[160];
-	char controller[160];
-	char control_country[3];
-	char hq_country[3];
-	const char *state;          /* origin_state_name() */
-	double state_share;         /* < 0 unknown */
-	char as_of[16];
-	char basis[ASSESS_WHY_LEN]; /* how the chain went: claim → alias → company → controller */
+	bool origin_weak;            /* resolved from the OUI registrant only (registrant is not owner) */
+	const char *manufacturer;    /* the manufacturer claim that was resolved */
+	const char *manufacturer_source;
+	const char *company_id;
+	const char *company;
+	const char *controller;
+	const char *control_country; /* 2 letters or "" */
+	const char *hq_country;
+	const char *state;           /* origin_state_name() */
+	double state_share;          /* < 0 unknown */
+	const char *as_of;
+	const char *basis;           /* how the chain went: claim → alias → company → controller */
 	struct assess_criterion c1, c2, c3a, c3b;
 	enum assess_verdict verdict;
-	/* Every why line, each at its length (a device's few hundred bytes
-	 * rather than room for the longest 64): one allocation, owned, freed by
-	 * assess_result_clear(). */
+	/* The texts above and every why line with its pointer: one allocation,
+	 * owned, freed by assess_result_clear(). */
 	char *text;
 };
 
@@ -88,8 +100,8 @@ struct assess_ctx {
 };
 
 /* Fills out (its earlier contents are not freed: clear it first when it is
- * reused). -ENOMEM when the why lines found no memory: out then holds the
- * verdict and no why lines; assess_result_clear() it all the same. The
+ * reused). -ENOMEM when the texts found no memory: out then holds the verdict,
+ * empty texts and no why lines; assess_result_clear() it all the same. The
  * inputs are only read, so devices may be assessed on several threads. */
 int assess_device(const struct hk_device *d, const struct assess_annotations *ann, const struct assess_ctx *ctx,
 		  struct assess_result *out);

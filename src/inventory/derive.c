@@ -33,7 +33,7 @@ static void add_claim(struct hk_device *d, const struct hk_evidence *from, const
 	e.first_seen = from->first_seen;
 	e.last_seen = from->last_seen;
 	e.count = from->count;
-	hk_device_add_evidence(d, &e);
+	hk_device_append_evidence(d, &e); /* inv_derive_with folds them */
 }
 
 /* Claims from one raw evidence item; returns how many. */
@@ -104,7 +104,22 @@ void inv_derive_with(struct hk_device *d, const struct inv_knowledge *k, struct 
 		e = d->ev[i]; /* the array may move as claims are added */
 		derive_one(d, &e, k, sc);
 	}
-	hk_device_sort_evidence(d);
+	/* the derived claims fold into equal ones (raw or derived) as
+	 * hk_device_add_evidence would fold them, and the array shrinks to its
+	 * items: a device read once for output keeps no spare room */
+	if (d->n_ev > n_raw) {
+		hk_device_fold_evidence(d);
+	} else {
+		hk_device_sort_evidence(d);
+		/* a device read from the store grew its array by doubling */
+		if (d->cap_ev > d->n_ev && d->n_ev) {
+			struct hk_evidence *v = realloc(d->ev, d->n_ev * sizeof(*v));
+			if (v) {
+				d->ev = v;
+				d->cap_ev = d->n_ev;
+			}
+		}
+	}
 }
 
 int inv_knowledge_open(struct inv_knowledge *k, const char *sigdir, char *errbuf, size_t errsz)

@@ -587,23 +587,36 @@ struct subnets {
 	size_t n, cap;
 };
 
+/* Added as found, then sorted and made unique once (subnets_finish), so
+ * that neither adding nor looking up is a walk over all of them. */
 static void subnets_add(struct subnets *s, const struct hk_addr *a)
 {
-	uint32_t p = v4_prefix(a);
-	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i] == p)
-			return;
 	if (hk_grow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v)) == 0)
-		s->v[s->n++] = p;
+		s->v[s->n++] = v4_prefix(a);
+}
+
+static int u32_order(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	return a < b ? -1 : (a > b ? 1 : 0);
+}
+
+static void subnets_finish(struct subnets *s)
+{
+	size_t m = 0;
+
+	if (s->n > 1)
+		qsort(s->v, s->n, sizeof(*s->v), u32_order);
+	for (size_t i = 0; i < s->n; i++)
+		if (m == 0 || s->v[m - 1] != s->v[i])
+			s->v[m++] = s->v[i];
+	s->n = m;
 }
 
 static bool subnets_has(const struct subnets *s, const struct hk_addr *a)
 {
 	uint32_t p = v4_prefix(a);
-	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i] == p)
-			return true;
-	return false;
+	return s->n && bsearch(&p, s->v, s->n, sizeof(*s->v), u32_order) != NULL;
 }
 
 static bool is_v4_host(const struct hk_addr *a)
@@ -650,6 +663,7 @@ static void find_local_subnets(struct inventory *inv, struct subnets *local)
 		if (pass == 0 && (local->n > 0 || before > 0))
 			break;
 	}
+	subnets_finish(local);
 }
 
 static size_t v6_prefix64_count(const struct inv_mac *m, size_t *ret_n6)
@@ -746,28 +760,31 @@ static bool owned_by_mac(const struct inv_ip *n)
 	return n->owner && n->owner_class >= 2;
 }
 
-static int dev_push(struct hk_device **devs, size_t *n, size_t *cap)
+/* A bounded copy (snprintf "%s" without the format machinery). */
+static void str_copy(char *dst, size_t dstsz, const char *src)
 {
-	if (hk_grow((void **)devs, cap, *n + 1, sizeof(**devs)) < 0)
-		return -ENOMEM;
-	memset(&(*devs)[*n], 0, sizeof(**devs));
-	(*devs)[*n].id = 0;
-	return (int)(*n)++;
+	size_t n = 0;
+
+	for (; src[n] && n + 1 < dstsz; n++)
+		dst[n] = src[n];
+	dst[n] = '\0';
 }
 
+/* Appends to room reserved by inv_snapshot; the device's fold merges equal
+ * claims afterwards. */
 static void add_ev(struct hk_device *d, const char *attr, const char *value, const char *source, uint8_t conf,
 		   uint64_t first, uint64_t last, uint64_t count)
 {
 	struct hk_evidence e;
 	memset(&e, 0, sizeof(e));
-	snprintf(e.attribute, sizeof(e.attribute), "%s", attr);
-	snprintf(e.value, sizeof(e.value), "%s", value);
-	snprintf(e.source, sizeof(e.source), "%s", source);
+	str_copy(e.attribute, sizeof(e.attribute), attr);
+	str_copy(e.value, sizeof(e.value), value);
+	str_copy(e.source, sizeof(e.source), source);
 	e.confidence = conf;
 	e.first_seen = first;
 	e.last_seen = last;
 	e.count = count ? count : 1;
-	hk_device_add_evidence(d, &e);
+	hk_device_append_evidence(d, &e);
 }
 
 static void fill_oui(struct hk_device *d, struct oui_db *oui)
@@ -788,14 +805,15 @@ static void fill_oui(struct hk_device *d, struct oui_db *oui)
 		return;
 	}
 	d->oui_state = HK_OUI_REGISTERED;
-	snprintf(d->oui_prefix, sizeof(d->oui_prefix), "%s", r.prefix);
-	snprintf(d->oui_registry, sizeof(d->oui_registry), "%s", oui_registry_name(r.registry));
-	snprintf(d->oui_registrant, sizeof(d->oui_registrant), "%s", r.registrant);
-	snprintf(d->oui_country, sizeof(d->oui_country), "%s", r.country);
+	str_copy(d->oui_prefix, sizeof(d->oui_prefix), r.prefix);
+	str_copy(d->oui_registry, sizeof(d->oui_registry), oui_registry_name(r.registry));
+	str_copy(d->oui_registrant, sizeof(d->oui_registrant), r.registrant);
+	str_copy(d->oui_country, sizeof(d->oui_country), r.country);
 	/* "Private" is IEEE's word for a registrant that hid its name */
 	if (r.registrant[0] && strcmp(r.registrant, "Private") != 0) {
 		char src[HK_OBS_SOURCE_MAX];
-		snprintf(src, sizeof(src), "oui.%s", d->oui_registry);
+		memcpy(src, "oui.", 4);
+		str_copy(src + 4, sizeof(src) - 4, d->oui_registry);
 		add_ev(d, HK_A_MANUFACTURER, r.registrant, src,
 		       r.registry == OUI_REG_MANUF ? CONF_OUI_MANUF : CONF_OUI, d->first_seen, d->last_seen, 1);
 	}
@@ -806,85 +824,145 @@ static int dev_order(const void *a, const void *b)
 	return hk_device_cmp(a, b);
 }
 
+_Static_assert(3 + HK_ADDR_STRLEN <= HK_DEV_KEY_MAX, "an IP device's key holds its address uncut");
+
+/* The device a claim goes to (the one its subject resolves to), or -1. */
+static ssize_t ev_device(struct inventory *inv, const struct inv_ev *ev)
+{
+	struct inv_ip *ipn = ev->subj.family ? ip_find(inv, &ev->subj) : NULL;
+
+	if (ev->on_mac) {
+		uint64_t h = hk_hash_bytes(ev->mac, 6, 0);
+		struct inv_mac *m = hmap_get(&inv->mac_idx, h, ev->mac, mac_eq);
+		if (!m)
+			return -1;
+		/* what a packet through a router says is about the host behind it */
+		if (m->gateway && ipn && !(ipn->owner == m && owned_by_mac(ipn)) && ipn->dev >= 0)
+			return ipn->dev;
+		return m->dev;
+	}
+	return ipn ? ipn->dev : -1;
+}
+
+/* The ip items an owned (MAC, IP) pairing gives its station: 0 to 2. */
+static unsigned assoc_ev_count(const struct inv_assoc *a)
+{
+	return (a->arp ? 1u : 0u) + (a->pkts_src || (!a->arp && !a->claimed) ? 1u : 0u);
+}
+
+/* Items grouped by device, each group in the items' order (a counting
+ * sort): the items of device k are idx[start[k]] .. idx[start[k + 1] - 1]. */
+struct by_dev {
+	size_t *start; /* n + 1 */
+	size_t *idx;
+};
+
+static int by_dev_build(struct by_dev *g, const ssize_t *dev, size_t n_items, size_t n)
+{
+	g->start = calloc(n + 1, sizeof(*g->start));
+	g->idx = malloc((n_items ? n_items : 1) * sizeof(*g->idx));
+	if (!g->start || !g->idx)
+		return -ENOMEM;
+	for (size_t i = 0; i < n_items; i++)
+		if (dev[i] >= 0)
+			g->start[dev[i] + 1]++;
+	for (size_t k = 0; k < n; k++)
+		g->start[k + 1] += g->start[k];
+	/* start[k] is the next free slot of k while filling, then k + 1's start */
+	for (size_t i = 0; i < n_items; i++)
+		if (dev[i] >= 0)
+			g->idx[g->start[dev[i]]++] = i;
+	for (size_t k = n; k > 0; k--)
+		g->start[k] = g->start[k - 1];
+	g->start[0] = 0;
+	return 0;
+}
+
+static void by_dev_free(struct by_dev *g)
+{
+	free(g->start);
+	free(g->idx);
+}
+
+/*
+ * The devices are made first and their claims grouped by device, so each
+ * device's claims are gathered in one array of the size they need, folded
+ * (equal claims merged, canonical order: n log n rather than a search of the
+ * device's evidence per claim) into an array of the size of its items, and
+ * the gathering array freed before the next device's: the snapshot holds
+ * only what its devices keep. Each device's claims come in the order
+ * hk_device_add_evidence was once called in (OUI, VLANs, gateway role,
+ * addresses, then the inventory's evidence), so what HK_DEV_EVIDENCE_MAX
+ * keeps is unchanged.
+ */
 int inv_snapshot(struct inventory *inv, struct oui_db *oui, struct hk_device **ret_devs, size_t *ret_n)
 {
 	struct subnets local = {0};
 	struct hk_device *devs = NULL;
-	size_t n = 0, cap = 0;
+	struct by_dev evs = {0}, assocs = {0};
+	ssize_t *ev_dev = NULL, *assoc_dev = NULL; /* the device of each claim and pairing, or -1 */
+	size_t *need = NULL;                       /* evidence items per device */
+	struct inv_ip **ip_of = NULL;              /* the address of each IP-only device */
+	size_t n = 0, n_max = inv->n_macs;
 	char buf[HK_ADDR_STRLEN];
 
 	find_local_subnets(inv, &local);
 	classify_gateways(inv, &local);
 	assign_owners(inv, &local);
 
-	/* one device per station MAC */
+	for (size_t i = 0; i < inv->n_ips; i++)
+		if (!owned_by_mac(inv->ips[i]))
+			n_max++;
+	devs = calloc(n_max ? n_max : 1, sizeof(*devs));
+	need = calloc(n_max ? n_max : 1, sizeof(*need));
+	ip_of = calloc(n_max ? n_max : 1, sizeof(*ip_of));
+	ev_dev = malloc((inv->n_evs ? inv->n_evs : 1) * sizeof(*ev_dev));
+	assoc_dev = malloc((inv->n_assocs ? inv->n_assocs : 1) * sizeof(*assoc_dev));
+	if (!devs || !need || !ip_of || !ev_dev || !assoc_dev)
+		goto oom;
+
+	/* one device per station MAC: its OUI registrant, VLANs, gateway role */
 	for (size_t i = 0; i < inv->n_macs; i++) {
 		struct inv_mac *m = inv->macs[i];
-		struct hk_device *d;
-		int k = dev_push(&devs, &n, &cap);
-		if (k < 0)
-			goto oom;
-		d = &devs[k];
-		m->dev = k;
+		struct hk_device *d = &devs[n];
+
+		m->dev = (ssize_t)n++;
 		d->has_mac = true;
 		memcpy(d->mac, m->mac, 6);
-		snprintf(d->key, sizeof(d->key), "mac:%s", hk_mac_fmt(m->mac, buf));
+		memcpy(d->key, "mac:", 4);
+		str_copy(d->key + 4, sizeof(d->key) - 4, hk_mac_fmt(m->mac, buf));
 		d->first_seen = m->first_seen;
 		d->last_seen = m->last_seen;
 		d->packets = m->pkts;
 		d->bytes = m->bytes;
-		fill_oui(d, oui);
-		for (uint8_t v = 0; v < m->n_vlans; v++) {
-			char vb[8];
-			snprintf(vb, sizeof(vb), "%u", m->vlans[v]);
-			add_ev(d, HK_A_VLAN, vb, "802.1q", 90, d->first_seen, d->last_seen, 1);
-		}
-		if (m->gateway) {
-			/* the numbers that made it a gateway are in the ip evidence of the
-			 * devices behind it; the source names the rule */
-			const char *why = m->assoc_overflow || m->n4 >= INV_GATEWAY_IPS_MIN
-						  ? "traffic.gateway.many-ips"
-						  : (m->n_foreign ? "traffic.gateway.off-subnet" : "traffic.gateway.ipv6");
-			add_ev(d, HK_A_ROLE, "router", why, CONF_GATEWAY, d->first_seen, d->last_seen,
-			       m->n_assoc);
-		}
+		need[m->dev] = 1u + m->n_vlans + (m->gateway ? 1u : 0u);
 	}
 	/* the addresses each station owns */
 	for (size_t i = 0; i < inv->n_assocs; i++) {
 		const struct inv_assoc *a = inv->assocs[i];
 		struct inv_ip *ipn = ip_find(inv, &a->ip);
-		struct hk_device *d;
+		assoc_dev[i] = -1;
 		if (!ipn || ipn->owner != a->m || !owned_by_mac(ipn))
 			continue;
-		d = &devs[a->m->dev];
-		hk_addr_fmt(&a->ip, buf);
-		if (a->arp)
-			add_ev(d, HK_A_IP, buf, "arp", CONF_IP_ARP, a->first_seen, a->last_seen, 1);
-		if (a->pkts_src)
-			add_ev(d, HK_A_IP, buf, "traffic", CONF_IP_TRAFFIC, a->first_seen, a->last_seen,
-			       a->pkts_src);
-		else if (!a->arp && !a->claimed)
-			add_ev(d, HK_A_IP, buf, "traffic.dst", CONF_IP_DST, a->first_seen, a->last_seen,
-			       a->pkts_dst);
+		assoc_dev[i] = a->m->dev;
+		need[a->m->dev] += assoc_ev_count(a);
 		ipn->dev = a->m->dev;
 	}
 	/* IP-only devices: remote hosts behind a gateway, or no layer 2 at all */
 	for (size_t i = 0; i < inv->n_ips; i++) {
 		struct inv_ip *ipn = inv->ips[i];
 		struct hk_device *d;
-		int k;
 		if (owned_by_mac(ipn)) {
 			if (ipn->dev < 0)
 				ipn->dev = ipn->owner->dev;
 			continue;
 		}
-		k = dev_push(&devs, &n, &cap);
-		if (k < 0)
-			goto oom;
-		d = &devs[k];
-		ipn->dev = k;
+		d = &devs[n];
+		ip_of[n] = ipn;
+		ipn->dev = (ssize_t)n++;
 		d->ip = ipn->ip;
-		snprintf(d->key, sizeof(d->key), "ip:%s", hk_addr_fmt(&ipn->ip, buf));
+		memcpy(d->key, "ip:", 3);
+		str_copy(d->key + 3, sizeof(d->key) - 3, hk_addr_fmt(&ipn->ip, buf));
 		if (ipn->owner)
 			hk_mac_fmt(ipn->owner->mac, d->via_mac);
 		d->first_seen = ipn->first_seen;
@@ -892,40 +970,82 @@ int inv_snapshot(struct inventory *inv, struct oui_db *oui, struct hk_device **r
 		d->packets = ipn->pkts;
 		d->bytes = ipn->bytes;
 		d->oui_state = HK_OUI_NONE;
-		add_ev(d, HK_A_IP, buf, ipn->owner ? "traffic.routed" : "traffic", CONF_IP_TRAFFIC,
-		       ipn->first_seen, ipn->last_seen, ipn->pkts);
+		need[ipn->dev] = 1;
 	}
 	/* evidence goes to the device its subject resolves to */
 	for (size_t i = 0; i < inv->n_evs; i++) {
-		const struct inv_ev *ev = inv->evs[i];
-		ssize_t k = -1;
-		struct inv_ip *ipn = ev->subj.family ? ip_find(inv, &ev->subj) : NULL;
-
-		if (ev->on_mac) {
-			uint64_t h = hk_hash_bytes(ev->mac, 6, 0);
-			struct inv_mac *m = hmap_get(&inv->mac_idx, h, ev->mac, mac_eq);
-			if (!m)
-				continue;
-			k = m->dev;
-			/* what a packet through a router says is about the host behind it */
-			if (m->gateway && ipn && !(ipn->owner == m && owned_by_mac(ipn)) && ipn->dev >= 0)
-				k = ipn->dev;
-		} else if (ipn) {
-			k = ipn->dev;
-		}
-		if (k >= 0)
-			hk_device_add_evidence(&devs[k], &ev->e);
+		ev_dev[i] = ev_device(inv, inv->evs[i]);
+		if (ev_dev[i] >= 0)
+			need[ev_dev[i]]++;
 	}
-	for (size_t i = 0; i < n; i++)
-		hk_device_sort_evidence(&devs[i]);
+	if (by_dev_build(&evs, ev_dev, inv->n_evs, n) < 0 || by_dev_build(&assocs, assoc_dev, inv->n_assocs, n) < 0)
+		goto oom;
+
+	for (size_t k = 0; k < n; k++) {
+		struct hk_device *d = &devs[k];
+
+		if (hk_device_reserve_evidence(d, need[k]) < 0)
+			goto oom;
+		if (d->has_mac) {
+			const struct inv_mac *m = inv->macs[k];
+			fill_oui(d, oui);
+			for (uint8_t v = 0; v < m->n_vlans; v++) {
+				char vb[8];
+				snprintf(vb, sizeof(vb), "%u", m->vlans[v]);
+				add_ev(d, HK_A_VLAN, vb, "802.1q", 90, d->first_seen, d->last_seen, 1);
+			}
+			if (m->gateway) {
+				/* the numbers that made it a gateway are in the ip evidence of
+				 * the devices behind it; the source names the rule */
+				const char *why = m->assoc_overflow || m->n4 >= INV_GATEWAY_IPS_MIN
+							  ? "traffic.gateway.many-ips"
+							  : (m->n_foreign ? "traffic.gateway.off-subnet"
+									  : "traffic.gateway.ipv6");
+				add_ev(d, HK_A_ROLE, "router", why, CONF_GATEWAY, d->first_seen, d->last_seen,
+				       m->n_assoc);
+			}
+			for (size_t j = assocs.start[k]; j < assocs.start[k + 1]; j++) {
+				const struct inv_assoc *a = inv->assocs[assocs.idx[j]];
+				hk_addr_fmt(&a->ip, buf);
+				if (a->arp)
+					add_ev(d, HK_A_IP, buf, "arp", CONF_IP_ARP, a->first_seen, a->last_seen, 1);
+				if (a->pkts_src)
+					add_ev(d, HK_A_IP, buf, "traffic", CONF_IP_TRAFFIC, a->first_seen,
+					       a->last_seen, a->pkts_src);
+				else if (!a->arp && !a->claimed)
+					add_ev(d, HK_A_IP, buf, "traffic.dst", CONF_IP_DST, a->first_seen,
+					       a->last_seen, a->pkts_dst);
+			}
+		} else {
+			const struct inv_ip *ipn = ip_of[k];
+			/* the key is "ip:" and the address, never cut (HK_ADDR_STRLEN) */
+			add_ev(d, HK_A_IP, d->key + 3, ipn->owner ? "traffic.routed" : "traffic", CONF_IP_TRAFFIC,
+			       ipn->first_seen, ipn->last_seen, ipn->pkts);
+		}
+		for (size_t j = evs.start[k]; j < evs.start[k + 1]; j++)
+			hk_device_append_evidence(d, &inv->evs[evs.idx[j]]->e);
+		hk_device_fold_evidence(d);
+	}
 	if (n > 1)
 		qsort(devs, n, sizeof(*devs), dev_order);
 	free(local.v);
+	free(need);
+	free(ip_of);
+	free(ev_dev);
+	free(assoc_dev);
+	by_dev_free(&evs);
+	by_dev_free(&assocs);
 	*ret_devs = devs;
 	*ret_n = n;
 	return 0;
 oom:
 	free(local.v);
+	free(need);
+	free(ip_of);
+	free(ev_dev);
+	free(assoc_dev);
+	by_dev_free(&evs);
+	by_dev_free(&assocs);
 	inv_devices_free(devs, n);
 	return -ENOMEM;
 }

@@ -4,6 +4,7 @@
  * confidence; equal confidence is decided by source name and then value, so
  * the winner is a function of the set of claims, never of their order.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +47,150 @@ bool hk_device_add_evidence(struct hk_device *d, const struct hk_evidence *e)
 	return true;
 }
 
+static int ev_order(const void *pa, const void *pb)
+{
+	const struct hk_evidence *a = pa, *b = pb;
+	int c = strcmp(a->attribute, b->attribute);
+	if (c)
+		return c;
+	c = strcmp(a->value, b->value);
+	if (c)
+		return c;
+	return strcmp(a->source, b->source);
+}
+
+int hk_device_reserve_evidence(struct hk_device *d, size_t n)
+{
+	struct hk_evidence *v;
+
+	if (n > HK_DEV_EVIDENCE_RESERVE_MAX || n <= d->cap_ev - d->n_ev)
+		return n > HK_DEV_EVIDENCE_RESERVE_MAX ? -E2BIG : 0;
+	v = realloc(d->ev, (d->n_ev + n) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	d->ev = v;
+	d->cap_ev = d->n_ev + n;
+	return 0;
+}
+
+bool hk_device_append_evidence(struct hk_device *d, const struct hk_evidence *e)
+{
+	if (hk_grow((void **)&d->ev, &d->cap_ev, d->n_ev + 1, sizeof(*d->ev)) < 0)
+		return false;
+	d->ev[d->n_ev++] = *e;
+	return true;
+}
+
+/* Equal claims next to each other, each claim's first item first. */
+static int ev_ptr_order(const void *pa, const void *pb)
+{
+	const struct hk_evidence *a = *(const struct hk_evidence *const *)pa;
+	const struct hk_evidence *b = *(const struct hk_evidence *const *)pb;
+	int c = ev_order(a, b);
+	if (c)
+		return c;
+	return a < b ? -1 : (a > b ? 1 : 0);
+}
+
+static int ptr_order(const void *pa, const void *pb)
+{
+	const struct hk_evidence *a = *(const struct hk_evidence *const *)pa;
+	const struct hk_evidence *b = *(const struct hk_evidence *const *)pb;
+	return a < b ? -1 : (a > b ? 1 : 0);
+}
+
+/*
+ * With claims in canonical order, equal ones are neighbours and each claim's
+ * first item (lowest address) leads its run: it is what
+ * hk_device_add_evidence would have kept, the later ones what it would have
+ * folded in. Past HK_DEV_EVIDENCE_MAX claims, add would have kept the claims
+ * that came first: the cut is the HK_DEV_EVIDENCE_MAX-th first item.
+ */
+static int fold_cut(const struct hk_evidence **v, size_t n, size_t n_claims, const struct hk_evidence **ret_cut)
+{
+	const struct hk_evidence **first;
+	size_t m = 0;
+
+	*ret_cut = NULL; /* none: all are kept */
+	if (n_claims <= HK_DEV_EVIDENCE_MAX)
+		return 0;
+	first = malloc(n_claims * sizeof(*first));
+	if (!first)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || ev_order(v[i - 1], v[i]) != 0)
+			first[m++] = v[i];
+	qsort(first, m, sizeof(*first), ptr_order);
+	*ret_cut = first[HK_DEV_EVIDENCE_MAX - 1];
+	free(first);
+	return 0;
+}
+
+/* Without memory for the index: the items added again one by one, in
+ * place (the array never needs to grow for that), then sorted. */
+static void fold_in_place(struct hk_device *d)
+{
+	size_t n = d->n_ev;
+
+	d->n_ev = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct hk_evidence e = d->ev[i];
+		hk_device_add_evidence(d, &e);
+	}
+	hk_device_sort_evidence(d);
+}
+
+void hk_device_fold_evidence(struct hk_device *d)
+{
+	const struct hk_evidence **v, *cut;
+	struct hk_evidence *out;
+	size_t n = d->n_ev, n_claims = 0, n_out = 0;
+
+	if (n == 0) {
+		free(d->ev);
+		d->ev = NULL;
+		d->cap_ev = 0;
+		return;
+	}
+	v = malloc(n * sizeof(*v));
+	if (!v) {
+		fold_in_place(d);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		v[i] = &d->ev[i];
+	qsort(v, n, sizeof(*v), ev_ptr_order);
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || ev_order(v[i - 1], v[i]) != 0)
+			n_claims++;
+	out = fold_cut(v, n, n_claims, &cut) == 0
+		      ? malloc((n_claims < HK_DEV_EVIDENCE_MAX ? n_claims : HK_DEV_EVIDENCE_MAX) * sizeof(*out))
+		      : NULL;
+	if (!out) {
+		free(v);
+		fold_in_place(d);
+		return;
+	}
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+		while (j < n && ev_order(v[i], v[j]) == 0)
+			j++;
+		if (!cut || v[i] <= cut) {
+			struct hk_evidence *e = &out[n_out++];
+			*e = *v[i];
+			if (e->count == 0)
+				e->count = 1;
+			for (size_t k = i + 1; k < j; k++)
+				fold(e, v[k]);
+		}
+		i = j;
+	}
+	free(v);
+	free(d->ev);
+	d->ev = out;
+	d->n_ev = d->cap_ev = n_out;
+}
+
 void hk_device_clear(struct hk_device *d)
 {
 	free(d->ev);
@@ -79,21 +224,15 @@ const struct hk_evidence *hk_device_best(const struct hk_device *d, const char *
 	return best;
 }
 
-static int ev_order(const void *pa, const void *pb)
-{
-	const struct hk_evidence *a = pa, *b = pb;
-	int c = strcmp(a->attribute, b->attribute);
-	if (c)
-		return c;
-	c = strcmp(a->value, b->value);
-	if (c)
-		return c;
-	return strcmp(a->source, b->source);
-}
-
 void hk_device_sort_evidence(struct hk_device *d)
 {
-	if (d->n_ev > 1)
+	size_t i = 1;
+
+	/* evidence that is already in order (a snapshot's, a fold's) is left
+	 * as it is: one pass instead of a sort through a copy */
+	while (i < d->n_ev && ev_order(&d->ev[i - 1], &d->ev[i]) <= 0)
+		i++;
+	if (i < d->n_ev)
 		qsort(d->ev, d->n_ev, sizeof(*d->ev), ev_order);
 }
 

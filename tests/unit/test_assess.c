@@ -14,6 +14,7 @@
  */
 #include <check.h>
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -684,7 +685,7 @@ START_TEST(test_long_values_are_cut)
 	add(&d, HK_A_ROLE, "plc", big, 70);
 	assess_into(&d, &ann, &ctx, &r);
 	ck_assert_int_eq(r.verdict, ASSESS_UNKNOWN);
-	ck_assert_uint_eq(strlen(r.basis), sizeof(r.basis) - 1);
+	ck_assert_uint_eq(strlen(r.basis), ASSESS_WHY_LEN - 1); /* the basis is cut as a why line is */
 	ck_assert_uint_eq(strlen(r.c1.why[0]), ASSESS_WHY_LEN - 1);
 	ck_assert_uint_eq(strlen(r.c3b.why[0]), ASSESS_WHY_LEN - 1);
 	ck_assert(r.c3a.holds);
@@ -760,6 +761,72 @@ START_TEST(test_store_annotations)
 }
 END_TEST
 
+/* --- the result's texts ------------------------------------------------------- */
+
+/* Is p inside the result's one allocation? */
+static bool in_text(const struct assess_result *r, const char *p)
+{
+	return r->text && p >= r->text && p + strlen(p) < r->text + malloc_usable_size(r->text);
+}
+
+static void expect_packed(const struct assess_result *r)
+{
+	const char *texts[] = {r->manufacturer, r->manufacturer_source, r->company_id, r->company, r->controller,
+			       r->control_country, r->hq_country, r->as_of, r->basis};
+	const struct assess_criterion *cs[] = {&r->c1, &r->c2, &r->c3a, &r->c3b};
+
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		ck_assert_ptr_nonnull(texts[i]);
+		ck_assert_msg(!texts[i][0] || in_text(r, texts[i]), "text %zu \"%s\" is not in the result's text", i,
+			      texts[i]);
+	}
+	for (size_t k = 0; k < 4; k++) {
+		ck_assert(cs[k]->n_why > 0 && cs[k]->n_why <= ASSESS_WHY_MAX);
+		ck_assert(in_text(r, (const char *)cs[k]->why));
+		for (size_t i = 0; i < cs[k]->n_why; i++)
+			ck_assert(in_text(r, cs[k]->why[i]));
+	}
+}
+
+START_TEST(test_texts_in_one_allocation)
+{
+	struct assess_result r = {0};
+	struct hk_device d;
+
+	/* unknown origin: the texts are empty strings, not NULL, and take no room */
+	device_init(&d);
+	add(&d, HK_A_ROLE, "printer", "sig.test", 70);
+	assess_into(&d, NULL, &ctx, &r);
+	ck_assert_int_eq(r.verdict, ASSESS_UNKNOWN);
+	ck_assert_str_eq(r.manufacturer, "");
+	ck_assert_str_eq(r.company, "");
+	ck_assert_str_eq(r.controller, "");
+	ck_assert_str_eq(r.control_country, "");
+	ck_assert_str_eq(r.as_of, "");
+	ck_assert_str_eq(r.basis, "no manufacturer claim");
+	expect_packed(&r);
+	/* a result is a few pointers, not room for the longest texts */
+	ck_assert_uint_le(sizeof(r), 256);
+	/* the lines and texts at their length (4 lines + the basis, with the
+	 * pointers; malloc may round up a little) */
+	ck_assert_uint_le(malloc_usable_size(r.text), 400);
+	hk_device_clear(&d);
+
+	/* known origin: every text in the one allocation, which a clear frees */
+	device_init(&d);
+	add(&d, HK_A_MANUFACTURER, "Hikvision", "sig.http.hikvision", 75);
+	add(&d, HK_A_ROLE, "camera", "sig.http.hikvision", 65);
+	assess_into(&d, NULL, &ctx, &r);
+	ck_assert_str_eq(r.company_id, "hikvision");
+	ck_assert_str_eq(r.controller, "SASAC");
+	expect_packed(&r);
+	assess_result_clear(&r);
+	ck_assert_ptr_null(r.text);
+	ck_assert_uint_eq(r.c1.n_why, 0);
+	hk_device_clear(&d);
+}
+END_TEST
+
 static Suite *assess_suite(void)
 {
 	Suite *s = suite_create("assess");
@@ -776,6 +843,7 @@ static Suite *assess_suite(void)
 	tcase_add_test(tc, test_access_single_reasons);
 	tcase_add_test(tc, test_access_lines_bounded);
 	tcase_add_test(tc, test_long_values_are_cut);
+	tcase_add_test(tc, test_texts_in_one_allocation);
 	tcase_add_test(tc, test_store_annotations);
 	suite_add_tcase(s, tc);
 	return s;

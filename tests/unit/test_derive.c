@@ -160,8 +160,24 @@ START_TEST(derive_claims_and_unknown)
 	add(&d[1], "software", "ssh.banner", "SSH-2.0-OpenSSH_8.4p1 Debian-5");
 	add(&d[1], "fingerprint", "dhcp.prl", "1,3,6,15");
 	add(&d[1], "software", "http.server", "App-webs/2"); /* anchored: must not match */
+	/* a claim the signature derives again: it folds, it is not doubled */
+	add(&d[1], "product", "sig.openssh", "OpenSSH");
 	inv_derive(&d[0], &k);
 	inv_derive(&d[1], &k);
+	for (size_t i = 0; i < 2; i++) {
+		/* the arrays hold only their items, distinct and in canonical order */
+		ck_assert_uint_eq(d[i].cap_ev, d[i].n_ev);
+		for (size_t j = 1; j < d[i].n_ev; j++) {
+			const struct hk_evidence *a = &d[i].ev[j - 1], *b = &d[i].ev[j];
+			int c = strcmp(a->attribute, b->attribute);
+			if (!c)
+				c = strcmp(a->value, b->value);
+			if (!c)
+				c = strcmp(a->source, b->source);
+			ck_assert_msg(c < 0, "device %zu: evidence %zu and %zu not distinct and in order", i, j - 1, j);
+		}
+	}
+	ck_assert_uint_eq(find(&d[1], "product", "sig.openssh")->count, 6);
 
 	e = find(&d[0], "manufacturer", "sig.hik-webs");
 	ck_assert_ptr_nonnull(e);
