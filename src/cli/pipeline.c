@@ -14,14 +14,51 @@
 #define CONF_NDPI_GUESS 40
 #define CONF_PORT_ONLY 30
 
-static void drain(struct pipeline *pl, const struct hk_endpoint *ep, uint64_t ts)
+/* The memo set of an origin: who said the observations (a flow direction,
+ * an L2 sender); 0 for none. */
+static struct pipeline_obs_memo *memo_set(struct pipeline *pl, uint64_t origin)
 {
+	if (!origin)
+		return NULL;
+	origin *= 0x9e3779b97f4a7c15ull;
+	return &pl->obs_memo[(origin >> 40) & (PIPELINE_OBS_MEMO_SETS - 1)];
+}
+
+/* A flow direction as a memo origin. */
+static uint64_t flow_origin(const struct flow *f, int dir)
+{
+	return (uint64_t)(uintptr_t)f | (uint64_t)(dir & 1);
+}
+
+/*
+ * Stamps the sink's observations and hands them to the inventory. With an
+ * origin (the parsers that run per PDU or datagram), one that repeats an
+ * observation the origin made lately is counted through the memo: a
+ * compare instead of three hashed strings and a lookup.
+ */
+static void drain(struct pipeline *pl, const struct hk_endpoint *ep, uint64_t ts, uint64_t origin)
+{
+	struct pipeline_obs_memo *m = memo_set(pl, origin);
+
 	for (size_t i = 0; i < pl->sink.n; i++) {
 		struct hk_obs *o = &pl->sink.v[i];
+		size_t w;
+
 		if (o->side != HK_SIDE_OTHER)
 			o->subject = ep[o->side];
 		o->ts_usec = ts;
-		inv_obs(pl->inv, o);
+		if (!m) {
+			inv_obs(pl->inv, o);
+			continue;
+		}
+		for (w = 0; w < PIPELINE_OBS_MEMO_WAYS; w++)
+			if (m->ref[w].kind == o->kind && inv_obs_again(&m->ref[w], o))
+				break;
+		if (w < PIPELINE_OBS_MEMO_WAYS)
+			continue;
+		w = m->next;
+		if (inv_obs_ref(pl->inv, o, &m->ref[w]))
+			m->next = (uint8_t)((w + 1) % PIPELINE_OBS_MEMO_WAYS);
 	}
 	pl->obs_dropped += pl->sink.n_dropped;
 	pl->sink.n = 0;
@@ -87,7 +124,7 @@ static void flow_report(struct pipeline *pl, struct flow *f)
 		peer_report(pl, f, ep, srv);
 		f->reported_peer = true;
 	}
-	drain(pl, ep, f->first_seen);
+	drain(pl, ep, f->first_seen, 0);
 }
 
 static void count_result(struct pipeline *pl, const struct proto_entry *e, enum hk_parse_result r);
@@ -121,7 +158,7 @@ static void flush_banners(struct pipeline *pl, struct flow *f)
 		ep[HK_SIDE_DST] = f->ep[1 - dir];
 		c = hk_cur_init(s->buf, s->len);
 		count_result(pl, e, e->parse(&c, &ctx, &pl->sink));
-		drain(pl, ep, ctx.ts_usec);
+		drain(pl, ep, ctx.ts_usec, 0);
 		f->parse_done[dir] = true;
 	}
 }
@@ -192,10 +229,10 @@ static void count_result(struct pipeline *pl, const struct proto_entry *e, enum 
 /* Runs a parser and hands its observations to the inventory; the caller
  * counts the result once it is final. */
 static enum hk_parse_result run_parser(struct pipeline *pl, const struct proto_entry *e, struct hk_cur *c,
-				       const struct hk_parse_ctx *ctx, const struct hk_endpoint ep[2])
+				       const struct hk_parse_ctx *ctx, const struct hk_endpoint ep[2], uint64_t origin)
 {
 	enum hk_parse_result r = e->parse(c, ctx, &pl->sink);
-	drain(pl, ep, ctx->ts_usec);
+	drain(pl, ep, ctx->ts_usec, origin);
 	return r;
 }
 
@@ -224,8 +261,16 @@ static void parse_datagram(struct pipeline *pl, const struct proto_entry *e, con
 		.ndpi = f ? f->proto_name : "",
 		.ts_usec = p->ts_usec,
 	};
+	uint64_t origin = 0;
+
+	if (f)
+		origin = flow_origin(f, dir);
+	else if (p->has_mac)
+		origin = 1ull << 63 | (uint64_t)p->src_mac[0] << 40 | (uint64_t)p->src_mac[1] << 32 |
+			 (uint64_t)p->src_mac[2] << 24 | (uint64_t)p->src_mac[3] << 16 |
+			 (uint64_t)p->src_mac[4] << 8 | p->src_mac[5];
 	packet_endpoints(p, ep);
-	count_result(pl, e, run_parser(pl, e, &c, &ctx, ep));
+	count_result(pl, e, run_parser(pl, e, &c, &ctx, ep, origin));
 }
 
 /*
@@ -298,7 +343,11 @@ static void run_stream(struct pipeline *pl, struct flow *f, int dir, uint64_t ts
 	const struct proto_entry *e = f->parser;
 	struct flow_stream *s = f->stream[dir];
 	struct hk_endpoint ep[2];
-	struct hk_parse_ctx ctx = {
+	struct hk_parse_ctx ctx;
+
+	if (!e || !s || f->parse_done[dir])
+		return;
+	ctx = (struct hk_parse_ctx){
 		.l4 = 6,
 		.sport = f->key.port[dir],
 		.dport = f->key.port[1 - dir],
@@ -309,9 +358,6 @@ static void run_stream(struct pipeline *pl, struct flow *f, int dir, uint64_t ts
 		.ndpi = f->proto_name,
 		.ts_usec = ts,
 	};
-
-	if (!e || !s || f->parse_done[dir])
-		return;
 	stream_endpoints(f, dir, ep);
 	if (e->framing == HK_FRAME_NONE) {
 		struct hk_cur c = hk_cur_init(s->buf, s->len);
@@ -330,13 +376,13 @@ static void run_stream(struct pipeline *pl, struct flow *f, int dir, uint64_t ts
 				run_stream(pl, f, d == 0 ? dir : 1 - dir, ts);
 			return;
 		}
-		drain(pl, ep, ts);
+		drain(pl, ep, ts, 0);
 		count_result(pl, e, r);
 	} else {
 		long n;
 		while ((n = stream_pdu_len(s, e->framing)) > 0) {
 			struct hk_cur c = hk_cur_init(s->buf, (size_t)n);
-			count_result(pl, e, run_parser(pl, e, &c, &ctx, ep));
+			count_result(pl, e, run_parser(pl, e, &c, &ctx, ep, flow_origin(f, dir)));
 			stream_consume(s, (size_t)n);
 		}
 		if (n == 0 && !s->gap)
@@ -410,9 +456,20 @@ static void dispatch(struct pipeline *pl, const struct hk_pkt *p, struct flow *f
 	if (!p->has_l4 || !f)
 		return;
 	if (p->ip_proto == 17 && p->payload_len) {
-		e = by_port(PROTO_UDP, p, f);
-		if (!e && f->dpi_state == FLOW_DPI_DONE)
-			e = proto_for_ndpi(PROTO_UDP, f->proto_name);
+		/*
+		 * Looked up once per flow: the ports are the flow's (by_port takes
+		 * either order), and a UDP flow's client is decided by its first
+		 * packet, for good (no SYN can come); nDPI's name once it is done.
+		 */
+		if (!f->parser_checked) {
+			f->parser_checked = true;
+			f->parser = by_port(PROTO_UDP, p, f);
+		}
+		if (!f->parser && !f->parser_by_ndpi_checked && f->dpi_state == FLOW_DPI_DONE) {
+			f->parser_by_ndpi_checked = true;
+			f->parser = proto_for_ndpi(PROTO_UDP, f->proto_name);
+		}
+		e = f->parser;
 		if (e)
 			parse_datagram(pl, e, p, p->payload, p->payload_len, f, dir);
 		return;
@@ -442,9 +499,15 @@ static void packet(struct pipeline *pl, const struct hk_pkt *p, uint64_t epoch, 
 
 	pl->packets++;
 	pl->bytes += p->wirelen;
-	inv_packet(pl->inv, p);
 	flow_table_advance(pl->ft, epoch, now_usec);
 	f = flow_table_get(pl->ft, p, &dir, &is_new);
+	/* after the flow lookup (the flows that ended meanwhile said what they
+	 * said first: the inventory does not depend on that order while no cap
+	 * is reached), so that a flow's packets count into the nodes it keeps */
+	if (!f)
+		inv_packet(pl->inv, p);
+	else if (!inv_packet_again(pl->inv, p, &f->inv_ep[dir], &f->inv_ep[1 - dir]))
+		inv_packet_ref(pl->inv, p, &f->inv_ep[dir], &f->inv_ep[1 - dir]);
 	if (f && f->dpi_state == FLOW_DPI_PENDING && p->l3_base && p->l3_len &&
 	    !(p->flags & HK_PKT_F_FRAGMENT && !(p->flags & HK_PKT_F_FRAG_FIRST))) {
 		if (dpi_process(pl->dpi, f, p))

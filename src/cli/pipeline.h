@@ -26,13 +26,28 @@ struct pipeline_opts {
 
 #define PIPELINE_PARSERS_MAX 64
 
+/*
+ * The observations a flow direction (or an L2 sender) made lately, so that
+ * one it makes again (a role per Modbus PDU) is counted into its evidence
+ * by a compare instead of a lookup (inv_obs_again). A cache, not a limit:
+ * the set is picked by who said it, a miss takes the normal path and
+ * replaces the set's oldest entry. Fixed size whatever the number of flows.
+ */
+#define PIPELINE_OBS_MEMO_SETS 1024u /* a power of two */
+#define PIPELINE_OBS_MEMO_WAYS 4u
+
+struct pipeline_obs_memo {
+	struct inv_obs_ref ref[PIPELINE_OBS_MEMO_WAYS];
+	uint8_t next; /* the entry the next miss replaces */
+};
+
 struct pipeline {
 	struct flow_clock clock; /* pipeline_frame's own; unused with pipeline_frame_at */
 	uint64_t flow_idle_usec;
 	struct decode_stats dstats;
 	struct flow_table *ft;
 	struct dpi *dpi;
-	struct inventory *inv;
+	struct inventory *inv; /* for the pipeline's life: flows and obs_memo point into it */
 	struct hk_obs obs_buf[HK_OBS_PER_PACKET_MAX];
 	struct hk_obs_sink sink;
 	uint64_t packets, bytes;
@@ -40,6 +55,7 @@ struct pipeline {
 	/* per parser (proto_table index) and result */
 	uint64_t parse_results[PIPELINE_PARSERS_MAX][HK_PARSE__MAX];
 	uint64_t stream_gaps, stream_full;
+	struct pipeline_obs_memo obs_memo[PIPELINE_OBS_MEMO_SETS];
 };
 
 struct pipeline *pipeline_new(const struct pipeline_opts *o, char *errbuf, size_t errsz);

@@ -16,6 +16,7 @@
 
 #include "herkomst/obs.h"
 #include "herkomst/packet.h"
+#include "inventory/inventory.h"
 
 #define FLOW_MAX_DEFAULT 262144u
 #define FLOW_IDLE_USEC_DEFAULT (120u * 1000000u)
@@ -70,6 +71,11 @@ struct flow {
 	bool parser_by_port;              /* chosen by port: nDPI's verdict may replace it */
 	bool parse_done[2];               /* per direction */
 	struct flow_stream *stream[2];
+
+	/* the inventory nodes of each key endpoint, once a packet between two
+	 * stations was counted (the pipeline's shortcut past inv_packet's
+	 * lookups: inv_packet_again checks them against each packet) */
+	struct inv_station inv_ep[2];
 };
 
 struct flow_stats {

@@ -370,9 +370,14 @@ static void mac_note_vlan(struct inv_mac *m, const struct hk_pkt *p)
 		mac_add_vlan(m, p->vlan[p->n_vlan - 1]);
 }
 
-void inv_packet(struct inventory *inv, const struct hk_pkt *p)
+/* inv_packet; snd and rcv (both or neither) get the nodes of a packet
+ * inv_packet_again can count again, and the return says whether it was one. */
+static bool packet_add(struct inventory *inv, const struct hk_pkt *p, struct inv_station *snd,
+		       struct inv_station *rcv)
 {
 	struct inv_mac *ms = NULL, *md = NULL;
+	struct inv_ip *ns = NULL, *nd = NULL;
+	struct inv_assoc *as = NULL, *ad = NULL;
 	uint64_t ts = p->ts_usec;
 
 	inv->st.packets++;
@@ -411,20 +416,20 @@ void inv_packet(struct inventory *inv, const struct hk_pkt *p)
 					touch(&n->first_seen, &n->last_seen, ts);
 			}
 		}
-		return;
+		return false;
 	}
 	if (p->l3 != HK_L3_IPV4 && p->l3 != HK_L3_IPV6)
-		return;
+		return false;
 
 	if (hk_addr_is_unicast(&p->src_ip)) {
-		struct inv_ip *n = ip_get(inv, &p->src_ip, ts);
+		struct inv_ip *n = ns = ip_get(inv, &p->src_ip, ts);
 		if (n) {
 			touch(&n->first_seen, &n->last_seen, ts);
 			n->pkts++;
 			n->bytes += p->wirelen;
 		}
 		if (ms) {
-			struct inv_assoc *a = assoc_get(inv, ms, &p->src_ip, ts);
+			struct inv_assoc *a = as = assoc_get(inv, ms, &p->src_ip, ts);
 			if (a) {
 				a->pkts_src++;
 				if (p->ttl > a->max_ttl)
@@ -436,18 +441,92 @@ void inv_packet(struct inventory *inv, const struct hk_pkt *p)
 	 * (10.0.0.255) or similar, not a host */
 	if (hk_addr_is_unicast(&p->dst_ip) && !(p->has_dst_mac && !mac_usable(p->dst_mac)) &&
 	    !(p->flags & HK_PKT_F_TO_GROUP)) {
-		struct inv_ip *n = ip_get(inv, &p->dst_ip, ts);
+		struct inv_ip *n = nd = ip_get(inv, &p->dst_ip, ts);
 		if (n) {
 			touch(&n->first_seen, &n->last_seen, ts);
 			n->pkts++;
 			n->bytes += p->wirelen;
 		}
 		if (md) {
-			struct inv_assoc *a = assoc_get(inv, md, &p->dst_ip, ts);
+			struct inv_assoc *a = ad = assoc_get(inv, md, &p->dst_ip, ts);
 			if (a)
 				a->pkts_dst++;
 		}
 	}
+	/* the shapes inv_packet_again counts: a station with a unicast address
+	 * to another, or to a group MAC (all their nodes made: a cap in the
+	 * way would have to be counted again) */
+	if (!snd || !ms || !ns || !as)
+		return false;
+	if (md && nd && ad)
+		*rcv = (struct inv_station){.mac = md, .ip = nd, .assoc = ad};
+	else if (p->has_dst_mac && hk_mac_is_multicast(p->dst_mac))
+		*rcv = (struct inv_station){.mac = NULL};
+	else
+		return false;
+	*snd = (struct inv_station){.mac = ms, .ip = ns, .assoc = as};
+	return true;
+}
+
+void inv_packet(struct inventory *inv, const struct hk_pkt *p)
+{
+	packet_add(inv, p, NULL, NULL);
+}
+
+bool inv_packet_ref(struct inventory *inv, const struct hk_pkt *p, struct inv_station *snd, struct inv_station *rcv)
+{
+	return packet_add(inv, p, snd, rcv);
+}
+
+/* What packet_add does to one side's nodes. */
+static void station_count(const struct inv_station *st, const struct hk_pkt *p)
+{
+	uint64_t ts = p->ts_usec;
+
+	touch(&st->mac->first_seen, &st->mac->last_seen, ts);
+	st->mac->pkts++;
+	st->mac->bytes += p->wirelen;
+	mac_note_vlan(st->mac, p);
+	touch(&st->ip->first_seen, &st->ip->last_seen, ts);
+	st->ip->pkts++;
+	st->ip->bytes += p->wirelen;
+	touch(&st->assoc->first_seen, &st->assoc->last_seen, ts);
+}
+
+bool inv_packet_again(struct inventory *inv, const struct hk_pkt *p, const struct inv_station *snd,
+		      const struct inv_station *rcv)
+{
+	/* the addresses the nodes are of, and what made packet_add take the
+	 * same branches: MACs with nodes are usable, addresses with nodes
+	 * unicast; a receiver without nodes is a group MAC, which makes
+	 * packet_add skip the receiver's side whatever its address */
+	if (!snd->mac || (p->l3 != HK_L3_IPV4 && p->l3 != HK_L3_IPV6) || !p->has_mac || !p->has_dst_mac ||
+	    memcmp(p->src_mac, snd->mac->mac, 6) != 0 || !hk_addr_eq(&p->src_ip, &snd->ip->ip))
+		return false;
+	if (rcv->mac ? (p->flags & HK_PKT_F_TO_GROUP) || memcmp(p->dst_mac, rcv->mac->mac, 6) != 0 ||
+			       !hk_addr_eq(&p->dst_ip, &rcv->ip->ip)
+		     : !hk_mac_is_multicast(p->dst_mac))
+		return false;
+	inv->st.packets++;
+	station_count(snd, p);
+	snd->assoc->pkts_src++;
+	if (p->ttl > snd->assoc->max_ttl)
+		snd->assoc->max_ttl = p->ttl;
+	if (rcv->mac) {
+		station_count(rcv, p);
+		rcv->assoc->pkts_dst++;
+	}
+	return true;
+}
+
+/* snprintf's "%s" cut, without the format machinery (a new evidence node
+ * per observation not seen before) */
+static void ev_str_copy(char *dst, size_t dstsz, const char *src)
+{
+	size_t n = strnlen(src, dstsz - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
 }
 
 /* A new node is a copy of key when there is one, else made of r. */
@@ -485,9 +564,9 @@ static struct inv_ev *ev_lookup_or_add(struct inventory *inv, const struct ev_re
 		if (r->on_mac)
 			memcpy(ev->mac, r->mac, 6);
 		ev->subj = *r->subj;
-		snprintf(ev->e.attribute, sizeof(ev->e.attribute), "%s", r->attribute);
-		snprintf(ev->e.value, sizeof(ev->e.value), "%s", r->value);
-		snprintf(ev->e.source, sizeof(ev->e.source), "%s", r->source);
+		ev_str_copy(ev->e.attribute, sizeof(ev->e.attribute), r->attribute);
+		ev_str_copy(ev->e.value, sizeof(ev->e.value), r->value);
+		ev_str_copy(ev->e.source, sizeof(ev->e.source), r->source);
 	}
 	ev->hash = h;
 	ev->e.count = 0;
@@ -514,7 +593,21 @@ static struct inv_ev *ev_find_or_add(struct inventory *inv, const struct inv_ev 
 	return ev_lookup_or_add(inv, &r, key);
 }
 
-void inv_obs(struct inventory *inv, const struct hk_obs *o)
+/* One more sighting of evidence ev. */
+static void ev_count(struct inv_ev *ev, const struct hk_obs *o)
+{
+	if (o->confidence > ev->e.confidence)
+		ev->e.confidence = o->confidence;
+	if (ev->e.count == 0 || o->ts_usec < ev->e.first_seen)
+		ev->e.first_seen = o->ts_usec;
+	if (o->ts_usec > ev->e.last_seen)
+		ev->e.last_seen = o->ts_usec;
+	ev->e.count++;
+}
+
+/* inv_obs; when ref is non-NULL and the observation landed in evidence
+ * that inv_obs_again can find again, fills it and returns true. */
+static bool obs_add(struct inventory *inv, const struct hk_obs *o, struct inv_obs_ref *ref)
 {
 	static const struct hk_addr no_subj;
 	const struct hk_endpoint *s = &o->subject;
@@ -530,17 +623,18 @@ void inv_obs(struct inventory *inv, const struct hk_obs *o)
 		.source = o->source,
 	};
 	struct inv_ev *ev;
+	void *node = NULL; /* the subject's node that was touched */
 
 	if (!o->value[0])
-		return;
+		return false;
 	if (!mac_ok && !hk_addr_is_unicast(&s->ip))
-		return; /* about nobody we can name */
-	if (mac_ok && !mac_get(inv, s->mac, o->ts_usec))
-		return;
+		return false; /* about nobody we can name */
+	if (mac_ok && !(node = mac_get(inv, s->mac, o->ts_usec)))
+		return false;
 	if (hk_addr_is_unicast(&s->ip)) {
 		key.subj = &s->ip;
-		if (!mac_ok && !ip_get(inv, &s->ip, o->ts_usec))
-			return;
+		if (!mac_ok && !(node = ip_get(inv, &s->ip, o->ts_usec)))
+			return false;
 	}
 
 	if (o->kind == HK_OBS_IP && mac_ok) {
@@ -554,18 +648,102 @@ void inv_obs(struct inventory *inv, const struct hk_obs *o)
 		}
 		/* the claim is about the MAC's station whatever IP the packet had */
 		key.subj = &no_subj;
+		ref = NULL; /* a repeat touches more than the subject: not one for inv_obs_again */
 	}
 
 	ev = ev_lookup_or_add(inv, &key, NULL);
 	if (!ev)
-		return;
-	if (o->confidence > ev->e.confidence)
-		ev->e.confidence = o->confidence;
-	if (ev->e.count == 0 || o->ts_usec < ev->e.first_seen)
-		ev->e.first_seen = o->ts_usec;
-	if (o->ts_usec > ev->e.last_seen)
-		ev->e.last_seen = o->ts_usec;
-	ev->e.count++;
+		return false;
+	ev_count(ev, o);
+	if (!ref)
+		return false;
+	ref->ev = ev;
+	ref->subject = node;
+	ref->kind = (uint8_t)o->kind;
+	ref->on_mac = mac_ok;
+	return true;
+}
+
+void inv_obs(struct inventory *inv, const struct hk_obs *o)
+{
+	obs_add(inv, o, NULL);
+}
+
+bool inv_obs_ref(struct inventory *inv, const struct hk_obs *o, struct inv_obs_ref *ref)
+{
+	return obs_add(inv, o, ref);
+}
+
+bool inv_obs_again(const struct inv_obs_ref *ref, const struct hk_obs *o)
+{
+	const struct hk_endpoint *s = &o->subject;
+	struct inv_ev *ev = ref->ev;
+
+	/* the same evidence: kind (the attribute), source, value and subject as
+	 * obs_add keys it; a MAC equal to the node's is as usable as it was */
+	if (!ev || o->kind != ref->kind || strcmp(o->source, ev->e.source) != 0 ||
+	    strcmp(o->value, ev->e.value) != 0)
+		return false;
+	if (ref->on_mac) {
+		if (!s->has_mac || memcmp(s->mac, ev->mac, 6) != 0)
+			return false;
+	} else if (s->has_mac && mac_usable(s->mac)) {
+		return false;
+	}
+	if (ev->subj.family ? !hk_addr_eq(&ev->subj, &s->ip)
+			    : s->ip.family != 0 && hk_addr_is_unicast(&s->ip))
+		return false;
+	/* what obs_add's mac_get or ip_get would do to the subject's node */
+	if (ref->on_mac) {
+		struct inv_mac *m = ref->subject;
+		touch(&m->first_seen, &m->last_seen, o->ts_usec);
+	} else {
+		struct inv_ip *n = ref->subject;
+		touch(&n->first_seen, &n->last_seen, o->ts_usec);
+	}
+	ev_count(ev, o);
+	return true;
+}
+
+void inv_dump(const struct inventory *inv, FILE *f)
+{
+	char a[HK_ADDR_STRLEN], m[HK_MAC_STRLEN];
+
+	for (size_t i = 0; i < inv->n_macs; i++) {
+		const struct inv_mac *n = inv->macs[i];
+		fprintf(f, "mac %s first=%llu last=%llu pkts=%llu bytes=%llu vlans=%u", hk_mac_fmt(n->mac, m),
+			(unsigned long long)n->first_seen, (unsigned long long)n->last_seen,
+			(unsigned long long)n->pkts, (unsigned long long)n->bytes, n->n_vlans);
+		for (uint8_t k = 0; k < n->n_vlans; k++)
+			fprintf(f, " %u", n->vlans[k]);
+		fprintf(f, " assoc=%zu%s\n", n->n_assoc, n->assoc_overflow ? " overflow" : "");
+	}
+	for (size_t i = 0; i < inv->n_ips; i++) {
+		const struct inv_ip *n = inv->ips[i];
+		fprintf(f, "ip %s first=%llu last=%llu pkts=%llu bytes=%llu\n", hk_addr_fmt(&n->ip, a),
+			(unsigned long long)n->first_seen, (unsigned long long)n->last_seen,
+			(unsigned long long)n->pkts, (unsigned long long)n->bytes);
+	}
+	for (size_t i = 0; i < inv->n_assocs; i++) {
+		const struct inv_assoc *n = inv->assocs[i];
+		fprintf(f, "assoc %s %s first=%llu last=%llu src=%llu dst=%llu ttl=%u arp=%d claimed=%d\n",
+			hk_mac_fmt(n->mac, m), hk_addr_fmt(&n->ip, a), (unsigned long long)n->first_seen,
+			(unsigned long long)n->last_seen, (unsigned long long)n->pkts_src,
+			(unsigned long long)n->pkts_dst, n->max_ttl, n->arp, n->claimed);
+	}
+	for (size_t i = 0; i < inv->n_evs; i++) {
+		const struct inv_ev *n = inv->evs[i];
+		fprintf(f, "ev %s %s %s=%s [%s] conf=%u first=%llu last=%llu count=%llu\n",
+			n->on_mac ? hk_mac_fmt(n->mac, m) : "-", n->subj.family ? hk_addr_fmt(&n->subj, a) : "-",
+			n->e.attribute, n->e.value, n->e.source, n->e.confidence,
+			(unsigned long long)n->e.first_seen, (unsigned long long)n->e.last_seen,
+			(unsigned long long)n->e.count);
+	}
+	fprintf(f, "stats packets=%llu macs=%llu ips=%llu evidence=%llu dropped=%llu/%llu/%llu/%llu\n",
+		(unsigned long long)inv->st.packets, (unsigned long long)inv->st.macs,
+		(unsigned long long)inv->st.ips, (unsigned long long)inv->st.evidence,
+		(unsigned long long)inv->st.macs_dropped, (unsigned long long)inv->st.ips_dropped,
+		(unsigned long long)inv->st.assoc_dropped, (unsigned long long)inv->st.evidence_dropped);
 }
 
 bool inv_ttl_routed(uint8_t ttl)

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "herkomst/device.h"
 #include "herkomst/obs.h"
@@ -54,8 +55,60 @@ struct inventory *inv_free(struct inventory *inv);
 /* Address sightings of one decoded packet (reads no payload). */
 void inv_packet(struct inventory *inv, const struct hk_pkt *p);
 
+/*
+ * The nodes one end of a packet was counted into: its MAC, its IP and
+ * their pairing. Nodes never move and live until inv_free, so a caller may
+ * keep this as long as the inventory lives (a flow keeps its two ends',
+ * docs/performance.md). mac NULL: none (no packet yet, or the receiver was
+ * a group MAC).
+ */
+struct inv_station {
+	struct inv_mac *mac;
+	struct inv_ip *ip;
+	struct inv_assoc *assoc;
+};
+
+/* inv_packet; true when the packet went from a station with a unicast
+ * address to another or to a group MAC (the packets inv_packet_again
+ * takes), and then *snd and *rcv are its sender's and receiver's nodes
+ * (the receiver's empty for a group). */
+bool inv_packet_ref(struct inventory *inv, const struct hk_pkt *p, struct inv_station *snd, struct inv_station *rcv);
+
+/*
+ * When p is such a packet from snd's MAC and IP to rcv's, counts it exactly
+ * as inv_packet would, without a lookup, and returns true; otherwise changes
+ * nothing and returns false (then call inv_packet or inv_packet_ref).
+ */
+bool inv_packet_again(struct inventory *inv, const struct hk_pkt *p, const struct inv_station *snd,
+		      const struct inv_station *rcv);
+
 /* One observation; its subject and time must be stamped. */
 void inv_obs(struct inventory *inv, const struct hk_obs *o);
+
+/*
+ * Where inv_obs put an observation: its evidence and the subject's node.
+ * Inventory nodes never move and live until inv_free, so a caller may keep
+ * this as long as the inventory lives (the pipeline's memo of what a flow
+ * said, docs/performance.md). ev NULL: empty.
+ */
+struct inv_obs_ref {
+	struct inv_ev *ev;
+	void *subject; /* struct inv_mac (on_mac) or struct inv_ip */
+	uint8_t kind;  /* enum hk_obs_kind */
+	bool on_mac;
+};
+
+/* inv_obs; true when the observation landed in evidence a repeat of it can
+ * be counted into with inv_obs_again, and then *ref says where. */
+bool inv_obs_ref(struct inventory *inv, const struct hk_obs *o, struct inv_obs_ref *ref);
+
+/*
+ * When o is the observation ref was made of (the same kind, source, value
+ * and subject; its time and confidence may differ), counts it exactly as
+ * inv_obs would, without a lookup, and returns true; otherwise changes
+ * nothing and returns false (then call inv_obs or inv_obs_ref).
+ */
+bool inv_obs_again(const struct inv_obs_ref *ref, const struct hk_obs *o);
 
 /*
  * Builds the device list: gateway detection, IP ownership, OUI attribution
@@ -78,6 +131,10 @@ const struct inv_stats *inv_get_stats(const struct inventory *inv);
  * src) or -ENOMEM (dst is then partly merged).
  */
 int inv_merge(struct inventory *dst, const struct inventory *src);
+
+/* For tests: every node the inventory holds, with all its counters, in
+ * the order they were made (two inventories fed alike dump alike). */
+void inv_dump(const struct inventory *inv, FILE *f);
 
 /* Exposed for tests: does this TTL look like it was decremented by a router? */
 bool inv_ttl_routed(uint8_t ttl);

@@ -476,6 +476,8 @@ enum hk_parse_result proto_enip_parse(struct hk_cur *c, const struct hk_parse_ct
 	uint32_t status, options;
 	struct hk_cur d;
 	enum hk_parse_result r;
+	size_t n0;
+	uint64_t dropped0;
 
 	if (ctx->l4 == 17 && (ctx->sport == ENIP_IO_PORT || ctx->dport == ENIP_IO_PORT) &&
 	    ctx->sport != ENIP_PORT && ctx->dport != ENIP_PORT)
@@ -500,9 +502,15 @@ enum hk_parse_result proto_enip_parse(struct hk_cur *c, const struct hk_parse_ct
 		return HK_PARSE_TRUNCATED;
 	if (status != 0)
 		return HK_PARSE_OK; /* an error reply: nothing about identity */
-	/* walked whole first: a message that lies says nothing */
-	r = encapsulated(d, cmd, NULL);
-	if (r != HK_PARSE_OK)
-		return r;
-	return encapsulated(d, cmd, out);
+	/* a message that lies says nothing: what it said before the lie is
+	 * taken back (one walk, not a check walk and an emitting one: what the
+	 * walk returns does not depend on out) */
+	n0 = out->n;
+	dropped0 = out->n_dropped;
+	r = encapsulated(d, cmd, out);
+	if (r != HK_PARSE_OK) {
+		out->n = n0;
+		out->n_dropped = dropped0;
+	}
+	return r;
 }

@@ -356,6 +356,7 @@ static void emit_response(uint8_t fc, struct hk_cur d, struct hk_obs_sink *out)
 static void emit_unit(struct modbus_said *said, uint8_t unit, struct hk_obs_sink *out)
 {
 	char val[4];
+	size_t o = 0;
 
 	for (size_t i = 0; i < said->n_units; i++)
 		if (said->units[i] == unit)
@@ -363,7 +364,13 @@ static void emit_unit(struct modbus_said *said, uint8_t unit, struct hk_obs_sink
 	if (said->n_units >= MODBUS_UNITS_MAX)
 		return;
 	said->units[said->n_units++] = unit;
-	snprintf(val, sizeof(val), "%u", unit);
+	/* "%u" without printf: one per response PDU */
+	if (unit >= 100)
+		val[o++] = (char)('0' + unit / 100);
+	if (unit >= 10)
+		val[o++] = (char)('0' + unit / 10 % 10);
+	val[o++] = (char)('0' + unit % 10);
+	val[o] = '\0';
 	hk_obs_emit(out, HK_OBS_RAW, HK_SIDE_SRC, CONF_RAW, "modbus.unit_id", val);
 }
 

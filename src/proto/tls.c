@@ -211,12 +211,25 @@ static void ja3_put(struct ja3_text *j, const char *s)
 	j->len += n;
 }
 
+/* "-%u" (no dash first) without printf: a ClientHello lists ~100 numbers */
 static void ja3_list16(struct ja3_text *j, const uint16_t *v, size_t n)
 {
 	char num[8];
 
 	for (size_t i = 0; i < n; i++) {
-		snprintf(num, sizeof(num), i ? "-%u" : "%u", v[i]);
+		char digits[5];
+		size_t k = 0, o = 0;
+		unsigned x = v[i];
+
+		do {
+			digits[k++] = (char)('0' + x % 10);
+			x /= 10;
+		} while (x);
+		if (i)
+			num[o++] = '-';
+		while (k)
+			num[o++] = digits[--k];
+		num[o] = '\0';
 		ja3_put(j, num);
 	}
 }
@@ -247,14 +260,26 @@ static int cmp_u16(const void *a, const void *b)
 }
 
 /* sha256 of "xxxx,xxxx,..." of v (in the given order), first 12 hex digits */
+/* ",%04x" (no comma first), hashed a block at a time, without printf */
 static void sha256_hex_list(struct sha256_ctx *h, const uint16_t *v, size_t n)
 {
-	char num[8];
+	static const char hex[] = "0123456789abcdef";
+	uint8_t buf[5 * 64];
+	size_t o = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		snprintf(num, sizeof(num), i ? ",%04x" : "%04x", v[i]);
-		sha256_update(h, strlen(num), (const uint8_t *)num);
+		if (o + 5 > sizeof(buf)) {
+			sha256_update(h, o, buf);
+			o = 0;
+		}
+		if (i)
+			buf[o++] = ',';
+		buf[o++] = (uint8_t)hex[v[i] >> 12];
+		buf[o++] = (uint8_t)hex[(v[i] >> 8) & 15];
+		buf[o++] = (uint8_t)hex[(v[i] >> 4) & 15];
+		buf[o++] = (uint8_t)hex[v[i] & 15];
 	}
+	sha256_update(h, o, buf);
 }
 
 static void sha256_12(struct sha256_ctx *h, char dst[13])

@@ -750,6 +750,219 @@ START_TEST(vlans_kept_are_the_lowest)
 }
 END_TEST
 
+/* --- inv_packet_again, inv_obs_again ----------------------------------- */
+
+/*
+ * Counts events into inv the way the pipeline does: each packet of a
+ * "flow" (slot) first tries the nodes the slot keeps, each observation the
+ * few refs its slot remembers; a miss takes the plain path and refills.
+ * Returns the number of events the shortcuts counted.
+ */
+struct shortcut_slot {
+	struct inv_station st[2];
+	struct inv_obs_ref ref[3];
+	unsigned next;
+};
+
+static size_t feed_shortcut(struct inventory *inv, struct shortcut_slot *slot, const struct inv_event *ev)
+{
+	if (!ev->is_obs) {
+		/* one flow per slot: the ends are ordered by sender MAC, as a flow
+		 * orders its endpoints by address */
+		int dir = memcmp(ev->p.src_mac, ev->p.dst_mac, 6) > 0;
+		if (inv_packet_again(inv, &ev->p, &slot->st[dir], &slot->st[1 - dir]))
+			return 1;
+		inv_packet_ref(inv, &ev->p, &slot->st[dir], &slot->st[1 - dir]);
+		return 0;
+	}
+	for (unsigned w = 0; w < 3; w++)
+		if (slot->ref[w].ev && inv_obs_again(&slot->ref[w], &ev->o))
+			return 1;
+	if (inv_obs_ref(inv, &ev->o, &slot->ref[slot->next]))
+		slot->next = (slot->next + 1) % 3;
+	return 0;
+}
+
+static void assert_same_nodes(struct inventory *want, struct inventory *got)
+{
+	char *a = NULL, *b = NULL;
+	size_t na = 0, nb = 0;
+	FILE *fa = open_memstream(&a, &na), *fb = open_memstream(&b, &nb);
+
+	ck_assert_ptr_nonnull(fa);
+	ck_assert_ptr_nonnull(fb);
+	inv_dump(want, fa);
+	inv_dump(got, fb);
+	fclose(fa);
+	fclose(fb);
+	ck_assert_ptr_nonnull(strstr(a, "assoc "));
+	if (strcmp(a, b) != 0)
+		fprintf(stderr, "plain path:\n%s\nshortcuts:\n%s\n", a, b);
+	ck_assert_msg(strcmp(a, b) == 0, "the nodes counted through the shortcuts differ");
+	free(a);
+	free(b);
+}
+
+/*
+ * Repeated packets and observations (the same addresses and claims at
+ * other times, TTLs, VLANs, confidences) with everything that makes
+ * inv_packet and inv_obs take other branches mixed in: group and zero
+ * MACs, directed broadcasts, packets without MACs, ARP, claims about a
+ * MAC, an address, both, or a multicast MAC. Counted through the
+ * shortcuts, the inventory is the one the plain path makes, drops
+ * included (with caps that are reached).
+ */
+START_TEST(shortcuts_count_as_the_plain_path)
+{
+	static const char *const ips[] = {"10.0.0.1", "10.0.0.2", "10.0.0.3", "224.0.0.251", "8.8.8.8",
+					  "10.0.0.255", "0.0.0.0", "fe80::1"};
+	static const uint8_t macs[][6] = {
+		{0x00, 0x1b, 0x1b, 0, 0, 1}, {0x00, 0x0e, 0x8c, 0, 0, 2}, {0x00, 0x1a, 0x2b, 0, 0, 3},
+		{0x01, 0x00, 0x5e, 0, 0, 0xfb}, {0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, {0, 0, 0, 0, 0, 0},
+	};
+	static const char *const values[] = {"client", "server", "10.0.0.3"};
+	static const char *const sources[] = {"modbus.role", "modbus.unit_id", "enip.role"};
+	static const enum hk_obs_kind kinds[] = {HK_OBS_RAW, HK_OBS_ROLE, HK_OBS_IP};
+	enum { POOL = 24, N = 6000 };
+	uint64_t seed = 0x9e3779b97f4a7c15ull;
+	struct inv_event pool[POOL], *ev = calloc(N, sizeof(*ev));
+	static size_t slot_of[N];
+	size_t hits[2] = {0, 0};
+
+#define RND(m) ((seed = seed * 6364136223846793005ull + 1442695040888963407ull), (size_t)((seed >> 33) % (m)))
+	ck_assert_ptr_nonnull(ev);
+	for (size_t i = 0; i < POOL; i++) {
+		const uint8_t *sm = macs[RND(3)], *dm = macs[RND(6)];
+		memset(&pool[i], 0, sizeof(pool[i]));
+		if (i % 3 == 2) {
+			bool on_mac = RND(3) != 0;
+			size_t k = RND(3);
+			const char *ip = RND(3) ? ips[RND(8)] : NULL;
+			const uint8_t *m = RND(5) ? sm : macs[3];
+			const char *src = sources[RND(3)], *val = k == 2 ? values[2] : values[RND(2)];
+			pool[i].is_obs = true;
+			pool[i].o = obs_about(0, on_mac ? m : NULL, on_mac || ip ? ip : ips[0], kinds[k], 50, src, val);
+		} else if (RND(8) == 0) {
+			const char *ip = ips[RND(3)];
+			pool[i].p = arp_reply(0, sm, ip, dm);
+		} else {
+			const char *sip = ips[RND(8)], *dip = ips[RND(8)];
+			pool[i].p = ip_pkt(0, sm, dm, sip, dip, 64);
+			if (RND(6) == 0)
+				pool[i].p.flags |= HK_PKT_F_TO_GROUP;
+			if (RND(8) == 0)
+				pool[i].p.has_mac = false;
+			if (RND(8) == 0)
+				pool[i].p.has_dst_mac = false;
+		}
+	}
+	/* in runs, as a flow's packets and PDUs come */
+	for (size_t i = 0, cur = 0; i < N; i++) {
+		if (RND(3) == 0)
+			cur = RND(POOL);
+		ev[i] = pool[cur];
+		slot_of[i] = cur % 4;
+		if (ev[i].is_obs) {
+			ev[i].o.ts_usec = T0 + RND(100000);
+			ev[i].o.confidence = (uint8_t)(10 + RND(90));
+			if (RND(8) == 0) { /* the same claim about the MAC, or without it */
+				ev[i].o.subject.has_mac = !ev[i].o.subject.has_mac;
+				if (hk_mac_is_zero(ev[i].o.subject.mac))
+					memcpy(ev[i].o.subject.mac, macs[1], 6);
+			}
+		} else {
+			/* the same addresses, another way */
+			if (RND(10) == 0)
+				ev[i].p.flags ^= HK_PKT_F_TO_GROUP;
+			if (RND(20) == 0)
+				ev[i].p.has_mac = !ev[i].p.has_mac;
+			if (RND(20) == 0)
+				ev[i].p.has_dst_mac = !ev[i].p.has_dst_mac;
+			if (RND(20) == 0)
+				memcpy(ev[i].p.dst_mac, macs[3 + RND(3)], 6);
+			ev[i].p.ts_usec = T0 + RND(100000);
+			ev[i].p.ttl = RND(4) ? 64 : (uint8_t)(30 + RND(100));
+			ev[i].p.wirelen = 60 + (uint32_t)RND(1400);
+			ev[i].p.n_vlan = RND(4) == 0;
+			ev[i].p.vlan[0] = (uint16_t)(1 + RND(4000));
+		}
+	}
+	for (int caps = 0; caps < 2; caps++) {
+		/* with caps, the second MAC, address and claim on are dropped (and counted) */
+		struct inv_limits lim = {.macs_max = 2, .ips_max = 2, .evidence_max = 2};
+		struct inventory *plain = inv_new(caps ? &lim : NULL), *fast = inv_new(caps ? &lim : NULL);
+		struct shortcut_slot slot[4];
+
+		memset(slot, 0, sizeof(slot));
+		for (size_t i = 0; i < N; i++) {
+			feed(plain, &ev[i]);
+			hits[caps] += feed_shortcut(fast, &slot[slot_of[i]], &ev[i]);
+		}
+		assert_same(plain, fast, "the inventory counted through the shortcuts");
+		ck_assert_mem_eq(inv_get_stats(plain), inv_get_stats(fast), sizeof(struct inv_stats));
+		assert_same_nodes(plain, fast);
+		if (caps)
+			ck_assert_uint_gt(inv_get_stats(plain)->macs_dropped, 0);
+		inv_free(plain);
+		inv_free(fast);
+	}
+	/* the shortcuts were taken, not only missed */
+	ck_assert_uint_gt(hits[0], N / 4);
+	ck_assert_uint_gt(hits[1], 100);
+#undef RND
+	free(ev);
+}
+END_TEST
+
+/* A ref is for its own observation only: another value, source, kind or
+ * subject is not counted into it, and leaves the inventory alone. */
+START_TEST(obs_again_takes_only_its_own)
+{
+	struct inventory *inv = inv_new(NULL);
+	struct hk_obs o = obs_about(T0, MAC_HOST, "10.0.0.5", HK_OBS_RAW, 50, "modbus.role", "server"), x;
+	struct inv_obs_ref ref = {0};
+	char *before, *after;
+
+	ck_assert(inv_obs_ref(inv, &o, &ref));
+	before = snapshot_dump(inv);
+	x = o;
+	snprintf(x.value, sizeof(x.value), "client");
+	ck_assert(!inv_obs_again(&ref, &x));
+	x = o;
+	snprintf(x.source, sizeof(x.source), "enip.role");
+	ck_assert(!inv_obs_again(&ref, &x));
+	x = o;
+	x.kind = HK_OBS_ROLE;
+	ck_assert(!inv_obs_again(&ref, &x));
+	x = o;
+	x.subject.mac[5] ^= 1;
+	ck_assert(!inv_obs_again(&ref, &x));
+	x = o;
+	x.subject.ip = v4("10.0.0.6");
+	ck_assert(!inv_obs_again(&ref, &x));
+	x = o;
+	x.subject.has_mac = false;
+	ck_assert(!inv_obs_again(&ref, &x));
+	after = snapshot_dump(inv);
+	ck_assert_str_eq(before, after);
+	free(after);
+	/* the same claim later and surer: counted, the MAC's time range widened */
+	x = o;
+	x.ts_usec = T0 + 5000000;
+	x.confidence = 70;
+	ck_assert(inv_obs_again(&ref, &x));
+	after = snapshot_dump(inv);
+	ck_assert_ptr_nonnull(strstr(after, "conf=70 first=1772438400000000 last=1772438405000000 count=2"));
+	ck_assert_ptr_nonnull(strstr(after, "last=1772438405000000 pkts=0"));
+	free(after);
+	free(before);
+	/* an IP claim about a MAC pairs them as well: no ref for it */
+	o = obs_about(T0, MAC_HOST, NULL, HK_OBS_IP, 90, "dhcp.ack", "10.0.0.5");
+	ck_assert(!inv_obs_ref(inv, &o, &ref) || ref.ev == NULL || ref.kind != HK_OBS_IP);
+	inv_free(inv);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("inventory");
@@ -771,6 +984,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, merge_random_partitions);
 	tcase_add_test(tc, merge_counts_what_does_not_fit);
 	tcase_add_test(tc, vlans_kept_are_the_lowest);
+	tcase_add_test(tc, shortcuts_count_as_the_plain_path);
+	tcase_add_test(tc, obs_again_takes_only_its_own);
 	suite_add_tcase(s, tc);
 	return s;
 }
