@@ -131,27 +131,202 @@ static const char *oui_state_name(enum hk_oui_state s)
 
 /* --- JSON ----------------------------------------------------------------- */
 
+/*
+ * What the device objects of one output share, so that building them takes
+ * fewer allocations: the strings that recur from device to device (evidence
+ * attributes and sources, protocol names, verdicts), small integers, and the
+ * text of the seconds last formatted. jansson's values are reference
+ * counted: a shared value renders as the same bytes wherever it sits. Only a
+ * cache, no limit on the output: past three quarters of JB_NAMES_MAX names a
+ * string is built each time. NULL where a caller builds one object (the
+ * API): nothing is shared then.
+ */
+#define JB_INT_MAX 256    /* integers 0 .. JB_INT_MAX - 1 shared */
+#define JB_NAMES_MAX 1024 /* slots of the table of shared strings, a power of two */
+#define JB_SECS_MAX 4     /* seconds whose text is kept (a device's times are in a few) */
+#define JB_CRIT_MAX 256   /* slots of the table of shared criteria, a power of two */
+
+struct jb_name {
+	uint64_t hash;
+	json_t *v; /* NULL: free slot */
+};
+
+/* The text up to the fraction of a few seconds recently formatted. */
+struct time_cache {
+	struct {
+		uint64_t sec;
+		size_t len; /* 0: none */
+		char text[HK_TIME_STRLEN];
+	} sec[JB_SECS_MAX];
+	unsigned next; /* the one to replace */
+};
+
+struct jbuild {
+	json_t *small[JB_INT_MAX];
+	struct jb_name name[JB_NAMES_MAX];
+	size_t n_names;
+	struct jb_name crit[JB_CRIT_MAX]; /* criterion objects, by their lines' hash */
+	size_t n_crit;
+	struct time_cache tc;
+};
+
+static struct jbuild *jb_new(void)
+{
+	return calloc(1, sizeof(struct jbuild));
+}
+
+static struct jbuild *jb_free(struct jbuild *b)
+{
+	if (!b)
+		return NULL;
+	for (size_t i = 0; i < JB_INT_MAX; i++)
+		json_decref(b->small[i]);
+	for (size_t i = 0; i < JB_NAMES_MAX; i++)
+		json_decref(b->name[i].v);
+	for (size_t i = 0; i < JB_CRIT_MAX; i++)
+		json_decref(b->crit[i].v);
+	free(b);
+	return NULL;
+}
+
+/* Object keys are literals: ASCII, with a known length (no check, no strlen). */
+#define JSET(o, key, v) json_object_setn_new_nocheck((o), key, sizeof(key) - 1, (v))
+
+/* json_string(): jansson checks a string is UTF-8 byte by byte, but plain
+ * ASCII, nearly every string here, is valid UTF-8 as it is; anything else
+ * still goes through the check (and is NULL, its member left out, when it
+ * fails, as with json_string()). */
+static json_t *jstrn(const char *s, size_t len)
+{
+	unsigned char high = 0;
+
+	for (size_t i = 0; i < len; i++)
+		high |= (unsigned char)s[i];
+	return high & 0x80 ? json_stringn(s, len) : json_stringn_nocheck(s, len);
+}
+
+static json_t *jstr(const char *s)
+{
+	return s ? jstrn(s, strlen(s)) : NULL;
+}
+
+/* A string that recurs across devices: shared through b. */
+static json_t *jname(struct jbuild *b, const char *s)
+{
+	size_t len, i;
+	uint64_t h;
+	json_t *v;
+
+	if (!b || !s)
+		return jstr(s);
+	len = strlen(s);
+	h = hk_hash_bytes(s, len, 0);
+	for (i = h & (JB_NAMES_MAX - 1); b->name[i].v; i = (i + 1) & (JB_NAMES_MAX - 1)) {
+		json_t *c = b->name[i].v;
+		if (b->name[i].hash == h && json_string_length(c) == len && memcmp(json_string_value(c), s, len) == 0)
+			return json_incref(c);
+	}
+	v = jstrn(s, len);
+	/* three quarters full at most: a lookup always meets a free slot */
+	if (v && b->n_names < JB_NAMES_MAX / 4 * 3) {
+		b->name[i].hash = h;
+		b->name[i].v = json_incref(v);
+		b->n_names++;
+	}
+	return v;
+}
+
+static json_t *jint(struct jbuild *b, json_int_t v)
+{
+	if (b && v >= 0 && v < JB_INT_MAX) {
+		if (!b->small[v])
+			b->small[v] = json_integer(v);
+		return json_incref(b->small[v]);
+	}
+	return json_integer(v);
+}
+
 static json_t *jstr_or_null(const char *s)
 {
-	return s && s[0] ? json_string(s) : json_null();
+	return s && s[0] ? jstr(s) : json_null();
+}
+
+static json_t *jname_or_null(struct jbuild *b, const char *s)
+{
+	return s && s[0] ? jname(b, s) : json_null();
+}
+
+/*
+ * hk_time_fmt()'s text of ts; its length. The text up to the fraction of a
+ * few seconds recently formatted is kept (tc, may be NULL), as the times of
+ * one device and its evidence are mostly in a few seconds: then only the
+ * fraction is written (hk_time_fmt took 2,000 instructions, the most of the
+ * cost of a time in the output).
+ */
+static size_t time_text(struct time_cache *tc, uint64_t ts, char buf[HK_TIME_STRLEN])
+{
+	uint64_t sec = ts / 1000000u;
+	unsigned us = (unsigned)(ts % 1000000u), k = 0;
+	size_t n, tail = us ? 8 : 1; /* ".123456Z" or "Z" */
+
+	while (tc && k < JB_SECS_MAX && !(tc->sec[k].len && tc->sec[k].sec == sec))
+		k++;
+	if (!tc || k == JB_SECS_MAX) {
+		n = strlen(hk_time_fmt(ts, buf));
+		/* kept only when the text has the expected tail */
+		if (tc && n > tail && n - tail + 8 < HK_TIME_STRLEN && buf[n - 1] == 'Z' && (!us || buf[n - 8] == '.')) {
+			k = tc->next;
+			tc->next = (k + 1) % JB_SECS_MAX;
+			tc->sec[k].sec = sec;
+			tc->sec[k].len = n - tail;
+			memcpy(tc->sec[k].text, buf, n - tail);
+		}
+		return n;
+	}
+	memcpy(buf, tc->sec[k].text, tc->sec[k].len);
+	n = tc->sec[k].len;
+	if (us) {
+		buf[n] = '.';
+		for (int i = 6; i > 0; i--, us /= 10)
+			buf[n + (size_t)i] = (char)('0' + us % 10);
+		n += 7;
+	}
+	buf[n++] = 'Z';
+	buf[n] = '\0';
+	return n;
+}
+
+static json_t *jmac(const uint8_t mac[6])
+{
+	char buf[HK_MAC_STRLEN];
+
+	return json_stringn_nocheck(hk_mac_fmt(mac, buf), HK_MAC_STRLEN - 1);
+}
+
+static json_t *jtime_b(struct jbuild *b, uint64_t ts)
+{
+	char buf[HK_TIME_STRLEN];
+
+	if (!ts)
+		return json_null();
+	return jstrn(buf, time_text(b ? &b->tc : NULL, ts, buf));
 }
 
 static json_t *jtime(uint64_t ts)
 {
-	char buf[HK_TIME_STRLEN];
-	return ts ? json_string(hk_time_fmt(ts, buf)) : json_null();
+	return jtime_b(NULL, ts);
 }
 
-static json_t *jlist(const struct strlist *l)
+static json_t *jlist(struct jbuild *b, const struct strlist *l, bool shared)
 {
 	json_t *a = json_array();
 	for (size_t i = 0; i < l->n; i++)
-		json_array_append_new(a, json_string(l->v[i]));
+		json_array_append_new(a, shared ? jname(b, l->v[i]) : jstr(l->v[i]));
 	return a;
 }
 
 /* Distinct names of the sightings (site or sensor), sorted. */
-static json_t *fleet_names(const struct hk_fleet *fl, bool site)
+static json_t *fleet_names(struct jbuild *b, const struct hk_fleet *fl, bool site)
 {
 	json_t *a = json_array();
 	const char **v = calloc(fl->n_sightings ? fl->n_sightings : 1, sizeof(*v));
@@ -165,7 +340,7 @@ static json_t *fleet_names(const struct hk_fleet *fl, bool site)
 		qsort(v, n, sizeof(*v), str_cmp);
 	for (size_t i = 0; i < n; i++)
 		if (i == 0 || strcmp(v[i], v[i - 1]) != 0)
-			json_array_append_new(a, json_string(v[i]));
+			json_array_append_new(a, jname(b, v[i]));
 	free(v);
 	return a;
 }
@@ -173,37 +348,51 @@ static json_t *fleet_names(const struct hk_fleet *fl, bool site)
 /* Fleet mode only (d->fleet): where the device was seen. "sites" and
  * "sensors" name every one that saw it; "sightings" are the ones its facts
  * come from (all of them, or those a site/sensor filter kept). */
-static void fleet_json(json_t *o, const struct hk_device *d)
+static void fleet_json(struct jbuild *b, json_t *o, const struct hk_device *d)
 {
 	const struct hk_fleet *fl = d->fleet;
 	json_t *sg = json_array();
 
-	json_object_set_new(o, "scope", jstr_or_null(fl->scope));
-	json_object_set_new(o, "sites", fleet_names(fl, true));
-	json_object_set_new(o, "sensors", fleet_names(fl, false));
+	JSET(o, "scope", jname_or_null(b, fl->scope));
+	JSET(o, "sites", fleet_names(b, fl, true));
+	JSET(o, "sensors", fleet_names(b, fl, false));
 	for (size_t i = 0; i < fl->n_sightings; i++) {
 		const struct fleet_sighting *s = &fl->sighting[i];
 		json_t *x;
 		if (!s->used)
 			continue;
 		x = json_object();
-		json_object_set_new(x, "sensor", json_string(s->sensor));
-		json_object_set_new(x, "site", json_string(s->site));
-		json_object_set_new(x, "first_seen", jtime(s->first_seen));
-		json_object_set_new(x, "last_seen", jtime(s->last_seen));
-		json_object_set_new(x, "packets", json_integer((json_int_t)s->packets));
-		json_object_set_new(x, "bytes", json_integer((json_int_t)s->bytes));
-		json_object_set_new(x, "shipped_at", jtime(s->shipped_at));
+		JSET(x, "sensor", jname(b, s->sensor));
+		JSET(x, "site", jname(b, s->site));
+		JSET(x, "first_seen", jtime_b(b, s->first_seen));
+		JSET(x, "last_seen", jtime_b(b, s->last_seen));
+		JSET(x, "packets", jint(b, (json_int_t)s->packets));
+		JSET(x, "bytes", jint(b, (json_int_t)s->bytes));
+		JSET(x, "shipped_at", jtime_b(b, s->shipped_at));
 		json_array_append_new(sg, x);
 	}
-	json_object_set_new(o, "sightings", sg);
+	JSET(o, "sightings", sg);
 }
 
-json_t *out_device_json(const struct hk_device *d)
+static json_t *evidence_json(struct jbuild *b, const struct hk_evidence *e)
+{
+	json_t *x = json_object(), *first = jtime_b(b, e->first_seen);
+
+	JSET(x, "attribute", jname(b, e->attribute));
+	JSET(x, "value", jstr(e->value));
+	JSET(x, "source", jname(b, e->source));
+	JSET(x, "confidence", jint(b, e->confidence));
+	JSET(x, "count", jint(b, (json_int_t)e->count));
+	JSET(x, "first_seen", first);
+	/* often the same time: the same string, shared */
+	JSET(x, "last_seen", e->last_seen == e->first_seen ? json_incref(first) : jtime_b(b, e->last_seen));
+	return x;
+}
+
+static json_t *device_json(struct jbuild *b, const struct hk_device *d)
 {
 	json_t *o = json_object(), *ev = json_array(), *svc = json_array(), *cli;
 	struct strlist ips = {0}, names = {0}, protos = {0}, clients = {0}, vlans = {0};
-	char mac[HK_MAC_STRLEN];
 
 	values_of(d, HK_A_IP, &ips);
 	values_of(d, HK_A_HOSTNAME, &names);
@@ -211,32 +400,32 @@ json_t *out_device_json(const struct hk_device *d)
 	values_of(d, HK_A_VLAN, &vlans);
 	protocols_of(d, &protos);
 
-	json_object_set_new(o, "id", json_integer(d->id));
-	json_object_set_new(o, "mac", d->has_mac ? json_string(hk_mac_fmt(d->mac, mac)) : json_null());
-	json_object_set_new(o, "mac_local", json_boolean(d->has_mac && hk_mac_is_local(d->mac)));
-	json_object_set_new(o, "ips", jlist(&ips));
-	json_object_set_new(o, "hostnames", jlist(&names));
+	JSET(o, "id", jint(b, d->id));
+	JSET(o, "mac", d->has_mac ? jmac(d->mac) : json_null());
+	JSET(o, "mac_local", json_boolean(d->has_mac && hk_mac_is_local(d->mac)));
+	JSET(o, "ips", jlist(b, &ips, false));
+	JSET(o, "hostnames", jlist(b, &names, false));
 	if (d->oui_state == HK_OUI_REGISTERED) {
 		json_t *oui = json_object();
-		json_object_set_new(oui, "prefix", jstr_or_null(d->oui_prefix));
-		json_object_set_new(oui, "registry", jstr_or_null(d->oui_registry));
-		json_object_set_new(oui, "registrant", jstr_or_null(d->oui_registrant));
-		json_object_set_new(oui, "country", jstr_or_null(d->oui_country));
-		json_object_set_new(o, "oui", oui);
+		JSET(oui, "prefix", jname_or_null(b, d->oui_prefix));
+		JSET(oui, "registry", jname_or_null(b, d->oui_registry));
+		JSET(oui, "registrant", jname_or_null(b, d->oui_registrant));
+		JSET(oui, "country", jname_or_null(b, d->oui_country));
+		JSET(o, "oui", oui);
 	} else {
-		json_object_set_new(o, "oui", json_null());
+		JSET(o, "oui", json_null());
 	}
-	json_object_set_new(o, "oui_status", json_string(oui_state_name(d->oui_state)));
-	json_object_set_new(o, "manufacturer", jstr_or_null(best(d, HK_A_MANUFACTURER)));
-	json_object_set_new(o, "product", jstr_or_null(best(d, HK_A_PRODUCT)));
-	json_object_set_new(o, "model", jstr_or_null(best(d, HK_A_MODEL)));
-	json_object_set_new(o, "firmware", jstr_or_null(best(d, HK_A_FIRMWARE)));
-	json_object_set_new(o, "serial", jstr_or_null(best(d, HK_A_SERIAL)));
-	json_object_set_new(o, "os", jstr_or_null(best(d, HK_A_OS)));
-	json_object_set_new(o, "role", jstr_or_null(best(d, HK_A_ROLE)));
-	json_object_set_new(o, "via", jstr_or_null(d->via_mac));
-	json_object_set_new(o, "vlans", jlist(&vlans));
-	json_object_set_new(o, "protocols", jlist(&protos));
+	JSET(o, "oui_status", jname(b, oui_state_name(d->oui_state)));
+	JSET(o, "manufacturer", jname_or_null(b, best(d, HK_A_MANUFACTURER)));
+	JSET(o, "product", jname_or_null(b, best(d, HK_A_PRODUCT)));
+	JSET(o, "model", jname_or_null(b, best(d, HK_A_MODEL)));
+	JSET(o, "firmware", jname_or_null(b, best(d, HK_A_FIRMWARE)));
+	JSET(o, "serial", jstr_or_null(best(d, HK_A_SERIAL)));
+	JSET(o, "os", jname_or_null(b, best(d, HK_A_OS)));
+	JSET(o, "role", jname_or_null(b, best(d, HK_A_ROLE)));
+	JSET(o, "via", jname_or_null(b, d->via_mac));
+	JSET(o, "vlans", jlist(b, &vlans, true));
+	JSET(o, "protocols", jlist(b, &protos, true));
 	for (size_t i = 0; i < d->n_ev; i++) {
 		const struct hk_evidence *e = &d->ev[i];
 		char l4[8];
@@ -246,39 +435,34 @@ json_t *out_device_json(const struct hk_device *d)
 		if (strcmp(e->attribute, HK_A_SERVICE) != 0 || !service_split(e->value, l4, sizeof(l4), &port, &proto))
 			continue;
 		s = json_object();
-		json_object_set_new(s, "transport", json_string(l4));
-		json_object_set_new(s, "port", json_integer(port));
-		json_object_set_new(s, "protocol", json_string(proto));
+		JSET(s, "transport", jname(b, l4));
+		JSET(s, "port", jint(b, port));
+		JSET(s, "protocol", jname(b, proto));
 		json_array_append_new(svc, s);
 	}
-	json_object_set_new(o, "services", svc);
-	cli = jlist(&clients);
-	json_object_set_new(o, "client_protocols", cli);
-	json_object_set_new(o, "first_seen", jtime(d->first_seen));
-	json_object_set_new(o, "last_seen", jtime(d->last_seen));
-	json_object_set_new(o, "packets", json_integer((json_int_t)d->packets));
-	json_object_set_new(o, "bytes", json_integer((json_int_t)d->bytes));
+	JSET(o, "services", svc);
+	cli = jlist(b, &clients, true);
+	JSET(o, "client_protocols", cli);
+	JSET(o, "first_seen", jtime_b(b, d->first_seen));
+	JSET(o, "last_seen", jtime_b(b, d->last_seen));
+	JSET(o, "packets", jint(b, (json_int_t)d->packets));
+	JSET(o, "bytes", jint(b, (json_int_t)d->bytes));
 	if (d->fleet)
-		fleet_json(o, d);
-	for (size_t i = 0; i < d->n_ev; i++) {
-		const struct hk_evidence *e = &d->ev[i];
-		json_t *x = json_object();
-		json_object_set_new(x, "attribute", json_string(e->attribute));
-		json_object_set_new(x, "value", json_string(e->value));
-		json_object_set_new(x, "source", json_string(e->source));
-		json_object_set_new(x, "confidence", json_integer(e->confidence));
-		json_object_set_new(x, "count", json_integer((json_int_t)e->count));
-		json_object_set_new(x, "first_seen", jtime(e->first_seen));
-		json_object_set_new(x, "last_seen", jtime(e->last_seen));
-		json_array_append_new(ev, x);
-	}
-	json_object_set_new(o, "evidence", ev);
+		fleet_json(b, o, d);
+	for (size_t i = 0; i < d->n_ev; i++)
+		json_array_append_new(ev, evidence_json(b, &d->ev[i]));
+	JSET(o, "evidence", ev);
 	free(ips.v);
 	free(names.v);
 	free(protos.v);
 	free(clients.v);
 	free(vlans.v);
 	return o;
+}
+
+json_t *out_device_json(const struct hk_device *d)
+{
+	return device_json(NULL, d);
 }
 
 /* --- the assessment ------------------------------------------------------- */
@@ -311,52 +495,88 @@ const char *out_flag_text(const struct assess_result *r, char *buf, size_t sz)
 	return buf;
 }
 
-static json_t *criterion_json(const struct assess_criterion *c)
+/* Is o (a criterion object) the one c gives? */
+static bool criterion_is(json_t *o, const struct assess_criterion *c, size_t n_why)
 {
-	json_t *o = json_object(), *ev = json_array();
-	json_object_set_new(o, "holds", json_boolean(c->holds));
-	for (size_t i = 0; i < c->n_why && i < ASSESS_WHY_MAX; i++)
-		json_array_append_new(ev, json_string(c->why[i]));
-	json_object_set_new(o, "evidence", ev);
+	json_t *ev = json_object_get(o, "evidence");
+
+	if (json_is_true(json_object_get(o, "holds")) != c->holds || json_array_size(ev) != n_why)
+		return false;
+	for (size_t i = 0; i < n_why; i++)
+		if (strcmp(json_string_value(json_array_get(ev, i)), c->why[i]) != 0)
+			return false;
+	return true;
+}
+
+/* Most devices share their criteria's lines ("origin unknown: no
+ * manufacturer claim"): with b, equal criteria are one object (a value
+ * shared by several devices renders the same in each; jansson's loop check
+ * looks at a value's ancestors only). */
+static json_t *criterion_json(struct jbuild *b, const struct assess_criterion *c)
+{
+	size_t n_why = c->n_why < ASSESS_WHY_MAX ? c->n_why : ASSESS_WHY_MAX, i = 0;
+	uint64_t h = c->holds;
+	json_t *o, *ev;
+
+	if (b) {
+		for (size_t k = 0; k < n_why; k++)
+			h = hk_hash_bytes(c->why[k], strlen(c->why[k]), h);
+		for (i = h & (JB_CRIT_MAX - 1); b->crit[i].v; i = (i + 1) & (JB_CRIT_MAX - 1))
+			if (b->crit[i].hash == h && criterion_is(b->crit[i].v, c, n_why))
+				return json_incref(b->crit[i].v);
+	}
+	o = json_object();
+	ev = json_array();
+	JSET(o, "holds", json_boolean(c->holds));
+	for (size_t k = 0; k < n_why; k++)
+		json_array_append_new(ev, jname(b, c->why[k]));
+	JSET(o, "evidence", ev);
+	/* kept when whole (a line that is not UTF-8 is left out of ev) */
+	if (b && b->n_crit < JB_CRIT_MAX / 4 * 3 && json_array_size(ev) == n_why) {
+		b->crit[i].hash = h;
+		b->crit[i].v = json_incref(o);
+		b->n_crit++;
+	}
 	return o;
 }
 
-static json_t *origin_json(const struct assess_result *r)
+static json_t *origin_json(struct jbuild *b, const struct assess_result *r)
 {
 	json_t *o;
 	if (!r->origin_known)
 		return json_null();
 	o = json_object();
-	json_object_set_new(o, "manufacturer", jstr_or_null(r->manufacturer));
-	json_object_set_new(o, "manufacturer_source", jstr_or_null(r->manufacturer_source));
-	json_object_set_new(o, "company", jstr_or_null(r->company));
-	json_object_set_new(o, "company_id", jstr_or_null(r->company_id));
-	json_object_set_new(o, "controller", jstr_or_null(r->controller));
-	json_object_set_new(o, "control_country", jstr_or_null(r->control_country));
-	json_object_set_new(o, "weak", json_boolean(r->origin_weak));
-	json_object_set_new(o, "hq_country", jstr_or_null(r->hq_country));
-	json_object_set_new(o, "state", jstr_or_null(r->state));
-	json_object_set_new(o, "state_share", r->state_share >= 0 ? json_real(r->state_share) : json_null());
-	json_object_set_new(o, "as_of", jstr_or_null(r->as_of));
-	json_object_set_new(o, "basis", jstr_or_null(r->basis));
+	JSET(o, "manufacturer", jname_or_null(b, r->manufacturer));
+	JSET(o, "manufacturer_source", jname_or_null(b, r->manufacturer_source));
+	JSET(o, "company", jname_or_null(b, r->company));
+	JSET(o, "company_id", jname_or_null(b, r->company_id));
+	JSET(o, "controller", jname_or_null(b, r->controller));
+	JSET(o, "control_country", jname_or_null(b, r->control_country));
+	JSET(o, "weak", json_boolean(r->origin_weak));
+	JSET(o, "hq_country", jname_or_null(b, r->hq_country));
+	JSET(o, "state", jname_or_null(b, r->state));
+	JSET(o, "state_share", r->state_share >= 0 ? json_real(r->state_share) : json_null());
+	JSET(o, "as_of", jname_or_null(b, r->as_of));
+	JSET(o, "basis", jname_or_null(b, r->basis));
 	return o;
 }
 
-static json_t *annotations_json(const struct store_annotation *a, size_t n)
+static json_t *annotations_json(struct jbuild *b, const struct store_annotation *a, size_t n)
 {
 	json_t *o = json_object();
 	for (size_t i = 0; i < n; i++) {
 		json_t *x = json_object();
-		json_object_set_new(x, "value", json_string(a[i].value));
+		JSET(x, "value", jstr(a[i].value));
 		if (strcmp(a[i].kind, "mitigation") == 0)
-			json_object_set_new(x, "sufficient", json_boolean(a[i].sufficient));
-		json_object_set_new(x, "created_at", jtime(a[i].created_at));
+			JSET(x, "sufficient", json_boolean(a[i].sufficient));
+		JSET(x, "created_at", jtime_b(b, a[i].created_at));
+		/* the kind comes from the store: checked as a key */
 		json_object_set_new(o, a[i].kind, x);
 	}
 	return o;
 }
 
-void out_device_json_assessed(json_t *o, const struct out_assessed *a)
+static void device_json_assessed(struct jbuild *b, json_t *o, const struct out_assessed *a)
 {
 	const struct assess_result *r = a ? a->res : NULL;
 	json_t *crit;
@@ -364,15 +584,20 @@ void out_device_json_assessed(json_t *o, const struct out_assessed *a)
 	if (!r)
 		return;
 	crit = json_object();
-	json_object_set_new(crit, "1", criterion_json(&r->c1));
-	json_object_set_new(crit, "2", criterion_json(&r->c2));
-	json_object_set_new(crit, "3A", criterion_json(&r->c3a));
-	json_object_set_new(crit, "3B", criterion_json(&r->c3b));
-	json_object_set_new(o, "origin", origin_json(r));
-	json_object_set_new(o, "criteria", crit);
-	json_object_set_new(o, "verdict", json_string(assess_verdict_name(r->verdict)));
-	json_object_set_new(o, "flagged", json_boolean(r->verdict == ASSESS_FLAGGED));
-	json_object_set_new(o, "annotations", annotations_json(a->ann, a->n_ann));
+	JSET(crit, "1", criterion_json(b, &r->c1));
+	JSET(crit, "2", criterion_json(b, &r->c2));
+	JSET(crit, "3A", criterion_json(b, &r->c3a));
+	JSET(crit, "3B", criterion_json(b, &r->c3b));
+	JSET(o, "origin", origin_json(b, r));
+	JSET(o, "criteria", crit);
+	JSET(o, "verdict", jname(b, assess_verdict_name(r->verdict)));
+	JSET(o, "flagged", json_boolean(r->verdict == ASSESS_FLAGGED));
+	JSET(o, "annotations", annotations_json(b, a->ann, a->n_ann));
+}
+
+void out_device_json_assessed(json_t *o, const struct out_assessed *a)
+{
+	device_json_assessed(NULL, o, a);
 }
 
 struct verdict_counts {
@@ -539,11 +764,15 @@ json_t *out_json(const struct hk_device *devs, size_t n, const struct store_capt
 		json_object_set_new(r, "observations_dropped", json_integer((json_int_t)run->obs_dropped));
 		json_object_set_new(root, "run", r);
 	}
-	for (size_t i = 0; i < n; i++) {
-		json_t *o = out_device_json(&devs[i]);
-		if (as)
-			out_device_json_assessed(o, &as->dev[i]);
-		json_array_append_new(jd, o);
+	if (n) {
+		struct jbuild *b = jb_new(); /* NULL: nothing shared, the same tree */
+		for (size_t i = 0; i < n; i++) {
+			json_t *o = device_json(b, &devs[i]);
+			if (as)
+				device_json_assessed(b, o, &as->dev[i]);
+			json_array_append_new(jd, o);
+		}
+		jb_free(b);
 	}
 	json_object_set_new(root, "devices", jd);
 	json_object_set_new(root, "unknown", out_unknown_json(unknown, n_unknown));
@@ -564,41 +793,51 @@ int out_json_dump(FILE *f, json_t *root)
 
 /*
  * analyze's JSON, streamed: the same bytes json_dumpf gives for out_json()'s
- * tree, but the devices are built, rendered and freed one at a time, and
- * jansson renders into a buffer that is written in large blocks. The whole
- * tree took ~10 MB and a tenth of the run time for the 850 devices of the
- * mixed bench capture (docs/performance.md). A value rendered on its own
- * starts at depth 0: each of its line breaks gets the indent of the depth it
- * really sits at.
+ * tree, but the devices are built, rendered and freed a piece of JOUT_PIECE
+ * at a time, and jansson renders into a buffer that is written in large
+ * blocks. The whole tree took ~10 MB and a tenth of the run time for the 850
+ * devices of the mixed bench capture (docs/performance.md).
+ *
+ * jansson indents a value by its depth in the tree it renders. A value that
+ * sits at depth k of the document is therefore rendered inside k arrays,
+ * whose bytes (known: "[\n  " ... before, "\n]" ... after) are cut off
+ * again. Re-indenting jansson's output instead, token by token in its
+ * callback, took a fifth of the rendering.
  */
-#define JOUT_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII | JSON_ENCODE_ANY)
+#define JOUT_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII)
 #define JOUT_FLUSH (64u * 1024u) /* bytes buffered before a write */
+#define JOUT_DEPTH_MAX 4         /* the deepest value rendered on its own */
+#define JOUT_PIECE 64            /* devices rendered at once */
 
 struct jout {
 	FILE *f;
 	char *buf;
 	size_t len, cap;
-	unsigned indent; /* spaces after each line break of the value being rendered */
 	bool failed;
 };
 
+/* out of line: inlined, it made jout_put save registers on every call */
+__attribute__((noinline, cold)) static int jout_grow(struct jout *o, size_t n)
+{
+	size_t cap = o->cap ? o->cap : 2 * JOUT_FLUSH;
+	char *b;
+
+	while (cap < o->len + n)
+		cap *= 2;
+	b = realloc(o->buf, cap);
+	if (!b) {
+		o->failed = true;
+		return -1;
+	}
+	o->buf = b;
+	o->cap = cap;
+	return 0;
+}
+
 static int jout_raw(struct jout *o, const char *s, size_t n)
 {
-	if (o->failed)
+	if (o->failed || (n > o->cap - o->len && jout_grow(o, n) < 0))
 		return -1;
-	if (o->len + n > o->cap) {
-		size_t cap = o->cap ? o->cap : 2 * JOUT_FLUSH;
-		char *b;
-		while (cap < o->len + n)
-			cap *= 2;
-		b = realloc(o->buf, cap);
-		if (!b) {
-			o->failed = true;
-			return -1;
-		}
-		o->buf = b;
-		o->cap = cap;
-	}
 	memcpy(o->buf + o->len, s, n);
 	o->len += n;
 	return 0;
@@ -617,54 +856,117 @@ static int jout_flush(struct jout *o)
 	return o->failed ? -1 : 0;
 }
 
-/* jansson's output callback: its line breaks come with the indent of depth 0 */
+/* jansson's output callback, once per token (30 million for the 44 MB of
+ * bench-mixed300): appends, nothing else */
 static int jout_put(const char *s, size_t n, void *data)
 {
-	static const char spaces[] = "                ";
 	struct jout *o = data;
+	char *p;
 
-	/* jansson hands over most tokens, and every line break, on their own */
+	if (n > o->cap - o->len && jout_grow(o, n) < 0)
+		return -1;
+	p = o->buf + o->len;
+	o->len += n;
 	if (n == 1)
-		return jout_raw(o, s, 1) < 0 || (*s == '\n' && jout_raw(o, spaces, o->indent) < 0) ? -1 : 0;
-	while (n) {
-		const char *nl = memchr(s, '\n', n);
-		size_t k = nl ? (size_t)(nl - s) + 1 : n;
-		if (jout_raw(o, s, k) < 0 || (nl && jout_raw(o, spaces, o->indent) < 0))
-			return -1;
-		s += k;
-		n -= k;
-	}
+		*p = *s;
+	else
+		memcpy(p, s, n);
 	return 0;
 }
 
-/* Renders v (then freed) as a value at the given depth of the document. */
-static int jout_value(struct jout *o, json_t *v, unsigned depth)
+/* The bytes of depth nested arrays around a value: before it (head) or
+ * after it; their length. */
+static size_t jout_frame(char *p, unsigned depth, bool head)
 {
-	int rc;
+	size_t n = 0;
 
-	o->indent = 2 * depth;
-	rc = json_dump_callback(v, jout_put, o, JOUT_FLAGS);
-	json_decref(v);
-	if (rc < 0)
+	for (unsigned i = 0; i < depth; i++) {
+		unsigned k = head ? i + 1 : depth - 1 - i; /* the depth of the line that follows */
+		if (head)
+			p[n++] = '[';
+		p[n++] = '\n';
+		memset(p + n, ' ', 2 * k);
+		n += 2 * k;
+		if (!head)
+			p[n++] = ']';
+	}
+	return n;
+}
+
+/*
+ * Renders v (then freed) as it sits at the given depth of the document;
+ * inner: v is a non-empty array, and only what is inside its brackets is
+ * wanted (the line break and indent before each item, the commas).
+ */
+static int jout_value(struct jout *o, json_t *v, unsigned depth, bool inner)
+{
+	char head[4 * JOUT_DEPTH_MAX * (JOUT_DEPTH_MAX + 2)], tail[sizeof(head)];
+	size_t start = o->len, n_head, n_tail;
+	json_t *w = v;
+	int rc = 0;
+
+	if (!v || depth > JOUT_DEPTH_MAX) {
+		json_decref(v);
 		o->failed = true;
+		return -1;
+	}
+	for (unsigned i = 0; i < depth && w; i++) {
+		json_t *a = json_array();
+		if (a && json_array_append_new(a, w) < 0) {
+			json_decref(a);
+			a = NULL;
+		} else if (!a) {
+			json_decref(w);
+		}
+		w = a;
+	}
+	n_head = jout_frame(head, depth, true);
+	n_tail = jout_frame(tail, inner ? depth + 1 : depth, false);
+	if (inner)
+		head[n_head++] = '[';
+	if (!w || o->failed || json_dump_callback(w, jout_put, o, JOUT_FLAGS) < 0)
+		rc = -1;
+	json_decref(w);
+	/* the frame must be what jansson wrote: anything else is a failure, not output */
+	if (rc == 0 && (o->len - start < n_head + n_tail || memcmp(o->buf + start, head, n_head) != 0 ||
+			memcmp(o->buf + o->len - n_tail, tail, n_tail) != 0))
+		rc = -1;
+	if (rc < 0) {
+		o->failed = true;
+		return -1;
+	}
+	memmove(o->buf + start, o->buf + start + n_head, o->len - start - n_head - n_tail);
+	o->len -= n_head + n_tail;
 	/* a piece rendered on a thread (no file) is written whole by the writer */
-	return o->f && o->len >= JOUT_FLUSH ? jout_flush(o) : (o->failed ? -1 : 0);
+	return o->f && o->len >= JOUT_FLUSH ? jout_flush(o) : 0;
 }
 
 /* Devices [from, to) of the "devices" array, each after its separator. */
-static void jout_devices(struct jout *o, const struct hk_device *devs, size_t from, size_t to,
+static void jout_devices(struct jout *o, struct jbuild *b, const struct hk_device *devs, size_t from, size_t to,
 			 const struct out_assessment *as)
 {
-	for (size_t i = from; i < to && !o->failed; i++) {
-		json_t *d = out_device_json(&devs[i]);
-		if (!d) {
+	for (size_t k = from; k < to && !o->failed; k += JOUT_PIECE) {
+		size_t end = to - k > JOUT_PIECE ? k + JOUT_PIECE : to;
+		json_t *a = json_array();
+
+		for (size_t i = k; i < end && a; i++) {
+			json_t *d = device_json(b, &devs[i]);
+			if (!d || json_array_append_new(a, d) < 0) {
+				json_decref(a);
+				a = NULL;
+				break;
+			}
+			if (as)
+				device_json_assessed(b, d, &as->dev[i]);
+		}
+		if (!a) {
 			o->failed = true;
 			break;
 		}
-		if (as)
-			out_device_json_assessed(d, &as->dev[i]);
-		jout_str(o, i ? ",\n    " : "\n    ");
-		jout_value(o, d, 2);
+		/* the piece starts with its first device's line break */
+		if (k)
+			jout_raw(o, ",", 1);
+		jout_value(o, a, 1, true);
 	}
 }
 
@@ -676,7 +978,6 @@ static void jout_devices(struct jout *o, const struct hk_device *devs, size_t fr
  * the memory held stays a few pieces per thread, not the whole document.
  * The bytes are those of the single-threaded loop.
  */
-#define JOUT_PIECE 64
 #define JOUT_AHEAD 4
 #define JOUT_THREADS_MAX 64
 
@@ -700,6 +1001,7 @@ struct jpar {
 static void *jpar_main(void *arg)
 {
 	struct jpar *p = arg;
+	struct jbuild *b = jb_new(); /* this thread's; NULL: nothing shared */
 
 	pthread_setname_np(pthread_self(), "hk-json");
 	pthread_mutex_lock(&p->mu);
@@ -717,12 +1019,13 @@ static void *jpar_main(void *arg)
 		from = k * JOUT_PIECE;
 		to = from + JOUT_PIECE < p->n ? from + JOUT_PIECE : p->n;
 		s->o.len = 0;
-		jout_devices(&s->o, p->devs, from, to, p->as);
+		jout_devices(&s->o, b, p->devs, from, to, p->as);
 		pthread_mutex_lock(&p->mu);
 		s->done = true;
 		pthread_cond_broadcast(&p->cv);
 	}
 	pthread_mutex_unlock(&p->mu);
+	jb_free(b);
 	return NULL;
 }
 
@@ -796,12 +1099,15 @@ static int write_json(FILE *f, const struct hk_device *devs, size_t n, const str
 		jout_str(&o, "\": ");
 		first = false;
 		if (strcmp(key, "devices") != 0) {
-			jout_value(&o, json_incref(value), 1);
+			jout_value(&o, json_incref(value), 1, false);
 			continue;
 		}
 		jout_str(&o, n ? "[" : "[]");
-		if (threads < 2 || n < 2 * JOUT_PIECE || !jout_devices_threads(&o, devs, n, as, threads))
-			jout_devices(&o, devs, 0, n, as);
+		if (threads < 2 || n < 2 * JOUT_PIECE || !jout_devices_threads(&o, devs, n, as, threads)) {
+			struct jbuild *b = jb_new(); /* NULL: nothing shared */
+			jout_devices(&o, b, devs, 0, n, as);
+			jb_free(b);
+		}
 		if (n)
 			jout_str(&o, "\n  ]");
 	}
@@ -853,6 +1159,19 @@ static void csv_list(FILE *f, const struct strlist *l, bool last)
 	free(buf);
 }
 
+/* "%" PRIu64 without snprintf (a tenth of the CSV's instructions) */
+static char *u64_text(uint64_t v, char buf[21])
+{
+	char *p = buf + 20;
+
+	*p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return p;
+}
+
 static int write_csv(FILE *f, const struct hk_device *devs, size_t n, const struct out_assessment *as)
 {
 	static const char *const cols[] = {
@@ -862,6 +1181,7 @@ static int write_csv(FILE *f, const struct hk_device *devs, size_t n, const stru
 		"origin", "flag", /* only with an assessment */
 	};
 	size_t nc = sizeof(cols) / sizeof(cols[0]) - (as ? 0 : 2);
+	struct time_cache tc = {0};
 
 	for (size_t i = 0; i < nc; i++)
 		csv_field(f, cols[i], i + 1 == nc);
@@ -873,8 +1193,12 @@ static int write_csv(FILE *f, const struct hk_device *devs, size_t n, const stru
 		values_of(d, HK_A_IP, &ips);
 		values_of(d, HK_A_HOSTNAME, &names);
 		protocols_of(d, &protos);
-		snprintf(buf, sizeof(buf), "%" PRId64, d->id);
-		csv_field(f, buf, false);
+		if (d->id >= 0) {
+			csv_field(f, u64_text((uint64_t)d->id, buf), false);
+		} else {
+			snprintf(buf, sizeof(buf), "%" PRId64, d->id);
+			csv_field(f, buf, false);
+		}
 		csv_field(f, d->has_mac ? hk_mac_fmt(d->mac, mac) : "", false);
 		csv_field(f, d->has_mac && hk_mac_is_local(d->mac) ? "true" : "false", false);
 		csv_list(f, &ips, false);
@@ -891,12 +1215,12 @@ static int write_csv(FILE *f, const struct hk_device *devs, size_t n, const stru
 		csv_field(f, oui_state_name(d->oui_state), false);
 		csv_field(f, d->via_mac, false);
 		csv_list(f, &protos, false);
-		csv_field(f, hk_time_fmt(d->first_seen, t1), false);
-		csv_field(f, hk_time_fmt(d->last_seen, t2), false);
-		snprintf(buf, sizeof(buf), "%" PRIu64, d->packets);
-		csv_field(f, buf, false);
-		snprintf(buf, sizeof(buf), "%" PRIu64, d->bytes);
-		csv_field(f, buf, !as);
+		time_text(&tc, d->first_seen, t1);
+		time_text(&tc, d->last_seen, t2);
+		csv_field(f, t1, false);
+		csv_field(f, t2, false);
+		csv_field(f, u64_text(d->packets, buf), false);
+		csv_field(f, u64_text(d->bytes, buf), !as);
 		if (as) {
 			const struct assess_result *r = as->dev[i].res;
 			char flag[32];

@@ -1,0 +1,417 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The JSON writers (src/report/output.c): analyze's streamed writer, which
+ * renders the devices in pieces (on threads, too) and shares recurring
+ * values between device objects, must give the bytes json_dumpf gives for
+ * out_json()'s tree; a device object built on its own (the API's
+ * out_device_json) must render as the same device inside the document; and
+ * the CSV's own number, MAC and time texts must be those of snprintf,
+ * hk_mac_fmt and hk_time_fmt. The devices carry what is hard to render:
+ * escapes, non-ASCII, invalid UTF-8, empty lists, annotations, fleet
+ * sightings on some, none on most, times that share seconds.
+ */
+#include <check.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "fleet/seen.h"
+#include "herkomst/device.h"
+#include "report/output.h"
+
+#define N_DEVS 301 /* several pieces of 64 devices, the last one short */
+#define T0 1772438400000000ull /* 2026-03-02T08:00:00Z */
+
+static const char *const VALUES[] = {
+	"plain",
+	"quote \" backslash \\ slash / tab \t newline \n cr \r ctl \x01 del \x7f",
+	"M\xc3\xbcller \xe4\xb8\xad \xf0\x9f\x98\x80", /* ü, a CJK ideograph, an emoji (a surrogate pair) */
+	"\xff\xfe not UTF-8",                          /* json_string() refuses it: the member is left out */
+	"",
+	"tcp/502/Modbus",
+	"udp/47808/BACnet",
+	"tcp/1/Unknown",
+};
+#define N_VALUES (sizeof(VALUES) / sizeof(VALUES[0]))
+
+static const char *const ATTRS[] = {
+	HK_A_IP, HK_A_HOSTNAME, HK_A_MANUFACTURER, HK_A_MODEL, HK_A_PRODUCT, HK_A_FIRMWARE, HK_A_SERIAL,
+	HK_A_OS, HK_A_ROLE, HK_A_SERVICE, HK_A_CLIENT, HK_A_FINGERPRINT, HK_A_VLAN,
+};
+#define N_ATTRS (sizeof(ATTRS) / sizeof(ATTRS[0]))
+
+struct fixture {
+	struct hk_device devs[N_DEVS];
+	struct assess_result res[N_DEVS];
+	struct out_assessed dev_as[N_DEVS];
+	char why_text[N_DEVS][48];
+	const char *why_line[N_DEVS][2];
+	struct store_annotation ann[3];
+	struct store_capture cap;
+	struct unknown_fp unknown[2];
+	struct out_run run;
+	struct out_assessment as;
+};
+
+static const char *const WHY_A[] = {"role plc (s7comm.setup, 70)", "state owned \"quoted\" \xc3\xa9"};
+static const char *const WHY_B[] = {"no mitigation recorded"};
+static const char *const EVENTS[] = {"truncated", "bad_ip"};
+
+/* A time: the seconds repeat across devices (the writer keeps a few
+ * seconds' text), some on the second exactly (no fraction). */
+static uint64_t when(size_t i, size_t k)
+{
+	uint64_t sec = (i * 7 + k * 3) % 11;
+	uint64_t us = (i + k) % 5 == 0 ? 0 : (i * 131 + k * 977) % 1000000u;
+	return T0 + sec * 1000000u + us;
+}
+
+static void add_ev(struct hk_device *d, const char *attr, const char *value, const char *source, uint8_t conf,
+		   uint64_t count, uint64_t first, uint64_t last)
+{
+	struct hk_evidence e;
+
+	memset(&e, 0, sizeof(e));
+	snprintf(e.attribute, sizeof(e.attribute), "%s", attr);
+	snprintf(e.value, sizeof(e.value), "%s", value);
+	snprintf(e.source, sizeof(e.source), "%s", source);
+	e.confidence = conf;
+	e.count = count;
+	e.first_seen = first;
+	e.last_seen = last;
+	ck_assert(hk_device_add_evidence(d, &e));
+}
+
+static struct hk_fleet *fleet_new(size_t i)
+{
+	struct hk_fleet *fl = calloc(1, sizeof(*fl) + 3 * sizeof(struct fleet_sighting));
+
+	ck_assert_ptr_nonnull(fl);
+	snprintf(fl->scope, sizeof(fl->scope), "%s", i % 2 ? "" : "site \"b\"");
+	fl->n_sightings = 3;
+	for (size_t k = 0; k < 3; k++) {
+		struct fleet_sighting *s = &fl->sighting[k];
+		snprintf(s->sensor, sizeof(s->sensor), "sensor-%zu", k);
+		snprintf(s->site, sizeof(s->site), "%s", k == 2 ? "site \xc3\xa5" : "site-a");
+		s->first_seen = when(i, k);
+		s->last_seen = k ? when(i, k + 1) : 0;
+		s->packets = 300 + k;
+		s->bytes = k * 100000;
+		s->shipped_at = when(i, 9);
+		s->used = k != 1;
+	}
+	return fl;
+}
+
+static void fixture_init(struct fixture *fx)
+{
+	memset(fx, 0, sizeof(*fx));
+	for (size_t i = 0; i < N_DEVS; i++) {
+		struct hk_device *d = &fx->devs[i];
+		struct assess_result *r = &fx->res[i];
+
+		d->id = (int64_t)i + 1;
+		d->has_mac = i % 3 != 0;
+		for (int k = 0; k < 6; k++)
+			d->mac[k] = (uint8_t)(i * 37 + (size_t)k * 0x5b + (i % 2 ? 2 : 0));
+		if (!d->has_mac && i % 2)
+			snprintf(d->via_mac, sizeof(d->via_mac), "0a:1b:2c:3d:4e:5f");
+		d->oui_state = (enum hk_oui_state)(i % 4);
+		if (d->oui_state == HK_OUI_REGISTERED) {
+			snprintf(d->oui_prefix, sizeof(d->oui_prefix), "00:1B:1B");
+			snprintf(d->oui_registry, sizeof(d->oui_registry), "MA-L");
+			snprintf(d->oui_registrant, sizeof(d->oui_registrant), "%s", i % 8 == 1 ? VALUES[2] : "Siemens AG");
+			snprintf(d->oui_country, sizeof(d->oui_country), "%s", i % 5 ? "DE" : "");
+		}
+		d->first_seen = when(i, 0);
+		d->last_seen = i % 7 ? when(i, 1) : 0;
+		d->packets = i * 1000003u;
+		d->bytes = i % 2 ? (uint64_t)INT64_MAX : i * 250;
+		/* every sixth device has no evidence at all: empty lists */
+		for (size_t k = 0; i % 6 != 5 && k < 2 + i % 9; k++) {
+			const char *attr = ATTRS[(i + k * 5) % N_ATTRS];
+			const char *value = VALUES[(i * 3 + k) % N_VALUES];
+			char num[64], source[40];
+			if (strcmp(attr, HK_A_IP) == 0) {
+				snprintf(num, sizeof(num), "10.%zu.%zu.%zu", i % 3, k, i % 251);
+				value = num;
+			} else if (strcmp(attr, HK_A_SERVICE) == 0 && k % 2) {
+				snprintf(num, sizeof(num), "tcp/%zu/S7comm", 100 + k);
+				value = num;
+			}
+			/* recurring sources, and more distinct ones than the writer shares */
+			snprintf(source, sizeof(source), "%s", k % 3 ? "lldp.sysname" : "proto.\"src\"");
+			if (k % 3 == 2 || (k % 3 == 1 && i % 2))
+				snprintf(source, sizeof(source), "src.%zu.%zu", i, k);
+			add_ev(d, attr, value, source, (uint8_t)(k * 37 % 256),
+			       k % 4 ? k : (uint64_t)1 << 40, when(i, k), k % 2 ? when(i, k) : when(i, k + 4));
+		}
+		hk_device_sort_evidence(d);
+		if (i % 50 == 7)
+			d->fleet = fleet_new(i);
+
+		r->verdict = (enum assess_verdict)(i % 4);
+		r->origin_known = i % 3 != 1;
+		r->origin_weak = i % 2;
+		r->manufacturer = i % 4 ? "Siemens" : VALUES[1];
+		r->manufacturer_source = "oui";
+		r->company = "Siemens AG";
+		r->company_id = "siemens";
+		r->controller = i % 5 ? NULL : "";
+		r->control_country = "DE";
+		r->hq_country = VALUES[2];
+		r->state = "none";
+		r->state_share = i % 3 ? -1.0 : 0.25 * (double)(i % 5);
+		r->as_of = "2026-01-01";
+		r->basis = "claim \xe2\x86\x92 company";
+		r->c1.holds = i % 2;
+		r->c1.n_why = 2;
+		r->c1.why = WHY_A;
+		/* more distinct criteria than the writer shares */
+		snprintf(fx->why_text[i], sizeof(fx->why_text[i]), "role plc (s7comm.setup, %zu)", i % 150);
+		fx->why_line[i][0] = fx->why_text[i];
+		fx->why_line[i][1] = WHY_B[0];
+		r->c2.holds = i % 3 == 0;
+		r->c2.n_why = i % 11 ? 2 : 0;
+		r->c2.why = fx->why_line[i];
+		r->c3a.holds = true;
+		r->c3a.n_why = 1;
+		r->c3a.why = WHY_B;
+		r->c3b.n_why = 1;
+		r->c3b.why = i % 2 ? WHY_A : WHY_B;
+		fx->dev_as[i].res = i % 10 == 9 ? NULL : r; /* some not assessed */
+		if (i % 4 == 2) {
+			fx->dev_as[i].ann = fx->ann;
+			fx->dev_as[i].n_ann = 3;
+		}
+	}
+	snprintf(fx->ann[0].kind, sizeof(fx->ann[0].kind), "mitigation");
+	snprintf(fx->ann[0].value, sizeof(fx->ann[0].value), "firewalled \"zone\" \xc3\xa4");
+	fx->ann[0].sufficient = true;
+	fx->ann[0].created_at = T0;
+	snprintf(fx->ann[1].kind, sizeof(fx->ann[1].kind), "note");
+	snprintf(fx->ann[1].value, sizeof(fx->ann[1].value), "%s", VALUES[3]);
+	snprintf(fx->ann[2].kind, sizeof(fx->ann[2].kind), "owner");
+	snprintf(fx->ann[2].value, sizeof(fx->ann[2].value), "ops\tteam");
+	fx->ann[2].created_at = T0 + 1;
+
+	fx->cap.id = 1;
+	snprintf(fx->cap.path, sizeof(fx->cap.path), "/captures/plant \"1\".pcap");
+	snprintf(fx->cap.format, sizeof(fx->cap.format), "pcap");
+	snprintf(fx->cap.linktype, sizeof(fx->cap.linktype), "EN10MB");
+	fx->cap.size = -1;
+	fx->cap.packets = 5;
+	fx->cap.first_seen = T0;
+	fx->cap.last_seen = T0 + 5;
+	for (size_t k = 0; k < 2; k++) {
+		snprintf(fx->unknown[k].source, sizeof(fx->unknown[k].source), "http.server");
+		snprintf(fx->unknown[k].value, sizeof(fx->unknown[k].value), "%s", VALUES[1 + k]);
+		fx->unknown[k].count = 3;
+		fx->unknown[k].devices = 2;
+		fx->unknown[k].first_seen = T0;
+		fx->unknown[k].example_device = 4;
+	}
+	fx->run.packets = 12;
+	fx->run.flows = 3;
+	fx->run.decode_event_names = EVENTS;
+	fx->run.n_decode_events = 2;
+	fx->run.decode_events[1] = 4;
+	fx->run.n_parsers = 2;
+	fx->run.parser_names[0] = "modbus";
+	fx->run.parser_names[1] = "s7comm";
+	fx->run.parser_results[1][0] = 9;
+	fx->as.dev = fx->dev_as;
+	fx->as.policy_name = "EU \"strict\"";
+	fx->as.policy_as_of = "2026-01-01";
+	fx->as.policy_path = "/etc/herkomst/policy.ini";
+}
+
+static void fixture_free(struct fixture *fx)
+{
+	for (size_t i = 0; i < N_DEVS; i++)
+		hk_device_clear(&fx->devs[i]);
+}
+
+struct membuf {
+	char *p;
+	size_t len;
+	FILE *f;
+};
+
+static FILE *mem_open(struct membuf *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->f = open_memstream(&m->p, &m->len);
+	ck_assert_ptr_nonnull(m->f);
+	return m->f;
+}
+
+static void mem_close(struct membuf *m)
+{
+	ck_assert_int_eq(fclose(m->f), 0);
+}
+
+static void check_same(const struct membuf *want, const struct membuf *got, const char *what)
+{
+	size_t i = 0;
+
+	while (i < want->len && i < got->len && want->p[i] == got->p[i])
+		i++;
+	ck_assert_msg(want->len == got->len && i == want->len,
+		      "%s: differs from json_dumpf(out_json()) at byte %zu of %zu/%zu: want \"%.40s\", got \"%.40s\"",
+		      what, i, want->len, got->len, want->p + i, got->p + i);
+}
+
+/* The streamed writer, 1 to 4 threads, with and without assessment, for
+ * all the devices and for counts around the piece size. */
+START_TEST(test_streamed_equals_tree)
+{
+	static struct fixture fx;
+	static const size_t counts[] = {N_DEVS, 0, 1, 63, 64, 65, 128, 129, 200};
+
+	fixture_init(&fx);
+	for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
+		for (int with_as = 0; with_as < 2; with_as++) {
+			const struct out_assessment *as = with_as ? &fx.as : NULL;
+			struct membuf want;
+			json_t *root;
+
+			root = out_json(fx.devs, counts[c], &fx.cap, 1, &fx.run, fx.unknown, 2, as);
+			ck_assert_ptr_nonnull(root);
+			ck_assert_int_eq(out_json_dump(mem_open(&want), root), 0);
+			mem_close(&want);
+			ck_assert_uint_gt(want.len, 100);
+			for (unsigned t = 1; t <= 4; t++) {
+				struct membuf got;
+				char what[64];
+				snprintf(what, sizeof(what), "%zu devices, %u threads%s", counts[c], t,
+					 with_as ? ", assessed" : "");
+				ck_assert_int_eq(out_write_threads(mem_open(&got), OUT_JSON, fx.devs, counts[c], &fx.cap, 1,
+								   &fx.run, fx.unknown, 2, as, t),
+						 0);
+				mem_close(&got);
+				check_same(&want, &got, what);
+				free(got.p);
+			}
+			free(want.p);
+		}
+	}
+	fixture_free(&fx);
+}
+END_TEST
+
+/* A device object built on its own renders as the same device inside the
+ * document (where the writer shares strings, numbers and times between
+ * devices); its MAC is hk_mac_fmt's, its times hk_time_fmt's. */
+START_TEST(test_device_alone_equals_in_document)
+{
+	static struct fixture fx;
+	json_t *root, *devs;
+	size_t n_emoji = 0, n_ctl = 0, n_missing = 0;
+
+	fixture_init(&fx);
+	root = out_json(fx.devs, N_DEVS, &fx.cap, 1, &fx.run, fx.unknown, 2, &fx.as);
+	devs = json_object_get(root, "devices");
+	ck_assert_uint_eq(json_array_size(devs), N_DEVS);
+	for (size_t i = 0; i < N_DEVS; i++) {
+		const struct hk_device *d = &fx.devs[i];
+		json_t *alone = out_device_json(d);
+		char *a, *b, mac[HK_MAC_STRLEN], t[HK_TIME_STRLEN];
+		const char *flags;
+
+		out_device_json_assessed(alone, &fx.dev_as[i]);
+		a = json_dumps(alone, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+		b = json_dumps(json_array_get(devs, i), JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+		ck_assert_ptr_nonnull(a);
+		ck_assert_ptr_nonnull(b);
+		ck_assert_msg(strcmp(a, b) == 0, "device %zu alone:\n%s\nin the document:\n%s", i, a, b);
+		n_emoji += strstr(b, "\\uD83D\\uDE00") != NULL;
+		n_ctl += strstr(b, "tab \\t newline \\n cr \\r ctl \\u0001 del \x7f") != NULL;
+		free(a);
+		free(b);
+		if (d->has_mac)
+			ck_assert_str_eq(json_string_value(json_object_get(alone, "mac")), hk_mac_fmt(d->mac, mac));
+		ck_assert_str_eq(json_string_value(json_object_get(alone, "first_seen")), hk_time_fmt(d->first_seen, t));
+		for (size_t k = 0; k < d->n_ev; k++) {
+			json_t *e = json_array_get(json_object_get(alone, "evidence"), k);
+			ck_assert_str_eq(json_string_value(json_object_get(e, "last_seen")),
+					 hk_time_fmt(d->ev[k].last_seen, t));
+			if (!json_object_get(e, "value"))
+				n_missing++;
+		}
+		flags = json_string_value(json_object_get(alone, "verdict"));
+		ck_assert(fx.dev_as[i].res ? flags != NULL : flags == NULL);
+		json_decref(alone);
+	}
+	/* the fixture does reach the escapes and the refused string */
+	ck_assert_uint_gt(n_emoji, 0);
+	ck_assert_uint_gt(n_ctl, 0);
+	ck_assert_uint_gt(n_missing, 0);
+	json_decref(root);
+	fixture_free(&fx);
+}
+END_TEST
+
+/* The CSV's id, MAC, times and counters: snprintf's, hk_mac_fmt's and
+ * hk_time_fmt's texts. */
+START_TEST(test_csv_texts)
+{
+	static struct fixture fx;
+	struct membuf got;
+	char *line, *save = NULL;
+	size_t row = 0;
+
+	fixture_init(&fx);
+	fx.devs[3].id = -5; /* negative ids are printed too */
+	/* no evidence: its values' commas and line breaks would need a CSV parser here */
+	for (size_t i = 0; i < N_DEVS; i++)
+		fx.devs[i].n_ev = 0;
+	ck_assert_int_eq(out_write_threads(mem_open(&got), OUT_CSV, fx.devs, N_DEVS, NULL, 0, NULL, NULL, 0, NULL, 1),
+			 0);
+	mem_close(&got);
+	for (line = strtok_r(got.p, "\n", &save); line; line = strtok_r(NULL, "\n", &save), row++) {
+		const struct hk_device *d = &fx.devs[row - 1];
+		char want[256], mac[HK_MAC_STRLEN], t1[HK_TIME_STRLEN], t2[HK_TIME_STRLEN];
+		const char *p;
+		if (row == 0)
+			continue;
+		snprintf(want, sizeof(want), "%" PRId64 ",%s,", d->id, d->has_mac ? hk_mac_fmt(d->mac, mac) : "");
+		ck_assert_msg(strncmp(line, want, strlen(want)) == 0, "row %zu: want \"%s...\", got \"%s\"", row, want,
+			      line);
+		snprintf(want, sizeof(want), ",%s,%s,%" PRIu64 ",%" PRIu64 "\r", hk_time_fmt(d->first_seen, t1),
+			 hk_time_fmt(d->last_seen, t2), d->packets, d->bytes);
+		p = line + strlen(line) - strlen(want);
+		ck_assert_msg(p >= line && strcmp(p, want) == 0, "row %zu: want \"...%s\", got \"%s\"", row, want, line);
+	}
+	ck_assert_uint_eq(row, N_DEVS + 1);
+	free(got.p);
+	fixture_free(&fx);
+}
+END_TEST
+
+static Suite *output_suite(void)
+{
+	Suite *s = suite_create("output");
+	TCase *tc = tcase_create("json");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_streamed_equals_tree);
+	tcase_add_test(tc, test_device_alone_equals_in_document);
+	tcase_add_test(tc, test_csv_texts);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(output_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
