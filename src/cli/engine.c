@@ -2,13 +2,17 @@
 /*
  * One reader, N workers: see engine.h.
  *
- * A batch is a frame arena plus a record per frame (its place in the arena,
- * its capture fields and the flow clock's reading). Each worker has
- * engine_batches() batches: the reader fills one at a time (no
- * lock), then appends it to the worker's queue; the worker takes batches
- * off the queue, runs pipeline_frame_at() over their frames and puts them
- * on its free list; the reader takes the next one from there, waiting when
- * it is empty. Lock traffic is two short critical sections per batch.
+ * A batch is an arena of frames, each behind a record of its capture fields
+ * and the flow clock's reading. The batches are one pool for all workers
+ * (engine_batches() at most, made as they are first needed): the reader
+ * fills one per worker (no lock), appends it to that worker's queue when it
+ * is full and takes the next from the pool, waiting only when every batch
+ * is in use; the worker takes batches off its queue, runs
+ * pipeline_frame_at() over their frames and gives them back to the pool.
+ * So a worker that is behind (a stretch of the capture whose flows hash to
+ * it) can hold most of the pool while the others go on, and a worker that
+ * waits with nothing queued is handed its partly filled batch (swap_batch).
+ * Lock traffic is two short critical sections per batch.
  */
 #include "cli/engine.h"
 
@@ -23,19 +27,20 @@
 #include "decode/decode.h"
 #include "decode/flowhash.h"
 
+/* Before each frame in a batch's arena; the frame follows, padded to 8. */
 struct eng_rec {
 	uint64_t ts_usec;
 	uint64_t clock_usec, epoch; /* the reader's flow clock at this frame */
-	uint32_t off, caplen, wirelen;
-	int linktype;
+	uint32_t caplen, wirelen;
+	int32_t linktype;
+	uint32_t pad;
 };
 
 struct eng_batch {
 	struct eng_batch *next;
-	size_t n;            /* records */
-	size_t used, cap;    /* arena bytes */
-	uint8_t *data;
-	struct eng_rec rec[ENGINE_BATCH_FRAMES];
+	size_t n;         /* frames */
+	size_t used, cap; /* arena bytes */
+	uint8_t *data;    /* aligned for struct eng_rec (malloc) */
 };
 
 struct eng_worker {
@@ -45,20 +50,17 @@ struct eng_worker {
 	bool started;
 	struct pipeline *pl;
 
-	pthread_mutex_t mu;
-	pthread_cond_t cv_work;  /* the worker waits: queue empty */
-	pthread_cond_t cv_free;  /* the reader waits: no free batch; also: ready */
+	/* under e->mu */
+	pthread_cond_t cv_work; /* the worker waits: queue empty, or (finished) not yet released */
 	struct eng_batch *q_head, *q_tail; /* full batches, oldest first */
-	struct eng_batch *free_list;
-	bool done;               /* no more batches will come */
-	bool ready;              /* pipeline built (or failed: pl NULL) */
-	bool finished;           /* its flows are ended: its pipeline is the reader's to read */
-	bool release;            /* merged: free what is not needed any more */
+	bool done;     /* no more batches will come */
+	bool ready;    /* pipeline built (or failed: pl NULL) */
+	bool finished; /* its flows are ended: its pipeline is the reader's to read */
+	bool release;  /* merged: free what is not needed any more */
+	bool waiting;  /* its queue is empty and it waits for a batch */
 	char err[256];
 
 	struct eng_batch *filling; /* the reader's, unlocked */
-	struct eng_batch **all; /* its n_batches batches, to free them */
-	unsigned n_batches;
 };
 
 struct engine {
@@ -71,7 +73,23 @@ struct engine {
 	struct decode_stats rstats; /* frames the reader did not pass on */
 	struct pipeline_totals totals; /* summed at engine_finish */
 	bool finished;
+
+	/*
+	 * The batches, shared by all workers: a worker that is behind may hold
+	 * most of them while the others run dry of frames only when all are
+	 * taken. One mutex for the pool and every worker's queue and flags:
+	 * it is taken a few times per batch, not per frame.
+	 */
+	pthread_mutex_t mu;
+	pthread_cond_t cv_free; /* the reader waits: no free batch; also: ready, finished */
+	bool mu_init;
+	struct eng_batch *free_list;
+	struct eng_batch **all; /* n_alloc of n_max, to free them */
+	unsigned n_alloc, n_max;
 };
+
+#define REC_SIZE ((sizeof(struct eng_rec) + 7u) & ~(size_t)7u)
+#define PAD8(x) (((x) + 7u) & ~(size_t)7u)
 
 static struct eng_batch *batch_new(void)
 {
@@ -96,76 +114,104 @@ static void batch_free(struct eng_batch *b)
 	free(b);
 }
 
+/* A new batch for the pool, if the cap allows. Under e->mu. */
+static struct eng_batch *pool_grow(struct engine *e)
+{
+	struct eng_batch *b;
+
+	if (e->n_alloc == e->n_max)
+		return NULL;
+	b = batch_new();
+	if (b)
+		e->all[e->n_alloc++] = b;
+	return b;
+}
+
 static void run_batch(struct eng_worker *w, const struct eng_batch *b)
 {
+	size_t off = 0;
+
 	for (size_t i = 0; i < b->n; i++) {
-		const struct eng_rec *r = &b->rec[i];
-		struct cap_frame fr = {
-			.ts_usec = r->ts_usec,
-			.caplen = r->caplen,
-			.wirelen = r->wirelen,
-			.linktype = r->linktype,
-			.data = b->data + r->off,
+		struct eng_rec r;
+		struct cap_frame fr;
+		size_t next;
+
+		memcpy(&r, b->data + off, sizeof(r));
+		/* the reader wrote this batch a while ago: the next record and the
+		 * headers decode_frame reads are fetched while this frame is worked on */
+		next = off + REC_SIZE + PAD8(r.caplen);
+		if (i + 1 < b->n) {
+			__builtin_prefetch(b->data + next);
+			__builtin_prefetch(b->data + next + 64);
+			__builtin_prefetch(b->data + next + 128);
+		}
+		fr = (struct cap_frame){
+			.ts_usec = r.ts_usec,
+			.caplen = r.caplen,
+			.wirelen = r.wirelen,
+			.linktype = r.linktype,
+			.data = b->data + off + REC_SIZE,
 		};
-		pipeline_frame_at(w->pl, &fr, r->epoch, r->clock_usec);
+		pipeline_frame_at(w->pl, &fr, r.epoch, r.clock_usec);
+		off = next;
 	}
 }
 
 static void *worker_main(void *arg)
 {
 	struct eng_worker *w = arg;
+	struct engine *e = w->e;
 	char err[256] = "";
 	struct pipeline *pl;
 	char name[16];
 
 	snprintf(name, sizeof(name), "hk-worker-%u", w->index);
 	pthread_setname_np(pthread_self(), name);
-	pl = pipeline_new(&w->e->plo, err, sizeof(err));
-	pthread_mutex_lock(&w->mu);
+	pl = pipeline_new(&e->plo, err, sizeof(err));
+	pthread_mutex_lock(&e->mu);
 	w->pl = pl;
 	if (!pl)
 		snprintf(w->err, sizeof(w->err), "worker %u: %s", w->index, err);
 	w->ready = true;
-	pthread_cond_broadcast(&w->cv_free);
-	pthread_mutex_unlock(&w->mu);
+	pthread_cond_broadcast(&e->cv_free);
 
 	for (;;) {
 		struct eng_batch *b;
 
-		pthread_mutex_lock(&w->mu);
-		while (!w->q_head && !w->done)
-			pthread_cond_wait(&w->cv_work, &w->mu);
-		b = w->q_head;
-		if (b) {
-			w->q_head = b->next;
-			if (!w->q_head)
-				w->q_tail = NULL;
+		while (!w->q_head && !w->done) {
+			w->waiting = true;
+			pthread_cond_wait(&w->cv_work, &e->mu);
 		}
-		pthread_mutex_unlock(&w->mu);
+		w->waiting = false;
+		b = w->q_head;
 		if (!b)
 			break;
+		w->q_head = b->next;
+		if (!w->q_head)
+			w->q_tail = NULL;
+		pthread_mutex_unlock(&e->mu);
 		/* a worker that could not start still recycles what it is sent,
 		 * so the reader never waits for it; engine_ready reported it */
 		if (pl)
 			run_batch(w, b);
 		b->n = 0;
 		b->used = 0;
-		pthread_mutex_lock(&w->mu);
-		b->next = w->free_list;
-		w->free_list = b;
-		pthread_cond_signal(&w->cv_free);
-		pthread_mutex_unlock(&w->mu);
+		pthread_mutex_lock(&e->mu);
+		b->next = e->free_list;
+		e->free_list = b;
+		pthread_cond_signal(&e->cv_free);
 	}
+	pthread_mutex_unlock(&e->mu);
 	/* end of input: pending classifications are decided on this thread,
-	 * at the reader's last clock reading (set before done, under w->mu) */
+	 * at the reader's last clock reading (set before done, under e->mu) */
 	if (pl)
-		pipeline_finish_at(pl, w->e->clock.epoch, w->e->clock.now);
-	pthread_mutex_lock(&w->mu);
+		pipeline_finish_at(pl, e->clock.epoch, e->clock.now);
+	pthread_mutex_lock(&e->mu);
 	w->finished = true;
-	pthread_cond_broadcast(&w->cv_free);
+	pthread_cond_broadcast(&e->cv_free);
 	while (!w->release)
-		pthread_cond_wait(&w->cv_work, &w->mu);
-	pthread_mutex_unlock(&w->mu);
+		pthread_cond_wait(&w->cv_work, &e->mu);
+	pthread_mutex_unlock(&e->mu);
 	/*
 	 * Merged: the freeing that would otherwise end the run on one thread
 	 * happens here, beside the reader's snapshot, store and output. Worker
@@ -175,68 +221,90 @@ static void *worker_main(void *arg)
 		pipeline_release_dpi(pl);
 	} else if (pl) {
 		pipeline_free(pl);
-		pthread_mutex_lock(&w->mu);
+		pthread_mutex_lock(&e->mu);
 		w->pl = NULL;
-		pthread_mutex_unlock(&w->mu);
+		pthread_mutex_unlock(&e->mu);
 	}
 	return NULL;
 }
 
-/* Hands the reader's batch to its worker. */
-static void submit(struct eng_worker *w)
+/* Hands the reader's batch to its worker. Under e->mu. */
+static void submit_locked(struct eng_worker *w)
 {
+	struct engine *e = w->e;
 	struct eng_batch *b = w->filling;
 
 	if (!b)
 		return;
 	w->filling = NULL;
+	b->next = NULL;
 	if (!b->n) {
-		pthread_mutex_lock(&w->mu);
-		b->next = w->free_list;
-		w->free_list = b;
-		pthread_mutex_unlock(&w->mu);
+		b->next = e->free_list;
+		e->free_list = b;
 		return;
 	}
-	b->next = NULL;
-	pthread_mutex_lock(&w->mu);
 	if (w->q_tail)
 		w->q_tail->next = b;
 	else
 		w->q_head = b;
 	w->q_tail = b;
 	pthread_cond_signal(&w->cv_work);
-	pthread_mutex_unlock(&w->mu);
 }
 
-/* The next batch to fill; waits while the worker is behind. */
-static struct eng_batch *take_free(struct eng_worker *w)
+/*
+ * Hands w's full batch over and takes the next one to fill: from the pool,
+ * a new one while the pool is under its cap, or the first any worker gives
+ * back. One critical section for all of it.
+ *
+ * Where the flows of a stretch of the capture go mostly to one worker, the
+ * others' batches fill slowly while they wait with nothing queued: such a
+ * worker is handed what the reader holds for it now, once that is at least
+ * ENGINE_HANDOFF_FRAMES frames (fewer would cost more in wake-ups than the
+ * worker gains). Its frames stay in order.
+ */
+static struct eng_batch *swap_batch(struct engine *e, struct eng_worker *w)
 {
 	struct eng_batch *b;
 
-	pthread_mutex_lock(&w->mu);
-	while (!w->free_list)
-		pthread_cond_wait(&w->cv_free, &w->mu);
-	b = w->free_list;
-	w->free_list = b->next;
-	pthread_mutex_unlock(&w->mu);
+	pthread_mutex_lock(&e->mu);
+	submit_locked(w);
+	for (;;) {
+		b = e->free_list;
+		if (b) {
+			e->free_list = b->next;
+			break;
+		}
+		b = pool_grow(e);
+		if (b)
+			break;
+		pthread_cond_wait(&e->cv_free, &e->mu);
+	}
+	/* after any wait: a worker that gave back its last batch waits now */
+	for (unsigned i = 0; i < e->n; i++) {
+		struct eng_worker *o = &e->w[i];
+
+		if (o->waiting && o->filling && o->filling->n >= ENGINE_HANDOFF_FRAMES)
+			submit_locked(o);
+	}
+	pthread_mutex_unlock(&e->mu);
 	b->next = NULL;
 	return b;
 }
 
 static void stop_workers(struct engine *e)
 {
+	pthread_mutex_lock(&e->mu);
 	for (unsigned i = 0; i < e->n; i++) {
 		struct eng_worker *w = &e->w[i];
 
 		if (!w->started)
 			continue;
-		submit(w);
-		pthread_mutex_lock(&w->mu);
+		submit_locked(w);
 		w->done = true;
 		w->release = true;
 		pthread_cond_signal(&w->cv_work);
-		pthread_mutex_unlock(&w->mu);
 	}
+	pthread_mutex_unlock(&e->mu);
 	for (unsigned i = 0; i < e->n; i++) {
 		if (e->w[i].started)
 			pthread_join(e->w[i].thread, NULL);
@@ -284,10 +352,29 @@ struct engine *engine_new(const struct engine_opts *o, char *errbuf, size_t errs
 	flows_max = e->plo.flows_max ? e->plo.flows_max : FLOW_MAX_DEFAULT;
 	e->plo.flows_max = flows_max / n ? flows_max / n : 1;
 	e->w = calloc(n, sizeof(*e->w));
-	if (!e->w) {
+	e->n_max = engine_batches(n);
+	e->all = calloc(e->n_max, sizeof(*e->all));
+	if (!e->w || !e->all) {
 		snprintf(errbuf, errsz, "out of memory");
+		free(e->w);
+		free(e->all);
 		free(e);
 		return NULL;
+	}
+	pthread_mutex_init(&e->mu, NULL);
+	pthread_cond_init(&e->cv_free, NULL);
+	e->mu_init = true;
+	/* two a worker to begin with (one being filled, one being worked on);
+	 * the rest as the workers fall behind */
+	for (unsigned k = 0; k < 2 * n; k++) {
+		struct eng_batch *b = pool_grow(e);
+
+		if (!b) {
+			snprintf(errbuf, errsz, "out of memory for the batches of %u workers", n);
+			return engine_free(e);
+		}
+		b->next = e->free_list;
+		e->free_list = b;
 	}
 	for (unsigned i = 0; i < n; i++) {
 		struct eng_worker *w = &e->w[i];
@@ -295,25 +382,7 @@ struct engine *engine_new(const struct engine_opts *o, char *errbuf, size_t errs
 
 		w->e = e;
 		w->index = i;
-		pthread_mutex_init(&w->mu, NULL);
 		pthread_cond_init(&w->cv_work, NULL);
-		pthread_cond_init(&w->cv_free, NULL);
-		w->n_batches = engine_batches(n);
-		w->all = calloc(w->n_batches, sizeof(*w->all));
-		if (!w->all) {
-			snprintf(errbuf, errsz, "out of memory for the batches of %u workers", n);
-			return engine_free(e);
-		}
-		for (unsigned k = 0; k < w->n_batches; k++) {
-			struct eng_batch *b = batch_new();
-			if (!b) {
-				snprintf(errbuf, errsz, "out of memory for the batches of %u workers", n);
-				return engine_free(e);
-			}
-			w->all[k] = b;
-			b->next = w->free_list;
-			w->free_list = b;
-		}
 		rc = pthread_create(&w->thread, NULL, worker_main, w);
 		if (rc) {
 			snprintf(errbuf, errsz, "cannot start worker thread %u of %u: %s", i + 1, n, strerror(rc));
@@ -328,18 +397,20 @@ int engine_ready(struct engine *e, char *errbuf, size_t errsz)
 {
 	int rc = 0;
 
-	for (unsigned i = 0; i < e->n && e->w; i++) {
+	if (!e->w)
+		return 0;
+	pthread_mutex_lock(&e->mu);
+	for (unsigned i = 0; i < e->n; i++) {
 		struct eng_worker *w = &e->w[i];
 
-		pthread_mutex_lock(&w->mu);
 		while (!w->ready)
-			pthread_cond_wait(&w->cv_free, &w->mu);
+			pthread_cond_wait(&e->cv_free, &e->mu);
 		if (!w->pl && !rc) {
 			snprintf(errbuf, errsz, "%s", w->err);
 			rc = -ENOMEM;
 		}
-		pthread_mutex_unlock(&w->mu);
 	}
+	pthread_mutex_unlock(&e->mu);
 	return rc;
 }
 
@@ -353,7 +424,8 @@ int engine_frame(struct engine *e, const struct cap_frame *fr)
 {
 	struct eng_worker *w;
 	struct eng_batch *b;
-	struct eng_rec *r;
+	struct eng_rec r;
+	size_t need = REC_SIZE + PAD8(fr->caplen);
 
 	if (e->single)
 		return pipeline_frame(e->single, fr) < 0 ? 1 : 0;
@@ -366,32 +438,30 @@ int engine_frame(struct engine *e, const struct cap_frame *fr)
 	flow_clock_advance(&e->clock, fr->ts_usec, e->idle_usec);
 	w = &e->w[pick(decode_flow_hash(fr->linktype, fr->data, fr->caplen), e->n)];
 	b = w->filling;
-	if (b && (b->n == ENGINE_BATCH_FRAMES || fr->caplen > b->cap - b->used)) {
-		submit(w);
-		b = NULL;
-	}
-	if (!b)
-		b = w->filling = take_free(w);
-	if (fr->caplen > b->cap) {
+	if (!b || need > b->cap - b->used)
+		b = w->filling = swap_batch(e, w);
+	if (need > b->cap) {
 		/* libpcap bounds frames by its largest snap length, which one
 		 * batch holds; a bigger one gets a batch of its size */
-		uint8_t *d = realloc(b->data, fr->caplen);
+		uint8_t *d = realloc(b->data, need);
 		if (!d)
 			return -ENOMEM;
 		b->data = d;
-		b->cap = fr->caplen;
+		b->cap = need;
 	}
-	r = &b->rec[b->n++];
-	r->ts_usec = fr->ts_usec;
-	r->clock_usec = e->clock.now;
-	r->epoch = e->clock.epoch;
-	r->off = (uint32_t)b->used;
-	r->caplen = fr->caplen;
-	r->wirelen = fr->wirelen;
-	r->linktype = fr->linktype;
+	r = (struct eng_rec){
+		.ts_usec = fr->ts_usec,
+		.clock_usec = e->clock.now,
+		.epoch = e->clock.epoch,
+		.caplen = fr->caplen,
+		.wirelen = fr->wirelen,
+		.linktype = fr->linktype,
+	};
+	memcpy(b->data + b->used, &r, sizeof(r));
 	if (fr->caplen)
-		memcpy(b->data + b->used, fr->data, fr->caplen);
-	b->used += fr->caplen;
+		memcpy(b->data + b->used + REC_SIZE, fr->data, fr->caplen);
+	b->used += need;
+	b->n++;
 	return 0;
 }
 
@@ -409,17 +479,18 @@ int engine_finish(struct engine *e, char *errbuf, size_t errsz)
 		return 0;
 	}
 	/* the last batches, then: no more; each worker ends its flows */
+	pthread_mutex_lock(&e->mu);
 	for (unsigned i = 0; i < e->n; i++) {
 		struct eng_worker *w = &e->w[i];
 
-		submit(w);
-		pthread_mutex_lock(&w->mu);
+		submit_locked(w);
 		w->done = true;
 		pthread_cond_signal(&w->cv_work);
-		while (!w->finished)
-			pthread_cond_wait(&w->cv_free, &w->mu);
-		pthread_mutex_unlock(&w->mu);
 	}
+	for (unsigned i = 0; i < e->n; i++)
+		while (!e->w[i].finished)
+			pthread_cond_wait(&e->cv_free, &e->mu);
+	pthread_mutex_unlock(&e->mu);
 	rc = 0;
 	for (unsigned i = 0; i < e->n && !rc; i++)
 		if (!e->w[i].pl) {
@@ -439,14 +510,12 @@ int engine_finish(struct engine *e, char *errbuf, size_t errsz)
 	for (size_t i = 0; i < DEC_EV__MAX; i++)
 		e->totals.dstats.events[i] += e->rstats.events[i];
 	/* let them free their pipelines while the caller goes on */
+	pthread_mutex_lock(&e->mu);
 	for (unsigned i = 0; i < e->n; i++) {
-		struct eng_worker *w = &e->w[i];
-
-		pthread_mutex_lock(&w->mu);
-		w->release = true;
-		pthread_cond_signal(&w->cv_work);
-		pthread_mutex_unlock(&w->mu);
+		e->w[i].release = true;
+		pthread_cond_signal(&e->w[i].cv_work);
 	}
+	pthread_mutex_unlock(&e->mu);
 	return rc;
 }
 
@@ -469,9 +538,9 @@ unsigned engine_workers(const struct engine *e)
 
 unsigned engine_batches(unsigned n)
 {
-	unsigned per = n ? ENGINE_BATCHES_MAX / n : ENGINE_BATCHES_MAX;
+	unsigned min = (n ? n : 1) * ENGINE_BATCHES_MIN;
 
-	return per < ENGINE_BATCHES_MIN ? ENGINE_BATCHES_MIN : per;
+	return min > ENGINE_BATCHES_MAX ? min : ENGINE_BATCHES_MAX;
 }
 
 struct engine *engine_free(struct engine *e)
@@ -480,21 +549,24 @@ struct engine *engine_free(struct engine *e)
 		return NULL;
 	pipeline_free(e->single);
 	if (e->w) {
-		stop_workers(e);
+		if (e->mu_init)
+			stop_workers(e);
 		for (unsigned i = 0; i < e->n; i++) {
 			struct eng_worker *w = &e->w[i];
 
 			if (!w->e)
 				continue; /* never set up */
 			pipeline_free(w->pl);
-			for (unsigned k = 0; w->all && k < w->n_batches; k++)
-				batch_free(w->all[k]);
-			free(w->all);
-			pthread_mutex_destroy(&w->mu);
 			pthread_cond_destroy(&w->cv_work);
-			pthread_cond_destroy(&w->cv_free);
 		}
 		free(e->w);
+	}
+	for (unsigned k = 0; k < e->n_alloc; k++)
+		batch_free(e->all[k]);
+	free(e->all);
+	if (e->mu_init) {
+		pthread_mutex_destroy(&e->mu);
+		pthread_cond_destroy(&e->cv_free);
 	}
 	free(e);
 	return NULL;

@@ -8,12 +8,13 @@
  * clock (struct flow_clock), computes the symmetric flow hash
  * (decode_flow_hash) and copies the frame, stamped with the clock, into a
  * batch of the worker the hash picks. Full batches go to that worker's
- * thread through a short queue (one mutex and condition variable per
- * worker, taken per batch, not per frame); the batch buffers are recycled,
- * and the reader waits when a worker has all its batches (engine_batches())
- * queued. Each worker owns its flow table (flows_max / N flows), its nDPI
- * module and a partial inventory, all single-writer. At the end the partial
- * inventories are merged (inv_merge) into the first by the calling thread.
+ * thread through its queue (one mutex for the engine, taken per batch, not
+ * per frame); the batches are one pool shared by all workers, so the one a
+ * stretch of the capture loads most may hold most of them, and the reader
+ * waits only when all engine_batches() are in use. Each worker owns its
+ * flow table (flows_max / N flows), its nDPI module and a partial
+ * inventory, all single-writer. At the end the partial inventories are
+ * merged (inv_merge) into the first by the calling thread.
  *
  * Both directions of a flow reach one worker, and the flow clock is the
  * reader's, so flows begin and end at the same packets with 1 and N workers
@@ -30,15 +31,19 @@
 #include "cli/pipeline.h"
 
 #define ENGINE_WORKERS_MAX 64
-#define ENGINE_BATCH_BYTES (256u << 10) /* frame bytes per batch; a bigger frame gets a batch of its own size */
-#define ENGINE_BATCH_FRAMES 512u
+#define ENGINE_BATCH_BYTES (256u << 10) /* arena bytes per batch (frames and their records); a bigger frame gets a batch of its own size */
+/* A waiting worker is handed a batch that is not full yet once it holds this many frames. */
+#define ENGINE_HANDOFF_FRAMES 64u
 /*
- * Batches per worker: one being filled, the rest queued or being worked on.
- * Flows do not spread evenly over short stretches of a capture, and a reader
- * that waits for the worker that is behind lets the others run dry: a deeper
- * queue absorbs that, a too deep one only pushes frames out of the caches
- * before a worker reads them (docs/performance.md). ENGINE_BATCHES_MAX in
- * all (8 MiB), at least ENGINE_BATCHES_MIN per worker.
+ * The batches all workers share: one being filled per worker, the rest
+ * queued or being worked on. Flows do not spread evenly over short
+ * stretches of a capture (bench-mixed300 has runs of 13,651 frames in a row
+ * for one of two workers; over 8,192 frames the share of one worker is
+ * anywhere from 0 to 100 %): a pool the worker that is behind can fill
+ * absorbs that while the others keep going; a too big one only pushes
+ * frames out of the caches before a worker reads them (docs/performance.md).
+ * ENGINE_BATCHES_MAX in all (8 MiB), made as they are needed, at least
+ * ENGINE_BATCHES_MIN per worker.
  */
 #define ENGINE_BATCHES_MAX 32u
 #define ENGINE_BATCHES_MIN 4u
@@ -82,7 +87,7 @@ void engine_totals(const struct engine *e, struct pipeline_totals *ret);
 
 unsigned engine_workers(const struct engine *e);
 
-/* The batches each of n workers gets. */
+/* The most batches n workers share. */
 unsigned engine_batches(unsigned n);
 
 struct engine *engine_free(struct engine *e);

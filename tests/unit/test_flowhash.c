@@ -180,6 +180,27 @@ START_TEST(both_directions_hash_alike)
 	udp(&r, 47808, 47808, 4);
 	ck_assert_uint_eq(decode_flow_hash(DLT_EN10MB, q.b, (uint32_t)q.n),
 			  decode_flow_hash(DLT_EN10MB, r.b, (uint32_t)r.n));
+	/* addresses that differ only in their first 8 bytes, and in both
+	 * halves the other way round (the address order compares both) */
+	{
+		static const uint8_t hi_a[16] = {0xfd, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 5};
+		static const uint8_t hi_b[16] = {0xfd, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 5};
+		static const uint8_t both_a[16] = {0xfd, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 9};
+		static const uint8_t both_b[16] = {0xfd, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1};
+		const uint8_t *pairs[2][2] = {{hi_a, hi_b}, {both_a, both_b}};
+
+		for (size_t i = 0; i < 2; i++) {
+			eth(&q, MAC_A, MAC_B, NULL, 0, 0x86dd);
+			ipv6(&q, pairs[i][0], pairs[i][1], 17, 8 + 4);
+			udp(&q, 47808, 47808, 4);
+			eth(&r, MAC_B, MAC_A, NULL, 0, 0x86dd);
+			ipv6(&r, pairs[i][1], pairs[i][0], 17, 8 + 4);
+			udp(&r, 47808, 47808, 4);
+			ck_assert_uint_eq(decode_flow_hash(DLT_EN10MB, q.b, (uint32_t)q.n),
+					  decode_flow_hash(DLT_EN10MB, r.b, (uint32_t)r.n));
+			check_same(DLT_EN10MB, q.b, q.n, "ipv6 pair");
+		}
+	}
 	eth(&q, MAC_A, MAC_B, NULL, 0, 0x0800);
 	ipv4(&q, IP_A, IP_A, 17, 8, 5, 0);
 	udp(&q, 1000, 2000, 0);

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The packet engine (src/cli/engine.c): one reader, N workers sharing a
+ * pool of batches. Hand-built traffic with the shapes that stress the pool
+ * is run through 1, 2 and 3 workers and must give the same counters and the
+ * same devices:
+ *
+ * - a long run of one flow's frames (more bytes than the whole pool), so the
+ *   reader waits for batches while one worker works and the others idle;
+ * - then many small flows, so the idle workers are handed batches that are
+ *   not full yet;
+ * - a frame bigger than a batch (its batch grows);
+ * - a frame of a link type the engine does not take (counted, not passed).
+ */
+#include <check.h>
+#include <pcap/dlt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/engine.h"
+#include "inventory/inventory.h"
+
+#define BIG_FRAME (ENGINE_BATCH_BYTES + 4096u)
+#define BURST_FRAMES 40000u /* of 250 bytes: 10 MB, more than the pool's 8 MiB */
+#define SMALL_FLOWS 3000u
+
+struct run {
+	struct pipeline_totals t;
+	struct inv_stats st;
+	size_t n_devs;
+	uint64_t dev_packets, dev_bytes;
+	unsigned unsupported;
+};
+
+static size_t frame_ipv4(uint8_t *b, size_t cap, uint32_t src, uint32_t dst, uint8_t proto, uint16_t sport,
+			 uint16_t dport, size_t payload)
+{
+	size_t l4 = proto == 6 ? 20 : 8, n = 14 + 20 + l4 + payload;
+	uint16_t tot = (uint16_t)(20 + l4 + payload);
+	uint8_t *ip = b + 14, *t = ip + 20;
+
+	ck_assert_uint_le(n, cap);
+	memset(b, 0, n);
+	/* locally administered MACs derived from the addresses */
+	b[0] = 0x02;
+	memcpy(b + 2, &dst, 4);
+	b[6] = 0x02;
+	memcpy(b + 8, &src, 4);
+	b[12] = 0x08;
+	ip[0] = 0x45;
+	ip[2] = (uint8_t)(tot >> 8);
+	ip[3] = (uint8_t)tot;
+	ip[8] = 64;
+	ip[9] = proto;
+	ip[12] = (uint8_t)(src >> 24);
+	ip[13] = (uint8_t)(src >> 16);
+	ip[14] = (uint8_t)(src >> 8);
+	ip[15] = (uint8_t)src;
+	ip[16] = (uint8_t)(dst >> 24);
+	ip[17] = (uint8_t)(dst >> 16);
+	ip[18] = (uint8_t)(dst >> 8);
+	ip[19] = (uint8_t)dst;
+	t[0] = (uint8_t)(sport >> 8);
+	t[1] = (uint8_t)sport;
+	t[2] = (uint8_t)(dport >> 8);
+	t[3] = (uint8_t)dport;
+	if (proto == 6) {
+		t[12] = 0x50;
+		t[13] = 0x18;
+	} else {
+		t[4] = (uint8_t)((8 + payload) >> 8);
+		t[5] = (uint8_t)(8 + payload);
+	}
+	memset(t + l4, 'x', payload);
+	return n;
+}
+
+static void feed(struct engine *e, struct run *r, uint64_t *ts, int linktype, const uint8_t *b, size_t n)
+{
+	struct cap_frame fr = {
+		.ts_usec = (*ts)++,
+		.caplen = (uint32_t)n,
+		.wirelen = (uint32_t)n,
+		.linktype = linktype,
+		.data = b,
+	};
+	int rc = engine_frame(e, &fr);
+
+	ck_assert_int_ge(rc, 0);
+	if (rc > 0)
+		r->unsupported++;
+}
+
+static void run_engine(unsigned workers, struct run *r)
+{
+	struct engine_opts o = {.workers = workers};
+	char err[256] = "";
+	struct engine *e = engine_new(&o, err, sizeof(err));
+	uint8_t *b = malloc(BIG_FRAME);
+	uint64_t ts = 1700000000000000ull;
+	struct hk_device *devs = NULL;
+	size_t n;
+
+	ck_assert_msg(e != NULL, "engine_new(%u): %s", workers, err);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_int_eq(engine_ready(e, err, sizeof(err)), 0);
+	ck_assert_uint_eq(engine_workers(e), workers ? workers : 1);
+	memset(r, 0, sizeof(*r));
+
+	/* one Modbus/TCP conversation, both directions, longer than the pool */
+	for (unsigned i = 0; i < BURST_FRAMES; i++) {
+		bool up = i % 2 == 0;
+
+		n = frame_ipv4(b, BIG_FRAME, up ? 0x0a000001 : 0x0a000002, up ? 0x0a000002 : 0x0a000001, 6,
+			       up ? 40000 : 502, up ? 502 : 40000, 196);
+		feed(e, r, &ts, DLT_EN10MB, b, n);
+	}
+	/* many small UDP flows among 200 hosts, interleaved */
+	for (unsigned i = 0; i < SMALL_FLOWS * 4; i++) {
+		unsigned f = i % SMALL_FLOWS;
+		uint32_t a = 0x0a010000 + f % 200, c = 0x0a020000 + (f * 7) % 200;
+		bool up = (i / SMALL_FLOWS) % 2 == 0;
+
+		n = frame_ipv4(b, BIG_FRAME, up ? a : c, up ? c : a, 17, up ? (uint16_t)(1024 + f) : 161,
+			       up ? 161 : (uint16_t)(1024 + f), 20 + f % 100);
+		feed(e, r, &ts, DLT_EN10MB, b, n);
+	}
+	/* a frame bigger than a batch: its IPv4 header covers only the start */
+	n = frame_ipv4(b, BIG_FRAME, 0x0a000003, 0x0a000004, 17, 5000, 5001, 1000);
+	memset(b + n, 'y', BIG_FRAME - n);
+	feed(e, r, &ts, DLT_EN10MB, b, BIG_FRAME);
+	/* a link type no worker decodes */
+	feed(e, r, &ts, DLT_USER0, b, 64);
+
+	ck_assert_msg(engine_finish(e, err, sizeof(err)) == 0, "engine_finish(%u): %s", workers, err);
+	engine_totals(e, &r->t);
+	r->st = *inv_get_stats(engine_inventory(e));
+	ck_assert_int_eq(inv_snapshot(engine_inventory(e), NULL, &devs, &r->n_devs), 0);
+	for (size_t i = 0; i < r->n_devs; i++) {
+		r->dev_packets += devs[i].packets;
+		r->dev_bytes += devs[i].bytes;
+	}
+	inv_devices_free(devs, r->n_devs);
+	engine_free(e);
+	free(b);
+}
+
+START_TEST(batches)
+{
+	ck_assert_uint_eq(engine_batches(1), ENGINE_BATCHES_MAX);
+	ck_assert_uint_eq(engine_batches(2), ENGINE_BATCHES_MAX);
+	/* at least ENGINE_BATCHES_MIN each when there are many workers */
+	ck_assert_uint_eq(engine_batches(ENGINE_WORKERS_MAX), ENGINE_WORKERS_MAX * ENGINE_BATCHES_MIN);
+	ck_assert_uint_ge(engine_batches(ENGINE_BATCHES_MAX / ENGINE_BATCHES_MIN + 1),
+			  (ENGINE_BATCHES_MAX / ENGINE_BATCHES_MIN + 1) * ENGINE_BATCHES_MIN);
+}
+END_TEST
+
+START_TEST(same_for_any_n)
+{
+	struct run one, many;
+	uint64_t frames = BURST_FRAMES + SMALL_FLOWS * 4 + 1;
+
+	run_engine(1, &one);
+	ck_assert_uint_eq(one.t.packets, frames);
+	ck_assert_uint_eq(one.t.dstats.frames, frames + 1);
+	ck_assert_uint_eq(one.unsupported, 1);
+	ck_assert_uint_eq(one.t.flows.created, 1 + SMALL_FLOWS + 1);
+	ck_assert_uint_gt(one.n_devs, 200);
+	for (unsigned n = 2; n <= 3; n++) {
+		run_engine(n, &many);
+		ck_assert_uint_eq(many.t.packets, one.t.packets);
+		ck_assert_uint_eq(many.t.bytes, one.t.bytes);
+		ck_assert_uint_eq(many.t.dstats.frames, one.t.dstats.frames);
+		ck_assert_uint_eq(many.unsupported, one.unsupported);
+		ck_assert_uint_eq(many.t.flows.created, one.t.flows.created);
+		ck_assert_uint_eq(many.st.packets, one.st.packets);
+		ck_assert_uint_eq(many.st.macs, one.st.macs);
+		ck_assert_uint_eq(many.st.ips, one.st.ips);
+		ck_assert_uint_eq(many.st.evidence, one.st.evidence);
+		ck_assert_uint_eq(many.n_devs, one.n_devs);
+		ck_assert_uint_eq(many.dev_packets, one.dev_packets);
+		ck_assert_uint_eq(many.dev_bytes, one.dev_bytes);
+	}
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("engine");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, batches);
+	tcase_add_test(tc, same_for_any_n);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
