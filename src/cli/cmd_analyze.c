@@ -200,6 +200,11 @@ static void *loader_main(void *arg)
 
 	pthread_setname_np(pthread_self(), "hk-loader");
 	l->oui = oui_db_open_default(l->oui_err, sizeof(l->oui_err));
+	/* Wireshark's manuf, for blocks newer than the IEEE snapshot, loads on
+	 * the first MAC the snapshot misses (≈25 ms): here, while the packets
+	 * are read, rather than in the serial snapshot */
+	if (l->oui)
+		(void)oui_db_load_manuf(l->oui);
 	l->know_rc = inv_knowledge_open(l->know, l->sigdir, l->know_err, sizeof(l->know_err));
 	return NULL;
 }

@@ -652,6 +652,7 @@ static const struct oui_entry *table_find(const struct oui_table *t, uint64_t ma
 
 static void format_prefix(uint64_t mac48, unsigned bits, char *buf, size_t bufsz)
 {
+	char text[HK_MAC_STRLEN];
 	uint8_t o[6];
 	int i;
 
@@ -659,11 +660,15 @@ static void format_prefix(uint64_t mac48, unsigned bits, char *buf, size_t bufsz
 		o[i] = (uint8_t)mac48;
 		mac48 >>= 8;
 	}
-	if (bits == 24)
-		snprintf(buf, bufsz, "%02x:%02x:%02x", o[0], o[1], o[2]);
-	else
-		snprintf(buf, bufsz, "%02x:%02x:%02x:%02x:%02x:%02x/%u", o[0], o[1], o[2], o[3],
-			 o[4], o[5], bits);
+	/* hk_mac_fmt, not snprintf: a device's OUI is formatted in every snapshot */
+	hk_mac_fmt(o, text);
+	if (bits == 24 && bufsz > 8) {
+		memcpy(buf, text, 8);
+		buf[8] = '\0';
+	} else if (bits == 24) {
+		snprintf(buf, bufsz, "%.8s", text);
+	} else
+		snprintf(buf, bufsz, "%s/%u", text, bits);
 }
 
 void oui_db_lookup_bits(struct oui_db *db, const uint8_t mac[6], unsigned max_bits,

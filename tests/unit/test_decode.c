@@ -5,8 +5,10 @@
  * catches a one-byte over-read), lying length fields, limits at 0, MAX and
  * MAX+1. Also the MAC/IP helpers of herkomst/packet.h (src/core/addr.c).
  */
+#include <arpa/inet.h>
 #include <check.h>
 #include <pcap/dlt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1387,6 +1389,15 @@ START_TEST(test_mac_helpers)
 	}
 	ck_assert(!hk_mac_parse(NULL, mac));
 	ck_assert_str_eq(hk_mac_fmt(want, buf), "00:1b:1b:ab:cd:ef");
+	/* the hand-made text is snprintf's, every byte value in every place */
+	for (unsigned v = 0; v < 256; v++) {
+		uint8_t m[6] = {(uint8_t)v, (uint8_t)(v * 7), (uint8_t)~v, (uint8_t)(v ^ 0x5a), (uint8_t)(v + 128),
+				(uint8_t)(255 - v)};
+		char ref[HK_MAC_STRLEN];
+
+		snprintf(ref, sizeof(ref), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+		ck_assert_str_eq(hk_mac_fmt(m, buf), ref);
+	}
 	ck_assert(hk_mac_is_zero((const uint8_t[6]){0}));
 	ck_assert(!hk_mac_is_zero(want));
 	ck_assert(hk_mac_is_broadcast((const uint8_t[6]){0xff, 0xff, 0xff, 0xff, 0xff, 0xff}));
@@ -1450,6 +1461,19 @@ START_TEST(test_addr_helpers)
 	ck_assert(!hk_addr_is_private(&none));
 	ck_assert_str_eq(hk_addr_fmt(&none, buf), "");
 	ck_assert_str_eq(hk_addr_fmt(NULL, buf), "");
+	/* the hand-made dotted quad is inet_ntop's, every byte value in every place */
+	for (unsigned v = 0; v < 256; v++) {
+		char ref[HK_ADDR_STRLEN];
+
+		memset(&a, 0, sizeof(a));
+		a.family = 4;
+		a.a[0] = (uint8_t)v;
+		a.a[1] = (uint8_t)(v * 13);
+		a.a[2] = (uint8_t)(255 - v);
+		a.a[3] = (uint8_t)(v / 10);
+		ck_assert_ptr_nonnull(inet_ntop(AF_INET, a.a, ref, sizeof(ref)));
+		ck_assert_str_eq(hk_addr_fmt(&a, buf), ref);
+	}
 
 	/* parse writes only on success */
 	a.family = 4;
