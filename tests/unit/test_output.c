@@ -373,11 +373,13 @@ START_TEST(test_csv_texts)
 			 0);
 	mem_close(&got);
 	for (line = strtok_r(got.p, "\n", &save); line; line = strtok_r(NULL, "\n", &save), row++) {
-		const struct hk_device *d = &fx.devs[row - 1];
 		char want[256], mac[HK_MAC_STRLEN], t1[HK_TIME_STRLEN], t2[HK_TIME_STRLEN];
+		const struct hk_device *d;
 		const char *p;
+
 		if (row == 0)
-			continue;
+			continue; /* the header */
+		d = &fx.devs[row - 1];
 		snprintf(want, sizeof(want), "%" PRId64 ",%s,", d->id, d->has_mac ? hk_mac_fmt(d->mac, mac) : "");
 		ck_assert_msg(strncmp(line, want, strlen(want)) == 0, "row %zu: want \"%s...\", got \"%s\"", row, want,
 			      line);
