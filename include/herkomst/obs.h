@@ -80,6 +80,24 @@ bool hk_obs_emit(struct hk_obs_sink *s, enum hk_obs_kind kind, enum hk_side side
 bool hk_obs_emit_about(struct hk_obs_sink *s, enum hk_obs_kind kind, const struct hk_endpoint *subject,
 		       uint8_t confidence, const char *source, const char *value);
 
+/* A parser that emits while it walks a message and then finds the message
+ * contradicts itself takes back what it said: a mark before, a rewind after. */
+struct hk_obs_mark {
+	size_t n;
+	uint64_t n_dropped;
+};
+
+static inline struct hk_obs_mark hk_obs_sink_mark(const struct hk_obs_sink *s)
+{
+	return (struct hk_obs_mark){.n = s->n, .n_dropped = s->n_dropped};
+}
+
+static inline void hk_obs_sink_rewind(struct hk_obs_sink *s, struct hk_obs_mark m)
+{
+	s->n = m.n;
+	s->n_dropped = m.n_dropped;
+}
+
 const char *hk_obs_kind_name(enum hk_obs_kind k);
 /* the attribute name used in evidence (manufacturer, model, ...) */
 const char *hk_obs_attribute(enum hk_obs_kind k);

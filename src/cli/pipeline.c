@@ -540,25 +540,18 @@ int pipeline_frame_at(struct pipeline *pl, const struct cap_frame *fr, uint64_t 
 
 void pipeline_totals_add(struct pipeline_totals *t, const struct pipeline *pl)
 {
-	const struct flow_stats *fs = flow_table_stats(pl->ft);
+	struct pipeline_totals one = {
+		.packets = pl->packets,
+		.bytes = pl->bytes,
+		.obs_dropped = pl->obs_dropped,
+		.stream_gaps = pl->stream_gaps,
+		.stream_full = pl->stream_full,
+		.dstats = pl->dstats,
+		.flows = *flow_table_stats(pl->ft),
+	};
 
-	t->packets += pl->packets;
-	t->bytes += pl->bytes;
-	t->obs_dropped += pl->obs_dropped;
-	t->stream_gaps += pl->stream_gaps;
-	t->stream_full += pl->stream_full;
-	t->dstats.frames += pl->dstats.frames;
-	for (size_t i = 0; i < DEC_EV__MAX; i++)
-		t->dstats.events[i] += pl->dstats.events[i];
-	t->flows.created += fs->created;
-	t->flows.expired += fs->expired;
-	t->flows.evicted += fs->evicted;
-	t->flows.flushed += fs->flushed;
-	t->flows.active += fs->active;
-	t->flows.peak_active += fs->peak_active;
-	for (size_t i = 0; i < PIPELINE_PARSERS_MAX; i++)
-		for (size_t k = 0; k < HK_PARSE__MAX; k++)
-			t->parse_results[i][k] += pl->parse_results[i][k];
+	memcpy(one.parse_results, pl->parse_results, sizeof(one.parse_results));
+	pipeline_totals_sum(t, &one);
 }
 
 void pipeline_finish(struct pipeline *pl)

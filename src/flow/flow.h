@@ -64,7 +64,8 @@ struct flow {
 	void *dpi;                        /* opaque nDPI state; NULL once done */
 	char proto_name[FLOW_PROTO_NAME_MAX]; /* "" until decided; "Unknown" */
 
-	/* protocol parsing of TCP payload (the pipeline decides; the flow owns the memory) */
+	/* protocol parsing (the pipeline decides; the flow owns the memory): a
+	 * TCP flow's streams, and the parser of a TCP or UDP flow looked up once */
 	const void *parser;               /* const struct proto_entry *, NULL: none */
 	bool parser_checked;              /* port lookup done */
 	bool parser_by_ndpi_checked;

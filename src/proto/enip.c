@@ -87,7 +87,7 @@
  * reply is a sub-cursor of its length or offsets (offsets must lie inside
  * the reply data, in order, after the offset table); Multiple Service
  * Packets do not nest; a message whose inner lengths lie is MALFORMED and
- * says nothing (it is walked whole before anything is emitted). Strings
+ * says nothing (what it said before the lie is taken back). Strings
  * are escaped and cut by the cursor.
  */
 #include <stdbool.h>
@@ -190,7 +190,7 @@ static void say_role(struct enip_said *said, bool reply, struct hk_obs_sink *out
 {
 	bool *flag = reply ? &said->server : &said->client;
 
-	if (out && !*flag)
+	if (!*flag)
 		hk_obs_emit(out, HK_OBS_RAW, HK_SIDE_SRC, CONF_RAW, "enip.role", reply ? "server" : "client");
 	*flag = true;
 }
@@ -255,8 +255,6 @@ static bool identity_item(struct hk_cur it, struct hk_obs_sink *out)
 	if (!identity_read(&it, &id))
 		return false;
 	/* the state byte that follows is not identity; some stacks omit it */
-	if (!out)
-		return true;
 	if (family == SOCKADDR_AF_INET && hk_addr_is_unicast(&a))
 		hk_obs_emit(out, HK_OBS_IP, HK_SIDE_SRC, CONF_IP, "enip.socket_addr", hk_addr_fmt(&a, buf));
 	identity_emit(&id, "enip", 0, out);
@@ -386,7 +384,7 @@ static enum hk_parse_result cip_message(struct hk_cur m, unsigned depth, struct 
 		return HK_PARSE_OK;
 	switch (service & ~CIP_REPLY) {
 	case CIP_GET_ATTRIBUTES_ALL:
-		if (out && identity_layout(d, &id))
+		if (identity_layout(d, &id))
 			identity_emit(&id, "enip.cip", CONF_CIP_LESS, out);
 		return HK_PARSE_OK;
 	case CIP_MULTIPLE_SERVICE:
@@ -476,8 +474,7 @@ enum hk_parse_result proto_enip_parse(struct hk_cur *c, const struct hk_parse_ct
 	uint32_t status, options;
 	struct hk_cur d;
 	enum hk_parse_result r;
-	size_t n0;
-	uint64_t dropped0;
+	struct hk_obs_mark mark;
 
 	if (ctx->l4 == 17 && (ctx->sport == ENIP_IO_PORT || ctx->dport == ENIP_IO_PORT) &&
 	    ctx->sport != ENIP_PORT && ctx->dport != ENIP_PORT)
@@ -505,12 +502,9 @@ enum hk_parse_result proto_enip_parse(struct hk_cur *c, const struct hk_parse_ct
 	/* a message that lies says nothing: what it said before the lie is
 	 * taken back (one walk, not a check walk and an emitting one: what the
 	 * walk returns does not depend on out) */
-	n0 = out->n;
-	dropped0 = out->n_dropped;
+	mark = hk_obs_sink_mark(out);
 	r = encapsulated(d, cmd, out);
-	if (r != HK_PARSE_OK) {
-		out->n = n0;
-		out->n_dropped = dropped0;
-	}
+	if (r != HK_PARSE_OK)
+		hk_obs_sink_rewind(out, mark);
 	return r;
 }

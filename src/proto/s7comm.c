@@ -895,8 +895,7 @@ enum hk_parse_result proto_s7comm_parse(struct hk_cur *c, const struct hk_parse_
 	struct cotp_tpdu t;
 	enum hk_parse_result r;
 	uint8_t b0, b1;
-	size_t n0;
-	uint64_t dropped0;
+	struct hk_obs_mark mark;
 
 	if (ctx->l4 != 6)
 		return HK_PARSE_NOMATCH;
@@ -909,14 +908,10 @@ enum hk_parse_result proto_s7comm_parse(struct hk_cur *c, const struct hk_parse_
 	switch (b0) {
 	case S7_PROTO_ID:
 	case S7P_PROTO_ID:
-		n0 = out->n;
-		dropped0 = out->n_dropped;
+		mark = hk_obs_sink_mark(out);
 		r = b0 == S7_PROTO_ID ? s7_pdu(&t.data, t.eot, out) : s7p_pdu(&t.data, t.eot, out);
-		if (r == HK_PARSE_MALFORMED) {
-			/* a PDU that contradicts itself says nothing */
-			out->n = n0;
-			out->n_dropped = dropped0;
-		}
+		if (r == HK_PARSE_MALFORMED)
+			hk_obs_sink_rewind(out, mark); /* a PDU that contradicts itself says nothing */
 		return r;
 	case TLS_HANDSHAKE:
 	case TLS_APPDATA:

@@ -259,8 +259,8 @@ static int cmp_u16(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* sha256 of "xxxx,xxxx,..." of v (in the given order), first 12 hex digits */
-/* ",%04x" (no comma first), hashed a block at a time, without printf */
+/* Hashes "xxxx,xxxx,..." of v (in the given order; "%04x" each, no comma
+ * first) into h, a block at a time, without printf. */
 static void sha256_hex_list(struct sha256_ctx *h, const uint16_t *v, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
