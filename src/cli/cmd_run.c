@@ -43,6 +43,7 @@
 #include <poll.h>
 #include <pwd.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -91,6 +92,7 @@
 #define RUN_FAIL_LOG_EVERY 60u             /* failed flushes in a row between two log lines */
 #define RUN_TOKEN_FILE_MAX 4096
 #define RUN_LOCK_WAIT_USEC 250000u         /* the main thread waits this long for a busy worker */
+#define RUN_YIELD_MAX 10000                /* a worker's yields to the main thread before a round */
 
 struct run_counters {
 	uint64_t drops_ring, drops_if, ring_freezes;
@@ -122,8 +124,11 @@ struct run_worker {
 	 * when mu cannot be had (worker_lock) */
 	struct pipeline_totals tot;
 	struct inv_stats inv_st;
-	bool lock_missed;           /* the last worker_lock gave up */
-	bool flush_skip_logged;
+	bool lock_missed;           /* the last worker_lock gave up ... */
+	uint64_t missed_heartbeat;  /* ... while heartbeat was this */
+	/* set by the main thread while it waits for mu: the worker lets it in
+	 * before its next round (glibc's mutexes are not fair) */
+	atomic_bool main_waits;
 };
 
 struct run {
@@ -140,6 +145,7 @@ struct run {
 	struct pipeline_totals tot;   /* the workers' counters, summed at the last tick or flush */
 	struct inv_stats inv_st;      /* their partial inventories' counters, summed */
 	bool stuck_logged;
+	bool flush_skip_logged;       /* a periodic flush skipped for a busy worker was logged */
 	struct flusher *fl;
 	struct store *st;
 	struct oui_db *oui;
@@ -533,27 +539,33 @@ static void status_notify(const struct run *r)
 
 /*
  * The main thread's lock of a worker. A worker holds its mutex for one round
- * of frames (milliseconds); one that holds it longer is stuck inside a round,
+ * of frames (milliseconds), and lets a waiting main thread in before its
+ * next round (main_waits); one that holds it longer is stuck inside a round,
  * and the main thread must go on (signals, the watchdog, /metrics, logs):
- * it waits at most RUN_LOCK_WAIT_USEC, and once a wait failed it only tries
- * until the worker lets go again. False: not locked, use what was read last.
+ * it waits at most RUN_LOCK_WAIT_USEC, and after a wait failed it only
+ * tries, until the worker's heartbeat shows it finished a round again.
+ * False: not locked, use what was read last.
  */
 static bool worker_lock(struct run_worker *w)
 {
+	uint64_t hb = atomic_load(&w->heartbeat);
 	struct timespec until;
 	uint64_t ns;
 	int rc;
 
-	if (w->lock_missed) {
+	if (w->lock_missed && hb == w->missed_heartbeat) {
 		rc = pthread_mutex_trylock(&w->mu);
 	} else {
 		clock_gettime(CLOCK_MONOTONIC, &until);
 		ns = (uint64_t)until.tv_nsec + RUN_LOCK_WAIT_USEC * 1000u;
 		until.tv_sec += (time_t)(ns / 1000000000u);
 		until.tv_nsec = (long)(ns % 1000000000u);
+		atomic_store(&w->main_waits, true);
 		rc = pthread_mutex_clocklock(&w->mu, CLOCK_MONOTONIC, &until);
+		atomic_store(&w->main_waits, false);
 	}
 	w->lock_missed = rc != 0;
+	w->missed_heartbeat = hb;
 	return rc == 0;
 }
 
@@ -590,28 +602,24 @@ static void collect_totals(struct run *r)
 /*
  * The workers' partial inventories merged into a fresh one, each worker
  * locked only for its own merge; the caller snapshots and frees it with no
- * lock held. NULL when memory ran out. A worker that cannot be locked is
- * left out (logged once while it stays so): its devices wait for a flush
- * that can read them, the store keeps what they had.
+ * lock held. NULL when memory ran out, or (*ret_busy: its index, else -1)
+ * when a worker could not be locked: a snapshot without its share must not
+ * be flushed (the flusher stores differences from the last snapshot: the
+ * share would drop out, then count again when the worker is back).
  */
-static struct inventory *merge_workers(struct run *r)
+static struct inventory *merge_workers(struct run *r, int *ret_busy)
 {
 	struct inventory *inv = inv_new(&r->po.inv);
 
+	*ret_busy = -1;
 	for (unsigned k = 0; inv && k < r->n_workers; k++) {
 		struct run_worker *w = &r->w[k];
 		int rc;
 
 		if (!worker_lock(w)) {
-			if (!w->flush_skip_logged)
-				logm(LOG_ERR,
-				     "flush: worker %u has been busy in one round for over %u ms; its devices are "
-				     "left out of this flush and wait for the next",
-				     k, RUN_LOCK_WAIT_USEC / 1000u);
-			w->flush_skip_logged = true;
-			continue;
+			*ret_busy = (int)k;
+			return inv_free(inv);
 		}
-		w->flush_skip_logged = false;
 		rc = inv_merge(inv, w->pl->inv);
 		pthread_mutex_unlock(&w->mu);
 		if (rc < 0)
@@ -628,10 +636,24 @@ static int flush(struct run *r, const char *why)
 	struct inventory *inv;
 	size_t n = 0;
 	uint64_t t0 = hk_mono_usec();
-	int rc;
+	int busy, rc;
 
 	collect_totals(r);
-	inv = merge_workers(r);
+	inv = merge_workers(r, &busy);
+	if (busy >= 0) {
+		/* not a failure: nothing is stored until every worker can be read
+		 * (logged for every flush asked for, once for the periodic ones) */
+		if (why || !r->flush_skip_logged)
+			logm(LOG_ERR,
+			     "flush%s%s skipped: worker %d has been busy in one round for over %u ms; nothing is "
+			     "stored until every worker can be read",
+			     why ? " " : "", why ? why : "", busy, RUN_LOCK_WAIT_USEC / 1000u);
+		r->flush_skip_logged = true;
+		metrics_update(r);
+		status_notify(r);
+		return 0;
+	}
+	r->flush_skip_logged = false;
 	if (!inv || inv_snapshot(inv, r->oui, &devs, &n) < 0) {
 		rc = -ENOMEM;
 	} else {
@@ -892,6 +914,9 @@ static void *worker_main(void *arg)
 		}
 		if (pfd[0].revents)
 			break;
+		/* the main thread waits for the mutex: let it in first */
+		for (int y = 0; atomic_load(&w->main_waits) && y < RUN_YIELD_MAX; y++)
+			sched_yield();
 		pthread_mutex_lock(&w->mu);
 		more = read_frames(w);
 		now = hk_mono_usec();
