@@ -85,7 +85,7 @@ struct hk_device {
 #define HK_A_FINGERPRINT "fingerprint"
 #define HK_A_VLAN "vlan"
 
-#define HK_DEV_EVIDENCE_MAX 4096 /* per device; further distinct claims are counted, not kept */
+#define HK_DEV_EVIDENCE_MAX 4096 /* per device; further distinct claims are dropped */
 
 /* Adds (or merges into an equal attribute/value/source) one evidence item.
  * Returns false when the device is at HK_DEV_EVIDENCE_MAX or out of memory. */

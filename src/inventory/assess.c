@@ -483,8 +483,6 @@ static void access_from_roles(const struct hk_device *d, struct lines *l)
 	free(v);
 }
 
-/* The device's evidence in canonical order (attribute, value, source), so
- * that the lines do not depend on the order it is stored in. */
 /* What each evidence item is to one table of families, read once per
  * device rather than once per family: bit f set when the item names family f
  * as a service it serves, as a protocol it uses, or speaks it (its source). */
@@ -492,6 +490,8 @@ struct fam_bits {
 	uint32_t serves, uses, speaks;
 };
 
+/* The device's evidence in canonical order (attribute, value, source), so
+ * that the lines do not depend on the order it is stored in. */
 struct ev_view {
 	const struct hk_evidence **v;
 	size_t n;
