@@ -6,7 +6,10 @@
  * same devices:
  *
  * - a long run of one flow's frames (more bytes than the whole pool), so the
- *   reader waits for batches while one worker works and the others idle;
+ *   reader waits for batches while one worker works and the others idle: a
+ *   Modbus/TCP conversation with its sequence numbers, so that a frame lost,
+ *   repeated or out of order shows as a stream gap or a parse result that
+ *   differs;
  * - then many small flows, so the idle workers are handed batches that are
  *   not full yet;
  * - a frame bigger than a batch (its batch grows);
@@ -33,7 +36,7 @@ struct run {
 };
 
 static size_t frame_ipv4(uint8_t *b, size_t cap, uint32_t src, uint32_t dst, uint8_t proto, uint16_t sport,
-			 uint16_t dport, size_t payload)
+			 uint16_t dport, size_t payload, uint32_t seq)
 {
 	size_t l4 = proto == 6 ? 20 : 8, n = 14 + 20 + l4 + payload;
 	uint16_t tot = (uint16_t)(20 + l4 + payload);
@@ -65,6 +68,10 @@ static size_t frame_ipv4(uint8_t *b, size_t cap, uint32_t src, uint32_t dst, uin
 	t[2] = (uint8_t)(dport >> 8);
 	t[3] = (uint8_t)dport;
 	if (proto == 6) {
+		t[4] = (uint8_t)(seq >> 24);
+		t[5] = (uint8_t)(seq >> 16);
+		t[6] = (uint8_t)(seq >> 8);
+		t[7] = (uint8_t)seq;
 		t[12] = 0x50;
 		t[13] = 0x18;
 	} else {
@@ -73,6 +80,32 @@ static size_t frame_ipv4(uint8_t *b, size_t cap, uint32_t src, uint32_t dst, uin
 	}
 	memset(t + l4, 'x', payload);
 	return n;
+}
+
+#define MB_REQ_LEN 12u  /* MBAP 7 + function, address, quantity */
+#define MB_RSP_LEN 195u /* MBAP 7 + function, byte count, 93 registers */
+
+/* A Modbus/TCP ADU over the payload at adu: request or its reply. */
+static void modbus_adu(uint8_t *adu, uint16_t tid, bool request)
+{
+	size_t len = request ? MB_REQ_LEN : MB_RSP_LEN;
+
+	adu[0] = (uint8_t)(tid >> 8);
+	adu[1] = (uint8_t)tid;
+	adu[2] = adu[3] = 0;                /* protocol 0 */
+	adu[4] = (uint8_t)((len - 6) >> 8); /* unit id and PDU */
+	adu[5] = (uint8_t)(len - 6);
+	adu[6] = 1;                         /* unit id */
+	adu[7] = 3;                         /* Read Holding Registers */
+	if (request) {
+		adu[8] = adu[9] = 0; /* address */
+		adu[10] = 0;
+		adu[11] = 93; /* quantity */
+	} else {
+		adu[8] = 186; /* byte count */
+		for (size_t k = 9; k < len; k++)
+			adu[k] = (uint8_t)(tid + k);
+	}
 }
 
 static void feed(struct engine *e, struct run *r, uint64_t *ts, int linktype, const uint8_t *b, size_t n)
@@ -99,6 +132,7 @@ static void run_engine(unsigned workers, struct run *r)
 	uint8_t *b = malloc(BIG_FRAME);
 	uint64_t ts = 1700000000000000ull;
 	struct hk_device *devs = NULL;
+	uint32_t seq_up = 1000, seq_down = 900000;
 	size_t n;
 
 	ck_assert_msg(e != NULL, "engine_new(%u): %s", workers, err);
@@ -107,12 +141,22 @@ static void run_engine(unsigned workers, struct run *r)
 	ck_assert_uint_eq(engine_workers(e), workers ? workers : 1);
 	memset(r, 0, sizeof(*r));
 
-	/* one Modbus/TCP conversation, both directions, longer than the pool */
+	/* one Modbus/TCP conversation, both directions, longer than the pool:
+	 * a Read Holding Registers request (12 bytes) and its 93-register reply
+	 * (195 bytes), transaction ids counting, sequence numbers advancing */
 	for (unsigned i = 0; i < BURST_FRAMES; i++) {
 		bool up = i % 2 == 0;
+		size_t len = up ? MB_REQ_LEN : MB_RSP_LEN;
+		uint8_t *adu;
 
 		n = frame_ipv4(b, BIG_FRAME, up ? 0x0a000001 : 0x0a000002, up ? 0x0a000002 : 0x0a000001, 6,
-			       up ? 40000 : 502, up ? 502 : 40000, 196);
+			       up ? 40000 : 502, up ? 502 : 40000, len, up ? seq_up : seq_down);
+		adu = b + n - len;
+		modbus_adu(adu, (uint16_t)(i / 2), up);
+		if (up)
+			seq_up += (uint32_t)len;
+		else
+			seq_down += (uint32_t)len;
 		feed(e, r, &ts, DLT_EN10MB, b, n);
 	}
 	/* many small UDP flows among 200 hosts, interleaved */
@@ -122,11 +166,11 @@ static void run_engine(unsigned workers, struct run *r)
 		bool up = (i / SMALL_FLOWS) % 2 == 0;
 
 		n = frame_ipv4(b, BIG_FRAME, up ? a : c, up ? c : a, 17, up ? (uint16_t)(1024 + f) : 161,
-			       up ? 161 : (uint16_t)(1024 + f), 20 + f % 100);
+			       up ? 161 : (uint16_t)(1024 + f), 20 + f % 100, 0);
 		feed(e, r, &ts, DLT_EN10MB, b, n);
 	}
 	/* a frame bigger than a batch: its IPv4 header covers only the start */
-	n = frame_ipv4(b, BIG_FRAME, 0x0a000003, 0x0a000004, 17, 5000, 5001, 1000);
+	n = frame_ipv4(b, BIG_FRAME, 0x0a000003, 0x0a000004, 17, 5000, 5001, 1000, 0);
 	memset(b + n, 'y', BIG_FRAME - n);
 	feed(e, r, &ts, DLT_EN10MB, b, BIG_FRAME);
 	/* a link type no worker decodes */
@@ -143,6 +187,16 @@ static void run_engine(unsigned workers, struct run *r)
 	inv_devices_free(devs, r->n_devs);
 	engine_free(e);
 	free(b);
+}
+
+/* PDUs and datagrams the parsers took as theirs, over every parser */
+static uint64_t parsed_ok(const struct pipeline_totals *t)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < PIPELINE_PARSERS_MAX; i++)
+		n += t->parse_results[i][HK_PARSE_OK];
+	return n;
 }
 
 START_TEST(batches)
@@ -167,6 +221,9 @@ START_TEST(same_for_any_n)
 	ck_assert_uint_eq(one.unsupported, 1);
 	ck_assert_uint_eq(one.t.flows.created, 1 + SMALL_FLOWS + 1);
 	ck_assert_uint_gt(one.n_devs, 200);
+	/* every ADU of the conversation parsed, in order, none missing */
+	ck_assert_uint_eq(one.t.stream_gaps, 0);
+	ck_assert_uint_eq(parsed_ok(&one.t), BURST_FRAMES); /* the UDP payloads are no SNMP */
 	for (unsigned n = 2; n <= 3; n++) {
 		run_engine(n, &many);
 		ck_assert_uint_eq(many.t.packets, one.t.packets);
@@ -181,6 +238,10 @@ START_TEST(same_for_any_n)
 		ck_assert_uint_eq(many.n_devs, one.n_devs);
 		ck_assert_uint_eq(many.dev_packets, one.dev_packets);
 		ck_assert_uint_eq(many.dev_bytes, one.dev_bytes);
+		ck_assert_uint_eq(many.t.stream_gaps, one.t.stream_gaps);
+		ck_assert_uint_eq(many.t.obs_dropped, one.t.obs_dropped);
+		ck_assert_msg(memcmp(many.t.parse_results, one.t.parse_results, sizeof(one.t.parse_results)) == 0,
+			      "%u workers: the parsers' results differ from one worker's", n);
 	}
 }
 END_TEST
