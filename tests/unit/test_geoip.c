@@ -10,7 +10,10 @@
  */
 #include "inventory/geoip.h"
 
+#include <arpa/inet.h>
 #include <check.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,6 +187,19 @@ static const struct bad_case bad_cases[] = {
 	{ V4OK, "2001:3::,2001:2::,JP\n", "geoip6:1: ", "start is above end" },
 	{ V4OK, V6OK "2001:1::,2001:1::ff,JP\n", "geoip6:2: ", "sorted" },
 	{ V4OK, "2001:2::,2001:2::ff,J\n", "geoip6:1: ", "country \"J\"" },
+	/* lines the checking pass's fast path must hand to the general one */
+	{ "16777216,16777471,A?\n", V6OK, "geoip:1: ", "country \"A?\"" },
+	{ V4OK "16777472,16777500,AU\r\r\n", V6OK, "geoip:2: ", "country \"AU\r\"" },
+	{ "16777216,,AU\n", V6OK, "geoip:1: ", "decimal numbers" },
+	{ "16777216, 16777471,AU\n", V6OK, "geoip:1: ", "decimal numbers" },
+	{ "16777216,42949672950,AU\n", V6OK, "geoip:1: ", "below 2^32" },
+	{ "16777216,16777471,AU,\n", V6OK, "geoip:1: ", "three comma-separated fields" },
+	{ V4OK, "2001:2::,2001:2::ff,JP,\n", "geoip6:1: ", "three comma-separated fields" },
+	{ V4OK, "2001:2::,2001:2::ff,JPN\n", "geoip6:1: ", "country \"JPN\"" },
+	{ V4OK, "2001:2::,2001:2::ff:,JP\n", "geoip6:1: ", "IPv6 addresses" },
+	{ V4OK, "2001:2::,2001:2::ffff:", "geoip6:1: ", "three comma-separated fields" }, /* the file's end */
+	{ V4OK, "2001:2::,2001:2::ffff,J", "geoip6:1: ", "country \"J\"" },
+	{ "16777216,16777471,A", V6OK, "geoip:1: ", "country \"A\"" },
 };
 
 START_TEST(test_errors)
@@ -221,6 +237,226 @@ START_TEST(test_line_limit_and_plain_source)
 	ck_assert_str_eq(cc(g, "1.0.0.9"), "AU");
 	ck_assert_str_eq(cc(g, "1.0.1.9"), "-"); /* "??" */
 	geoip_free(g);
+	/* numbers longer than ten digits (leading zeros) and a last line without '\n' */
+	write_pair("000000000016777216,16777471,AU\n16777472,16778239,CN", V6OK "2001:3::,2001:3::ff,NL");
+	g = geoip_open(tmpdir, err, sizeof(err));
+	ck_assert_msg(g != NULL, "%s", err);
+	ck_assert_str_eq(cc(g, "1.0.0.9"), "AU");
+	ck_assert_str_eq(cc(g, "1.0.1.9"), "CN");
+	ck_assert_str_eq(cc(g, "2001:3::9"), "NL");
+	geoip_free(g);
+}
+END_TEST
+
+/*
+ * The IPv6 text of the checking pass (a fast path for the common form, the
+ * general parser for the rest) against inet_pton: many generated addresses in
+ * every written form (each run of zero groups compressed or not, leading
+ * zeros, upper and lower case, an embedded dotted quad) must load as the
+ * address inet_pton reads, each looked up by its bytes; mutated and
+ * hand-written texts that inet_pton refuses must be refused, as start and as
+ * end of a range.
+ */
+#define V6_TEXTS 4000
+#define V6_TEXT_MAX 64
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint32_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (uint32_t)(rng_state >> 16);
+}
+
+/* text appended at buf[*len], bounded by V6_TEXT_MAX */
+static void append_text(char *buf, size_t *len, const char *t)
+{
+	size_t n = strlen(t);
+
+	ck_assert(*len + n < V6_TEXT_MAX);
+	memcpy(buf + *len, t, n + 1);
+	*len += n;
+}
+
+/* One written form of the address in groups[8], chosen at random. */
+static void v6_render(const uint16_t groups[8], char buf[V6_TEXT_MAX])
+{
+	bool quad = rng() % 4 == 0, upper = rng() % 3 == 0;
+	size_t n_hex = quad ? 6 : 8, len = 0, cs = SIZE_MAX, cl = 0, starts[8], n_starts = 0;
+	char t[16];
+
+	/* "::" for a random part of a random run of zero groups, or none */
+	for (size_t k = 0; k < n_hex; k++)
+		if (groups[k] == 0)
+			starts[n_starts++] = k;
+	if (n_starts && rng() % 5 != 0) {
+		cs = starts[rng() % n_starts];
+		while (cs + cl < n_hex && groups[cs + cl] == 0)
+			cl++;
+		cl = 1 + rng() % cl;
+	}
+	buf[0] = '\0';
+	for (size_t k = 0; k < n_hex; k++) {
+		if (k == cs) {
+			append_text(buf, &len, "::");
+			k += cl - 1;
+			continue;
+		}
+		if (k > 0 && !(cs != SIZE_MAX && k == cs + cl))
+			append_text(buf, &len, ":");
+		if (rng() % 4 == 0) /* leading zeros */
+			snprintf(t, sizeof(t), upper ? "%04X" : "%04x", groups[k]);
+		else
+			snprintf(t, sizeof(t), upper ? "%X" : "%x", groups[k]);
+		append_text(buf, &len, t);
+	}
+	if (quad) {
+		if (len < 2 || buf[len - 1] != ':' || buf[len - 2] != ':')
+			append_text(buf, &len, ":");
+		snprintf(t, sizeof(t), "%u.%u.%u.%u", groups[6] >> 8, groups[6] & 255u, groups[7] >> 8,
+			 groups[7] & 255u);
+		append_text(buf, &len, t);
+	}
+}
+
+static int v6_cmp_groups(const void *a, const void *b)
+{
+	return memcmp(a, b, 16);
+}
+
+static const char *const bad_texts[] = {
+	"", ":", ":::", "1:::2", ":1::", "1:", "1::2:", "::1:", "1::2::3", "::1::", "12345::", "1:2:3:4:5:6:7",
+	"1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7:8::", "::1:2:3:4:5:6:7:8", "1:2:3:4::5:6:7:8", "1:2:3:4:5:6:7:8:",
+	":1:2:3:4:5:6:7:8", "::g", "g::", "2400:: ", " 2400::", "2400::0x1", "00000::", "2400::1.2.3",
+	"2400::1.2.3.4.5", "2400::256.1.1.1", "2400::01.2.3.4", "2400:1:2:3:4:5:6:1.2.3.4", "1.2.3.4",
+	"2400::1.2.3.4:5", "2400::-1", "2400:+1::", "2400::1%eth0", "2400::/32", "[2400::]",
+};
+
+/* The bytes inet_pton makes of a text, or false */
+static bool pton(const char *t, uint8_t b[16])
+{
+	return inet_pton(AF_INET6, t, b) == 1;
+}
+
+static void expect_refused(const char *bad)
+{
+	char v6[3 * V6_TEXT_MAX], err[TEST_ERR_MAX] = "", want[TEST_PATH_MAX + 32];
+
+	for (int as_end = 0; as_end < 2; as_end++) {
+		snprintf(v6, sizeof(v6), "2400::,2400::1,NL\n%s,%s,JP\n", as_end ? "2400::2" : bad,
+			 as_end ? bad : "3fff::");
+		write_pair(V4OK, v6);
+		ck_assert_msg(geoip_open(tmpdir, err, sizeof(err)) == NULL, "\"%s\" (refused by inet_pton) loaded",
+			      bad);
+		snprintf(want, sizeof(want), "%s/geoip6:2: start and end must be IPv6 addresses", tmpdir);
+		ck_assert_msg(strcmp(err, want) == 0, "\"%s\": \"%s\", want \"%s\"", bad, err, want);
+	}
+}
+
+START_TEST(test_v6_text_vs_inet_pton)
+{
+	static uint16_t addr[V6_TEXTS][8];
+	static const char *const ccs[] = {"NL", "DE", "US", "FR", "JP", "AU", "GB", "IT", "ES", "SE"};
+	char path[TEST_PATH_MAX], err[TEST_ERR_MAX] = "", t1[V6_TEXT_MAX], t2[V6_TEXT_MAX], ip[INET6_ADDRSTRLEN];
+	uint8_t b[16], want[16];
+	size_t n = 0, n_quad = 0, n_short = 0, n_bad = 0;
+	struct geoip *g;
+	FILE *fp;
+
+	/* addresses with many zero groups; the first group 0 (leading "::") or
+	 * global unicast outside 2001:db8::/32 (no address answers "-" by rule) */
+	for (size_t i = 0; i < V6_TEXTS; i++) {
+		for (int k = 0; k < 8; k++)
+			addr[i][k] = rng() % 2 ? 0 : (uint16_t)(rng() % 3 == 0 ? rng() % 16 : rng());
+		addr[i][0] = rng() % 4 == 0 ? 0 : (uint16_t)(0x2400 + rng() % 0x1c00);
+		if (addr[i][0] == 0) {
+			addr[i][5] = (uint16_t)(addr[i][5] == 0xffff ? 1 : addr[i][5]); /* not ::ffff:0:0/96 */
+			addr[i][7] |= 2;                                             /* not :: or ::1 */
+		}
+		for (int k = 0; k < 8; k++) /* big-endian, so that memcmp sorts */
+			addr[i][k] = htons(addr[i][k]);
+	}
+	qsort(addr, V6_TEXTS, sizeof(addr[0]), v6_cmp_groups);
+	for (size_t i = 0; i < V6_TEXTS; i++)
+		if (n == 0 || memcmp(addr[n - 1], addr[i], 16) != 0)
+			memmove(addr[n++], addr[i], 16);
+	snprintf(path, sizeof(path), "%s/geoip6", tmpdir);
+	fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	for (size_t i = 0; i < n; i++) {
+		uint16_t host[8];
+		for (int k = 0; k < 8; k++)
+			host[k] = ntohs(addr[i][k]);
+		v6_render(host, t1);
+		v6_render(host, t2);
+		memcpy(want, addr[i], 16);
+		ck_assert_msg(pton(t1, b) && memcmp(b, want, 16) == 0, "generator: %s", t1);
+		ck_assert_msg(pton(t2, b) && memcmp(b, want, 16) == 0, "generator: %s", t2);
+		n_quad += strchr(t1, '.') != NULL;
+		n_short += strstr(t1, "::") != NULL;
+		fprintf(fp, "%s,%s,%s\n", t1, t2, ccs[i % 10]);
+	}
+	fclose(fp);
+	/* every form was written */
+	ck_assert_uint_gt(n_quad, n / 8);
+	ck_assert_uint_gt(n_short, n / 2);
+	snprintf(path, sizeof(path), "%s/geoip", tmpdir);
+	fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs(V4OK, fp);
+	fclose(fp);
+	g = geoip_open(tmpdir, err, sizeof(err));
+	ck_assert_msg(g != NULL, "%s", err);
+	for (size_t i = 0; i < n; i++) {
+		uint8_t next[16];
+		memcpy(next, addr[i], 16);
+		for (int k = 15; k >= 0 && ++next[k] == 0; k--)
+			;
+		ck_assert_ptr_nonnull(inet_ntop(AF_INET6, addr[i], ip, sizeof(ip)));
+		ck_assert_msg(strcmp(cc(g, ip), ccs[i % 10]) == 0, "%s: %s, want %s", ip, cc(g, ip), ccs[i % 10]);
+		if (i + 1 < n && memcmp(next, addr[i + 1], 16) == 0)
+			continue;
+		ck_assert_ptr_nonnull(inet_ntop(AF_INET6, next, ip, sizeof(ip)));
+		ck_assert_msg(strcmp(cc(g, ip), "-") == 0, "%s (a gap): %s", ip, cc(g, ip));
+	}
+	geoip_free(g);
+	/* refused: the hand-written texts, and valid ones mutated */
+	for (size_t i = 0; i < sizeof(bad_texts) / sizeof(bad_texts[0]); i++) {
+		ck_assert_msg(!pton(bad_texts[i], b), "\"%s\" is valid", bad_texts[i]);
+		expect_refused(bad_texts[i]);
+	}
+	for (int i = 0; i < 600; i++) {
+		static const char ins[] = ":0fF.g ";
+		uint16_t host[8];
+		size_t len, at;
+		for (int k = 0; k < 8; k++)
+			host[k] = ntohs(addr[rng() % n][k]);
+		v6_render(host, t1);
+		len = strlen(t1);
+		at = rng() % (len + 1);
+		switch (rng() % 4) {
+		case 0: /* a character more */
+		case 1:
+			memmove(t1 + at + 1, t1 + at, len - at + 1);
+			t1[at] = ins[rng() % (sizeof(ins) - 1)];
+			break;
+		case 2: /* one less */
+			if (at < len)
+				memmove(t1 + at, t1 + at + 1, len - at);
+			break;
+		default: /* one replaced */
+			if (at < len)
+				t1[at] = ins[rng() % (sizeof(ins) - 1)];
+			break;
+		}
+		if (pton(t1, b))
+			continue;
+		n_bad++;
+		expect_refused(t1);
+	}
+	ck_assert_uint_gt(n_bad, 200);
 }
 END_TEST
 
@@ -360,6 +596,7 @@ static Suite *geoip_suite(void)
 	tcase_add_loop_test(files, test_errors, 0, (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
 	tcase_add_test(files, test_line_limit_and_plain_source);
 	tcase_add_test(files, test_index_blocks);
+	tcase_add_test(files, test_v6_text_vs_inet_pton);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, files);
 	return s;
