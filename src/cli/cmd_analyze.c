@@ -266,6 +266,41 @@ static void geo_join(struct geo_loader *g)
 	g->started = false;
 }
 
+/*
+ * The packets' state (flow tables, the inventory's nodes, worker 0's
+ * pipeline; the other workers free theirs after the merge) is freed, with
+ * more than one worker, on a thread of its own while the devices are
+ * resolved, assessed and written, and joined before the command returns.
+ */
+struct engine_freer {
+	pthread_t thread;
+	bool started;
+};
+
+static void *freer_main(void *arg)
+{
+	pthread_setname_np(pthread_self(), "hk-free");
+	engine_free(arg);
+	return NULL;
+}
+
+/* Returns NULL: eng is freed now or on the freer's thread. */
+static struct engine *freer_start(struct engine_freer *f, struct engine *eng, unsigned workers)
+{
+	if (workers > 1 && pthread_create(&f->thread, NULL, freer_main, eng) == 0)
+		f->started = true;
+	else
+		engine_free(eng);
+	return NULL;
+}
+
+static void freer_join(struct engine_freer *f)
+{
+	if (f->started)
+		pthread_join(f->thread, NULL);
+	f->started = false;
+}
+
 static void warn_stderr(void *userdata, const char *message)
 {
 	(void)userdata;
@@ -496,6 +531,7 @@ int cmd_analyze(int argc, char **argv)
 	struct unknown_fp *unknown = NULL;
 	struct assess_inputs ak = {0};
 	struct geo_loader geo = {0};
+	struct engine_freer freer = {0};
 	struct assess_result *ares = NULL;
 	struct out_assessed *aod = NULL;
 	struct store_annotation *anns = NULL;
@@ -663,7 +699,7 @@ int cmd_analyze(int argc, char **argv)
 	loader_join(&ld, true);
 	oui = ld.oui;
 
-	if (inv_snapshot(engine_inventory(eng), oui, &devs, &n_devs) < 0) {
+	if (inv_snapshot_threads(engine_inventory(eng), oui, o.eng.workers, &devs, &n_devs) < 0) {
 		fprintf(stderr, "herkomst: out of memory building the inventory\n");
 		status = 1;
 		goto out;
@@ -672,7 +708,7 @@ int cmd_analyze(int argc, char **argv)
 	 * needed past the snapshot: freed now, it is not held beside the output */
 	engine_totals(eng, &totals);
 	run_counters(&totals, &run, ev_names);
-	eng = engine_free(eng);
+	eng = freer_start(&freer, eng, o.eng.workers);
 	geo_start(&geo, &ak, devs, n_devs);
 	if (o.db) {
 		if (store_devices_merge(st, devs, n_devs) < 0) {
@@ -744,6 +780,7 @@ out:
 	free(anns);
 	assess_inputs_close(&ak);
 	engine_free(eng);
+	freer_join(&freer);
 	store_close(st);
 	loader_join(&ld, false);
 	oui_db_free(ld.oui);

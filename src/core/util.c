@@ -131,3 +131,11 @@ void hk_errbuf_set(char *errbuf, size_t errsz, const char *fmt, ...)
 	vsnprintf(errbuf, errsz, fmt, ap);
 	va_end(ap);
 }
+
+void hk_str_copy(char *dst, size_t dstsz, const char *src)
+{
+	size_t n = src ? strnlen(src, dstsz - 1) : 0;
+
+	memcpy(dst, src ? src : "", n);
+	dst[n] = '\0';
+}

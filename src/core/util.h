@@ -22,6 +22,10 @@ uint64_t hk_mono_usec(void);
 /* Grows *v (element size esz) to hold at least need elements; doubles. */
 int hk_grow(void **v, size_t *cap, size_t need, size_t esz);
 
+/* Copies src (NULL: "") into dst, cut to dstsz - 1 bytes and terminated
+ * (dstsz > 0): strlcpy's work, without printf's cost where it is hot. */
+void hk_str_copy(char *dst, size_t dstsz, const char *src);
+
 /* Formats a message into a caller's error buffer; ignores a NULL or empty buffer. */
 void hk_errbuf_set(char *errbuf, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "inventory/geoip.h"
 #include "inventory/origin.h"
 #include "inventory/policy.h"
@@ -124,14 +125,6 @@ __attribute__((format(printf, 2, 3))) static void line_add(struct lines *l, cons
 
 /* textf(dst, dstsz, "%s", s) without the format machinery (most texts of
  * most devices are copies and fixed words). */
-static void copy(char *dst, size_t dstsz, const char *s)
-{
-	size_t n = 0;
-
-	for (; s && s[n] && n + 1 < dstsz; n++)
-		dst[n] = s[n];
-	dst[n] = '\0';
-}
 
 /* line_add(l, "%s%s", a, b) without the format machinery. */
 static void line_put(struct lines *l, const char *a, const char *b)
@@ -144,9 +137,9 @@ static void line_put(struct lines *l, const char *a, const char *b)
 		return;
 	}
 	row = l->rows[l->c->n_why++];
-	copy(row, ASSESS_WHY_LEN, a);
+	hk_str_copy(row, ASSESS_WHY_LEN, a);
 	n = strlen(row);
-	copy(row + n, ASSESS_WHY_LEN - n, b);
+	hk_str_copy(row + n, ASSESS_WHY_LEN - n, b);
 }
 
 /* The last kept line says how many did not fit. */
@@ -277,24 +270,24 @@ static void fill_company(struct work *w, const struct origin_db *db, const struc
 
 	if (!top)
 		top = c;
-	copy(w->company_id, sizeof(w->company_id), c->id);
-	copy(w->company, sizeof(w->company), c->name);
-	copy(w->hq_country, sizeof(w->hq_country), c->hq_country);
+	hk_str_copy(w->company_id, sizeof(w->company_id), c->id);
+	hk_str_copy(w->company, sizeof(w->company), c->name);
+	hk_str_copy(w->hq_country, sizeof(w->hq_country), c->hq_country);
 	/* the controlling party is the top of the chain; a row of its own may
 	 * say more than its parent's when the data is only that far */
 	cc = has(top->control_country) ? top->control_country : c->control_country;
-	copy(w->control_country, sizeof(w->control_country), cc);
+	hk_str_copy(w->control_country, sizeof(w->control_country), cc);
 	if (has(top->controller))
-		copy(w->controller, sizeof(w->controller), top->controller);
+		hk_str_copy(w->controller, sizeof(w->controller), top->controller);
 	else if (top != c)
-		copy(w->controller, sizeof(w->controller), top->name);
+		hk_str_copy(w->controller, sizeof(w->controller), top->name);
 	else if (has(c->controller))
-		copy(w->controller, sizeof(w->controller), c->controller);
+		hk_str_copy(w->controller, sizeof(w->controller), c->controller);
 	else
-		copy(w->controller, sizeof(w->controller), c->name);
+		hk_str_copy(w->controller, sizeof(w->controller), c->name);
 	r->state = origin_state_name(st->state);
 	r->state_share = st->state != ORIGIN_STATE_NONE ? st->state_share : -1;
-	copy(w->as_of, sizeof(w->as_of), c->as_of);
+	hk_str_copy(w->as_of, sizeof(w->as_of), c->as_of);
 	r->origin_known = w->control_country[0] != '\0';
 }
 
@@ -335,8 +328,8 @@ static void resolve_origin(const struct hk_device *d, const struct assess_annota
 			goto out;
 		}
 		fill_company(w, ctx->origin, c);
-		copy(w->manufacturer, sizeof(w->manufacturer), best ? best->value : "");
-		copy(w->manufacturer_source, sizeof(w->manufacturer_source), "annotation");
+		hk_str_copy(w->manufacturer, sizeof(w->manufacturer), best ? best->value : "");
+		hk_str_copy(w->manufacturer_source, sizeof(w->manufacturer_source), "annotation");
 		chain_text(ctx->origin, c, chain, sizeof(chain));
 		if (best)
 			textf(w->basis, sizeof(w->basis),
@@ -347,11 +340,11 @@ static void resolve_origin(const struct hk_device *d, const struct assess_annota
 		goto known;
 	}
 	if (!ctx->origin) {
-		copy(w->basis, sizeof(w->basis), "no ownership data loaded");
+		hk_str_copy(w->basis, sizeof(w->basis), "no ownership data loaded");
 		goto out;
 	}
 	if (!n) {
-		copy(w->basis, sizeof(w->basis), "no manufacturer claim");
+		hk_str_copy(w->basis, sizeof(w->basis), "no manufacturer claim");
 		goto out;
 	}
 	/* strong claims first, each in confidence order; the OUI registrant last */
@@ -375,8 +368,8 @@ static void resolve_origin(const struct hk_device *d, const struct assess_annota
 		goto out;
 	}
 	fill_company(w, ctx->origin, c);
-	copy(w->manufacturer, sizeof(w->manufacturer), hit->value);
-	copy(w->manufacturer_source, sizeof(w->manufacturer_source), hit->source);
+	hk_str_copy(w->manufacturer, sizeof(w->manufacturer), hit->value);
+	hk_str_copy(w->manufacturer_source, sizeof(w->manufacturer_source), hit->source);
 	chain_text(ctx->origin, c, chain, sizeof(chain));
 	r->origin_weak = is_oui_claim(hit);
 	if (r->origin_weak)
@@ -392,7 +385,7 @@ static void resolve_origin(const struct hk_device *d, const struct assess_annota
 known:
 	if (!r->origin_known) {
 		size_t used = strlen(w->basis);
-		copy(w->basis + used, sizeof(w->basis) - used, "; no control country recorded");
+		hk_str_copy(w->basis + used, sizeof(w->basis) - used, "; no control country recorded");
 	}
 out:
 	free(claims);

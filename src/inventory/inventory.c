@@ -2,6 +2,8 @@
 #include "inventory/inventory.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -519,15 +521,6 @@ bool inv_packet_again(struct inventory *inv, const struct hk_pkt *p, const struc
 	return true;
 }
 
-/* snprintf's "%s" cut, without the format machinery (a new evidence node
- * per observation not seen before) */
-static void ev_str_copy(char *dst, size_t dstsz, const char *src)
-{
-	size_t n = strnlen(src, dstsz - 1);
-
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
 
 /* A new node is a copy of key when there is one, else made of r. */
 static struct inv_ev *ev_lookup_or_add(struct inventory *inv, const struct ev_ref *r, const struct inv_ev *key)
@@ -564,9 +557,9 @@ static struct inv_ev *ev_lookup_or_add(struct inventory *inv, const struct ev_re
 		if (r->on_mac)
 			memcpy(ev->mac, r->mac, 6);
 		ev->subj = *r->subj;
-		ev_str_copy(ev->e.attribute, sizeof(ev->e.attribute), r->attribute);
-		ev_str_copy(ev->e.value, sizeof(ev->e.value), r->value);
-		ev_str_copy(ev->e.source, sizeof(ev->e.source), r->source);
+		hk_str_copy(ev->e.attribute, sizeof(ev->e.attribute), r->attribute);
+		hk_str_copy(ev->e.value, sizeof(ev->e.value), r->value);
+		hk_str_copy(ev->e.source, sizeof(ev->e.source), r->source);
 	}
 	ev->hash = h;
 	ev->e.count = 0;
@@ -938,15 +931,6 @@ static bool owned_by_mac(const struct inv_ip *n)
 	return n->owner && n->owner_class >= 2;
 }
 
-/* A bounded copy (snprintf "%s" without the format machinery). */
-static void str_copy(char *dst, size_t dstsz, const char *src)
-{
-	size_t n = 0;
-
-	for (; src[n] && n + 1 < dstsz; n++)
-		dst[n] = src[n];
-	dst[n] = '\0';
-}
 
 /* Appends to room reserved by inv_snapshot; the device's fold merges equal
  * claims afterwards. */
@@ -955,9 +939,9 @@ static void add_ev(struct hk_device *d, const char *attr, const char *value, con
 {
 	struct hk_evidence e;
 	memset(&e, 0, sizeof(e));
-	str_copy(e.attribute, sizeof(e.attribute), attr);
-	str_copy(e.value, sizeof(e.value), value);
-	str_copy(e.source, sizeof(e.source), source);
+	hk_str_copy(e.attribute, sizeof(e.attribute), attr);
+	hk_str_copy(e.value, sizeof(e.value), value);
+	hk_str_copy(e.source, sizeof(e.source), source);
 	e.confidence = conf;
 	e.first_seen = first;
 	e.last_seen = last;
@@ -983,15 +967,15 @@ static void fill_oui(struct hk_device *d, struct oui_db *oui)
 		return;
 	}
 	d->oui_state = HK_OUI_REGISTERED;
-	str_copy(d->oui_prefix, sizeof(d->oui_prefix), r.prefix);
-	str_copy(d->oui_registry, sizeof(d->oui_registry), oui_registry_name(r.registry));
-	str_copy(d->oui_registrant, sizeof(d->oui_registrant), r.registrant);
-	str_copy(d->oui_country, sizeof(d->oui_country), r.country);
+	hk_str_copy(d->oui_prefix, sizeof(d->oui_prefix), r.prefix);
+	hk_str_copy(d->oui_registry, sizeof(d->oui_registry), oui_registry_name(r.registry));
+	hk_str_copy(d->oui_registrant, sizeof(d->oui_registrant), r.registrant);
+	hk_str_copy(d->oui_country, sizeof(d->oui_country), r.country);
 	/* "Private" is IEEE's word for a registrant that hid its name */
 	if (r.registrant[0] && strcmp(r.registrant, "Private") != 0) {
 		char src[HK_OBS_SOURCE_MAX];
 		memcpy(src, "oui.", 4);
-		str_copy(src + 4, sizeof(src) - 4, d->oui_registry);
+		hk_str_copy(src + 4, sizeof(src) - 4, d->oui_registry);
 		add_ev(d, HK_A_MANUFACTURER, r.registrant, src,
 		       r.registry == OUI_REG_MANUF ? CONF_OUI_MANUF : CONF_OUI, d->first_seen, d->last_seen, 1);
 	}
@@ -1062,6 +1046,123 @@ static void by_dev_free(struct by_dev *g)
 	free(g->idx);
 }
 
+#define INV_SNAPSHOT_BLOCK 64u /* devices a snapshot thread takes at a time */
+
+/* What the per-device part of a snapshot reads; the devices' ranges are
+ * handed out INV_SNAPSHOT_BLOCK at a time, so a thread that drew devices
+ * with much evidence does not hold the others up. */
+struct snap_job {
+	struct inventory *inv;
+	struct oui_db *oui;
+	struct hk_device *devs;
+	size_t n;
+	const size_t *need;
+	struct inv_ip *const *ip_of;
+	const struct by_dev *evs, *assocs;
+	atomic_size_t next;
+	atomic_bool failed;
+};
+
+/* Device k's evidence: only devs[k] is written, the inventory is read. */
+static int snap_device(const struct snap_job *j, size_t k)
+{
+	struct hk_device *d = &j->devs[k];
+	char buf[HK_ADDR_STRLEN];
+
+	/* room for what it will hold; a device past HK_DEV_EVIDENCE_RESERVE_MAX
+	 * (a huge [limits] evidence_max) grows as it appends, and the fold cuts
+	 * it to HK_DEV_EVIDENCE_MAX */
+	if (hk_device_reserve_evidence(d, j->need[k]) == -ENOMEM)
+		return -ENOMEM;
+	if (d->has_mac) {
+		const struct inv_mac *m = j->inv->macs[k];
+		fill_oui(d, j->oui);
+		for (uint8_t v = 0; v < m->n_vlans; v++) {
+			char vb[8];
+			snprintf(vb, sizeof(vb), "%u", m->vlans[v]);
+			add_ev(d, HK_A_VLAN, vb, "802.1q", 90, d->first_seen, d->last_seen, 1);
+		}
+		if (m->gateway) {
+			/* the numbers that made it a gateway are in the ip evidence of
+			 * the devices behind it; the source names the rule */
+			const char *why = m->assoc_overflow || m->n4 >= INV_GATEWAY_IPS_MIN
+						  ? "traffic.gateway.many-ips"
+						  : (m->n_foreign ? "traffic.gateway.off-subnet"
+								  : "traffic.gateway.ipv6");
+			add_ev(d, HK_A_ROLE, "router", why, CONF_GATEWAY, d->first_seen, d->last_seen,
+			       m->n_assoc);
+		}
+		for (size_t i = j->assocs->start[k]; i < j->assocs->start[k + 1]; i++) {
+			const struct inv_assoc *a = j->inv->assocs[j->assocs->idx[i]];
+			hk_addr_fmt(&a->ip, buf);
+			if (a->arp)
+				add_ev(d, HK_A_IP, buf, "arp", CONF_IP_ARP, a->first_seen, a->last_seen, 1);
+			if (a->pkts_src)
+				add_ev(d, HK_A_IP, buf, "traffic", CONF_IP_TRAFFIC, a->first_seen,
+				       a->last_seen, a->pkts_src);
+			else if (!a->arp && !a->claimed)
+				add_ev(d, HK_A_IP, buf, "traffic.dst", CONF_IP_DST, a->first_seen,
+				       a->last_seen, a->pkts_dst);
+		}
+	} else {
+		const struct inv_ip *ipn = j->ip_of[k];
+		/* the key is "ip:" and the address, never cut (HK_ADDR_STRLEN) */
+		add_ev(d, HK_A_IP, d->key + 3, ipn->owner ? "traffic.routed" : "traffic", CONF_IP_TRAFFIC,
+		       ipn->first_seen, ipn->last_seen, ipn->pkts);
+	}
+	for (size_t i = j->evs->start[k]; i < j->evs->start[k + 1]; i++)
+		hk_device_append_evidence(d, &j->inv->evs[j->evs->idx[i]]->e);
+	hk_device_fold_evidence(d);
+	return 0;
+}
+
+static void *snap_main(void *arg)
+{
+	struct snap_job *j = arg;
+
+	while (!atomic_load_explicit(&j->failed, memory_order_relaxed)) {
+		size_t k = atomic_fetch_add_explicit(&j->next, INV_SNAPSHOT_BLOCK, memory_order_relaxed);
+		size_t end = k + INV_SNAPSHOT_BLOCK < j->n ? k + INV_SNAPSHOT_BLOCK : j->n;
+
+		if (k >= j->n)
+			break;
+		for (; k < end; k++)
+			if (snap_device(j, k) < 0) {
+				atomic_store(&j->failed, true);
+				break;
+			}
+	}
+	return NULL;
+}
+
+/*
+ * Runs snap_device for every device on up to threads threads (the caller's
+ * among them). Each device's evidence depends on nothing but the inventory,
+ * which no one writes meanwhile, so the result does not depend on the
+ * number of threads. Wireshark's manuf, which an OUI lookup would load at
+ * its first miss, is loaded before the threads start. A thread that cannot
+ * be started leaves its share to the others.
+ */
+static int snap_run(struct snap_job *j, unsigned threads)
+{
+	pthread_t tid[INV_SNAPSHOT_THREADS_MAX];
+	unsigned started = 0;
+
+	atomic_init(&j->next, 0);
+	atomic_init(&j->failed, false);
+	if (threads > 1 && j->n > INV_SNAPSHOT_BLOCK) {
+		if (j->oui)
+			(void)oui_db_load_manuf(j->oui);
+		for (unsigned t = 1; t < threads && (size_t)t * INV_SNAPSHOT_BLOCK < j->n; t++)
+			if (pthread_create(&tid[started], NULL, snap_main, j) == 0)
+				started++;
+	}
+	snap_main(j);
+	for (unsigned t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	return atomic_load(&j->failed) ? -ENOMEM : 0;
+}
+
 /*
  * The devices are made first and their claims grouped by device, so each
  * device's claims are gathered in one array of the size they need, folded
@@ -1073,8 +1174,10 @@ static void by_dev_free(struct by_dev *g)
  * addresses, then the inventory's evidence), so what HK_DEV_EVIDENCE_MAX
  * keeps is unchanged.
  */
-int inv_snapshot(struct inventory *inv, struct oui_db *oui, struct hk_device **ret_devs, size_t *ret_n)
+int inv_snapshot_threads(struct inventory *inv, struct oui_db *oui, unsigned threads, struct hk_device **ret_devs,
+			 size_t *ret_n)
 {
+	struct snap_job job;
 	struct subnets local = {0};
 	struct hk_device *devs = NULL;
 	struct by_dev evs = {0}, assocs = {0};
@@ -1084,6 +1187,8 @@ int inv_snapshot(struct inventory *inv, struct oui_db *oui, struct hk_device **r
 	size_t n = 0, n_max = inv->n_macs;
 	char buf[HK_ADDR_STRLEN];
 
+	if (threads > INV_SNAPSHOT_THREADS_MAX)
+		threads = INV_SNAPSHOT_THREADS_MAX;
 	find_local_subnets(inv, &local);
 	classify_gateways(inv, &local);
 	assign_owners(inv, &local);
@@ -1108,7 +1213,7 @@ int inv_snapshot(struct inventory *inv, struct oui_db *oui, struct hk_device **r
 		d->has_mac = true;
 		memcpy(d->mac, m->mac, 6);
 		memcpy(d->key, "mac:", 4);
-		str_copy(d->key + 4, sizeof(d->key) - 4, hk_mac_fmt(m->mac, buf));
+		hk_str_copy(d->key + 4, sizeof(d->key) - 4, hk_mac_fmt(m->mac, buf));
 		d->first_seen = m->first_seen;
 		d->last_seen = m->last_seen;
 		d->packets = m->pkts;
@@ -1140,7 +1245,7 @@ int inv_snapshot(struct inventory *inv, struct oui_db *oui, struct hk_device **r
 		ipn->dev = (ssize_t)n++;
 		d->ip = ipn->ip;
 		memcpy(d->key, "ip:", 3);
-		str_copy(d->key + 3, sizeof(d->key) - 3, hk_addr_fmt(&ipn->ip, buf));
+		hk_str_copy(d->key + 3, sizeof(d->key) - 3, hk_addr_fmt(&ipn->ip, buf));
 		if (ipn->owner)
 			hk_mac_fmt(ipn->owner->mac, d->via_mac);
 		d->first_seen = ipn->first_seen;
@@ -1159,51 +1264,10 @@ int inv_snapshot(struct inventory *inv, struct oui_db *oui, struct hk_device **r
 	if (by_dev_build(&evs, ev_dev, inv->n_evs, n) < 0 || by_dev_build(&assocs, assoc_dev, inv->n_assocs, n) < 0)
 		goto oom;
 
-	for (size_t k = 0; k < n; k++) {
-		struct hk_device *d = &devs[k];
-
-		if (hk_device_reserve_evidence(d, need[k]) < 0)
-			goto oom;
-		if (d->has_mac) {
-			const struct inv_mac *m = inv->macs[k];
-			fill_oui(d, oui);
-			for (uint8_t v = 0; v < m->n_vlans; v++) {
-				char vb[8];
-				snprintf(vb, sizeof(vb), "%u", m->vlans[v]);
-				add_ev(d, HK_A_VLAN, vb, "802.1q", 90, d->first_seen, d->last_seen, 1);
-			}
-			if (m->gateway) {
-				/* the numbers that made it a gateway are in the ip evidence of
-				 * the devices behind it; the source names the rule */
-				const char *why = m->assoc_overflow || m->n4 >= INV_GATEWAY_IPS_MIN
-							  ? "traffic.gateway.many-ips"
-							  : (m->n_foreign ? "traffic.gateway.off-subnet"
-									  : "traffic.gateway.ipv6");
-				add_ev(d, HK_A_ROLE, "router", why, CONF_GATEWAY, d->first_seen, d->last_seen,
-				       m->n_assoc);
-			}
-			for (size_t j = assocs.start[k]; j < assocs.start[k + 1]; j++) {
-				const struct inv_assoc *a = inv->assocs[assocs.idx[j]];
-				hk_addr_fmt(&a->ip, buf);
-				if (a->arp)
-					add_ev(d, HK_A_IP, buf, "arp", CONF_IP_ARP, a->first_seen, a->last_seen, 1);
-				if (a->pkts_src)
-					add_ev(d, HK_A_IP, buf, "traffic", CONF_IP_TRAFFIC, a->first_seen,
-					       a->last_seen, a->pkts_src);
-				else if (!a->arp && !a->claimed)
-					add_ev(d, HK_A_IP, buf, "traffic.dst", CONF_IP_DST, a->first_seen,
-					       a->last_seen, a->pkts_dst);
-			}
-		} else {
-			const struct inv_ip *ipn = ip_of[k];
-			/* the key is "ip:" and the address, never cut (HK_ADDR_STRLEN) */
-			add_ev(d, HK_A_IP, d->key + 3, ipn->owner ? "traffic.routed" : "traffic", CONF_IP_TRAFFIC,
-			       ipn->first_seen, ipn->last_seen, ipn->pkts);
-		}
-		for (size_t j = evs.start[k]; j < evs.start[k + 1]; j++)
-			hk_device_append_evidence(d, &inv->evs[evs.idx[j]]->e);
-		hk_device_fold_evidence(d);
-	}
+	job = (struct snap_job){.inv = inv, .oui = oui, .devs = devs, .n = n, .need = need, .ip_of = ip_of,
+			       .evs = &evs, .assocs = &assocs};
+	if (snap_run(&job, threads) < 0)
+		goto oom;
 	if (n > 1)
 		qsort(devs, n, sizeof(*devs), dev_order);
 	free(local.v);
@@ -1226,6 +1290,11 @@ oom:
 	by_dev_free(&assocs);
 	inv_devices_free(devs, n);
 	return -ENOMEM;
+}
+
+int inv_snapshot(struct inventory *inv, struct oui_db *oui, struct hk_device **ret_devs, size_t *ret_n)
+{
+	return inv_snapshot_threads(inv, oui, 1, ret_devs, ret_n);
 }
 
 void inv_devices_free(struct hk_device *devs, size_t n)

@@ -116,6 +116,19 @@ bool inv_obs_again(const struct inv_obs_ref *ref, const struct hk_obs *o);
  * hk_device_cmp and owned by the caller (inv_devices_free).
  */
 int inv_snapshot(struct inventory *inv, struct oui_db *oui, struct hk_device **ret_devs, size_t *ret_n);
+
+/* Most threads inv_snapshot_threads uses; more are cut to this. */
+#define INV_SNAPSHOT_THREADS_MAX 64u
+
+/*
+ * inv_snapshot with each device's evidence (OUI, addresses, claims, fold)
+ * built on up to threads threads, the caller's among them: the same devices
+ * in the same order for any number. With more than one thread, the OUI
+ * database's manuf table (oui_db_load_manuf) is loaded before they start,
+ * so their lookups only read it. Nothing may change inv meanwhile.
+ */
+int inv_snapshot_threads(struct inventory *inv, struct oui_db *oui, unsigned threads, struct hk_device **ret_devs,
+			 size_t *ret_n);
 void inv_devices_free(struct hk_device *devs, size_t n);
 
 const struct inv_stats *inv_get_stats(const struct inventory *inv);

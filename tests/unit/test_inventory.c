@@ -10,9 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "herkomst/device.h"
 #include "inventory/inventory.h"
+#include "inventory/oui.h"
 #include "report/output.h"
 
 #define T0 1772438400000000ull /* 2026-03-02T08:00:00Z */
@@ -452,7 +454,8 @@ END_TEST
 
 /* Everything a snapshot says, times, counters and every field of every
  * claim, as one string: two inventories are the same when these are. */
-static char *snapshot_dump(struct inventory *inv)
+/* threads 0: inv_snapshot itself */
+static char *snapshot_dump_with(struct inventory *inv, struct oui_db *oui, unsigned threads, size_t *ret_n)
 {
 	struct hk_device *d;
 	size_t n, len = 0;
@@ -460,11 +463,16 @@ static char *snapshot_dump(struct inventory *inv)
 	FILE *f = open_memstream(&buf, &len);
 
 	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(inv_snapshot(inv, NULL, &d, &n), 0);
+	if (threads)
+		ck_assert_int_eq(inv_snapshot_threads(inv, oui, threads, &d, &n), 0);
+	else
+		ck_assert_int_eq(inv_snapshot(inv, oui, &d, &n), 0);
 	for (size_t i = 0; i < n; i++) {
-		fprintf(f, "%s via=%s first=%llu last=%llu pkts=%llu bytes=%llu\n", d[i].key, d[i].via_mac,
-			(unsigned long long)d[i].first_seen, (unsigned long long)d[i].last_seen,
-			(unsigned long long)d[i].packets, (unsigned long long)d[i].bytes);
+		fprintf(f, "%s via=%s first=%llu last=%llu pkts=%llu bytes=%llu oui=%s/%s/%s/%s/%s\n", d[i].key,
+			d[i].via_mac, (unsigned long long)d[i].first_seen, (unsigned long long)d[i].last_seen,
+			(unsigned long long)d[i].packets, (unsigned long long)d[i].bytes,
+			hk_oui_state_name(d[i].oui_state), d[i].oui_prefix, d[i].oui_registry, d[i].oui_registrant,
+			d[i].oui_country);
 		for (size_t k = 0; k < d[i].n_ev; k++) {
 			const struct hk_evidence *e = &d[i].ev[k];
 			fprintf(f, "  %s=%s [%s] conf=%u first=%llu last=%llu count=%llu\n", e->attribute, e->value,
@@ -474,7 +482,14 @@ static char *snapshot_dump(struct inventory *inv)
 	}
 	inv_devices_free(d, n);
 	fclose(f);
+	if (ret_n)
+		*ret_n = n;
 	return buf;
+}
+
+static char *snapshot_dump(struct inventory *inv)
+{
+	return snapshot_dump_with(inv, NULL, 0, NULL);
 }
 
 static void assert_same(struct inventory *want, struct inventory *got, const char *what)
@@ -963,6 +978,111 @@ START_TEST(obs_again_takes_only_its_own)
 }
 END_TEST
 
+/* An OUI database of two IEEE blocks, with the unit tests' manuf fixture
+ * (Nieuw Blok's MA-M, OnlyShrt's MA-L) behind it for what they miss. */
+static struct oui_db *small_oui(void)
+{
+	char tsv[] = "/tmp/hk-test-inventory-XXXXXX", manuf[4096], err[512] = "";
+	const char *src = getenv("HERKOMST_SOURCE_DIR");
+	int fd = mkstemp(tsv);
+	FILE *f;
+	struct oui_db *db;
+
+	ck_assert_msg(src != NULL, "HERKOMST_SOURCE_DIR is not set (run the test with meson test)");
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("# prefix\tregistry\tcountry\tregistrant\n000E8C\tMA-L\tDE\tSiemens AG A&D ET\n"
+	      "001B1B\tMA-L\tDE\tSiemens AG\n",
+	      f);
+	ck_assert_int_eq(fclose(f), 0);
+	snprintf(manuf, sizeof(manuf), "%s/tests/unit/data/oui/manuf", src);
+	db = oui_db_open(tsv, manuf, err, sizeof(err));
+	ck_assert_msg(db != NULL, "%s", err);
+	unlink(tsv);
+	return db;
+}
+
+/* Many stations (some VLAN-tagged, some claimed about), a router with
+ * remote hosts behind it, and stations whose OUI only manuf knows. */
+static struct inventory *many_devices(void)
+{
+	static const uint8_t prefix[][3] = {
+		{0x00, 0x1b, 0x1b}, {0x00, 0x0e, 0x8c}, {0x00, 0x55, 0xda}, {0x00, 0xaa, 0xbb}, {0x5a, 0x11, 0x22},
+		{0x00, 0x99, 0x98},
+	};
+	struct inventory *inv = inv_new(NULL);
+	char ip[32], peer[32], host[32];
+	struct hk_pkt p;
+
+	ck_assert_ptr_nonnull(inv);
+	for (unsigned i = 0; i < 900; i++) {
+		const uint8_t *pf = prefix[i % 6];
+		uint8_t mac[6] = {pf[0], pf[1], pf[2], (uint8_t)(pf == prefix[2] ? 0xb0 : i >> 8), (uint8_t)(i >> 8),
+				  (uint8_t)i};
+		struct hk_obs o;
+
+		snprintf(ip, sizeof(ip), "10.%u.%u.%u", i % 3, (i / 250) % 250, 1 + i % 250);
+		p = arp_reply(T0 + i, mac, ip, MAC_RTR);
+		if (i % 7 == 0) {
+			p.n_vlan = 1;
+			p.vlan[0] = (uint16_t)(1 + i % 5);
+		}
+		inv_packet(inv, &p);
+		snprintf(peer, sizeof(peer), "198.51.%u.%u", (i / 200) % 200, 1 + i % 200);
+		p = ip_pkt(T0 + 1000 + i, mac, MAC_RTR, ip, peer, 64);
+		inv_packet(inv, &p);
+		p = ip_pkt(T0 + 2000 + i, MAC_RTR, mac, peer, ip, 51);
+		inv_packet(inv, &p);
+		snprintf(host, sizeof(host), "station-%u", i);
+		o = obs_about(T0 + 3000 + i, mac, NULL, HK_OBS_HOSTNAME, 70, "src.x", host);
+		inv_obs(inv, &o);
+		if (i % 3 == 0) {
+			o = obs_about(T0 + 4000 + i, NULL, peer, HK_OBS_SERVICE, 60, "src.y", "tcp/443/TLS");
+			inv_obs(inv, &o);
+		}
+	}
+	return inv;
+}
+
+START_TEST(snapshot_threads_equal_one_thread)
+{
+	struct inventory *inv = many_devices();
+	struct oui_db *oui = small_oui();
+	size_t n = 0, m = 0;
+	char *want = snapshot_dump_with(inv, oui, 0, &n);
+	static const unsigned threads[] = {1, 2, 3, 8, INV_SNAPSHOT_THREADS_MAX + 7};
+
+	oui_db_free(oui);
+	/* enough devices for every thread to take several blocks */
+	ck_assert_uint_gt(n, 1500);
+	ck_assert_ptr_nonnull(strstr(want, "oui=registered/00:1b:1b/MA-L/Siemens AG/DE"));
+	ck_assert_ptr_nonnull(strstr(want, "Nieuw Blok"));
+	ck_assert_ptr_nonnull(strstr(want, "OnlyShrt"));
+	ck_assert_ptr_nonnull(strstr(want, "oui=local/"));
+	ck_assert_ptr_nonnull(strstr(want, "oui=unregistered/"));
+	ck_assert_ptr_nonnull(strstr(want, "vlan=5 [802.1q]"));
+	ck_assert_ptr_nonnull(strstr(want, "role=router"));
+	ck_assert_ptr_nonnull(strstr(want, "service=tcp/443/TLS"));
+	for (size_t i = 0; i < sizeof(threads) / sizeof(threads[0]); i++) {
+		/* a fresh database each time: manuf is not loaded yet */
+		char *got;
+
+		oui = small_oui();
+		got = snapshot_dump_with(inv, oui, threads[i], &m);
+		if (strcmp(want, got) != 0)
+			fprintf(stderr, "one thread:\n%s\n%u threads:\n%s\n", want, threads[i], got);
+		ck_assert_msg(strcmp(want, got) == 0, "the snapshot on %u threads differs from one thread's",
+			      threads[i]);
+		ck_assert_uint_eq(m, n);
+		free(got);
+		oui_db_free(oui);
+	}
+	free(want);
+	inv_free(inv);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("inventory");
@@ -986,6 +1106,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, vlans_kept_are_the_lowest);
 	tcase_add_test(tc, shortcuts_count_as_the_plain_path);
 	tcase_add_test(tc, obs_again_takes_only_its_own);
+	tcase_add_test(tc, snapshot_threads_equal_one_thread);
 	suite_add_tcase(s, tc);
 	return s;
 }
