@@ -26,6 +26,7 @@
 #include "inventory/origin.h"
 #include "inventory/policy.h"
 #include "store/store.h"
+#include "claim.h"
 
 /* --- the contracts, as tables ---------------------------------------------- */
 
@@ -155,15 +156,8 @@ static const struct assess_ctx ctx = {&the_origin, &the_policy, &the_geo};
 
 static void add(struct hk_device *d, const char *attr, const char *value, const char *source, uint8_t conf)
 {
-	struct hk_evidence e;
-	memset(&e, 0, sizeof(e));
-	snprintf(e.attribute, sizeof(e.attribute), "%s", attr);
-	snprintf(e.value, sizeof(e.value), "%s", value);
-	snprintf(e.source, sizeof(e.source), "%s", source);
-	e.confidence = conf;
-	e.first_seen = 1000;
-	e.last_seen = 2000;
-	e.count = 1;
+	struct hk_evidence e = test_claim(attr, value, source, conf, 1000, 2000, 1);
+
 	ck_assert(hk_device_add_evidence(d, &e));
 }
 

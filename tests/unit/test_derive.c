@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "claim.h"
 #include "herkomst/device.h"
 #include "inventory/derive.h"
 #include "inventory/signatures.h"
@@ -59,15 +60,8 @@ static void rm_vid_dir(void)
 
 static void add(struct hk_device *d, const char *attr, const char *source, const char *value)
 {
-	struct hk_evidence e;
-	memset(&e, 0, sizeof(e));
-	snprintf(e.attribute, sizeof(e.attribute), "%s", attr);
-	snprintf(e.source, sizeof(e.source), "%s", source);
-	snprintf(e.value, sizeof(e.value), "%s", value);
-	e.confidence = 50;
-	e.first_seen = 100;
-	e.last_seen = 200;
-	e.count = 3;
+	struct hk_evidence e = test_claim(attr, value, source, 50, 100, 200, 3);
+
 	ck_assert(hk_device_add_evidence(d, &e));
 }
 

@@ -15,20 +15,12 @@
 
 #include "herkomst/device.h"
 #include "inventory/inventory.h"
+#include "claim.h"
 
 static struct hk_evidence claim(const char *attr, const char *value, const char *source, uint8_t conf,
 				uint64_t first, uint64_t last, uint64_t count)
 {
-	struct hk_evidence e;
-	memset(&e, 0, sizeof(e));
-	snprintf(e.attribute, sizeof(e.attribute), "%s", attr);
-	snprintf(e.value, sizeof(e.value), "%s", value);
-	snprintf(e.source, sizeof(e.source), "%s", source);
-	e.confidence = conf;
-	e.first_seen = first;
-	e.last_seen = last;
-	e.count = count;
-	return e;
+	return test_claim(attr, value, source, conf, first, last, count);
 }
 
 /* A small xorshift: the same sequences on every run. */

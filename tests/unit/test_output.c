@@ -21,6 +21,7 @@
 #include "fleet/seen.h"
 #include "herkomst/device.h"
 #include "report/output.h"
+#include "claim.h"
 
 #define N_DEVS 301 /* several pieces of 64 devices, the last one short */
 #define T0 1772438400000000ull /* 2026-03-02T08:00:00Z */
@@ -72,16 +73,8 @@ static uint64_t when(size_t i, size_t k)
 static void add_ev(struct hk_device *d, const char *attr, const char *value, const char *source, uint8_t conf,
 		   uint64_t count, uint64_t first, uint64_t last)
 {
-	struct hk_evidence e;
+	struct hk_evidence e = test_claim(attr, value, source, conf, first, last, count);
 
-	memset(&e, 0, sizeof(e));
-	snprintf(e.attribute, sizeof(e.attribute), "%s", attr);
-	snprintf(e.value, sizeof(e.value), "%s", value);
-	snprintf(e.source, sizeof(e.source), "%s", source);
-	e.confidence = conf;
-	e.count = count;
-	e.first_seen = first;
-	e.last_seen = last;
 	ck_assert(hk_device_add_evidence(d, &e));
 }
 

@@ -21,6 +21,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "claim.h"
+
 #define TEST_PATH_MAX 4096
 #define ERR_MAX 1024
 
@@ -234,16 +236,8 @@ static void dev_init_ip(struct hk_device *d, const char *ip, uint64_t first, uin
 static void ev_add(struct hk_device *d, const char *attr, const char *value, const char *source, uint8_t conf,
 		   uint64_t first, uint64_t last, uint64_t count)
 {
-	struct hk_evidence e;
+	struct hk_evidence e = test_claim(attr, value, source, conf, first, last, count);
 
-	memset(&e, 0, sizeof(e));
-	snprintf(e.attribute, sizeof(e.attribute), "%s", attr);
-	snprintf(e.value, sizeof(e.value), "%s", value);
-	snprintf(e.source, sizeof(e.source), "%s", source);
-	e.confidence = conf;
-	e.first_seen = first;
-	e.last_seen = last;
-	e.count = count;
 	ck_assert(hk_device_add_evidence(d, &e));
 }
 
