@@ -491,6 +491,22 @@ static void dispatch(struct pipeline *pl, const struct hk_pkt *p, struct flow *f
 		parse_tcp(pl, f, p, dir);
 }
 
+/* A flow keeps its ends' inventory nodes as opaque pointers (the flow
+ * table knows nothing of the inventory, docs/style.md). */
+static void station_get(struct inv_station *s, void *const slot[3])
+{
+	s->mac = slot[0];
+	s->ip = slot[1];
+	s->assoc = slot[2];
+}
+
+static void station_put(void *slot[3], const struct inv_station *s)
+{
+	slot[0] = s->mac;
+	slot[1] = s->ip;
+	slot[2] = s->assoc;
+}
+
 static void packet(struct pipeline *pl, const struct hk_pkt *p, uint64_t epoch, uint64_t now_usec)
 {
 	struct flow *f;
@@ -504,10 +520,19 @@ static void packet(struct pipeline *pl, const struct hk_pkt *p, uint64_t epoch, 
 	/* after the flow lookup (the flows that ended meanwhile said what they
 	 * said first: the inventory does not depend on that order while no cap
 	 * is reached), so that a flow's packets count into the nodes it keeps */
-	if (!f)
+	if (!f) {
 		inv_packet(pl->inv, p);
-	else if (!inv_packet_again(pl->inv, p, &f->inv_ep[dir], &f->inv_ep[1 - dir]))
-		inv_packet_ref(pl->inv, p, &f->inv_ep[dir], &f->inv_ep[1 - dir]);
+	} else {
+		struct inv_station snd, rcv;
+
+		station_get(&snd, f->inv_ep[dir]);
+		station_get(&rcv, f->inv_ep[1 - dir]);
+		if (!inv_packet_again(pl->inv, p, &snd, &rcv)) {
+			inv_packet_ref(pl->inv, p, &snd, &rcv);
+			station_put(f->inv_ep[dir], &snd);
+			station_put(f->inv_ep[1 - dir], &rcv);
+		}
+	}
 	if (f && f->dpi_state == FLOW_DPI_PENDING && p->l3_base && p->l3_len &&
 	    !(p->flags & HK_PKT_F_FRAGMENT && !(p->flags & HK_PKT_F_FRAG_FIRST))) {
 		if (dpi_process(pl->dpi, f, p))

@@ -16,7 +16,6 @@
 
 #include "herkomst/obs.h"
 #include "herkomst/packet.h"
-#include "inventory/inventory.h"
 
 #define FLOW_MAX_DEFAULT 262144u
 #define FLOW_IDLE_USEC_DEFAULT (120u * 1000000u)
@@ -73,10 +72,11 @@ struct flow {
 	bool parse_done[2];               /* per direction */
 	struct flow_stream *stream[2];
 
-	/* the inventory nodes of each key endpoint, once a packet between two
-	 * stations was counted (the pipeline's shortcut past inv_packet's
-	 * lookups: inv_packet_again checks them against each packet) */
-	struct inv_station inv_ep[2];
+	/* pipeline-owned and opaque here, like parser and dpi: the inventory
+	 * nodes of each key endpoint once a packet between two stations was
+	 * counted (a struct inv_station's three pointers, the pipeline's
+	 * shortcut past inv_packet's lookups); the table only zeroes them */
+	void *inv_ep[2][3];
 };
 
 struct flow_stats {
