@@ -262,6 +262,16 @@ static void submit_locked(struct eng_worker *w)
  * ENGINE_HANDOFF_FRAMES frames (fewer would cost more in wake-ups than the
  * worker gains). Its frames stay in order.
  */
+static void handoff_locked(struct engine *e)
+{
+	for (unsigned i = 0; i < e->n; i++) {
+		struct eng_worker *o = &e->w[i];
+
+		if (o->waiting && o->filling && o->filling->n >= ENGINE_HANDOFF_FRAMES)
+			submit_locked(o);
+	}
+}
+
 static struct eng_batch *swap_batch(struct engine *e, struct eng_worker *w)
 {
 	struct eng_batch *b;
@@ -277,15 +287,13 @@ static struct eng_batch *swap_batch(struct engine *e, struct eng_worker *w)
 		b = pool_grow(e);
 		if (b)
 			break;
+		/* every batch is out, most likely queued for one worker: an idle
+		 * one gets what the reader holds for it before the reader waits */
+		handoff_locked(e);
 		pthread_cond_wait(&e->cv_free, &e->mu);
 	}
 	/* after any wait: a worker that gave back its last batch waits now */
-	for (unsigned i = 0; i < e->n; i++) {
-		struct eng_worker *o = &e->w[i];
-
-		if (o->waiting && o->filling && o->filling->n >= ENGINE_HANDOFF_FRAMES)
-			submit_locked(o);
-	}
+	handoff_locked(e);
 	pthread_mutex_unlock(&e->mu);
 	b->next = NULL;
 	return b;
