@@ -15,6 +15,8 @@
 
 #include "herkomst/device.h"
 #include "inventory/inventory.h"
+
+#include "arp_fixture.h"
 #include "claim.h"
 
 static struct hk_evidence claim(const char *attr, const char *value, const char *source, uint8_t conf,
@@ -191,25 +193,6 @@ END_TEST
 static const uint8_t MAC_A[6] = {0x00, 0x1b, 0x1b, 0x00, 0x00, 0x05};
 static const uint8_t MAC_B[6] = {0x00, 0x0e, 0x8c, 0x00, 0x00, 0x06};
 
-static struct hk_pkt arp_reply(uint64_t ts, const uint8_t *mac, const char *ip, const uint8_t *to_mac)
-{
-	struct hk_pkt p;
-	struct hk_addr a;
-	ck_assert(hk_addr_parse(ip, &a));
-	memset(&p, 0, sizeof(p));
-	p.ts_usec = ts;
-	p.caplen = p.wirelen = 60;
-	p.has_mac = p.has_dst_mac = true;
-	memcpy(p.src_mac, mac, 6);
-	memcpy(p.dst_mac, to_mac, 6);
-	p.ethertype = 0x0806;
-	p.l3 = HK_L3_ARP;
-	p.arp.op = 2;
-	memcpy(p.arp.sha, mac, 6);
-	memcpy(p.arp.spa, a.a, 4);
-	return p;
-}
-
 static void obs(struct inventory *inv, uint64_t ts, bool with_mac, const char *ip, const char *value)
 {
 	struct hk_obs_sink sink;
@@ -233,9 +216,9 @@ START_TEST(snapshot_arrays_hold_only_their_items)
 	struct hk_pkt p;
 	size_t n;
 
-	p = arp_reply(1000, MAC_A, "10.0.0.5", MAC_B);
+	p = test_arp_reply(1000, MAC_A, "10.0.0.5", MAC_B);
 	inv_packet(inv, &p);
-	p = arp_reply(1001, MAC_B, "10.0.0.6", MAC_A);
+	p = test_arp_reply(1001, MAC_B, "10.0.0.6", MAC_A);
 	inv_packet(inv, &p);
 	/* the same claim about MAC_A, once by its MAC and address, once by the
 	 * address only: two items in the inventory, one claim of one device */

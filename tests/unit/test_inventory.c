@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arp_fixture.h"
 #include "herkomst/device.h"
 #include "inventory/inventory.h"
 #include "inventory/oui.h"
@@ -51,24 +52,6 @@ static struct hk_pkt ip_pkt(uint64_t ts, const uint8_t *smac, const uint8_t *dma
 	return p;
 }
 
-static struct hk_pkt arp_reply(uint64_t ts, const uint8_t *mac, const char *ip, const uint8_t *to_mac)
-{
-	struct hk_pkt p;
-	struct hk_addr a = v4(ip);
-	memset(&p, 0, sizeof(p));
-	p.ts_usec = ts;
-	p.caplen = p.wirelen = 60;
-	p.has_mac = p.has_dst_mac = true;
-	memcpy(p.src_mac, mac, 6);
-	memcpy(p.dst_mac, to_mac, 6);
-	p.ethertype = 0x0806;
-	p.l3 = HK_L3_ARP;
-	p.arp.op = 2;
-	memcpy(p.arp.sha, mac, 6);
-	memcpy(p.arp.spa, a.a, 4);
-	return p;
-}
-
 static const struct hk_device *find_mac(const struct hk_device *d, size_t n, const uint8_t *mac)
 {
 	for (size_t i = 0; i < n; i++)
@@ -103,7 +86,7 @@ static const char *role_of(const struct hk_device *d)
 /* A host on the LAN talking to internet hosts through a router. */
 static void feed_routed(struct inventory *inv, const char *const *remote, size_t n_remote, uint8_t ttl)
 {
-	struct hk_pkt p = arp_reply(T0, MAC_HOST, "10.0.0.5", MAC_RTR);
+	struct hk_pkt p = test_arp_reply(T0, MAC_HOST, "10.0.0.5", MAC_RTR);
 	inv_packet(inv, &p);
 	for (size_t i = 0; i < n_remote; i++) {
 		p = ip_pkt(T0 + 10 + i, MAC_HOST, MAC_RTR, "10.0.0.5", remote[i], 64);
@@ -120,9 +103,9 @@ START_TEST(flat_segment_owns_addresses)
 	size_t n;
 	struct hk_pkt p;
 
-	p = arp_reply(T0, MAC_HOST, "10.0.0.5", MAC_HMI);
+	p = test_arp_reply(T0, MAC_HOST, "10.0.0.5", MAC_HMI);
 	inv_packet(inv, &p);
-	p = arp_reply(T0 + 1, MAC_HMI, "10.0.0.6", MAC_HOST);
+	p = test_arp_reply(T0 + 1, MAC_HMI, "10.0.0.6", MAC_HOST);
 	inv_packet(inv, &p);
 	for (int i = 0; i < 10; i++) {
 		p = ip_pkt(T0 + 100 + i, MAC_HMI, MAC_HOST, "10.0.0.6", "10.0.0.5", 128);
@@ -275,7 +258,7 @@ START_TEST(locally_administered_has_no_vendor)
 	struct inventory *inv = inv_new(NULL);
 	struct hk_device *d;
 	size_t n;
-	struct hk_pkt p = arp_reply(T0, MAC_RAND, "10.0.0.99", MAC_HOST);
+	struct hk_pkt p = test_arp_reply(T0, MAC_RAND, "10.0.0.99", MAC_HOST);
 
 	inv_packet(inv, &p);
 	ck_assert_int_eq(inv_snapshot(inv, NULL, &d, &n), 0);
@@ -329,9 +312,9 @@ START_TEST(order_independent)
 	struct inventory *a = inv_new(NULL), *b = inv_new(NULL);
 	char *ja, *jb;
 
-	pk[np++] = arp_reply(T0, MAC_HOST, "10.0.0.5", MAC_RTR);
-	pk[np++] = arp_reply(T0 + 1, MAC_HMI, "10.0.0.6", MAC_HOST);
-	pk[np++] = arp_reply(T0 + 2, MAC_RTR, "10.0.0.1", MAC_HOST);
+	pk[np++] = test_arp_reply(T0, MAC_HOST, "10.0.0.5", MAC_RTR);
+	pk[np++] = test_arp_reply(T0 + 1, MAC_HMI, "10.0.0.6", MAC_HOST);
+	pk[np++] = test_arp_reply(T0 + 2, MAC_RTR, "10.0.0.1", MAC_HOST);
 	for (size_t i = 0; i < 4; i++) {
 		pk[np++] = ip_pkt(T0 + 10 + i, MAC_HOST, MAC_RTR, "10.0.0.5", remote[i], 64);
 		pk[np++] = ip_pkt(T0 + 20 + i, MAC_RTR, MAC_HOST, remote[i], "10.0.0.5", 55);
@@ -440,7 +423,7 @@ START_TEST(limits_are_counted)
 		struct hk_pkt p;
 		mac[5] = (uint8_t)i;
 		snprintf(ip, sizeof(ip), "10.0.0.%d", i);
-		p = arp_reply(T0 + (uint64_t)i, mac, ip, MAC_HOST);
+		p = test_arp_reply(T0 + (uint64_t)i, mac, ip, MAC_HOST);
 		inv_packet(inv, &p);
 	}
 	/* MAC_HOST (the target) and the first sender fill the table */
@@ -562,9 +545,9 @@ static size_t plant_events(struct inv_event *ev, size_t cap)
 		ev[n].is_obs = true;       \
 		ev[n++].o = (x);           \
 	} while (0)
-	PKT(arp_reply(T0 + 50, MAC_HOST, "10.0.0.5", MAC_RTR));
-	PKT(arp_reply(T0 + 1, MAC_HMI, "10.0.0.6", MAC_HOST));
-	PKT(arp_reply(T0 + 2, MAC_RTR, "10.0.0.1", MAC_HOST));
+	PKT(test_arp_reply(T0 + 50, MAC_HOST, "10.0.0.5", MAC_RTR));
+	PKT(test_arp_reply(T0 + 1, MAC_HMI, "10.0.0.6", MAC_HOST));
+	PKT(test_arp_reply(T0 + 2, MAC_RTR, "10.0.0.1", MAC_HOST));
 	for (size_t i = 0; i < 4; i++) {
 		PKT(ip_pkt(T0 + 10 + i, MAC_HOST, MAC_RTR, "10.0.0.5", remote[i], 64));
 		PKT(ip_pkt(T0 + 20 + i, MAC_RTR, MAC_HOST, remote[i], "10.0.0.5", (uint8_t)(50 + i)));
@@ -648,7 +631,7 @@ START_TEST(merge_random_partitions)
 		const uint8_t *dm = macs[RND(5)];
 		switch (RND(4)) {
 		case 0:
-			ev[i].p = arp_reply(ts, sm, ips[RND(4)], dm);
+			ev[i].p = test_arp_reply(ts, sm, ips[RND(4)], dm);
 			if (RND(4) == 0) /* a proxy: the ARP sender is another MAC */
 				memcpy(ev[i].p.arp.sha, macs[RND(5)], 6);
 			break;
@@ -722,7 +705,7 @@ START_TEST(merge_counts_what_does_not_fit)
 		struct hk_pkt p;
 		mac[5] = (uint8_t)i;
 		snprintf(ip, sizeof(ip), "10.0.0.%d", i);
-		p = arp_reply(T0 + (uint64_t)i, mac, ip, MAC_HOST);
+		p = test_arp_reply(T0 + (uint64_t)i, mac, ip, MAC_HOST);
 		inv_packet(src, &p);
 	}
 	ck_assert_uint_eq(inv_get_stats(src)->macs, 6);
@@ -859,7 +842,7 @@ START_TEST(shortcuts_count_as_the_plain_path)
 			pool[i].o = obs_about(0, on_mac ? m : NULL, on_mac || ip ? ip : ips[0], kinds[k], 50, src, val);
 		} else if (RND(8) == 0) {
 			const char *ip = ips[RND(3)];
-			pool[i].p = arp_reply(0, sm, ip, dm);
+			pool[i].p = test_arp_reply(0, sm, ip, dm);
 		} else {
 			const char *sip = ips[RND(8)], *dip = ips[RND(8)];
 			pool[i].p = ip_pkt(0, sm, dm, sip, dip, 64);
@@ -1023,7 +1006,7 @@ static struct inventory *many_devices(void)
 		struct hk_obs o;
 
 		snprintf(ip, sizeof(ip), "10.%u.%u.%u", i % 3, (i / 250) % 250, 1 + i % 250);
-		p = arp_reply(T0 + i, mac, ip, MAC_RTR);
+		p = test_arp_reply(T0 + i, mac, ip, MAC_RTR);
 		if (i % 7 == 0) {
 			p.n_vlan = 1;
 			p.vlan[0] = (uint16_t)(1 + i % 5);
