@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -291,6 +292,10 @@ struct cap_source *cap_open_file(const char *path, char *errbuf, size_t errsz)
 		free(s->iobuf);
 		s->iobuf = NULL;
 	}
+	/* Only the thread that reads the source touches this FILE, but once the
+	 * process has threads glibc locks it around each of libpcap's two freads
+	 * per frame; the caller-locks mode leaves that out. */
+	(void)__fsetlocking(fp, FSETLOCKING_BYCALLER);
 
 	s->pcap = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO,
 							   pcap_err);
