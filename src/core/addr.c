@@ -229,10 +229,15 @@ bool hk_addr_is_multicast(const struct hk_addr *a)
 
 bool hk_addr_is_unspecified(const struct hk_addr *a)
 {
-	static const uint8_t zero[16];
+	/* asked of most addresses of every packet: no memcmp call */
+	if (a->family == 4)
+		return (a->a[0] | a->a[1] | a->a[2] | a->a[3]) == 0;
+	if (a->family == 6) {
+		uint64_t w[2];
 
-	if (a->family == 4 || a->family == 6)
-		return memcmp(a->a, zero, addr_size(a->family)) == 0;
+		memcpy(w, a->a, sizeof(w));
+		return (w[0] | w[1]) == 0;
+	}
 	return false;
 }
 
