@@ -255,7 +255,7 @@ static void *geo_main(void *arg)
 static void geo_start(struct geo_loader *g, struct assess_inputs *k, const struct hk_device *devs, size_t n)
 {
 	/* without a thread it loads when the devices are assessed, as before */
-	if (!k->geo_tried && assess_any_external_peer(devs, n) && pthread_create(&g->thread, NULL, geo_main, k) == 0)
+	if (!k->geo_tried && assess_inputs_geoip_plan(k, devs, n) && pthread_create(&g->thread, NULL, geo_main, k) == 0)
 		g->started = true;
 }
 

@@ -51,6 +51,7 @@
 #define ORIGIN_ISO_CODES_MAX 400u
 
 #define ORIGIN_ISO3166_JSON "/usr/share/iso-codes/json/iso_3166-1.json"
+#define ORIGIN_ISO_FILE_MAX (4u << 20) /* bytes of that file (43 KB in 2023); larger: not the expected file */
 
 static const char companies_header[] =
 	"id\tname\thq\tparent\tcontrol_country\tcontroller\tstate\tstate_share\tas_of\treference";
@@ -163,10 +164,15 @@ static int code_cmp(const void *a, const void *b)
 static void iso_load(void)
 {
 	json_error_t jerr;
-	json_t *root = json_load_file(ORIGIN_ISO3166_JSON, 0, &jerr);
-	json_t *arr, *item;
-	size_t i;
+	json_t *root, *arr, *item;
+	char *buf = NULL;
+	size_t i, len = 0;
 
+	/* read whole, then parsed: json_load_file reads a byte per getc */
+	if (hk_read_file(ORIGIN_ISO3166_JSON, ORIGIN_ISO_FILE_MAX, &buf, &len) < 0)
+		return;
+	root = json_loadb(buf, len, 0, &jerr);
+	free(buf);
 	if (!root)
 		return;
 	arr = json_object_get(root, "3166-1");

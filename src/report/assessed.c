@@ -70,6 +70,8 @@ void assess_inputs_close(struct assess_inputs *k)
 	k->policy = policy_free(k->policy);
 	k->geo = geoip_free(k->geo);
 	k->geo_tried = false;
+	k->geo_families = k->geo_plan = 0;
+	k->geo_planned = false;
 }
 
 bool assess_any_external_peer(const struct hk_device *devs, size_t n)
@@ -81,23 +83,87 @@ bool assess_any_external_peer(const struct hk_device *devs, size_t n)
 	return false;
 }
 
+/* The file a flow.peer claim's address ("out 203.0.113.77 tcp/443 TLS") is
+ * looked up in. An address without ':' is IPv4 (no parse: there are many);
+ * an IPv6 one is parsed, as it may be IPv4-mapped or have no location. */
+static unsigned peer_family(const char *v)
+{
+	const char *sp1 = strchr(v, ' '), *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
+	char ip[HK_ADDR_STRLEN];
+	struct hk_addr a;
+
+	if (!sp1 || !sp2 || (size_t)(sp2 - sp1 - 1) >= sizeof(ip))
+		return 0;
+	if (!memchr(sp1 + 1, ':', (size_t)(sp2 - sp1 - 1)))
+		return GEOIP_FAMILY_V4;
+	memcpy(ip, sp1 + 1, (size_t)(sp2 - sp1 - 1));
+	ip[sp2 - sp1 - 1] = '\0';
+	return hk_addr_parse(ip, &a) ? geoip_family_of(&a) : 0;
+}
+
+unsigned assess_geoip_families(const struct hk_device *devs, size_t n)
+{
+	unsigned fam = 0;
+	bool any = false;
+
+	for (size_t i = 0; i < n && fam != GEOIP_FAMILY_ALL; i++)
+		for (size_t j = 0; j < devs[i].n_ev && fam != GEOIP_FAMILY_ALL; j++) {
+			const struct hk_evidence *e = &devs[i].ev[j];
+			if (strcmp(e->source, "flow.peer") != 0)
+				continue;
+			any = true;
+			fam |= peer_family(e->value);
+		}
+	/* the source is shown whenever there are external peers, as before
+	 * the files were loaded apart */
+	return any ? fam | GEOIP_FAMILY_V4 : 0;
+}
+
+/* Opens, or adds to, the geolocation: each family once, whatever the outcome. */
+static void geoip_load_families(struct assess_inputs *k, unsigned fam)
+{
+	char err[1024];
+
+	fam &= GEOIP_FAMILY_ALL & ~k->geo_families;
+	if (!fam)
+		return;
+	k->geo_families |= fam;
+	if (k->geo_tried && !k->geo)
+		return; /* the first open failed and said so */
+	if (!k->geo_tried) {
+		k->geo_tried = true;
+		k->geo = geoip_open_families(NULL, fam, err, sizeof(err));
+		if (!k->geo)
+			warnf(k, "no IP geolocation (%s): external peers are listed without country", err);
+		return;
+	}
+	if (geoip_load(k->geo, fam, err, sizeof(err)) < 0)
+		warnf(k, "no %s geolocation (%s): external %s peers are listed without country",
+		      fam == GEOIP_FAMILY_V6 ? "IPv6" : "IPv4", err, fam == GEOIP_FAMILY_V6 ? "IPv6" : "IPv4");
+}
+
 void assess_inputs_geoip(struct assess_inputs *k, const struct hk_device *devs, size_t n)
 {
-	if (k->geo_tried || !assess_any_external_peer(devs, n))
+	/* a plan's families first: a thread that was to load them may not have started */
+	if (k->geo_planned)
+		geoip_load_families(k, k->geo_plan);
+	/* then those of devs, which may be more than the planned ones (analyze
+	 * --db assesses the stored devices, not only this run's) */
+	if (k->geo_tried && (!k->geo || k->geo_families == GEOIP_FAMILY_ALL))
 		return;
-	assess_inputs_geoip_load(k);
+	geoip_load_families(k, assess_geoip_families(devs, n));
+}
+
+bool assess_inputs_geoip_plan(struct assess_inputs *k, const struct hk_device *devs, size_t n)
+{
+	k->geo_plan = assess_geoip_families(devs, n);
+	k->geo_planned = true;
+	return (k->geo_plan & ~k->geo_families) != 0;
 }
 
 void assess_inputs_geoip_load(struct assess_inputs *k)
 {
-	char err[1024];
-
-	if (k->geo_tried)
-		return;
-	k->geo_tried = true;
-	k->geo = geoip_open(NULL, err, sizeof(err));
-	if (!k->geo)
-		warnf(k, "no IP geolocation (%s): external peers are listed without country", err);
+	geoip_load_families(k, k->geo_planned ? k->geo_plan : GEOIP_FAMILY_ALL);
 }
 
 void assess_annotations_of(const char *key, const struct store_annotation *all, size_t n_all,

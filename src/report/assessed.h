@@ -3,7 +3,8 @@
  * What every reader of the store needs to assess devices the same way —
  * analyze, report and the REST API: the ownership data and the country
  * policy (loaded with the same defaults and fallbacks), IP geolocation (read
- * only when some device talked to an external host), and each device's
+ * only when some device talked to an external host, and of its two files only
+ * those of the external peers' address families), and each device's
  * annotations.
  */
 #ifndef HERKOMST_ASSESSED_H
@@ -27,7 +28,10 @@ struct assess_inputs {
 	struct origin_db *origin;
 	struct policy *policy;
 	struct geoip *geo;
-	bool geo_tried;
+	bool geo_tried;            /* a geolocation file was asked for */
+	unsigned geo_families;     /* GEOIP_FAMILY_* asked for (loaded, or failed and warned) */
+	unsigned geo_plan;         /* what assess_inputs_geoip_plan decided */
+	bool geo_planned;
 	assess_warn_fn warn;
 	void *warn_ud;
 };
@@ -46,12 +50,22 @@ void assess_inputs_close(struct assess_inputs *k);
 /* Did any device talk to an external host (flow.peer evidence)? */
 bool assess_any_external_peer(const struct hk_device *devs, size_t n);
 
-/* Opens IP geolocation once, when devs need it. */
+/* The geolocation files (GEOIP_FAMILY_*) the external peers of devs need:
+ * 0 without any; the IPv4 one at least with any (it names the data source). */
+unsigned assess_geoip_families(const struct hk_device *devs, size_t n);
+
+/* Loads the IP geolocation files devs need and k has not asked for yet (a
+ * server's later request may need the other family); each file is asked
+ * for once. */
 void assess_inputs_geoip(struct assess_inputs *k, const struct hk_device *devs, size_t n);
 
-/* Opens IP geolocation once, unconditionally: for a caller that knows it is
- * needed and loads it on a thread of its own (then assess_inputs_geoip finds
- * it tried). */
+/* Decides which files devs need, for assess_inputs_geoip_load to load on a
+ * thread of its own while the caller goes on; assess_inputs_geoip loads them
+ * if that thread did not, and anything more the devices it is given need.
+ * True when there is anything to load. */
+bool assess_inputs_geoip_plan(struct assess_inputs *k, const struct hk_device *devs, size_t n);
+
+/* Loads what assess_inputs_geoip_plan decided; without a plan, both files. */
 void assess_inputs_geoip_load(struct assess_inputs *k);
 
 /*

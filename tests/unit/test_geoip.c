@@ -10,6 +10,8 @@
  */
 #include "inventory/geoip.h"
 
+#include "report/assessed.h"
+
 #include <arpa/inet.h>
 #include <check.h>
 #include <stdbool.h>
@@ -122,6 +124,168 @@ START_TEST(test_env_dir)
 }
 END_TEST
 
+/* Each file is loaded when its family is asked for, and only then. */
+START_TEST(test_families)
+{
+	char dir[TEST_PATH_MAX], err[TEST_ERR_MAX] = "";
+	struct geoip *g;
+	struct hk_addr a;
+	static const struct {
+		const char *ip;
+		unsigned family;
+	} fam[] = {
+		{ "8.8.8.8", GEOIP_FAMILY_V4 },        { "::ffff:8.8.8.8", GEOIP_FAMILY_V4 },
+		{ "64:ff9b::808:808", GEOIP_FAMILY_V4 }, { "2001:610::1", GEOIP_FAMILY_V6 },
+		{ "10.0.0.1", 0 },                      { "192.0.2.1", 0 },
+		{ "fe80::1", 0 },                       { "2001:db8::1", 0 },
+		{ "::1", 0 },                           { "ff02::fb", 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(fam) / sizeof(fam[0]); i++) {
+		ck_assert(hk_addr_parse(fam[i].ip, &a));
+		ck_assert_msg(geoip_family_of(&a) == fam[i].family, "%s: %u", fam[i].ip, geoip_family_of(&a));
+	}
+	ck_assert_uint_eq(geoip_family_of(NULL), 0);
+
+	g = geoip_open_families(src_path_in(dir, "tests/unit/data/origin/geoip"), GEOIP_FAMILY_V4, err, sizeof(err));
+	ck_assert_msg(g != NULL, "%s", err);
+	ck_assert_uint_eq(geoip_families(g), GEOIP_FAMILY_V4);
+	ck_assert_str_eq(geoip_source(g), "tor-geoipdb (IPFire, 2026-06-25)");
+	ck_assert_str_eq(cc(g, "8.8.8.8"), "US");
+	ck_assert_str_eq(cc(g, "::ffff:8.8.8.8"), "US");
+	ck_assert_str_eq(cc(g, "2001:610::1"), "-"); /* not loaded */
+	ck_assert_int_eq(geoip_load(g, GEOIP_FAMILY_V6, err, sizeof(err)), 0);
+	ck_assert_uint_eq(geoip_families(g), GEOIP_FAMILY_ALL);
+	ck_assert_str_eq(cc(g, "2001:610::1"), "NL");
+	ck_assert_str_eq(cc(g, "8.8.8.8"), "US");
+	ck_assert_int_eq(geoip_load(g, GEOIP_FAMILY_ALL, err, sizeof(err)), 0); /* loaded: nothing to do */
+	ck_assert_str_eq(cc(g, "2a00:1450:4001:81c::200e"), "IE");
+	geoip_free(g);
+
+	g = geoip_open_families(dir, GEOIP_FAMILY_V6, err, sizeof(err));
+	ck_assert_msg(g != NULL, "%s", err);
+	ck_assert_uint_eq(geoip_families(g), GEOIP_FAMILY_V6);
+	ck_assert_str_eq(cc(g, "2001:610::1"), "NL");
+	ck_assert_str_eq(cc(g, "8.8.8.8"), "-");
+	geoip_free(g);
+
+	ck_assert_ptr_null(geoip_open_families(dir, 0, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "no address family") != NULL, "%s", err);
+	ck_assert_uint_eq(geoip_families(NULL), 0);
+	ck_assert_int_lt(geoip_load(NULL, GEOIP_FAMILY_V4, err, sizeof(err)), 0);
+}
+END_TEST
+
+/* A device of the fixture's test: an external peer claim, as pipeline.c makes it. */
+static void device_with_peer(struct hk_device *d, const char *peer)
+{
+	struct hk_evidence e;
+
+	memset(d, 0, sizeof(*d));
+	snprintf(d->key, sizeof(d->key), "ip:10.0.0.%zu", strlen(peer));
+	memset(&e, 0, sizeof(e));
+	snprintf(e.attribute, sizeof(e.attribute), "raw");
+	snprintf(e.value, sizeof(e.value), "out %s tcp/443 TLS", peer);
+	snprintf(e.source, sizeof(e.source), "flow.peer");
+	e.confidence = 50;
+	e.count = 1;
+	ck_assert(hk_device_add_evidence(d, &e));
+}
+
+/* Does device d's access criterion name this peer with this country? */
+static bool assessed_with(const struct assess_inputs *k, const struct hk_device *d, const char *want)
+{
+	struct assess_ctx ctx = assess_inputs_ctx(k);
+	struct assess_result r;
+	bool found = false;
+
+	memset(&r, 0, sizeof(r));
+	ck_assert_int_eq(assess_device(d, NULL, &ctx, &r), 0);
+	for (size_t i = 0; i < r.c3a.n_why; i++)
+		if (strstr(r.c3a.why[i], want))
+			found = true;
+	assess_result_clear(&r);
+	return found;
+}
+
+static int n_warnings;
+
+static void count_warning(void *userdata, const char *message)
+{
+	(void)userdata;
+	fprintf(stderr, "test_geoip: warning: %s\n", message);
+	n_warnings++;
+}
+
+/* analyze, report and the API load only the families their external peers need. */
+START_TEST(test_assessed_families)
+{
+	char dir[TEST_PATH_MAX], err[TEST_ERR_MAX] = "";
+	struct assess_inputs k;
+	struct hk_device v4[2], v6, local;
+
+	ck_assert_int_eq(setenv("HERKOMST_GEOIP_DIR", src_path_in(dir, "tests/unit/data/origin/geoip"), 1), 0);
+	device_with_peer(&v4[0], "8.8.8.8");
+	device_with_peer(&v4[1], "::ffff:145.97.0.1");
+	device_with_peer(&v6, "2001:610::1");
+	memset(&local, 0, sizeof(local));
+	snprintf(local.key, sizeof(local.key), "ip:10.0.0.1");
+
+	ck_assert_uint_eq(assess_geoip_families(&local, 1), 0);
+	ck_assert_uint_eq(assess_geoip_families(v4, 2), GEOIP_FAMILY_V4);
+	ck_assert_uint_eq(assess_geoip_families(&v6, 1), GEOIP_FAMILY_ALL); /* V4 too: it names the source */
+
+	n_warnings = 0;
+	ck_assert_int_eq(assess_inputs_open(&k, NULL, NULL, count_warning, NULL, err, sizeof(err)), 0);
+	assess_inputs_geoip(&k, &local, 1);
+	ck_assert_ptr_null(k.geo); /* no external peer: nothing read */
+	assess_inputs_geoip(&k, v4, 2);
+	ck_assert_ptr_nonnull(k.geo);
+	ck_assert_uint_eq(geoip_families(k.geo), GEOIP_FAMILY_V4);
+	ck_assert(assessed_with(&k, &v4[0], "out 8.8.8.8 (US) tcp/443"));
+	ck_assert(assessed_with(&k, &v4[1], "out ::ffff:145.97.0.1 (NL) tcp/443"));
+	/* a later request (the API's) with an IPv6 peer adds the IPv6 file */
+	assess_inputs_geoip(&k, &v6, 1);
+	ck_assert_uint_eq(geoip_families(k.geo), GEOIP_FAMILY_ALL);
+	ck_assert(assessed_with(&k, &v6, "out 2001:610::1 (NL) tcp/443"));
+	assess_inputs_close(&k);
+
+	/* analyze's plan, loaded on its thread, then the devices assessed */
+	ck_assert_int_eq(assess_inputs_open(&k, NULL, NULL, count_warning, NULL, err, sizeof(err)), 0);
+	ck_assert(assess_inputs_geoip_plan(&k, v4, 2));
+	assess_inputs_geoip_load(&k);
+	ck_assert_uint_eq(geoip_families(k.geo), GEOIP_FAMILY_V4);
+	assess_inputs_geoip(&k, v4, 2);
+	ck_assert_uint_eq(geoip_families(k.geo), GEOIP_FAMILY_V4);
+	assess_inputs_close(&k);
+
+	/* a plan whose thread did not run: loaded when the devices are assessed */
+	ck_assert_int_eq(assess_inputs_open(&k, NULL, NULL, count_warning, NULL, err, sizeof(err)), 0);
+	ck_assert(assess_inputs_geoip_plan(&k, &v6, 1));
+	assess_inputs_geoip(&k, &local, 1);
+	ck_assert_uint_eq(geoip_families(k.geo), GEOIP_FAMILY_ALL);
+	ck_assert(assessed_with(&k, &v6, "out 2001:610::1 (NL) tcp/443"));
+	assess_inputs_close(&k);
+	ck_assert_int_eq(n_warnings, 0);
+
+	/* no data: one warning, asked once */
+	ck_assert_int_eq(setenv("HERKOMST_GEOIP_DIR", "/nonexistent-geoip", 1), 0);
+	ck_assert_int_eq(assess_inputs_open(&k, NULL, NULL, count_warning, NULL, err, sizeof(err)), 0);
+	n_warnings = 0;
+	assess_inputs_geoip(&k, v4, 2);
+	assess_inputs_geoip(&k, &v6, 1);
+	assess_inputs_geoip(&k, v4, 2);
+	ck_assert_ptr_null(k.geo);
+	ck_assert_int_eq(n_warnings, 1);
+	ck_assert(assessed_with(&k, &v4[0], "out 8.8.8.8 tcp/443"));
+	assess_inputs_close(&k);
+	unsetenv("HERKOMST_GEOIP_DIR");
+	hk_device_clear(&v4[0]);
+	hk_device_clear(&v4[1]);
+	hk_device_clear(&v6);
+}
+END_TEST
+
 static char tmpdir[] = "/tmp/hk-test-geoip-XXXXXX";
 
 static void setup(void)
@@ -201,6 +365,45 @@ static const struct bad_case bad_cases[] = {
 	{ V4OK, "2001:2::,2001:2::ffff,J", "geoip6:1: ", "country \"J\"" },
 	{ "16777216,16777471,A", V6OK, "geoip:1: ", "country \"A\"" },
 };
+
+/* A run that needs only IPv4 does not read geoip6: it may be missing or broken. */
+START_TEST(test_family_files)
+{
+	char err[TEST_ERR_MAX] = "", want[TEST_PATH_MAX + 32];
+	struct geoip *g;
+
+	write_pair(V4OK, NULL);
+	g = geoip_open_families(tmpdir, GEOIP_FAMILY_V4, err, sizeof(err));
+	ck_assert_msg(g != NULL, "%s", err);
+	ck_assert_str_eq(cc(g, "1.0.0.1"), "AU");
+	ck_assert_int_lt(geoip_load(g, GEOIP_FAMILY_V6, err, sizeof(err)), 0);
+	snprintf(want, sizeof(want), "%s/geoip6: cannot read", tmpdir);
+	ck_assert_msg(strstr(err, want) != NULL, "%s", err);
+	ck_assert_uint_eq(geoip_families(g), GEOIP_FAMILY_V4); /* what it had */
+	ck_assert_str_eq(cc(g, "1.0.0.1"), "AU");
+	geoip_free(g);
+
+	write_pair(V4OK, V6OK "2001:1::,2001:1::ff,JP\n");
+	g = geoip_open_families(tmpdir, GEOIP_FAMILY_V4, err, sizeof(err));
+	ck_assert_msg(g != NULL, "%s", err);
+	ck_assert_int_lt(geoip_load(g, GEOIP_FAMILY_V6, err, sizeof(err)), 0);
+	snprintf(want, sizeof(want), "%s/geoip6:2: ", tmpdir);
+	ck_assert_msg(strstr(err, want) != NULL && strstr(err, "sorted") != NULL, "%s", err);
+	ck_assert_uint_eq(geoip_families(g), GEOIP_FAMILY_V4);
+	ck_assert_str_eq(cc(g, "2001:2::1"), "-");
+	ck_assert_str_eq(cc(g, "1.0.0.1"), "AU");
+	geoip_free(g);
+	/* both asked for: the broken one fails the open, as before */
+	ck_assert_ptr_null(geoip_open_families(tmpdir, GEOIP_FAMILY_ALL, err, sizeof(err)));
+	ck_assert_msg(strstr(err, want) != NULL, "%s", err);
+
+	write_pair("16777216,16777471,AU,x\n", V6OK);
+	g = geoip_open_families(tmpdir, GEOIP_FAMILY_V6, err, sizeof(err));
+	ck_assert_msg(g != NULL, "%s", err);
+	ck_assert_str_eq(cc(g, "2001:2::1"), "JP");
+	geoip_free(g);
+}
+END_TEST
 
 START_TEST(test_errors)
 {
@@ -354,6 +557,104 @@ static void expect_refused(const char *bad)
 		ck_assert_msg(strcmp(err, want) == 0, "\"%s\": \"%s\", want \"%s\"", bad, err, want);
 	}
 }
+
+#define V4_RANGES 4000
+
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* A decimal number as the file may have it: 0 to 3 leading zeros, so that
+ * every length from 1 to 13 digits is written (above 10 the general parse
+ * reads it). */
+static void dec_render(uint32_t v, char *buf, size_t sz)
+{
+	int pad = rng() % 3 == 0 ? (int)(rng() % 4) : 0;
+
+	snprintf(buf, sz, "%.*s%u", pad, "000", v);
+}
+
+/*
+ * The checking pass reads IPv4 starts and ends eight digits at a time:
+ * numbers of every length, with leading zeros, the extremes, a range ending
+ * at 2^32-1; each range's first and last address answer its country, the
+ * address after it a gap. Then numbers it must refuse, in either field.
+ */
+START_TEST(test_v4_numbers)
+{
+	static uint32_t v[2 * V4_RANGES];
+	static const char *const ccs[] = {"NL", "DE", "US", "FR", "JP", "AU", "GB", "IT", "ES", "SE"};
+	static const char *const bad[] = {
+		"4294967296", "04294967296", "9999999999", "10000000000", "42949672950", "12a", "1 2", "+1", "-0",
+		"1.5", "0x10", "\xff" "1", "1\xff", "12345678\xfa", "1234567\xff", "123456789\xff", "",
+	};
+	char path[TEST_PATH_MAX], err[TEST_ERR_MAX] = "", t1[32], t2[32], ip[INET_ADDRSTRLEN], line[128];
+	size_t n = 0, n_long = 0;
+	struct geoip *g;
+	struct hk_addr a;
+	FILE *fp;
+
+	for (size_t i = 0; i < 2 * V4_RANGES; i++) {
+		uint32_t digits = 1 + rng() % 10, mod = 1;
+		for (uint32_t d = 0; d < digits && d < 9; d++)
+			mod *= 10;
+		v[i] = digits == 10 ? rng() : rng() % mod;
+	}
+	v[0] = 0;
+	v[1] = UINT32_MAX;
+	qsort(v, 2 * V4_RANGES, sizeof(v[0]), u32_cmp);
+	for (size_t i = 0; i < 2 * V4_RANGES; i++)
+		if (n == 0 || v[n - 1] != v[i])
+			v[n++] = v[i];
+	n &= ~(size_t)1; /* pairs: start v[2i], end v[2i+1] */
+	v[n - 1] = UINT32_MAX;
+	snprintf(path, sizeof(path), "%s/geoip", tmpdir);
+	fp = fopen(path, "w");
+	ck_assert_ptr_nonnull(fp);
+	for (size_t i = 0; i < n; i += 2) {
+		dec_render(v[i], t1, sizeof(t1));
+		dec_render(v[i + 1], t2, sizeof(t2));
+		n_long += strlen(t1) > 10;
+		fprintf(fp, "%s,%s,%s\n", t1, t2, ccs[(i / 2) % 10]);
+	}
+	fclose(fp);
+	ck_assert_uint_gt(n_long, 10);
+	g = geoip_open_families(tmpdir, GEOIP_FAMILY_V4, err, sizeof(err));
+	ck_assert_msg(g != NULL, "%s", err);
+	for (size_t i = 0; i < n; i += 2) {
+		uint32_t probe[3] = { v[i], v[i + 1], v[i + 1] + 1 };
+		for (int k = 0; k < 3; k++) {
+			const char *want = k < 2 ? ccs[(i / 2) % 10] : "-";
+			if (k == 2 && (v[i + 1] == UINT32_MAX || (i + 2 < n && v[i + 2] == probe[2])))
+				continue;
+			uint32_t p = probe[k];
+			snprintf(ip, sizeof(ip), "%u.%u.%u.%u", p >> 24, p >> 16 & 255, p >> 8 & 255, p & 255);
+			ck_assert(hk_addr_parse(ip, &a));
+			if (geoip_family_of(&a) == 0)
+				want = "-"; /* no location by rule */
+			ck_assert_msg(strcmp(cc(g, ip), want) == 0, "%s (range %u-%u): %s, want %s", ip, v[i], v[i + 1],
+				      cc(g, ip), want);
+		}
+	}
+	geoip_free(g);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		for (int as_end = 0; as_end < 2; as_end++) {
+			char want[TEST_PATH_MAX + 32];
+			const char *start = as_end ? "2" : bad[i], *end = as_end ? bad[i] : "2";
+			snprintf(line, sizeof(line), "0,1,NL\n%s,%s,AU\n", start, end);
+			write_pair(line, V6OK);
+			ck_assert_msg(geoip_open_families(tmpdir, GEOIP_FAMILY_V4, err, sizeof(err)) == NULL,
+				      "\"%s\" loaded", bad[i]);
+			snprintf(want, sizeof(want), "%s/geoip:2: start and end must be decimal numbers below 2^32",
+				 tmpdir);
+			ck_assert_msg(strcmp(err, want) == 0 || (bad[i][0] == '\0' && strstr(err, "geoip:2: ")),
+				      "\"%s\": %s", bad[i], err);
+		}
+}
+END_TEST
 
 START_TEST(test_v6_text_vs_inet_pton)
 {
@@ -591,12 +892,16 @@ static Suite *geoip_suite(void)
 
 	tcase_add_test(tc, test_fixture_lookups);
 	tcase_add_test(tc, test_env_dir);
+	tcase_add_test(tc, test_families);
+	tcase_add_test(tc, test_assessed_families);
 	tcase_add_test(tc, test_real_data);
 	tcase_add_checked_fixture(files, setup, teardown);
 	tcase_add_loop_test(files, test_errors, 0, (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
+	tcase_add_test(files, test_family_files);
 	tcase_add_test(files, test_line_limit_and_plain_source);
 	tcase_add_test(files, test_index_blocks);
 	tcase_add_test(files, test_v6_text_vs_inet_pton);
+	tcase_add_test(files, test_v4_numbers);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, files);
 	return s;
