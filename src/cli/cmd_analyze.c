@@ -644,11 +644,6 @@ int cmd_analyze(int argc, char **argv)
 		goto out;
 	}
 	store_set_deriver(st, inv_derive, &know);
-	if (engine_ready(eng, err, sizeof(err)) < 0) {
-		fprintf(stderr, "herkomst: %s\n", err);
-		status = 1;
-		goto out;
-	}
 
 	for (int i = optind; i < argc; i++) {
 		char digest[65], seen[STORE_PATH_MAX];
@@ -666,6 +661,13 @@ int cmd_analyze(int argc, char **argv)
 			continue;
 		}
 		rc = read_capture(eng, argv[i], &o, &c);
+		/* the first frames are read while the workers build their nDPI
+		 * modules; one that could not start is reported before its
+		 * capture is recorded (engine_finish reports it when all are skipped) */
+		if (rc != -2 && engine_ready(eng, err, sizeof(err)) < 0) {
+			fprintf(stderr, "herkomst: %s\n", err);
+			rc = -2;
+		}
 		if (rc == -2) {
 			status = 1;
 			goto out;

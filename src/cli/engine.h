@@ -57,12 +57,18 @@ struct engine;
 
 /*
  * Starts the workers; each builds its pipeline (and nDPI module) on its own
- * thread, so the caller can do other work before engine_ready(). NULL and a
- * message on failure.
+ * thread, so the caller can do other work, and pass frames, before
+ * engine_ready(). NULL and a message on failure.
  */
 struct engine *engine_new(const struct engine_opts *o, char *errbuf, size_t errsz);
 
-/* Waits until every worker has its pipeline. 0, or <0 and a message. */
+/*
+ * Waits until every worker has its pipeline. 0, or <0 and the message of
+ * the first worker that could not build one. Frames may be passed before:
+ * they wait in the batches (engine_batches(), then the reader waits) until
+ * their worker is up, and a worker that could not start drops its share, so
+ * call this before anything is recorded as read.
+ */
 int engine_ready(struct engine *e, char *errbuf, size_t errsz);
 
 /* One frame, from the reader's thread. 0; 1 when its link type is not

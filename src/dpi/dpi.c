@@ -3,6 +3,7 @@
 
 #include <ndpi/ndpi_api.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,31 +13,71 @@ struct dpi {
 };
 
 /*
- * Making and freeing a module touch process-wide state in nDPI 4.2: the
- * first module initialises libgcrypt (gcry_check_version, which libgcrypt
- * wants run by one thread before any other uses it), and its patricia trees
- * keep a global count. Workers that build or free their modules at the same
- * time take turns here; packet work needs no lock (one module per thread).
+ * What building and freeing a module write outside the module, in nDPI 4.2
+ * (src/lib/ndpi_main.c and third_party/src/ndpi_patricia.c at tag 4.2; the
+ * only file-scope variables its sources write are these):
+ *
+ * - libgcrypt: ndpi_init_detection_module initialises it when
+ *   GCRYCTL_INITIALIZATION_FINISHED_P says nobody has (gcry_check_version,
+ *   then GCRYCTL_INITIALIZATION_FINISHED): a check-then-act that libgcrypt
+ *   wants done once, by one thread, before any other thread uses it.
+ * - The DGA detector's bigram and trigram bitmaps (static in ndpi_main.c):
+ *   init_string_based_protocols sets ndpi_xgrams_inited and only then
+ *   fills them, with no lock. Two first builds at once can both fill them
+ *   (an unlocked |= on the same words drops bits), and a build that sees
+ *   the flag while another still fills goes on with half-filled tables.
+ *   ndpi_check_dga_name reads them, and in protocols/tls.c its verdict can
+ *   make a TLS flow Tor: another protocol in the inventory.
+ * - num_active_patricia: a plain int that ndpi_patricia_new and
+ *   ndpi_patricia_destroy count up and down (also from
+ *   ndpi_exit_detection_module); nDPI never reads it.
+ * - ndpi_tot_allocated_memory: updated atomically.
+ *
+ * The first two are done by the first module that is built, and by no
+ * later one. So the first build runs alone (others wait on first_lock);
+ * after it, the lock has published both and later modules are built, and
+ * all modules freed, at the same time on their own threads: with -j 3 and
+ * more, workers 2..N build side by side. A lost update of
+ * num_active_patricia changes nothing, as nothing reads it; guarding it
+ * would mean serialising every build and free. Packet work needs no lock
+ * (one module per thread). docs/performance.md, "Session 4", has the
+ * figures.
  */
-static pthread_mutex_t setup_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t first_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool first_built; /* under first_lock: a module has been built */
+
+static struct ndpi_detection_module_struct *module_build(void)
+{
+	NDPI_PROTOCOL_BITMASK all;
+	struct ndpi_detection_module_struct *m = ndpi_init_detection_module(ndpi_no_prefs);
+
+	if (m) {
+		NDPI_BITMASK_SET_ALL(all);
+		ndpi_set_protocol_detection_bitmask2(m, &all);
+		ndpi_finalize_initialization(m);
+	}
+	return m;
+}
 
 struct dpi *dpi_new(char *errbuf, size_t errsz)
 {
-	NDPI_PROTOCOL_BITMASK all;
 	struct dpi *d = calloc(1, sizeof(*d));
 
 	if (!d) {
 		snprintf(errbuf, errsz, "out of memory");
 		return NULL;
 	}
-	pthread_mutex_lock(&setup_lock);
-	d->mod = ndpi_init_detection_module(ndpi_no_prefs);
-	if (d->mod) {
-		NDPI_BITMASK_SET_ALL(all);
-		ndpi_set_protocol_detection_bitmask2(d->mod, &all);
-		ndpi_finalize_initialization(d->mod);
+	pthread_mutex_lock(&first_lock);
+	if (first_built) {
+		pthread_mutex_unlock(&first_lock);
+		d->mod = module_build();
+	} else {
+		/* a first build that failed may have stopped before either
+		 * initialisation: the next one is first again */
+		d->mod = module_build();
+		first_built = d->mod != NULL;
+		pthread_mutex_unlock(&first_lock);
 	}
-	pthread_mutex_unlock(&setup_lock);
 	if (!d->mod) {
 		snprintf(errbuf, errsz, "nDPI %s failed to initialise (out of memory?)", ndpi_revision());
 		free(d);
@@ -49,9 +90,7 @@ struct dpi *dpi_free(struct dpi *d)
 {
 	if (!d)
 		return NULL;
-	pthread_mutex_lock(&setup_lock);
-	ndpi_exit_detection_module(d->mod);
-	pthread_mutex_unlock(&setup_lock);
+	ndpi_exit_detection_module(d->mod); /* no lock: see first_lock */
 	free(d);
 	return NULL;
 }

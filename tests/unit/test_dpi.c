@@ -7,6 +7,8 @@
  * The packets are built here byte by byte and decoded as a capture's are.
  */
 #include <check.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,6 +176,77 @@ START_TEST(gives_up_at_the_bound)
 }
 END_TEST
 
+/* The HTTP request of feeding_stops_at_the_verdict through module d: its name. */
+static void classify_http(struct dpi *d, char *name, size_t namesz)
+{
+	static const char get[] = "GET /index.html HTTP/1.1\r\nHost: plc.example\r\nUser-Agent: test\r\n\r\n";
+	struct flow_table *ft = flow_table_new(16, 0, on_end, NULL);
+	uint8_t fr[FRAME_MAX];
+	struct flow *f = NULL;
+	size_t n;
+
+	ck_assert_ptr_nonnull(ft);
+	n = tcp_frame(fr, true, 1000, 0, TCP_SYN, NULL);
+	feed(d, ft, fr, n, T0, &f);
+	n = tcp_frame(fr, false, 5000, 1001, TCP_SYN | TCP_ACK, NULL);
+	feed(d, ft, fr, n, T0 + 100, &f);
+	n = tcp_frame(fr, true, 1001, 5001, TCP_PSH | TCP_ACK, get);
+	feed(d, ft, fr, n, T0 + 200, &f);
+	snprintf(name, namesz, "%s", f->dpi_state == FLOW_DPI_DONE ? f->proto_name : "(pending)");
+	flow_table_free(ft);
+}
+
+#define BUILDERS 4
+
+struct builder {
+	pthread_barrier_t *go;
+	char err[256];
+	char name[32];
+	bool built;
+};
+
+static void *build_and_classify(void *arg)
+{
+	struct builder *b = arg;
+	struct dpi *d;
+
+	pthread_barrier_wait(b->go);
+	d = dpi_new(b->err, sizeof(b->err));
+	b->built = d != NULL;
+	if (d)
+		classify_http(d, b->name, sizeof(b->name));
+	pthread_barrier_wait(b->go);
+	dpi_free(d); /* the modules are freed at the same time too */
+	return NULL;
+}
+
+/*
+ * Modules built and freed on several threads at once (dpi.c: the first is
+ * built alone, the others side by side) each work: the first build in this
+ * process is one of these. Run it under -Db_sanitize=thread for the locking.
+ */
+START_TEST(modules_built_at_once)
+{
+	pthread_t t[BUILDERS];
+	struct builder b[BUILDERS];
+	pthread_barrier_t go;
+
+	ck_assert_int_eq(pthread_barrier_init(&go, NULL, BUILDERS), 0);
+	for (int i = 0; i < BUILDERS; i++) {
+		memset(&b[i], 0, sizeof(b[i]));
+		b[i].go = &go;
+		ck_assert_int_eq(pthread_create(&t[i], NULL, build_and_classify, &b[i]), 0);
+	}
+	for (int i = 0; i < BUILDERS; i++)
+		pthread_join(t[i], NULL);
+	for (int i = 0; i < BUILDERS; i++) {
+		ck_assert_msg(b[i].built, "module %d: %s", i, b[i].err);
+		ck_assert_str_eq(b[i].name, "HTTP");
+	}
+	pthread_barrier_destroy(&go);
+}
+END_TEST
+
 static Suite *dpi_suite(void)
 {
 	Suite *su = suite_create("dpi");
@@ -181,6 +254,7 @@ static Suite *dpi_suite(void)
 
 	tcase_add_test(tc, feeding_stops_at_the_verdict);
 	tcase_add_test(tc, gives_up_at_the_bound);
+	tcase_add_test(tc, modules_built_at_once);
 	suite_add_tcase(su, tc);
 	return su;
 }

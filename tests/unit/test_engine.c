@@ -14,9 +14,16 @@
  *   not full yet;
  * - a frame bigger than a batch (its batch grows);
  * - a frame of a link type the engine does not take (counted, not passed).
+ *
+ * And a worker that cannot build its nDPI module while the reader already
+ * passes frames: the reader must not wait for it, and engine_ready and
+ * engine_finish must both report it.
  */
 #include <check.h>
+/* only for set_ndpi_malloc: an allocation failure on one worker's thread */
+#include <ndpi/ndpi_api.h>
 #include <pcap/dlt.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -199,6 +206,65 @@ static uint64_t parsed_ok(const struct pipeline_totals *t)
 	return n;
 }
 
+/* nDPI's allocations fail on the thread of this name (pthread_setname_np) */
+static const char *fail_thread;
+
+static void *failing_malloc(size_t n)
+{
+	char name[16];
+
+	if (fail_thread && pthread_getname_np(pthread_self(), name, sizeof(name)) == 0 &&
+	    strcmp(name, fail_thread) == 0)
+		return NULL;
+	return malloc(n);
+}
+
+/*
+ * Worker 1 cannot build its nDPI module. The frames are passed before
+ * engine_ready, as herkomst analyze does, and more of them than the pool
+ * holds: the reader goes on (the failed worker hands its batches back),
+ * and engine_ready, then engine_finish, report the worker and why.
+ */
+START_TEST(worker_that_cannot_start)
+{
+	struct engine_opts o = {.workers = 2};
+	char err[256] = "";
+	struct engine *e;
+	struct run r;
+	uint8_t *b = malloc(BIG_FRAME);
+	uint64_t ts = 1700000000000000ull;
+	unsigned frames = 0;
+
+	ck_assert_ptr_nonnull(b);
+	fail_thread = "hk-worker-1";
+	set_ndpi_malloc(failing_malloc);
+	e = engine_new(&o, err, sizeof(err));
+	ck_assert_msg(e != NULL, "engine_new: %s", err);
+	memset(&r, 0, sizeof(r));
+	/* small UDP flows over both workers: 12 MB, more than the pool's 8 MiB */
+	for (unsigned i = 0; i < 12000; i++) {
+		size_t n = frame_ipv4(b, BIG_FRAME, 0x0a010000 + i % 500, 0x0a020000 + i % 7, 17,
+				      (uint16_t)(1024 + i % 4000), 161, 1000, 0);
+
+		feed(e, &r, &ts, DLT_EN10MB, b, n);
+		frames++;
+	}
+	ck_assert_uint_eq(frames, 12000);
+	err[0] = '\0';
+	ck_assert_int_lt(engine_ready(e, err, sizeof(err)), 0);
+	ck_assert_msg(strstr(err, "worker 1: nDPI") && strstr(err, "failed to initialise"),
+		      "engine_ready: '%s'", err);
+	err[0] = '\0';
+	ck_assert_int_lt(engine_finish(e, err, sizeof(err)), 0);
+	ck_assert_msg(strstr(err, "worker 1: nDPI") && strstr(err, "failed to initialise"),
+		      "engine_finish: '%s'", err);
+	engine_free(e);
+	set_ndpi_malloc(NULL);
+	fail_thread = NULL;
+	free(b);
+}
+END_TEST
+
 START_TEST(batches)
 {
 	ck_assert_uint_eq(engine_batches(1), ENGINE_BATCHES_MAX);
@@ -256,6 +322,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, batches);
 	tcase_add_test(tc, same_for_any_n);
+	tcase_add_test(tc, worker_that_cannot_start);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
