@@ -134,8 +134,15 @@ void hk_errbuf_set(char *errbuf, size_t errsz, const char *fmt, ...)
 
 void hk_str_copy(char *dst, size_t dstsz, const char *src)
 {
-	size_t n = src ? strnlen(src, dstsz - 1) : 0;
+	size_t n = 0;
 
-	memcpy(dst, src ? src : "", n);
+	/* a byte loop rather than strnlen(src, dstsz - 1): callers copy from
+	 * arrays shorter than dst (always terminated), which GCC's link-time
+	 * optimisation reports as a possible over-read of src */
+	if (src)
+		while (n + 1 < dstsz && src[n])
+			n++;
+	if (n)
+		memcpy(dst, src, n);
 	dst[n] = '\0';
 }
