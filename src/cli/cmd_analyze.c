@@ -428,7 +428,30 @@ struct derive_job {
 	size_t n;
 	struct inv_knowledge *know;
 	atomic_size_t next; /* the first device of the next block */
+	/* each block's unknown-fingerprint candidates (inv_unknown_collect_refs),
+	 * noted while its devices' evidence is at hand: the collection then
+	 * reads no device's evidence again */
+	struct inv_ev_ref **refs; /* per block; NULL: none there */
+	size_t *n_refs;
+	atomic_bool refs_failed; /* out of memory: the collection reads them all */
 };
+
+/* Notes the candidates of devices [from, to) as block b's. */
+static void derive_note_candidates(struct derive_job *j, size_t b, size_t from, size_t to)
+{
+	size_t cap = 0;
+
+	for (size_t i = from; i < to; i++)
+		for (size_t e = 0; e < j->devs[i].n_ev; e++) {
+			if (!inv_unknown_candidate(&j->devs[i].ev[e]))
+				continue;
+			if (hk_grow((void **)&j->refs[b], &cap, j->n_refs[b] + 1, sizeof(*j->refs[b])) < 0) {
+				atomic_store(&j->refs_failed, true);
+				return;
+			}
+			j->refs[b][j->n_refs[b]++] = (struct inv_ev_ref){.dev = i, .ev = e};
+		}
+}
 
 static void derive_blocks(struct derive_job *j, struct sig_scratch *sc)
 {
@@ -441,6 +464,8 @@ static void derive_blocks(struct derive_job *j, struct sig_scratch *sc)
 			inv_derive_with(&j->devs[i], j->know, sc);
 			hk_device_sort_evidence(&j->devs[i]);
 		}
+		if (j->refs)
+			derive_note_candidates(j, from / ASSESS_BLOCK, from, to);
 	}
 }
 
@@ -458,21 +483,60 @@ static void *derive_thread(void *arg)
 	return NULL;
 }
 
-/* Each device is derived on its own (the knowledge is only read), so with
- * --threads N on N threads, in blocks as the assessment. */
-static void devices_resolve(struct hk_device *devs, size_t n, struct inv_knowledge *know, unsigned threads)
+/*
+ * Each device is derived on its own (the knowledge is only read), so with
+ * --threads N on N threads, in blocks as the assessment. Then the unknown
+ * fingerprints are collected from the candidates the blocks noted (in block
+ * order: the devices' order), or, without memory for the notes, from all
+ * the devices' evidence.
+ */
+static int devices_resolve(struct hk_device *devs, size_t n, struct inv_knowledge *know, unsigned threads,
+			   struct unknown_fp **ret_unknown, size_t *ret_n_unknown)
 {
 	pthread_t tid[ENGINE_WORKERS_MAX];
 	struct derive_job j = {.devs = devs, .n = n, .know = know};
-	size_t n_tid = 0;
+	size_t n_tid = 0, n_blocks = (n + ASSESS_BLOCK - 1) / ASSESS_BLOCK, n_refs = 0;
+	struct inv_ev_ref *refs = NULL;
+	int rc;
 
 	atomic_init(&j.next, 0);
+	atomic_init(&j.refs_failed, false);
+	j.refs = calloc(n_blocks ? n_blocks : 1, sizeof(*j.refs));
+	j.n_refs = calloc(n_blocks ? n_blocks : 1, sizeof(*j.n_refs));
+	if (!j.refs || !j.n_refs) {
+		free(j.refs);
+		free(j.n_refs);
+		j.refs = NULL;
+		j.n_refs = NULL;
+	}
 	while (n_tid + 1 < threads && n_tid < ENGINE_WORKERS_MAX && (n_tid + 1) * ASSESS_BLOCK < n &&
 	       pthread_create(&tid[n_tid], NULL, derive_thread, &j) == 0)
 		n_tid++;
 	derive_blocks(&j, NULL);
 	for (size_t i = 0; i < n_tid; i++)
 		pthread_join(tid[i], NULL);
+	if (j.refs && !atomic_load(&j.refs_failed)) {
+		for (size_t b = 0; b < n_blocks; b++)
+			n_refs += j.n_refs[b];
+		refs = malloc((n_refs ? n_refs : 1) * sizeof(*refs));
+	}
+	if (refs) {
+		n_refs = 0;
+		for (size_t b = 0; b < n_blocks; b++) {
+			if (j.n_refs[b])
+				memcpy(refs + n_refs, j.refs[b], j.n_refs[b] * sizeof(*refs));
+			n_refs += j.n_refs[b];
+		}
+		rc = inv_unknown_collect_refs(devs, refs, n_refs, know, ret_unknown, ret_n_unknown);
+	} else {
+		rc = inv_unknown_collect(devs, n, know, ret_unknown, ret_n_unknown);
+	}
+	for (size_t b = 0; j.refs && b < n_blocks; b++)
+		free(j.refs[b]);
+	free(j.refs);
+	free(j.n_refs);
+	free(refs);
+	return rc;
 }
 
 static void run_counters(const struct pipeline_totals *pl, struct out_run *run, const char **names)
@@ -728,8 +792,10 @@ int cmd_analyze(int argc, char **argv)
 			status = 1;
 			goto out;
 		}
-	} else {
-		devices_resolve(devs, n_devs, &know, o.eng.workers);
+	} else if (devices_resolve(devs, n_devs, &know, o.eng.workers, &unknown, &n_unknown) < 0) {
+		fprintf(stderr, "herkomst: out of memory collecting the unknown fingerprints\n");
+		status = 1;
+		goto out;
 	}
 	if (store_captures_load(st, &caps, &n_caps) < 0) {
 		fprintf(stderr, "herkomst: cannot read back the captures: %s\n", store_errmsg(st));
@@ -746,7 +812,7 @@ int cmd_analyze(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (inv_unknown_collect(devs, n_devs, &know, &unknown, &n_unknown) < 0) {
+	if (o.db && inv_unknown_collect(devs, n_devs, &know, &unknown, &n_unknown) < 0) {
 		fprintf(stderr, "herkomst: out of memory\n");
 		status = 1;
 		goto out;

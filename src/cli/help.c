@@ -100,7 +100,7 @@ static const char help_analyze[] =
 	"                           as no flow is evicted (each worker tracks flows-max / N).\n"
 	"                           After the packets, N threads build the devices'\n"
 	"                           evidence, apply the signatures, assess them and\n"
-	"                           build their JSON\n"
+	"                           build their JSON or table\n"
 	"    -h, --help             this text\n"
 	"\n"
 	"LINK TYPES\n"

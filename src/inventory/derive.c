@@ -26,9 +26,9 @@ static void add_claim(struct hk_device *d, const struct hk_evidence *from, const
 {
 	struct hk_evidence e;
 	memset(&e, 0, sizeof(e));
-	snprintf(e.attribute, sizeof(e.attribute), "%s", attr);
-	snprintf(e.value, sizeof(e.value), "%s", value);
-	snprintf(e.source, sizeof(e.source), "%s", source);
+	hk_str_copy(e.attribute, sizeof(e.attribute), attr);
+	hk_str_copy(e.value, sizeof(e.value), value);
+	hk_str_copy(e.source, sizeof(e.source), source);
 	e.confidence = conf;
 	e.first_seen = from->first_seen;
 	e.last_seen = from->last_seen;
@@ -47,7 +47,8 @@ static size_t derive_one(struct hk_device *d, const struct hk_evidence *e, const
 		n = sig_match_with(k->sigs, sc, e->source, e->value, claims, DERIVE_CLAIMS_MAX);
 	for (size_t i = 0; i < n && d; i++) {
 		char src[HK_OBS_SOURCE_MAX];
-		snprintf(src, sizeof(src), "sig.%s", claims[i].rule_id);
+		memcpy(src, "sig.", 4);
+		hk_str_copy(src + 4, sizeof(src) - 4, claims[i].rule_id);
 		add_claim(d, e, claims[i].attribute, claims[i].value, src, claims[i].confidence);
 	}
 	if (k->vids) {
@@ -55,7 +56,9 @@ static size_t derive_one(struct hk_device *d, const struct hk_evidence *e, const
 		const char *vendor = vid_lookup(k->vids, e->source, e->value, &conf);
 		if (vendor) {
 			char src[HK_OBS_SOURCE_MAX];
-			snprintf(src, sizeof(src), "vid.%.43s", e->source);
+			_Static_assert(4 + 43 < sizeof(src), "vid. and 43 bytes of a source fit");
+			memcpy(src, "vid.", 4);
+			hk_str_copy(src + 4, 43 + 1, e->source); /* "vid.%.43s" */
 			if (d)
 				add_claim(d, e, HK_A_MANUFACTURER, vendor, src, conf);
 			n++;
@@ -193,9 +196,10 @@ static bool unknown_candidate(const struct hk_evidence *e)
 	static const char *const fps[] = {
 		"dhcp.prl", "dhcpv6.oro", "tls.ja3", "tls.ja3s", "tls.ja4", "snmp.sysobjectid",
 	};
-	if (strcmp(e->attribute, "software") == 0)
+	/* the first byte first: this is asked of every item of every device */
+	if (e->attribute[0] == 's' && strcmp(e->attribute, "software") == 0)
 		return true;
-	if (strcmp(e->attribute, "fingerprint") != 0)
+	if (e->attribute[0] != 'f' || strcmp(e->attribute, "fingerprint") != 0)
 		return false;
 	for (size_t i = 0; i < sizeof(fps) / sizeof(fps[0]); i++)
 		if (strcmp(e->source, fps[i]) == 0)
@@ -222,54 +226,119 @@ static bool unknown_eq(const void *item, const void *key)
 	return strcmp(u->source, k->source) == 0 && strcmp(u->value, k->value) == 0;
 }
 
+/* The set of (source, value) pairs that derive claims holds the first
+ * evidence item that had each (the devices do not change meanwhile). */
+static bool derived_eq(const void *item, const void *key)
+{
+	const struct hk_evidence *e = item;
+	const struct unknown_key *k = key;
+	return strcmp(e->source, k->source) == 0 && strcmp(e->value, k->value) == 0;
+}
+
+/* The list being collected; see inv_unknown_collect. */
+struct unknown_acc {
+	const struct inv_knowledge *k;
+	struct unknown_fp *v;
+	size_t nv, cap;
+	struct hmap idx, derived;
+};
+
+static int acc_init(struct unknown_acc *a, const struct inv_knowledge *k)
+{
+	memset(a, 0, sizeof(*a));
+	a->k = k;
+	if (hmap_init(&a->idx, 64) < 0)
+		return -ENOMEM;
+	if (hmap_init(&a->derived, 64) < 0) {
+		hmap_fini(&a->idx);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * One candidate of device d. What derive_one says depends on the source and
+ * value only, and most candidates recur on many devices: each pair is
+ * matched against the signatures once, the first time it is seen, not once
+ * per device.
+ */
+static int acc_add(struct unknown_acc *a, const struct hk_device *d, const struct hk_evidence *e)
+{
+	struct unknown_key key = {.v = a->v, .source = e->source, .value = e->value};
+	uint64_t h = unknown_hash(e->source, e->value);
+	struct unknown_fp *u = NULL;
+	void *at = hmap_get(&a->idx, h, &key, unknown_eq);
+
+	if (at)
+		u = &a->v[(uintptr_t)at - 1];
+	else if (hmap_get(&a->derived, h, &key, derived_eq))
+		return 0;
+	if (!u && derive_one(NULL, e, a->k, NULL) > 0)
+		return hmap_put(&a->derived, h, (void *)(uintptr_t)e) < 0 ? -ENOMEM : 0;
+	if (!u) {
+		if (hk_grow((void **)&a->v, &a->cap, a->nv + 1, sizeof(*a->v)) < 0 ||
+		    hmap_put(&a->idx, h, (void *)(uintptr_t)(a->nv + 1)) < 0)
+			return -ENOMEM;
+		u = &a->v[a->nv++];
+		memset(u, 0, sizeof(*u));
+		hk_str_copy(u->source, sizeof(u->source), e->source);
+		hk_str_copy(u->value, sizeof(u->value), e->value);
+		u->first_seen = e->first_seen;
+		u->example_device = d->id;
+	}
+	u->count += e->count;
+	u->devices++;
+	if (e->first_seen && e->first_seen < u->first_seen)
+		u->first_seen = e->first_seen;
+	if (e->last_seen > u->last_seen)
+		u->last_seen = e->last_seen;
+	return 0;
+}
+
+static int acc_finish(struct unknown_acc *a, int rc, struct unknown_fp **ret, size_t *ret_n)
+{
+	hmap_fini(&a->idx);
+	hmap_fini(&a->derived);
+	if (rc < 0) {
+		free(a->v);
+		return rc;
+	}
+	if (a->nv > 1)
+		qsort(a->v, a->nv, sizeof(*a->v), unknown_order);
+	*ret = a->v;
+	*ret_n = a->nv;
+	return 0;
+}
+
+bool inv_unknown_candidate(const struct hk_evidence *e)
+{
+	return unknown_candidate(e);
+}
+
 int inv_unknown_collect(const struct hk_device *devs, size_t n, const struct inv_knowledge *k,
 			struct unknown_fp **ret, size_t *ret_n)
 {
-	struct unknown_fp *v = NULL;
-	struct hmap idx;
-	size_t nv = 0, cap = 0;
+	struct unknown_acc a;
+	int rc = 0;
 
-	if (hmap_init(&idx, 64) < 0)
+	if (acc_init(&a, k) < 0)
 		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		for (size_t j = 0; j < devs[i].n_ev; j++) {
-			const struct hk_evidence *e = &devs[i].ev[j];
-			struct unknown_key key = {.v = v, .source = e->source, .value = e->value};
-			uint64_t h;
-			struct unknown_fp *u = NULL;
-			void *at;
-			if (!unknown_candidate(e) || derive_one(NULL, e, k, NULL) > 0)
-				continue;
-			h = unknown_hash(e->source, e->value);
-			at = hmap_get(&idx, h, &key, unknown_eq);
-			if (at)
-				u = &v[(uintptr_t)at - 1];
-			if (!u) {
-				if (hk_grow((void **)&v, &cap, nv + 1, sizeof(*v)) < 0 ||
-				    hmap_put(&idx, h, (void *)(uintptr_t)(nv + 1)) < 0) {
-					hmap_fini(&idx);
-					free(v);
-					return -ENOMEM;
-				}
-				u = &v[nv++];
-				memset(u, 0, sizeof(*u));
-				snprintf(u->source, sizeof(u->source), "%s", e->source);
-				snprintf(u->value, sizeof(u->value), "%s", e->value);
-				u->first_seen = e->first_seen;
-				u->example_device = devs[i].id;
-			}
-			u->count += e->count;
-			u->devices++;
-			if (e->first_seen && e->first_seen < u->first_seen)
-				u->first_seen = e->first_seen;
-			if (e->last_seen > u->last_seen)
-				u->last_seen = e->last_seen;
-		}
-	}
-	hmap_fini(&idx);
-	if (nv > 1)
-		qsort(v, nv, sizeof(*v), unknown_order);
-	*ret = v;
-	*ret_n = nv;
-	return 0;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		for (size_t j = 0; j < devs[i].n_ev && rc == 0; j++)
+			if (unknown_candidate(&devs[i].ev[j]))
+				rc = acc_add(&a, &devs[i], &devs[i].ev[j]);
+	return acc_finish(&a, rc, ret, ret_n);
+}
+
+int inv_unknown_collect_refs(const struct hk_device *devs, const struct inv_ev_ref *refs, size_t n_refs,
+			     const struct inv_knowledge *k, struct unknown_fp **ret, size_t *ret_n)
+{
+	struct unknown_acc a;
+	int rc = 0;
+
+	if (acc_init(&a, k) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < n_refs && rc == 0; i++)
+		rc = acc_add(&a, &devs[refs[i].dev], &devs[refs[i].dev].ev[refs[i].ev]);
+	return acc_finish(&a, rc, ret, ret_n);
 }

@@ -55,6 +55,21 @@ struct unknown_fp {
 int inv_unknown_collect(const struct hk_device *devs, size_t n, const struct inv_knowledge *k,
 			struct unknown_fp **ret, size_t *ret_n);
 
+/*
+ * The same list from the candidates alone (the items inv_unknown_candidate
+ * accepts), found beforehand — by analyze while each device's evidence is
+ * at hand anyway, as it derives it — so that the collection does not read
+ * every device's evidence once more. refs: every candidate, in device order
+ * and each device's evidence order, as inv_unknown_collect would meet them;
+ * the result is then the same.
+ */
+struct inv_ev_ref {
+	size_t dev, ev; /* devs[dev].ev[ev] */
+};
+bool inv_unknown_candidate(const struct hk_evidence *e);
+int inv_unknown_collect_refs(const struct hk_device *devs, const struct inv_ev_ref *refs, size_t n_refs,
+			     const struct inv_knowledge *k, struct unknown_fp **ret, size_t *ret_n);
+
 /* Is this evidence raw material for signatures (software or fingerprint)? */
 bool inv_evidence_is_raw(const struct hk_evidence *e);
 

@@ -925,10 +925,16 @@ size_t sig_match(const struct sig_db *db, const char *field, const char *value,
 	return sig_match_with(db, NULL, field, value, out, max);
 }
 
+/* bsearch's key is the field name itself: no copy into a struct per match */
+static int field_name_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct sig_field *)elem)->name);
+}
+
 size_t sig_match_with(const struct sig_db *db, struct sig_scratch *sc, const char *field, const char *value,
 		      struct sig_claim *out, size_t max)
 {
-	struct sig_field key, *f;
+	const struct sig_field *f;
 	size_t n_out = 0, len;
 
 	if (!db || !field || !value)
@@ -940,8 +946,7 @@ size_t sig_match_with(const struct sig_db *db, struct sig_scratch *sc, const cha
 		return 0;
 	if (!db->n_fields)
 		return 0;
-	snprintf(key.name, sizeof(key.name), "%s", field);
-	f = bsearch(&key, db->fields, db->n_fields, sizeof(*db->fields), field_cmp);
+	f = bsearch(field, db->fields, db->n_fields, sizeof(*db->fields), field_name_cmp);
 	if (!f)
 		return 0;
 	len = strnlen(value, HK_OBS_VALUE_MAX);

@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,7 +68,8 @@ static void values_of(const struct hk_device *d, const char *attr, struct strlis
 		qsort(out->v, out->n, sizeof(*out->v), strcmp(attr, HK_A_IP) == 0 ? ip_str_cmp : str_cmp);
 }
 
-/* "tcp/502/Modbus" → parts; false when the value is not of that shape. */
+/* "tcp/502/Modbus" → parts; false when the value is not of that shape.
+ * l4 may be NULL: not wanted. */
 static bool service_split(const char *v, char *l4, size_t l4sz, unsigned *port, const char **proto)
 {
 	const char *a = strchr(v, '/'), *b;
@@ -81,7 +83,8 @@ static bool service_split(const char *v, char *l4, size_t l4sz, unsigned *port, 
 	p = strtoul(a + 1, &end, 10);
 	if (end != b || p > 65535)
 		return false;
-	snprintf(l4, l4sz, "%.*s", (int)(a - v), v);
+	if (l4)
+		snprintf(l4, l4sz, "%.*s", (int)(a - v), v);
 	*port = (unsigned)p;
 	*proto = b + 1;
 	return true;
@@ -91,13 +94,12 @@ static void protocols_of(const struct hk_device *d, struct strlist *all)
 {
 	for (size_t i = 0; i < d->n_ev; i++) {
 		const struct hk_evidence *e = &d->ev[i];
-		char l4[8];
 		unsigned port;
 		const char *proto;
 		if (strcmp(e->attribute, HK_A_CLIENT) == 0)
 			strlist_add_unique(all, e->value);
 		else if (strcmp(e->attribute, HK_A_SERVICE) == 0 &&
-			 service_split(e->value, l4, sizeof(l4), &port, &proto) && strcmp(proto, "Unknown") != 0)
+			 service_split(e->value, NULL, 0, &port, &proto) && strcmp(proto, "Unknown") != 0)
 			strlist_add_unique(all, proto);
 	}
 	for (size_t i = 0; i < all->n; i++)
@@ -467,30 +469,46 @@ json_t *out_device_json(const struct hk_device *d)
 
 /* --- the assessment ------------------------------------------------------- */
 
+/* snprintf(buf + *used, sz - *used, "%s", s) as out_flag_text chains it:
+ * *used counts what would have been written */
+static void flag_cat(char *buf, size_t sz, size_t *used, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (*used < sz) {
+		size_t k = n < sz - *used - 1 ? n : sz - *used - 1;
+		memcpy(buf + *used, s, k);
+		buf[*used + k] = '\0';
+	}
+	*used += n;
+}
+
 const char *out_flag_text(const struct assess_result *r, char *buf, size_t sz)
 {
 	const struct assess_criterion *c[4] = {&r->c1, &r->c2, &r->c3a, &r->c3b};
 	static const char *const names[4] = {"1", "2", "3A", "3B"};
-	size_t used;
+	size_t used = 0;
 
 	switch (r->verdict) {
 	case ASSESS_FLAGGED:
-		snprintf(buf, sz, "FLAGGED");
+		flag_cat(buf, sz, &used, "FLAGGED");
 		return buf;
 	case ASSESS_CLEAR:
-		snprintf(buf, sz, "-");
+		flag_cat(buf, sz, &used, "-");
 		return buf;
 	case ASSESS_PARTIAL:
 		break;
 	default:
-		snprintf(buf, sz, "?");
+		flag_cat(buf, sz, &used, "?");
 		return buf;
 	}
-	used = (size_t)snprintf(buf, sz, "partial:");
+	flag_cat(buf, sz, &used, "partial:");
 	for (int i = 0, k = 0; i < 4 && used < sz; i++) {
 		if (!c[i]->holds)
 			continue;
-		used += (size_t)snprintf(buf + used, sz - used, "%s%s", k++ ? "," : "", names[i]);
+		if (k++)
+			flag_cat(buf, sz, &used, ",");
+		flag_cat(buf, sz, &used, names[i]);
 	}
 	return buf;
 }
@@ -976,10 +994,21 @@ static void jout_devices(struct jout *o, struct jbuild *b, const struct hk_devic
  * devices by the threads, while the calling thread writes the pieces in
  * order. A thread renders at most JOUT_AHEAD pieces ahead of the writer, so
  * the memory held stays a few pieces per thread, not the whole document.
- * The bytes are those of the single-threaded loop.
+ * The bytes are those of the single-threaded loop. The JSON and the table
+ * share it; what differs is how a piece is rendered (struct jwork).
  */
 #define JOUT_AHEAD 4
 #define JOUT_THREADS_MAX 64
+
+struct jwork {
+	size_t n; /* devices */
+	/* renders devices [from, to) into o (no file: it is only appended to),
+	 * with the thread's own state */
+	void (*render)(struct jout *o, void *state, const void *ctx, size_t from, size_t to);
+	void *(*state_new)(void);    /* NULL: no state */
+	void (*state_free)(void *state);
+	const void *ctx;
+};
 
 struct jpiece {
 	struct jout o;
@@ -989,21 +1018,21 @@ struct jpiece {
 struct jpar {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	const struct hk_device *devs;
-	size_t n;
-	const struct out_assessment *as;
+	const struct jwork *w;
 	size_t n_pieces, next, written; /* pieces: all, the next to render, written */
 	struct jpiece *slot;
 	size_t n_slots;
 	bool stop;
+	const char *name; /* the threads' */
 };
 
 static void *jpar_main(void *arg)
 {
 	struct jpar *p = arg;
-	struct jbuild *b = jb_new(); /* this thread's; NULL: nothing shared */
+	const struct jwork *w = p->w;
+	void *state = w->state_new ? w->state_new() : NULL; /* this thread's */
 
-	pthread_setname_np(pthread_self(), "hk-json");
+	pthread_setname_np(pthread_self(), p->name);
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		struct jpiece *s;
@@ -1017,29 +1046,29 @@ static void *jpar_main(void *arg)
 		s = &p->slot[k % p->n_slots];
 		pthread_mutex_unlock(&p->mu);
 		from = k * JOUT_PIECE;
-		to = from + JOUT_PIECE < p->n ? from + JOUT_PIECE : p->n;
+		to = from + JOUT_PIECE < w->n ? from + JOUT_PIECE : w->n;
 		s->o.len = 0;
-		jout_devices(&s->o, b, p->devs, from, to, p->as);
+		w->render(&s->o, state, w->ctx, from, to);
 		pthread_mutex_lock(&p->mu);
 		s->done = true;
 		pthread_cond_broadcast(&p->cv);
 	}
 	pthread_mutex_unlock(&p->mu);
-	jb_free(b);
+	if (w->state_free)
+		w->state_free(state);
 	return NULL;
 }
 
 /* Returns false when no thread could be started (nothing written then). */
-static bool jout_devices_threads(struct jout *o, const struct hk_device *devs, size_t n,
-				 const struct out_assessment *as, unsigned threads)
+static bool jout_pieces_threads(struct jout *o, const struct jwork *w, unsigned threads, const char *name)
 {
 	pthread_t tid[JOUT_THREADS_MAX];
-	struct jpar p = {.devs = devs, .n = n, .as = as};
+	struct jpar p = {.w = w, .name = name};
 	size_t n_tid = 0;
 
 	if (threads > JOUT_THREADS_MAX)
 		threads = JOUT_THREADS_MAX;
-	p.n_pieces = (n + JOUT_PIECE - 1) / JOUT_PIECE;
+	p.n_pieces = (w->n + JOUT_PIECE - 1) / JOUT_PIECE;
 	p.n_slots = (size_t)threads * JOUT_AHEAD;
 	p.slot = calloc(p.n_slots, sizeof(*p.slot));
 	if (!p.slot)
@@ -1078,6 +1107,43 @@ static bool jout_devices_threads(struct jout *o, const struct hk_device *devs, s
 	return n_tid > 0;
 }
 
+/* The work without threads: piece by piece into o, which writes to its file
+ * as it fills. */
+static void jout_pieces(struct jout *o, const struct jwork *w)
+{
+	void *state = w->state_new ? w->state_new() : NULL;
+
+	for (size_t from = 0; from < w->n && !o->failed; from += JOUT_PIECE) {
+		w->render(o, state, w->ctx, from, w->n - from > JOUT_PIECE ? from + JOUT_PIECE : w->n);
+		if (o->len >= JOUT_FLUSH)
+			jout_flush(o);
+	}
+	if (w->state_free)
+		w->state_free(state);
+}
+
+struct json_ctx {
+	const struct hk_device *devs;
+	const struct out_assessment *as;
+};
+
+static void json_render(struct jout *o, void *state, const void *ctx, size_t from, size_t to)
+{
+	const struct json_ctx *c = ctx;
+
+	jout_devices(o, state, c->devs, from, to, c->as);
+}
+
+static void *json_state_new(void)
+{
+	return jb_new(); /* NULL: nothing shared */
+}
+
+static void json_state_free(void *state)
+{
+	jb_free(state);
+}
+
 static int write_json(FILE *f, const struct hk_device *devs, size_t n, const struct store_capture *caps,
 		      size_t n_caps, const struct out_run *run, const struct unknown_fp *unknown,
 		      size_t n_unknown, const struct out_assessment *as, unsigned threads)
@@ -1085,6 +1151,9 @@ static int write_json(FILE *f, const struct hk_device *devs, size_t n, const str
 	/* everything but the devices; the one member that counts them is redone */
 	json_t *root = out_json(devs, 0, caps, n_caps, run, unknown, n_unknown, as);
 	struct jout o = {.f = f};
+	struct json_ctx c = {.devs = devs, .as = as};
+	struct jwork w = {.n = n, .render = json_render, .state_new = json_state_new,
+			  .state_free = json_state_free, .ctx = &c};
 	const char *key;
 	json_t *value;
 	bool first = true;
@@ -1103,11 +1172,8 @@ static int write_json(FILE *f, const struct hk_device *devs, size_t n, const str
 			continue;
 		}
 		jout_str(&o, n ? "[" : "[]");
-		if (threads < 2 || n < 2 * JOUT_PIECE || !jout_devices_threads(&o, devs, n, as, threads)) {
-			struct jbuild *b = jb_new(); /* NULL: nothing shared */
-			jout_devices(&o, b, devs, 0, n, as);
-			jb_free(b);
-		}
+		if (threads < 2 || n < 2 * JOUT_PIECE || !jout_pieces_threads(&o, &w, threads, "hk-json"))
+			jout_pieces(&o, &w);
 		if (n)
 			jout_str(&o, "\n  ]");
 	}
@@ -1236,83 +1302,217 @@ static int write_csv(FILE *f, const struct hk_device *devs, size_t n, const stru
 
 /* --- table ------------------------------------------------------------------ */
 
-static void cut(char *dst, size_t dstsz, const char *s, size_t width)
+/*
+ * A row is formatted by hand into the piece's buffer rather than by
+ * fprintf (two thirds of the table's instructions went to printf's
+ * padding): each column is the bytes "%-Ns", "%-N.Ns" or "%Nd" give, which
+ * tests/unit/test_output checks against printf's own. The rows are
+ * independent, so with threads they are rendered in pieces like the JSON's.
+ */
+
+/* s (n bytes) and spaces up to width: "%-Ns" with n = strlen(s) */
+static void tab_left(struct jout *o, const char *s, size_t n, size_t width)
+{
+	size_t pad = n < width ? width - n : 0;
+
+	if (o->failed || (n + pad > o->cap - o->len && jout_grow(o, n + pad) < 0))
+		return;
+	memcpy(o->buf + o->len, s, n);
+	memset(o->buf + o->len + n, ' ', pad);
+	o->len += n + pad;
+}
+
+/* "%Ns": spaces, then s (n bytes) */
+static void tab_right(struct jout *o, const char *s, size_t n, size_t width)
+{
+	size_t pad = n < width ? width - n : 0;
+
+	if (o->failed || (n + pad > o->cap - o->len && jout_grow(o, n + pad) < 0))
+		return;
+	memset(o->buf + o->len, ' ', pad);
+	memcpy(o->buf + o->len + pad, s, n);
+	o->len += n + pad;
+}
+
+/* "%" PRId64 */
+static char *i64_text(int64_t v, char buf[21])
+{
+	char *p;
+
+	if (v >= 0)
+		return u64_text((uint64_t)v, buf);
+	p = u64_text(-(uint64_t)v, buf);
+	*--p = '-';
+	return p;
+}
+
+/* Appends s to dst (length *used, size sz) as far as it fits, like a
+ * snprintf "%s%s" of the two */
+static void tab_cat(char *dst, size_t sz, size_t *used, const char *s)
 {
 	size_t n = strlen(s);
-	if (width >= dstsz)
-		width = dstsz - 1;
-	if (n <= width) {
-		snprintf(dst, dstsz, "%s", s);
+
+	if (*used + 1 >= sz)
 		return;
+	if (n > sz - 1 - *used)
+		n = sz - 1 - *used;
+	memcpy(dst + *used, s, n);
+	*used += n;
+	dst[*used] = '\0';
+}
+
+/* The devices' counts for the summary under the table. */
+struct tab_counts {
+	atomic_size_t vendor, local, router, iponly, weak;
+};
+
+struct tab_ctx {
+	const struct hk_device *devs;
+	const struct out_assessment *as;
+	struct tab_counts *counts;
+};
+
+/* One device's line; its counts in *c. */
+static void tab_row(struct jout *o, const struct hk_device *d, const struct out_assessed *a, size_t c[5])
+{
+	struct strlist ips = {0}, protos = {0};
+	char mac[HK_MAC_STRLEN], ipcol[64], protocol[128], num[21];
+	const char *m = best(d, HK_A_MANUFACTURER), *role = best(d, HK_A_ROLE), *vend, *p;
+	size_t used, n;
+
+	values_of(d, HK_A_IP, &ips);
+	protocols_of(d, &protos);
+	p = i64_text(d->id, num);
+	tab_right(o, p, strlen(p), 4);
+	jout_raw(o, "  ", 2);
+	p = d->has_mac ? hk_mac_fmt(d->mac, mac) : "-";
+	tab_left(o, p, strlen(p), 17);
+	jout_raw(o, "  ", 2);
+	/* "%s +%zu" in 64 bytes, then "%-22.22s" */
+	used = 0;
+	ipcol[0] = '\0';
+	tab_cat(ipcol, sizeof(ipcol), &used, ips.n ? ips.v[0] : "-");
+	if (ips.n > 1) {
+		tab_cat(ipcol, sizeof(ipcol), &used, " +");
+		tab_cat(ipcol, sizeof(ipcol), &used, u64_text(ips.n - 1, num));
 	}
-	snprintf(dst, dstsz, "%.*s~", (int)(width - 1), s);
+	tab_left(o, ipcol, strnlen(ipcol, 22), 22);
+	jout_raw(o, "  ", 2);
+	/* the manufacturer cut to 28 with a '~', "%-28s" */
+	if (m)
+		vend = m;
+	else if (d->has_mac && hk_mac_is_local(d->mac))
+		vend = "(locally administered)";
+	else if (!d->has_mac)
+		vend = d->via_mac[0] ? "(behind a gateway)" : "(no MAC seen)";
+	else
+		vend = "(unknown)";
+	n = strlen(vend);
+	if (n > 28) {
+		tab_left(o, vend, 27, 27);
+		jout_raw(o, "~", 1);
+	} else {
+		tab_left(o, vend, n, 28);
+	}
+	jout_raw(o, "  ", 2);
+	p = d->oui_country[0] ? d->oui_country : "-";
+	tab_left(o, p, strlen(p), 2);
+	jout_raw(o, "  ", 2);
+	p = role ? role : "-";
+	tab_left(o, p, strnlen(p, 8), 8);
+	jout_raw(o, "  ", 2);
+	/* the first protocols, ",+N" more, in 128 bytes; then cut to 26, "%-26s" */
+	used = 0;
+	protocol[0] = '\0';
+	for (size_t k = 0; k < protos.n && k < OUT_TABLE_PROTOS_MAX; k++) {
+		if (k)
+			tab_cat(protocol, sizeof(protocol), &used, ",");
+		tab_cat(protocol, sizeof(protocol), &used, protos.v[k]);
+	}
+	if (protos.n > OUT_TABLE_PROTOS_MAX) {
+		tab_cat(protocol, sizeof(protocol), &used, ",+");
+		tab_cat(protocol, sizeof(protocol), &used, u64_text(protos.n - OUT_TABLE_PROTOS_MAX, num));
+	}
+	p = protocol[0] ? protocol : "-";
+	n = strlen(p);
+	if (n > 26) {
+		tab_left(o, p, 25, 25);
+		jout_raw(o, "~", 1);
+	} else {
+		tab_left(o, p, n, 26);
+	}
+	jout_raw(o, "  ", 2);
+	p = u64_text(d->packets, num);
+	tab_right(o, p, strlen(p), 9);
+	if (a) {
+		const struct assess_result *r = a->res;
+		char flag[32], cc[8];
+		bool weak = r && r->origin_known && r->origin_weak;
+
+		used = 0;
+		cc[0] = '\0';
+		tab_cat(cc, sizeof(cc), &used, r && r->origin_known ? r->control_country : "?");
+		tab_cat(cc, sizeof(cc), &used, weak ? "*" : "");
+		c[4] += weak;
+		jout_raw(o, "  ", 2);
+		tab_left(o, cc, used, 6);
+		jout_raw(o, "  ", 2);
+		jout_str(o, r ? out_flag_text(r, flag, sizeof(flag)) : "?");
+	}
+	jout_raw(o, "\n", 1);
+	c[0] += m != NULL;
+	c[1] += d->has_mac && hk_mac_is_local(d->mac);
+	c[2] += role && strcmp(role, "router") == 0;
+	c[3] += !d->has_mac;
+	free(ips.v);
+	free(protos.v);
+}
+
+static void tab_render(struct jout *o, void *state, const void *ctx, size_t from, size_t to)
+{
+	const struct tab_ctx *t = ctx;
+	size_t c[5] = {0};
+
+	(void)state;
+	for (size_t i = from; i < to; i++)
+		tab_row(o, &t->devs[i], t->as ? &t->as->dev[i] : NULL, c);
+	atomic_fetch_add_explicit(&t->counts->vendor, c[0], memory_order_relaxed);
+	atomic_fetch_add_explicit(&t->counts->local, c[1], memory_order_relaxed);
+	atomic_fetch_add_explicit(&t->counts->router, c[2], memory_order_relaxed);
+	atomic_fetch_add_explicit(&t->counts->iponly, c[3], memory_order_relaxed);
+	atomic_fetch_add_explicit(&t->counts->weak, c[4], memory_order_relaxed);
 }
 
 static int write_table(FILE *f, const struct hk_device *devs, size_t n, const struct store_capture *caps,
-		       size_t n_caps, const struct out_run *run, const struct out_assessment *as)
+		       size_t n_caps, const struct out_run *run, const struct out_assessment *as, unsigned threads)
 {
-	size_t n_vendor = 0, n_local = 0, n_router = 0, n_iponly = 0, n_weak = 0;
+	struct tab_counts counts;
+	struct tab_ctx t = {.devs = devs, .as = as, .counts = &counts};
+	struct jwork w = {.n = n, .render = tab_render, .ctx = &t};
+	struct jout o = {.f = f};
+	size_t n_vendor, n_local, n_router, n_iponly, n_weak;
 
+	atomic_init(&counts.vendor, 0);
+	atomic_init(&counts.local, 0);
+	atomic_init(&counts.router, 0);
+	atomic_init(&counts.iponly, 0);
+	atomic_init(&counts.weak, 0);
 	fprintf(f, "%4s  %-17s  %-22s  %-28s  %-2s  %-8s  %-26s  %9s", "ID", "MAC", "IP", "MANUFACTURER", "CC",
 		"ROLE", "PROTOCOLS", "PACKETS");
 	if (as)
 		fprintf(f, "  %-6s  %s", "ORIGIN", "FLAG");
 	fputc('\n', f);
-	for (size_t i = 0; i < n; i++) {
-		const struct hk_device *d = &devs[i];
-		struct strlist ips = {0}, protos = {0};
-		char mac[HK_MAC_STRLEN], ipcol[64], vend[64], protocol[128], pcol[64];
-		const char *m = best(d, HK_A_MANUFACTURER), *role = best(d, HK_A_ROLE);
-
-		values_of(d, HK_A_IP, &ips);
-		protocols_of(d, &protos);
-		if (ips.n > 1)
-			snprintf(ipcol, sizeof(ipcol), "%s +%zu", ips.v[0], ips.n - 1);
-		else
-			snprintf(ipcol, sizeof(ipcol), "%s", ips.n ? ips.v[0] : "-");
-		if (m)
-			cut(vend, sizeof(vend), m, 28);
-		else if (d->has_mac && hk_mac_is_local(d->mac))
-			snprintf(vend, sizeof(vend), "(locally administered)");
-		else if (!d->has_mac)
-			snprintf(vend, sizeof(vend), d->via_mac[0] ? "(behind a gateway)" : "(no MAC seen)");
-		else
-			snprintf(vend, sizeof(vend), "(unknown)");
-		protocol[0] = '\0';
-		for (size_t k = 0; k < protos.n && k < OUT_TABLE_PROTOS_MAX; k++) {
-			size_t used = strlen(protocol);
-			snprintf(protocol + used, sizeof(protocol) - used, "%s%s", k ? "," : "", protos.v[k]);
-		}
-		if (protos.n > OUT_TABLE_PROTOS_MAX) {
-			size_t used = strlen(protocol);
-			snprintf(protocol + used, sizeof(protocol) - used, ",+%zu", protos.n - OUT_TABLE_PROTOS_MAX);
-		}
-		cut(pcol, sizeof(pcol), protocol[0] ? protocol : "-", 26);
-		fprintf(f, "%4" PRId64 "  %-17s  %-22.22s  %-28s  %-2s  %-8.8s  %-26s  %9" PRIu64, d->id,
-			d->has_mac ? hk_mac_fmt(d->mac, mac) : "-", ipcol, vend,
-			d->oui_country[0] ? d->oui_country : "-", role ? role : "-", pcol, d->packets);
-		if (as) {
-			const struct assess_result *r = as->dev[i].res;
-			char flag[32];
-			char cc[8];
-			snprintf(cc, sizeof(cc), "%s%s", r && r->origin_known ? r->control_country : "?",
-				 r && r->origin_known && r->origin_weak ? "*" : "");
-			if (r && r->origin_known && r->origin_weak)
-				n_weak++;
-			fprintf(f, "  %-6s  %s", cc, r ? out_flag_text(r, flag, sizeof(flag)) : "?");
-		}
-		fputc('\n', f);
-		if (m)
-			n_vendor++;
-		if (d->has_mac && hk_mac_is_local(d->mac))
-			n_local++;
-		if (role && strcmp(role, "router") == 0)
-			n_router++;
-		if (!d->has_mac)
-			n_iponly++;
-		free(ips.v);
-		free(protos.v);
-	}
+	if (threads < 2 || n < 2 * JOUT_PIECE || !jout_pieces_threads(&o, &w, threads, "hk-table"))
+		jout_pieces(&o, &w);
+	jout_flush(&o);
+	free(o.buf);
+	if (o.failed)
+		return -EIO;
+	n_vendor = atomic_load(&counts.vendor);
+	n_local = atomic_load(&counts.local);
+	n_router = atomic_load(&counts.router);
+	n_iponly = atomic_load(&counts.iponly);
+	n_weak = atomic_load(&counts.weak);
 	fprintf(f, "\n%zu devices: %zu with a manufacturer, %zu locally administered MACs, %zu gateways, "
 		   "%zu IP-only (remote or behind a gateway)\n",
 		n, n_vendor, n_local, n_router, n_iponly);
@@ -1369,6 +1569,6 @@ int out_write_threads(FILE *f, enum out_format fmt, const struct hk_device *devs
 	case OUT_CSV:
 		return write_csv(f, devs, n, as);
 	default:
-		return write_table(f, devs, n, caps, n_caps, run, as);
+		return write_table(f, devs, n, caps, n_caps, run, as, threads);
 	}
 }

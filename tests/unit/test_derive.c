@@ -129,6 +129,29 @@ START_TEST(vendor_ids_strict)
 }
 END_TEST
 
+/* The list from the candidates alone (as analyze notes them while it
+ * derives) is the list from all the evidence. */
+static void check_refs_same(const struct hk_device *d, size_t n, const struct inv_knowledge *k,
+			    const struct unknown_fp *want, size_t n_want)
+{
+	struct inv_ev_ref refs[1024];
+	struct unknown_fp *u = NULL;
+	size_t n_refs = 0, nu = 0;
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t e = 0; e < d[i].n_ev; e++)
+			if (inv_unknown_candidate(&d[i].ev[e])) {
+				ck_assert_uint_lt(n_refs, 1024);
+				refs[n_refs++] = (struct inv_ev_ref){.dev = i, .ev = e};
+			}
+	ck_assert_uint_gt(n_refs, 0);
+	ck_assert_int_eq(inv_unknown_collect_refs(d, refs, n_refs, k, &u, &nu), 0);
+	ck_assert_uint_eq(nu, n_want);
+	for (size_t x = 0; x < nu; x++)
+		ck_assert_msg(memcmp(&u[x], &want[x], sizeof(*u)) == 0, "entry %zu: %s %s", x, u[x].source, u[x].value);
+	free(u);
+}
+
 START_TEST(derive_claims_and_unknown)
 {
 	struct sig_report *rep = calloc(1, sizeof(*rep));
@@ -197,6 +220,7 @@ START_TEST(derive_claims_and_unknown)
 	ck_assert_uint_eq(u[0].devices, 2);
 	ck_assert_uint_eq(u[0].count, 6);
 	ck_assert_str_eq(u[1].value, "App-webs/2");
+	check_refs_same(d, 2, &k, u, nu);
 	free(u);
 
 	hk_device_clear(&d[0]);
@@ -250,6 +274,7 @@ START_TEST(unknown_many)
 		ck_assert_uint_eq(u[x].first_seen, 1000 - (v + 2 * N_VAL));
 		ck_assert_uint_eq(u[x].last_seen, 5000 + v + 2 * N_VAL);
 	}
+	check_refs_same(d, N_DEV, &k, u, nu);
 	free(u);
 	for (size_t i = 0; i < N_DEV; i++)
 		hk_device_clear(&d[i]);

@@ -8,7 +8,9 @@
  * the CSV's own number, MAC and time texts must be those of snprintf,
  * hk_mac_fmt and hk_time_fmt. The devices carry what is hard to render:
  * escapes, non-ASCII, invalid UTF-8, empty lists, annotations, fleet
- * sightings on some, none on most, times that share seconds.
+ * sightings on some, none on most, times that share seconds. The table,
+ * whose rows the writer formats by hand (on threads, too), must give the
+ * bytes of printf's formats, as the writer had them before.
  */
 #include <check.h>
 #include <inttypes.h>
@@ -387,6 +389,247 @@ START_TEST(test_csv_texts)
 }
 END_TEST
 
+/* --- the table as printf wrote it (the writer before it formatted rows by
+ * hand): the reference the writer's bytes are checked against ------------- */
+
+struct ref_list {
+	const char *v[64];
+	size_t n;
+};
+
+static void ref_add_unique(struct ref_list *l, const char *s)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i], s) == 0)
+			return;
+	ck_assert_uint_lt(l->n, 64);
+	l->v[l->n++] = s;
+}
+
+static int ref_ip_cmp(const void *pa, const void *pb)
+{
+	const char *a = *(const char *const *)pa, *b = *(const char *const *)pb;
+	struct hk_addr x, y;
+	if (hk_addr_parse(a, &x) && hk_addr_parse(b, &y))
+		return hk_addr_cmp(&x, &y);
+	return strcmp(a, b);
+}
+
+static int ref_str_cmp(const void *pa, const void *pb)
+{
+	return strcmp(*(const char *const *)pa, *(const char *const *)pb);
+}
+
+static void ref_protocols(const struct hk_device *d, struct ref_list *all)
+{
+	for (size_t i = 0; i < d->n_ev; i++) {
+		const struct hk_evidence *e = &d->ev[i];
+		const char *a = strchr(e->value, '/'), *b = a ? strchr(a + 1, '/') : NULL;
+		char *end;
+		if (strcmp(e->attribute, HK_A_CLIENT) == 0)
+			ref_add_unique(all, e->value);
+		else if (strcmp(e->attribute, HK_A_SERVICE) == 0 && b && strtoul(a + 1, &end, 10) <= 65535 &&
+			 end == b && strcmp(b + 1, "Unknown") != 0)
+			ref_add_unique(all, b + 1);
+	}
+	for (size_t i = 0; i < all->n; i++)
+		if (strcmp(all->v[i], "Unknown") == 0) {
+			all->v[i] = all->v[--all->n];
+			break;
+		}
+	if (all->n > 1)
+		qsort(all->v, all->n, sizeof(*all->v), ref_str_cmp);
+}
+
+static void ref_cut(char *dst, size_t dstsz, const char *s, size_t width)
+{
+	if (strlen(s) <= width)
+		snprintf(dst, dstsz, "%s", s);
+	else
+		snprintf(dst, dstsz, "%.*s~", (int)(width - 1), s);
+}
+
+static const char *ref_flag(const struct assess_result *r, char *buf, size_t sz)
+{
+	static const char *const names[4] = {"1", "2", "3A", "3B"};
+	const struct assess_criterion *c[4] = {&r->c1, &r->c2, &r->c3a, &r->c3b};
+	size_t used;
+
+	if (r->verdict != ASSESS_PARTIAL) {
+		snprintf(buf, sz, "%s", r->verdict == ASSESS_FLAGGED ? "FLAGGED" : r->verdict == ASSESS_CLEAR ? "-" : "?");
+		return buf;
+	}
+	used = (size_t)snprintf(buf, sz, "partial:");
+	for (int i = 0, k = 0; i < 4 && used < sz; i++)
+		if (c[i]->holds)
+			used += (size_t)snprintf(buf + used, sz - used, "%s%s", k++ ? "," : "", names[i]);
+	return buf;
+}
+
+/* The rows only (the header and the summary are still printf's); the
+ * summary's counts in sum: vendors, local MACs, routers, IP-only. */
+static void ref_rows(FILE *f, const struct hk_device *devs, size_t n, const struct out_assessment *as, size_t sum[4])
+{
+	memset(sum, 0, 4 * sizeof(*sum));
+	for (size_t i = 0; i < n; i++) {
+		const struct hk_device *d = &devs[i];
+		struct ref_list ips = {0}, protos = {0};
+		char mac[HK_MAC_STRLEN], ipcol[64], vend[64], protocol[128], pcol[64];
+		const struct hk_evidence *me = hk_device_best(d, HK_A_MANUFACTURER), *re = hk_device_best(d, HK_A_ROLE);
+		const char *m = me ? me->value : NULL, *role = re ? re->value : NULL;
+
+		for (size_t k = 0; k < d->n_ev; k++)
+			if (strcmp(d->ev[k].attribute, HK_A_IP) == 0)
+				ref_add_unique(&ips, d->ev[k].value);
+		if (ips.n > 1)
+			qsort(ips.v, ips.n, sizeof(*ips.v), ref_ip_cmp);
+		ref_protocols(d, &protos);
+		if (ips.n > 1)
+			snprintf(ipcol, sizeof(ipcol), "%s +%zu", ips.v[0], ips.n - 1);
+		else
+			snprintf(ipcol, sizeof(ipcol), "%s", ips.n ? ips.v[0] : "-");
+		if (m)
+			ref_cut(vend, sizeof(vend), m, 28);
+		else if (d->has_mac && hk_mac_is_local(d->mac))
+			snprintf(vend, sizeof(vend), "(locally administered)");
+		else if (!d->has_mac)
+			snprintf(vend, sizeof(vend), "%s", d->via_mac[0] ? "(behind a gateway)" : "(no MAC seen)");
+		else
+			snprintf(vend, sizeof(vend), "(unknown)");
+		protocol[0] = '\0';
+		for (size_t k = 0; k < protos.n && k < 4; k++) {
+			size_t used = strlen(protocol);
+			snprintf(protocol + used, sizeof(protocol) - used, "%s%s", k ? "," : "", protos.v[k]);
+		}
+		if (protos.n > 4) {
+			size_t used = strlen(protocol);
+			snprintf(protocol + used, sizeof(protocol) - used, ",+%zu", protos.n - 4);
+		}
+		ref_cut(pcol, sizeof(pcol), protocol[0] ? protocol : "-", 26);
+		fprintf(f, "%4" PRId64 "  %-17s  %-22.22s  %-28s  %-2s  %-8.8s  %-26s  %9" PRIu64, d->id,
+			d->has_mac ? hk_mac_fmt(d->mac, mac) : "-", ipcol, vend,
+			d->oui_country[0] ? d->oui_country : "-", role ? role : "-", pcol, d->packets);
+		if (as) {
+			const struct assess_result *r = as->dev[i].res;
+			char flag[32], cc[8];
+			snprintf(cc, sizeof(cc), "%s%s", r && r->origin_known ? r->control_country : "?",
+				 r && r->origin_known && r->origin_weak ? "*" : "");
+			fprintf(f, "  %-6s  %s", cc, r ? ref_flag(r, flag, sizeof(flag)) : "?");
+		}
+		fputc('\n', f);
+		sum[0] += m != NULL;
+		sum[1] += d->has_mac && hk_mac_is_local(d->mac);
+		sum[2] += role && strcmp(role, "router") == 0;
+		sum[3] += !d->has_mac;
+	}
+}
+
+/* The fixture, plus what only the table's columns cut or count: long and
+ * many addresses, more protocols than the column lists, long roles and
+ * manufacturers, routers, a negative id, a locally administered MAC. */
+static void table_extras(struct fixture *fx)
+{
+	static const char *const protos[] = {"Modbus", "BACnet", "DNP3", "S7comm", "OPC-UA", "Unknown", "HTTP"};
+	char v[64];
+
+	fx->devs[3].id = -5;
+	fx->devs[4].id = 123456;
+	fx->devs[5].packets = UINT64_MAX;
+	for (size_t k = 0; k < 5; k++) {
+		snprintf(v, sizeof(v), "2001:db8:aaaa:bbbb:cccc:dddd:eeee:%zu", 9 - k);
+		add_ev(&fx->devs[10], HK_A_IP, v, "traffic", 60, 1, T0, T0);
+		snprintf(v, sizeof(v), "10.0.0.%zu", 20 - k);
+		add_ev(&fx->devs[11], HK_A_IP, v, "arp", 90, 1, T0, T0);
+	}
+	for (size_t k = 0; k < sizeof(protos) / sizeof(protos[0]); k++) {
+		add_ev(&fx->devs[12], HK_A_CLIENT, protos[k], "dpi", 50, 1, T0, T0);
+		snprintf(v, sizeof(v), "tcp/%zu/%s", 100 + k, protos[k]);
+		add_ev(&fx->devs[13], HK_A_SERVICE, v, "dpi", 50, 1, T0, T0);
+	}
+	add_ev(&fx->devs[14], HK_A_CLIENT, "AVeryLongProtocolNameThatIsCut", "dpi", 50, 1, T0, T0);
+	add_ev(&fx->devs[15], HK_A_ROLE, "router", "traffic.gateway.many-ips", 99, 1, T0, T0);
+	add_ev(&fx->devs[16], HK_A_ROLE, "scada-server", "sig.x", 99, 1, T0, T0);
+	add_ev(&fx->devs[17], HK_A_MANUFACTURER, "Exactly Twenty-Eight Bytes!!", "sig.x", 99, 1, T0, T0);
+	add_ev(&fx->devs[18], HK_A_MANUFACTURER, "Twenty-Nine Bytes, one too many", "sig.x", 99, 1, T0, T0);
+	fx->devs[19].has_mac = true;
+	fx->devs[19].mac[0] = 0x02; /* locally administered */
+	fx->devs[19].n_ev = 0;
+	for (size_t i = 10; i < 20; i++)
+		hk_device_sort_evidence(&fx->devs[i]);
+}
+
+/* The table at 1 to 4 threads, with and without assessment, for counts
+ * around the piece size: the rows are ref_rows' bytes, the summary counts
+ * the devices' routers, vendors and weak origins. */
+START_TEST(test_table_equals_printf)
+{
+	static struct fixture fx;
+	static const size_t counts[] = {N_DEVS, 0, 1, 63, 64, 65, 128, 129, 200};
+	size_t n_long = 0;
+
+	fixture_init(&fx);
+	table_extras(&fx);
+	for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
+		for (int with_as = 0; with_as < 2; with_as++) {
+			const struct out_assessment *as = with_as ? &fx.as : NULL;
+			struct membuf rows, one = {0};
+			const char *body;
+			size_t sum[4];
+			char want[256];
+
+			ref_rows(mem_open(&rows), fx.devs, counts[c], as, sum);
+			mem_close(&rows);
+			for (unsigned t = 1; t <= 4; t++) {
+				struct membuf got;
+				char what[64];
+				size_t at;
+				snprintf(what, sizeof(what), "table, %zu devices, %u threads%s", counts[c], t,
+					 with_as ? ", assessed" : "");
+				ck_assert_int_eq(out_write_threads(mem_open(&got), OUT_TABLE, fx.devs, counts[c], &fx.cap, 1,
+								   &fx.run, fx.unknown, 2, as, t),
+						 0);
+				mem_close(&got);
+				/* the header line, then the rows */
+				body = strchr(got.p, '\n');
+				ck_assert_ptr_nonnull(body);
+				body++;
+				for (at = 0; at < rows.len && body[at] == rows.p[at]; at++)
+					;
+				ck_assert_msg(at == rows.len && body[rows.len] == '\n',
+					      "%s: the rows differ from printf's at byte %zu: got \"%.60s\", want \"%.60s\"",
+					      what, at, body + at, rows.p + at);
+				snprintf(want, sizeof(want),
+					 "\n%zu devices: %zu with a manufacturer, %zu locally administered MACs, %zu "
+					 "gateways, %zu IP-only",
+					 counts[c], sum[0], sum[1], sum[2], sum[3]);
+				ck_assert_msg(strncmp(body + rows.len, want, strlen(want)) == 0, "%s: summary \"%.120s\", want \"%s\"",
+					      what, body + rows.len, want);
+				if (t == 1) {
+					one = got;
+					continue;
+				}
+				/* the summary too: the whole output does not depend on the threads */
+				ck_assert_msg(got.len == one.len && memcmp(got.p, one.p, one.len) == 0,
+					      "%s: differs from 1 thread", what);
+				free(got.p);
+			}
+			if (counts[c] == N_DEVS) {
+				ck_assert_uint_gt(sum[2], 0); /* a router */
+				ck_assert_uint_gt(sum[1], 0); /* a local MAC */
+				n_long += strstr(rows.p, "Twenty-Nine Bytes, one too ~") != NULL;
+				n_long += strstr(rows.p, "BACnet,DNP3,HTTP,Modbus,+2") != NULL;
+				n_long += strstr(rows.p, "10.0.0.16 +4") != NULL;
+			}
+			free(one.p);
+			free(rows.p);
+		}
+	}
+	/* the extras do reach the cuts */
+	ck_assert_uint_eq(n_long, 6);
+	fixture_free(&fx);
+}
+END_TEST
+
 static Suite *output_suite(void)
 {
 	Suite *s = suite_create("output");
@@ -396,6 +639,7 @@ static Suite *output_suite(void)
 	tcase_add_test(tc, test_streamed_equals_tree);
 	tcase_add_test(tc, test_device_alone_equals_in_document);
 	tcase_add_test(tc, test_csv_texts);
+	tcase_add_test(tc, test_table_equals_printf);
 	suite_add_tcase(s, tc);
 	return s;
 }
