@@ -319,7 +319,9 @@ static void decode_ipv4(struct dec *d, struct hk_cur *c)
 	struct hk_cur hdr = *c, dg;
 	size_t avail = hk_cur_left(c), hlen, window;
 	uint16_t totlen, id, frag;
-	uint8_t vihl, ttl, proto, src[4], dst[4];
+	uint16_t ttl_proto;
+	uint8_t vihl, ttl, proto;
+	uint32_t src, dst;
 	bool snapped;
 
 	vihl = hk_cur_u8(&hdr);
@@ -335,11 +337,15 @@ static void decode_ipv4(struct dec *d, struct hk_cur *c)
 	totlen = hk_cur_be16(&hdr);
 	id = hk_cur_be16(&hdr);
 	frag = hk_cur_be16(&hdr);
-	ttl = hk_cur_u8(&hdr);
-	proto = hk_cur_u8(&hdr);
+	/* read as one word: as two bytes GCC kept them apart on the stack and
+	 * read them back as one 2-byte word to store them into the packet,
+	 * which waited for the store buffer (perf: half of decode_l3's samples) */
+	ttl_proto = hk_cur_be16(&hdr);
+	ttl = (uint8_t)(ttl_proto >> 8);
+	proto = (uint8_t)ttl_proto;
 	hk_cur_skip(&hdr, 2); /* checksum */
-	hk_cur_copy(&hdr, src, 4);
-	hk_cur_copy(&hdr, dst, 4);
+	hk_cur_copy(&hdr, &src, 4);
+	hk_cur_copy(&hdr, &dst, 4);
 	if (!hk_cur_ok(&hdr)) {
 		dec_short(d, DEC_EV_IPV4_TRUNC, true);
 		return;
@@ -365,9 +371,9 @@ static void decode_ipv4(struct dec *d, struct hk_cur *c)
 	dg = hk_cur_sub(c, window);
 	p->l3 = HK_L3_IPV4;
 	p->src_ip.family = 4;
-	memcpy(p->src_ip.a, src, 4);
+	memcpy(p->src_ip.a, &src, 4);
 	p->dst_ip.family = 4;
-	memcpy(p->dst_ip.a, dst, 4);
+	memcpy(p->dst_ip.a, &dst, 4);
 	p->ttl = ttl;
 	p->ip_id = id;
 	p->ip_proto = proto;
@@ -800,6 +806,23 @@ bool decode_linktype_supported(int linktype)
 	}
 }
 
+/*
+ * Zeroes the packet in pieces of 64 bytes: GCC's generic tuning turns one
+ * memset of the whole struct (200+ bytes) into a rep stosq, and its start-up
+ * and the stores to the packet right after it, which wait for it, were half
+ * of decode_frame's samples and a fifth of decode_l3's (perf record -e
+ * cpu-clock). A 64-byte memset is expanded into four vector stores.
+ */
+static void pkt_clear(struct hk_pkt *p)
+{
+	unsigned char *b = (unsigned char *)p;
+	size_t i = 0;
+
+	for (; i + 64 <= sizeof(*p); i += 64)
+		memset(b + i, 0, 64);
+	memset(b + i, 0, sizeof(*p) - i);
+}
+
 int decode_frame(int linktype, const uint8_t *data, uint32_t caplen, uint32_t wirelen,
 		 uint64_t ts_usec, struct hk_pkt *ret, struct decode_stats *stats)
 {
@@ -819,7 +842,7 @@ int decode_frame(int linktype, const uint8_t *data, uint32_t caplen, uint32_t wi
 		data = empty;
 		caplen = 0;
 	}
-	memset(ret, 0, sizeof(*ret));
+	pkt_clear(ret);
 	ret->ts_usec = ts_usec;
 	ret->caplen = caplen;
 	ret->wirelen = wirelen;

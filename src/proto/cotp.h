@@ -45,7 +45,7 @@ struct cotp_tpdu {
  * NOMATCH: not a TPKT (version 3, reserved 0); TRUNCATED: the TPKT length
  * runs past the bytes at hand; MALFORMED: the TPDU header contradicts the
  * TPKT (length indicator, parameters) or is not a TPDU type of ISO 8073.
- * ret is written only on OK.
+ * ret holds the TPDU only on OK (it is written in place as the TPDU is read).
  */
 enum hk_parse_result cotp_read(struct hk_cur *c, struct cotp_tpdu *ret);
 

@@ -315,7 +315,7 @@ static bool identity_layout(struct hk_cur d, struct cip_identity *id)
 	return id->major >= 1 && id->major <= 127 && printable(id->name);
 }
 
-static enum hk_parse_result cip_message(struct hk_cur m, unsigned depth, struct enip_said *said,
+static enum hk_parse_result cip_message(const struct hk_cur *msg, unsigned depth, struct enip_said *said,
 					struct hk_obs_sink *out);
 
 /* The replies of a Multiple Service Packet reply (d: its data). */
@@ -344,7 +344,7 @@ static enum hk_parse_result multiple_replies(struct hk_cur d, unsigned depth, st
 		m = hk_cur_sub(&r, end - start);
 		if (!hk_cur_ok(&r))
 			return HK_PARSE_MALFORMED;
-		res = cip_message(m, depth + 1, said, out);
+		res = cip_message(&m, depth + 1, said, out);
 		if (res != HK_PARSE_OK)
 			return res;
 	}
@@ -352,9 +352,16 @@ static enum hk_parse_result multiple_replies(struct hk_cur d, unsigned depth, st
 }
 
 /* One CIP message router request or reply. */
-static enum hk_parse_result cip_message(struct hk_cur m, unsigned depth, struct enip_said *said,
+/*
+ * msg by pointer, read field by field: passed by value (once per CIP
+ * message), the caller copied the cursor it had just built in 8-byte stores
+ * with 16-byte loads, which waited for the store buffer (perf: a third of
+ * cip_message's samples).
+ */
+static enum hk_parse_result cip_message(const struct hk_cur *msg, unsigned depth, struct enip_said *said,
 					struct hk_obs_sink *out)
 {
+	struct hk_cur m = {.base = msg->base, .len = msg->len, .off = msg->off, .err = msg->err};
 	uint8_t service = hk_cur_u8(&m), status, words;
 	struct cip_identity id;
 	struct hk_cur d;
@@ -419,7 +426,7 @@ static enum hk_parse_result send_data(struct hk_cur d, struct enip_said *said, s
 		} else if (type != CPF_UNCONNECTED_DATA) {
 			continue; /* address items, socket address items */
 		}
-		r = cip_message(it, 0, said, out);
+		r = cip_message(&it, 0, said, out);
 		if (r != HK_PARSE_OK)
 			return r;
 	}
