@@ -2,16 +2,39 @@
 #include "core/hmap.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 static inline uint64_t fix(uint64_t h) { return h ? h : 1; }
+
+/*
+ * A zeroed table, written rather than calloc'ed: a big calloc is fresh
+ * mmap'ed memory that a lookup reads before an insert writes it, so each
+ * page is first mapped to the kernel's zero page and then copied on the
+ * write, and that copy flushes the TLB of every CPU running a thread of
+ * the process (IPIs: 1.3 % of a -j 2 run, perf). Written first, a page
+ * takes one plain fault; every page is touched by the rehash anyway.
+ */
+static struct hmap_slot *slots_new(size_t cap)
+{
+	struct hmap_slot *s;
+
+	if (cap > SIZE_MAX / sizeof(*s))
+		return NULL;
+	s = malloc(cap * sizeof(*s));
+	/* explicit_bzero: GCC turns malloc + memset back into calloc */
+	if (s)
+		explicit_bzero(s, cap * sizeof(*s));
+	return s;
+}
 
 int hmap_init(struct hmap *m, size_t hint)
 {
 	size_t cap = 16;
 	while (cap < hint * 2)
 		cap <<= 1;
-	m->slots = calloc(cap, sizeof(*m->slots));
+	m->slots = slots_new(cap);
 	if (!m->slots)
 		return -ENOMEM;
 	m->mask = cap - 1;
@@ -53,7 +76,7 @@ int hmap_put(struct hmap *m, uint64_t hash, void *item)
 	hash = fix(hash);
 	if ((m->n + 1) * 10 > (m->mask + 1) * 7) {
 		size_t ncap = (m->mask + 1) * 2;
-		struct hmap_slot *ns = calloc(ncap, sizeof(*ns));
+		struct hmap_slot *ns = slots_new(ncap);
 		if (!ns)
 			return -ENOMEM;
 		for (size_t i = 0; i <= m->mask; i++)
