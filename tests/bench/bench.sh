@@ -196,12 +196,32 @@ if [[ $pin -eq 1 ]] && command -v taskset >/dev/null; then
 	if [[ -n $cpu0 ]]; then one_cpu=(taskset -c "$cpu0"); fi
 fi
 
+# What N CPUs give this workload on this machine, apart from herkomst's own
+# threading: N one-thread analyze runs at once, each pinned to a CPU of its
+# own (the 'N x analyze' row). On a virtual machine the CPUs may be
+# hyperthreads of one core, or share the host with other guests, and then
+# N of them do less than N times the work of one; -j N cannot beat that.
+# The CPUs this script may use, as a list (taskset prints ranges: 0-3,6).
+pair_cpus=()
+if [[ ${#one_cpu[@]} -gt 0 && $jobs -gt 1 ]]; then
+	read -r -a pair_cpus < <(taskset -pc $$ 2>/dev/null | awk -F': ' '{
+		n = split($2, r, ",")
+		for (i = 1; i <= n; i++) {
+			if (split(r[i], b, "-") == 2) { for (c = b[1]; c <= b[2]; c++) printf "%d ", c }
+			else printf "%d ", r[i]
+		}
+		print "" }')
+	if [[ ${#pair_cpus[@]} -lt $jobs ]]; then pair_cpus=(); fi
+fi
+
 # The argv of one run of TOOL on CAPTURE into the array cmd; REP numbers the
 # run so that every --db run gets a database file of its own.
 set_cmd() {
 	local tool=$1 cap=$2 rep=$3
 	set_cmd_unpinned "$@"
-	if [[ $tool != analyze-j && ${#one_cpu[@]} -gt 0 ]]; then cmd=("${one_cpu[@]}" "${cmd[@]}"); fi
+	if [[ $tool != analyze-j && $tool != analyze-pair && ${#one_cpu[@]} -gt 0 ]]; then
+		cmd=("${one_cpu[@]}" "${cmd[@]}")
+	fi
 }
 
 set_cmd_unpinned() {
@@ -216,6 +236,11 @@ set_cmd_unpinned() {
 		--threads "$jobs" "$cap") ;;
 	analyze-db) cmd=("$herkomst" analyze --no-progress --format json -o /dev/null
 		--db "$tmp/db/$rep.sqlite" "$cap") ;;
+	# the 'analyze' row's command, N at once on N CPUs; done when all are
+	analyze-pair) cmd=(bash -c 'h=$1 c=$2; shift 2; pids=(); for cpu in "$@"; do
+		taskset -c "$cpu" "$h" analyze --no-progress --format json -o /dev/null "$c" & pids+=($!); done
+		rc=0; for p in "${pids[@]}"; do wait "$p" || rc=1; done; exit $rc' pair "$herkomst" "$cap"
+		"${pair_cpus[@]:0:$jobs}") ;;
 	ndpiReader) cmd=("$ndpi_reader" -i "$cap" -q) ;;
 	# p0f: SYN/SYN+ACK and HTTP fingerprints of every TCP connection, its
 	# matches on standard output (to /dev/null here).
@@ -273,6 +298,7 @@ tool_label() {
 	analyze-db) echo 'analyze --db' ;;
 	analyze-table) echo 'analyze (table)' ;;
 	analyze-j) echo "analyze -j $jobs" ;;
+	analyze-pair) echo "$jobs x analyze" ;;
 	*) echo "$1" ;;
 	esac
 }
@@ -314,6 +340,9 @@ if [[ $threads_missing -eq 1 ]]; then
 fi
 if [[ ${#one_cpu[@]} -gt 0 ]]; then
 	echo "pinning:    every row but 'analyze -j $jobs' runs on CPU ${one_cpu[2]} alone (${one_cpu[*]})"
+	if [[ ${#pair_cpus[@]} -gt 0 ]]; then
+		echo "            '$jobs x analyze': $jobs one-thread runs at once, on CPUs ${pair_cpus[*]:0:$jobs} (one each)"
+	fi
 else
 	echo "pinning:    none (--no-pin, or no taskset): one-thread rows may use a second CPU for helper threads"
 fi
@@ -327,6 +356,7 @@ echo
 tools=(floor analyze)
 if [[ $check -eq 0 ]]; then tools+=(analyze-table); fi
 if [[ $jobs -gt 1 && $threads_missing -eq 0 ]]; then tools+=(analyze-j); fi
+if [[ $check -eq 0 && ${#pair_cpus[@]} -gt 0 ]]; then tools+=(analyze-pair); fi
 if [[ $with_db -eq 1 ]]; then tools+=(analyze-db); fi
 if [[ -n $ndpi_reader ]]; then tools+=(ndpiReader); fi
 if [[ -n $p0f ]]; then tools+=(p0f); fi
@@ -436,6 +466,12 @@ for cap in "${captures[@]}"; do
 	if [[ -n ${med[analyze-j]:-} ]]; then
 		# wall time only: CPU time adds up over threads
 		line+=", scaling analyze/analyze -j $jobs $(div "${med[analyze]}" "${med[analyze-j]}")"
+	fi
+	if [[ -n ${med[analyze-pair]:-} ]]; then
+		# N runs' work in the pair's wall time, against one run's
+		ceiling=$(awk -v n="$jobs" -v a="${med[analyze]}" -v p="${med[analyze-pair]}" \
+			'BEGIN { if (p <= 0) print "n/a"; else printf "%.2f", n * a / p }')
+		line+=", this machine's ceiling for $jobs CPUs ($jobs x analyze at once, one per CPU) $ceiling"
 	fi
 	line+="; peak RSS MiB:"
 	for tool in "${tools[@]}"; do
