@@ -44,7 +44,8 @@ int cap_linktype(const struct cap_source *s);
 const char *cap_linktype_name(int linktype);
 const char *cap_format(const struct cap_source *s); /* "pcap", "pcapng" */
 
-/* Progress: bytes consumed so far and the file size (0 when unknown: a pipe). */
+/* Progress: bytes consumed so far and the file size (0 when unknown: a pipe).
+ * From the thread that reads s only: its FILE is read without stdio's lock. */
 uint64_t cap_bytes_read(const struct cap_source *s);
 uint64_t cap_bytes_total(const struct cap_source *s);
 

@@ -55,7 +55,8 @@ struct eng_worker {
 	struct eng_batch *q_head, *q_tail; /* full batches, oldest first */
 	bool done;     /* no more batches will come */
 	bool ready;    /* pipeline built (or failed: pl NULL) */
-	bool finished; /* its flows are ended: its pipeline is the reader's to read */
+	bool finished; /* its flows are ended (its table is empty): the reader may read its
+			* pipeline; the worker still frees its nDPI module meanwhile */
 	bool release;  /* merged: free what is not needed any more */
 	bool waiting;  /* its queue is empty and it waits for a batch */
 	char err[256];

@@ -79,8 +79,10 @@ static size_t put_str(char *buf, size_t cap, size_t at, const char *s)
 {
 	size_t n = strlen(s);
 
-	if (at >= cap - 1)
-		return at;
+	if (at >= cap - 1) {
+		buf[cap - 1] = '\0'; /* as snprintf: terminated, even when nothing fits */
+		return cap - 1;
+	}
 	if (n > cap - 1 - at)
 		n = cap - 1 - at;
 	memcpy(buf + at, s, n);

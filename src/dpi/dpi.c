@@ -46,6 +46,19 @@ struct dpi {
 static pthread_mutex_t first_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool first_built; /* under first_lock: a module has been built */
 
+/*
+ * The above was read in nDPI 4.2, whose NDPI_API_VERSION is this. meson
+ * accepts any later nDPI, and the library loaded at run time may differ
+ * from the headers: with another one, every build and every free takes
+ * first_lock, as all did before.
+ */
+#define DPI_API_VERSION_READ 8668
+
+static bool shared_state_known(void)
+{
+	return ndpi_get_api_version() == DPI_API_VERSION_READ;
+}
+
 static struct ndpi_detection_module_struct *module_build(void)
 {
 	NDPI_PROTOCOL_BITMASK all;
@@ -68,7 +81,7 @@ struct dpi *dpi_new(char *errbuf, size_t errsz)
 		return NULL;
 	}
 	pthread_mutex_lock(&first_lock);
-	if (first_built) {
+	if (first_built && shared_state_known()) {
 		pthread_mutex_unlock(&first_lock);
 		d->mod = module_build();
 	} else {
@@ -90,7 +103,13 @@ struct dpi *dpi_free(struct dpi *d)
 {
 	if (!d)
 		return NULL;
-	ndpi_exit_detection_module(d->mod); /* no lock: see first_lock */
+	if (shared_state_known()) {
+		ndpi_exit_detection_module(d->mod); /* no lock: see first_lock */
+	} else {
+		pthread_mutex_lock(&first_lock);
+		ndpi_exit_detection_module(d->mod);
+		pthread_mutex_unlock(&first_lock);
+	}
 	free(d);
 	return NULL;
 }

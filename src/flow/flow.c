@@ -120,8 +120,10 @@ static uint64_t v4_word(uint32_t raw)
 #endif
 }
 
-_Static_assert(offsetof(struct flow_key, port) == 32 && sizeof(struct flow_key) == 40,
-	       "make_key writes the key as five words");
+_Static_assert(offsetof(struct flow_key, port) == 32 && offsetof(struct flow_key, family) == 36 &&
+		       offsetof(struct flow_key, proto) == 37 && offsetof(struct flow_key, vlan) == 38 &&
+		       sizeof(struct flow_key) == 40,
+	       "make_key writes the key as five words: ip[2][16], then port[2], family, proto, vlan");
 
 /*
  * Builds the symmetric key; returns the key index of the sender. The key is
@@ -186,7 +188,7 @@ static int make_key(const struct hk_pkt *p, struct flow_key *k)
 	tail = (uint64_t)lo_port << 48 | (uint64_t)hi_port << 32 | (uint64_t)p->src_ip.family << 24 |
 	       (uint64_t)p->ip_proto << 16 | vlan;
 #endif
-	store64((uint8_t *)k->port, tail);
+	store64((uint8_t *)k + offsetof(struct flow_key, port), tail);
 	return swap;
 }
 

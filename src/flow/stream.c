@@ -164,14 +164,9 @@ void stream_consume(struct flow_stream *s, size_t n)
 	if (n >= s->len) {
 		s->len = 0;
 		s->full = false;
-		/* a first-size buffer stays for the next PDU (a Modbus or S7
-		 * conversation empties it on every one: a malloc and a free per
-		 * PDU); a grown one goes, so an idle flow keeps at most that */
-		if (s->alloc > STREAM_ALLOC_MIN) {
-			free(s->buf);
-			s->buf = NULL;
-			s->alloc = 0;
-		}
+		free(s->buf);
+		s->buf = NULL;
+		s->alloc = 0;
 		return;
 	}
 	memmove(s->buf, s->buf + n, s->len - n);

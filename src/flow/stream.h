@@ -6,10 +6,9 @@
  * banners and request/response PDUs and keeps memory bounded.
  *
  * The buffer is allocated as bytes arrive, doubling from STREAM_ALLOC_MIN up
- * to cap, and a framed stream gives a grown one back whenever its PDUs have
- * all been consumed: a long-lived Modbus or S7 connection holds at most
- * STREAM_ALLOC_MIN bytes between PDUs instead of two windows of up to 16 KiB,
- * and no malloc and free per PDU (docs/performance.md).
+ * to cap, and a framed stream gives it back whenever its PDUs have all been
+ * consumed: a long-lived Modbus or S7 connection holds no buffer between
+ * PDUs instead of two windows of up to 16 KiB (docs/performance.md).
  */
 #ifndef HERKOMST_STREAM_H
 #define HERKOMST_STREAM_H
