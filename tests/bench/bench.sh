@@ -44,7 +44,8 @@ usage: $prog [-n RUNS] [--build DIR] [--db] [-j N] [--no-ndpi] [--no-p0f] [--no-
   --herkomst PATH  the herkomst executable (default DIR/herkomst)
   --floor PATH     the pcap_floor executable (default DIR/tests/bench/pcap_floor)
   --db             also run analyze with --db into a fresh SQLite file each run
-  -j N             threads of the 'analyze -j N' row (default: nproc; 1 leaves it out)
+  -j N             threads of the 'analyze -j N' row and runs of the 'N x analyze' row
+                   (default: nproc; 1 leaves both out)
   --no-ndpi        do not run ndpiReader even when it is installed
   --no-p0f         do not run p0f -r even when it is installed
   --no-tshark      do not run tshark even when it is installed
@@ -340,8 +341,11 @@ if [[ $threads_missing -eq 1 ]]; then
 fi
 if [[ ${#one_cpu[@]} -gt 0 ]]; then
 	echo "pinning:    every row but 'analyze -j $jobs' runs on CPU ${one_cpu[2]} alone (${one_cpu[*]})"
-	if [[ ${#pair_cpus[@]} -gt 0 ]]; then
-		echo "            '$jobs x analyze': $jobs one-thread runs at once, on CPUs ${pair_cpus[*]:0:$jobs} (one each)"
+	if [[ ${#pair_cpus[@]} -gt 0 && $check -eq 0 ]]; then
+		echo "            '$jobs x analyze': $jobs one-thread runs at once, on CPUs ${pair_cpus[*]:0:$jobs} (one each);"
+		echo "            its RSS is the largest single run's, not their sum"
+	elif [[ $jobs -gt 1 && $check -eq 0 ]]; then
+		echo "            no '$jobs x analyze' row: fewer than $jobs CPUs to pin one run each to"
 	fi
 else
 	echo "pinning:    none (--no-pin, or no taskset): one-thread rows may use a second CPU for helper threads"
