@@ -74,15 +74,6 @@ void assess_inputs_close(struct assess_inputs *k)
 	k->geo_planned = false;
 }
 
-bool assess_any_external_peer(const struct hk_device *devs, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = 0; j < devs[i].n_ev; j++)
-			if (strcmp(devs[i].ev[j].source, "flow.peer") == 0)
-				return true;
-	return false;
-}
-
 /* The file a flow.peer claim's address ("out 203.0.113.77 tcp/443 TLS") is
  * looked up in. An address without ':' is IPv4 (no parse: there are many);
  * an IPv6 one is parsed, as it may be IPv4-mapped or have no location. */
@@ -131,11 +122,20 @@ static void geoip_load_families(struct assess_inputs *k, unsigned fam)
 	if (k->geo_tried && !k->geo)
 		return; /* the first open failed and said so */
 	if (!k->geo_tried) {
+		/* the IPv4 file alone (it names the data source and is always in
+		 * a plan with peers): a broken geoip6 must not hide IPv4 countries,
+		 * so it is loaded below and warned about as IPv6 only */
+		unsigned first = fam & GEOIP_FAMILY_V4 ? GEOIP_FAMILY_V4 : fam;
+
 		k->geo_tried = true;
-		k->geo = geoip_open_families(NULL, fam, err, sizeof(err));
-		if (!k->geo)
+		k->geo = geoip_open_families(NULL, first, err, sizeof(err));
+		if (!k->geo) {
 			warnf(k, "no IP geolocation (%s): external peers are listed without country", err);
-		return;
+			return;
+		}
+		fam &= ~first;
+		if (!fam)
+			return;
 	}
 	if (geoip_load(k->geo, fam, err, sizeof(err)) < 0)
 		warnf(k, "no %s geolocation (%s): external %s peers are listed without country",

@@ -47,9 +47,6 @@ int assess_inputs_open(struct assess_inputs *k, const char *sigdir, const char *
 		       void *warn_ud, char *errbuf, size_t errsz);
 void assess_inputs_close(struct assess_inputs *k);
 
-/* Did any device talk to an external host (flow.peer evidence)? */
-bool assess_any_external_peer(const struct hk_device *devs, size_t n);
-
 /* The geolocation files (GEOIP_FAMILY_*) the external peers of devs need:
  * 0 without any; the IPv4 one at least with any (it names the data source). */
 unsigned assess_geoip_families(const struct hk_device *devs, size_t n);

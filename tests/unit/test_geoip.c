@@ -209,11 +209,13 @@ static bool assessed_with(const struct assess_inputs *k, const struct hk_device 
 }
 
 static int n_warnings;
+static char last_warning[TEST_ERR_MAX + 256];
 
 static void count_warning(void *userdata, const char *message)
 {
 	(void)userdata;
 	fprintf(stderr, "test_geoip: warning: %s\n", message);
+	snprintf(last_warning, sizeof(last_warning), "%s", message);
 	n_warnings++;
 }
 
@@ -257,6 +259,18 @@ START_TEST(test_assessed_families)
 	ck_assert_uint_eq(geoip_families(k.geo), GEOIP_FAMILY_V4);
 	assess_inputs_geoip(&k, v4, 2);
 	ck_assert_uint_eq(geoip_families(k.geo), GEOIP_FAMILY_V4);
+	assess_inputs_close(&k);
+
+	/* analyze --db: the plan is made from this run's devices (IPv4 peers
+	 * only), the stored ones assessed after it have an IPv6 peer */
+	ck_assert_int_eq(assess_inputs_open(&k, NULL, NULL, count_warning, NULL, err, sizeof(err)), 0);
+	ck_assert(assess_inputs_geoip_plan(&k, v4, 2));
+	assess_inputs_geoip_load(&k);
+	ck_assert_uint_eq(geoip_families(k.geo), GEOIP_FAMILY_V4);
+	assess_inputs_geoip(&k, &v6, 1);
+	ck_assert_uint_eq(geoip_families(k.geo), GEOIP_FAMILY_ALL);
+	ck_assert(assessed_with(&k, &v6, "out 2001:610::1 (NL) tcp/443"));
+	ck_assert(assessed_with(&k, &v4[0], "out 8.8.8.8 (US) tcp/443"));
 	assess_inputs_close(&k);
 
 	/* a plan whose thread did not run: loaded when the devices are assessed */
@@ -402,6 +416,45 @@ START_TEST(test_family_files)
 	ck_assert_msg(g != NULL, "%s", err);
 	ck_assert_str_eq(cc(g, "2001:2::1"), "JP");
 	geoip_free(g);
+}
+END_TEST
+
+/* A broken geoip6 costs the IPv6 peers their country, not the IPv4 ones, and
+ * is reported as such — whether the first load asks for both files or not. */
+START_TEST(test_assessed_broken_v6)
+{
+	char err[TEST_ERR_MAX] = "";
+	struct assess_inputs k;
+	struct hk_device devs[2];
+
+	write_pair("134744064,134744319,US\n", V6OK "2001:1::,2001:1::ff,JP\n");
+	ck_assert_int_eq(setenv("HERKOMST_GEOIP_DIR", tmpdir, 1), 0);
+	device_with_peer(&devs[0], "8.8.8.8");
+	device_with_peer(&devs[1], "2001:2::1");
+	ck_assert_uint_eq(assess_geoip_families(devs, 2), GEOIP_FAMILY_ALL);
+
+	for (int planned = 0; planned < 2; planned++) {
+		n_warnings = 0;
+		last_warning[0] = '\0';
+		ck_assert_int_eq(assess_inputs_open(&k, NULL, NULL, count_warning, NULL, err, sizeof(err)), 0);
+		if (planned) {
+			ck_assert(assess_inputs_geoip_plan(&k, devs, 2));
+			assess_inputs_geoip_load(&k);
+		}
+		assess_inputs_geoip(&k, devs, 2);
+		assess_inputs_geoip(&k, devs, 2); /* asked once */
+		ck_assert_ptr_nonnull(k.geo);
+		ck_assert_uint_eq(geoip_families(k.geo), GEOIP_FAMILY_V4);
+		ck_assert(assessed_with(&k, &devs[0], "out 8.8.8.8 (US) tcp/443"));
+		ck_assert(assessed_with(&k, &devs[1], "out 2001:2::1 tcp/443"));
+		ck_assert_int_eq(n_warnings, 1);
+		ck_assert_msg(strncmp(last_warning, "no IPv6 geolocation (", 21) == 0, "%s", last_warning);
+		ck_assert_msg(strstr(last_warning, "geoip6:2: ") != NULL, "%s", last_warning);
+		assess_inputs_close(&k);
+	}
+	unsetenv("HERKOMST_GEOIP_DIR");
+	hk_device_clear(&devs[0]);
+	hk_device_clear(&devs[1]);
 }
 END_TEST
 
@@ -898,6 +951,7 @@ static Suite *geoip_suite(void)
 	tcase_add_checked_fixture(files, setup, teardown);
 	tcase_add_loop_test(files, test_errors, 0, (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
 	tcase_add_test(files, test_family_files);
+	tcase_add_test(files, test_assessed_broken_v6);
 	tcase_add_test(files, test_line_limit_and_plain_source);
 	tcase_add_test(files, test_index_blocks);
 	tcase_add_test(files, test_v6_text_vs_inet_pton);
