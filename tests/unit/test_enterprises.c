@@ -13,6 +13,8 @@
 #include "inventory/enterprises.h"
 
 #include <check.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +165,182 @@ START_TEST(test_strict)
 }
 END_TEST
 
+/* ---- names eight bytes at a time, and lines eight bytes at a time ---- */
+
+/* The plain rule the loader's names follow, one byte after the other:
+ * UTF-8 (no overlong form, no surrogate, nothing above U+10FFFF) without
+ * ASCII control characters or DEL. */
+static bool plain_name_valid(const unsigned char *s, size_t n)
+{
+	size_t i = 0, len, k;
+	uint32_t cp;
+
+	while (i < n) {
+		if (s[i] < 0x80) {
+			if (s[i] < 0x20 || s[i] == 0x7f)
+				return false;
+			i++;
+			continue;
+		}
+		if ((s[i] & 0xe0) == 0xc0) {
+			len = 2;
+			cp = s[i] & 0x1f;
+		} else if ((s[i] & 0xf0) == 0xe0) {
+			len = 3;
+			cp = s[i] & 0x0f;
+		} else if ((s[i] & 0xf8) == 0xf0) {
+			len = 4;
+			cp = s[i] & 0x07;
+		} else {
+			return false;
+		}
+		if (n - i < len)
+			return false;
+		for (k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += len;
+	}
+	return true;
+}
+
+/* What goes into a name at one position: the edges of the printable range,
+ * controls, DEL, lone continuation and lead bytes, bytes UTF-8 never has,
+ * good sequences of 2 to 4 bytes and bad ones (overlong, surrogate, above
+ * U+10FFFF, cut short). Not TAB, LF or CR: they are the file's syntax. */
+static const char *const name_inserts[] = {
+	"\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", " ", "!", "~", "\x7f",
+	"\x80", "\x9f", "\xbf", "\xc0", "\xc1", "\xc2", "\xdf", "\xe0", "\xed", "\xef",
+	"\xf0", "\xf4", "\xf5", "\xf8", "\xfe", "\xff", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+	"\xc2\x80", "\xc0\x80", "\xc1\xbf", "\xe0\x80\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+	"\xe2\x82", "\xf0\x9f\x98", "\x7f\x7f", "\x01\x80",
+};
+#define NAME_LEN_MAX 40
+
+/* A name of len printable bytes (no space: the tables trim it), the one
+ * at pos (len = none) replaced by ins; returns its length. */
+static size_t make_name(char *buf, size_t len, size_t pos, const char *ins)
+{
+	size_t n = 0;
+
+	for (size_t j = 0; j < len; j++) {
+		if (j == pos) {
+			memcpy(buf + n, ins, strlen(ins));
+			n += strlen(ins);
+		} else {
+			buf[n++] = (char)(0x21 + (j * 7 + len) % 94); /* '!' .. '~' */
+		}
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+/* Every name of 1 to NAME_LEN_MAX bytes with one insert at every position,
+ * and the good names: the table takes a line when the plain byte-by-byte
+ * rule does and refuses it, saying why, when it does not. The bad byte
+ * lands at every offset of the eight-byte steps, first and last included. */
+START_TEST(test_names_bytewise)
+{
+	const size_t n_ins = sizeof(name_inserts) / sizeof(name_inserts[0]);
+	char name[NAME_LEN_MAX + 8], line[NAME_LEN_MAX + 64], path[TEST_PATH_MAX];
+	size_t n_ok = 0, n_bad = 0;
+
+	for (size_t len = 1; len <= NAME_LEN_MAX; len++) {
+		/* k == n_ins: the good name alone (pos len: no insert) */
+		for (size_t k = 0; k <= n_ins; k++) {
+			for (size_t pos = k < n_ins ? 0 : len; pos <= len; pos++) {
+				const char *ins = k < n_ins ? name_inserts[k] : "";
+				const char *err;
+				size_t n;
+				bool want;
+
+				if (pos == len && ins[0])
+					continue;
+				/* blanks around a name are separators and trimmed */
+				if (ins[0] == ' ' && (pos == 0 || pos == len - 1))
+					continue;
+				n = make_name(name, len, pos, ins);
+				want = plain_name_valid((const unsigned char *)name, n);
+				snprintf(line, sizeof(line), "9\t%s\n", name);
+				err = load_text(line, path, sizeof(path));
+				ck_assert_msg((err == NULL) == want,
+					      "name of %zu bytes, insert %zu at %zu: %s, want %s (%s)", len, k, pos,
+					      err ? "refused" : "accepted", want ? "accepted" : "refused", err ? err : "");
+				if (err) {
+					ck_assert_msg(strstr(err, ":1: organisation name is not printable UTF-8"), "%s",
+						      err);
+					n_bad++;
+				} else {
+					n_ok++;
+				}
+			}
+		}
+	}
+	/* both answers are exercised, many times */
+	ck_assert_uint_gt(n_ok, 5000);
+	ck_assert_uint_gt(n_bad, 15000);
+}
+END_TEST
+
+/* Lines of every length 10..26 (names of 1..17 bytes), in every rotation
+ * of that order, with and without a final newline: the newlines fall at
+ * every offset mod 8. The entry array is sized by counting them and every
+ * line is an entry, so one newline missed is one entry written past the
+ * array. Each table has all its entries, and the first and last names. */
+START_TEST(test_lines_every_offset)
+{
+	enum { N_LEN = 17, N_LINES = 8 * N_LEN + 3 };
+	static char text[N_LINES * 40];
+	char name[N_LEN + 1], first[N_LEN + 1] = "", last[N_LEN + 1] = "", path[TEST_PATH_MAX];
+
+	for (size_t rot = 0; rot < N_LEN; rot++) {
+		for (int final_nl = 0; final_nl < 2; final_nl++) {
+			size_t used = 0;
+			struct ent_db *db;
+			char err[512] = "";
+			FILE *f;
+			int fd;
+
+			for (size_t i = 0; i < N_LINES; i++) {
+				size_t nlen = (rot + i) % N_LEN + 1;
+
+				for (size_t j = 0; j < nlen; j++)
+					name[j] = (char)('a' + (i + j) % 26);
+				name[nlen] = '\0';
+				used += (size_t)snprintf(text + used, sizeof(text) - used, "%zu\t%s\n", 1000000 + i,
+							 name);
+				if (i == 0)
+					memcpy(first, name, nlen + 1);
+				if (i == N_LINES - 1)
+					memcpy(last, name, nlen + 1);
+			}
+			if (!final_nl)
+				text[--used] = '\0';
+			snprintf(path, sizeof(path), "/tmp/hk-test-enterprises-XXXXXX");
+			fd = mkstemp(path);
+			ck_assert_int_ge(fd, 0);
+			f = fdopen(fd, "w");
+			ck_assert_ptr_nonnull(f);
+			ck_assert_int_ge(fputs(text, f), 0);
+			ck_assert_int_eq(fclose(f), 0);
+			db = ent_db_open(path, err, sizeof(err));
+			unlink(path);
+			ck_assert_msg(db != NULL, "rotation %zu: %s", rot, err);
+			ck_assert_uint_eq(ent_db_count(db), N_LINES);
+			ck_assert_str_eq(ent_db_name(db, 1000000), first);
+			ck_assert_str_eq(ent_db_name(db, 1000000 + N_LINES - 1), last);
+			ck_assert_ptr_null(ent_db_name(db, 1000000 + N_LINES));
+			ent_db_free(db);
+		}
+	}
+}
+END_TEST
+
 START_TEST(test_wireshark_file)
 {
 	char err[512] = "";
@@ -198,6 +376,8 @@ static Suite *enterprises_suite(void)
 	tcase_add_test(tc, test_fixture);
 	tcase_add_test(tc, test_env_override);
 	tcase_add_test(tc, test_strict);
+	tcase_add_test(tc, test_names_bytewise);
+	tcase_add_test(tc, test_lines_every_offset);
 	tcase_add_test(tc, test_wireshark_file);
 	suite_add_tcase(s, tc);
 	return s;

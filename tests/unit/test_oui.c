@@ -832,6 +832,197 @@ START_TEST(real_table)
 }
 END_TEST
 
+/* ---- names eight bytes at a time, and lines eight bytes at a time ---- */
+
+/* The plain rule the loader's names follow, one byte after the other:
+ * UTF-8 (no overlong form, no surrogate, nothing above U+10FFFF) without
+ * ASCII control characters or DEL. */
+static bool plain_name_valid(const unsigned char *s, size_t n)
+{
+	size_t i = 0, len, k;
+	uint32_t cp;
+
+	while (i < n) {
+		if (s[i] < 0x80) {
+			if (s[i] < 0x20 || s[i] == 0x7f)
+				return false;
+			i++;
+			continue;
+		}
+		if ((s[i] & 0xe0) == 0xc0) {
+			len = 2;
+			cp = s[i] & 0x1f;
+		} else if ((s[i] & 0xf0) == 0xe0) {
+			len = 3;
+			cp = s[i] & 0x0f;
+		} else if ((s[i] & 0xf8) == 0xf0) {
+			len = 4;
+			cp = s[i] & 0x07;
+		} else {
+			return false;
+		}
+		if (n - i < len)
+			return false;
+		for (k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += len;
+	}
+	return true;
+}
+
+/* What goes into a name at one position: the edges of the printable range,
+ * controls, DEL, lone continuation and lead bytes, bytes UTF-8 never has,
+ * good sequences of 2 to 4 bytes and bad ones (overlong, surrogate, above
+ * U+10FFFF, cut short). Not TAB, LF or CR: they are the file's syntax. */
+static const char *const name_inserts[] = {
+	"\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", " ", "!", "~", "\x7f",
+	"\x80", "\x9f", "\xbf", "\xc0", "\xc1", "\xc2", "\xdf", "\xe0", "\xed", "\xef",
+	"\xf0", "\xf4", "\xf5", "\xf8", "\xfe", "\xff", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+	"\xc2\x80", "\xc0\x80", "\xc1\xbf", "\xe0\x80\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+	"\xe2\x82", "\xf0\x9f\x98", "\x7f\x7f", "\x01\x80",
+};
+#define NAME_LEN_MAX 40
+
+/* A name of len printable bytes (no space: the tables trim it), the one
+ * at pos (len = none) replaced by ins; returns its length. */
+static size_t make_name(char *buf, size_t len, size_t pos, const char *ins)
+{
+	size_t n = 0;
+
+	for (size_t j = 0; j < len; j++) {
+		if (j == pos) {
+			memcpy(buf + n, ins, strlen(ins));
+			n += strlen(ins);
+		} else {
+			buf[n++] = (char)(0x21 + (j * 7 + len) % 94); /* '!' .. '~' */
+		}
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+/* Every name of 1 to NAME_LEN_MAX bytes with one insert at every position,
+ * and the good names: oui.tsv takes a line when the plain byte-by-byte rule
+ * does and refuses it, saying why, when it does not. The bad byte lands at
+ * every offset of the eight-byte steps, first and last included. */
+START_TEST(db_names_bytewise)
+{
+	const size_t n_ins = sizeof(name_inserts) / sizeof(name_inserts[0]);
+	char name[NAME_LEN_MAX + 8], line[NAME_LEN_MAX + 64], err[512];
+	const char *path;
+	size_t n_ok = 0, n_bad = 0;
+
+	make_tmpdir();
+	path = tmp_path("names.tsv");
+	for (size_t len = 1; len <= NAME_LEN_MAX; len++) {
+		/* k == n_ins: the good name alone (pos len: no insert) */
+		for (size_t k = 0; k <= n_ins; k++) {
+			for (size_t pos = k < n_ins ? 0 : len; pos <= len; pos++) {
+				const char *ins = k < n_ins ? name_inserts[k] : "";
+				size_t n;
+				struct oui_db *db;
+				bool want;
+
+				if (pos == len && ins[0])
+					continue;
+				n = make_name(name, len, pos, ins);
+				want = plain_name_valid((const unsigned char *)name, n);
+				snprintf(line, sizeof(line), "001B1B\tMA-L\tDE\t%s\n", name);
+				/* a new file each time: ext4 flushes a file that is
+				 * truncated and rewritten when it is closed (15 s here) */
+				write_file(path, line);
+				err[0] = '\0';
+				db = oui_db_open(path, NULL, err, sizeof(err));
+				ck_assert_int_eq(unlink(path), 0);
+				ck_assert_msg((db != NULL) == want,
+					      "name of %zu bytes, insert %zu at %zu: %s, want %s (%s)", len, k, pos,
+					      db ? "accepted" : "refused", want ? "accepted" : "refused", err);
+				if (db) {
+					struct oui_result r;
+
+					lookup(db, "00:1b:1b:00:00:01", &r);
+					ck_assert_int_eq(r.status, OUI_FOUND);
+					ck_assert_str_eq(r.registrant, name);
+					oui_db_free(db);
+					n_ok++;
+				} else {
+					ck_assert_msg(strstr(err, "names.tsv:1: registrant name is not printable UTF-8"),
+						      "%s", err);
+					n_bad++;
+				}
+			}
+		}
+	}
+	/* both answers are exercised, many times */
+	ck_assert_uint_gt(n_ok, 5000);
+	ck_assert_uint_gt(n_bad, 15000);
+	rm_tmpdir();
+}
+END_TEST
+
+/* Lines of every length 15..31 (names of 1..17 bytes), in every rotation
+ * of that order: the newlines fall at every offset mod 8, and at each
+ * offset in every neighbourhood. The entry array is sized by counting
+ * them; every line is an entry, so one newline missed is one entry
+ * written past the array. Each table has all its entries and finds the
+ * last one. */
+START_TEST(db_lines_every_offset)
+{
+	enum { N_LEN = 17, N_LINES = 8 * N_LEN + 3 };
+	static char text[N_LINES * 40];
+	char name[N_LEN + 1], want_first[N_LEN + 1] = "", want_last[N_LEN + 1] = "", err[512];
+	const size_t last = 0x100000 + (N_LINES - 1) * 0x10;
+	const char *path;
+
+	make_tmpdir();
+	path = tmp_path("lines.tsv");
+	for (size_t rot = 0; rot < N_LEN; rot++) {
+		for (int final_nl = 0; final_nl < 2; final_nl++) {
+			size_t used = 0;
+			struct oui_db *db;
+			struct oui_result r;
+			char mac[32];
+
+			for (size_t i = 0; i < N_LINES; i++) {
+				size_t nlen = (rot + i) % N_LEN + 1;
+
+				for (size_t j = 0; j < nlen; j++)
+					name[j] = (char)('a' + (i + j) % 26);
+				name[nlen] = '\0';
+				used += (size_t)snprintf(text + used, sizeof(text) - used, "%06zX\tMA-L\t\t%s\n",
+							 0x100000 + i * 0x10, name);
+				if (i == 0)
+					memcpy(want_first, name, nlen + 1);
+				if (i == N_LINES - 1)
+					memcpy(want_last, name, nlen + 1);
+			}
+			if (!final_nl)
+				text[--used] = '\0';
+			write_file(path, text);
+			db = oui_db_open(path, NULL, err, sizeof(err));
+			ck_assert_msg(db != NULL, "rotation %zu: %s", rot, err);
+			ck_assert_uint_eq(oui_db_count(db), N_LINES);
+			snprintf(mac, sizeof(mac), "%02zx:%02zx:%02zx:00:00:01", last >> 16, (last >> 8) & 0xff,
+				 last & 0xff);
+			lookup(db, mac, &r);
+			ck_assert_int_eq(r.status, OUI_FOUND);
+			ck_assert_str_eq(r.registrant, want_last);
+			lookup(db, "10:00:00:00:00:01", &r);
+			ck_assert_int_eq(r.status, OUI_FOUND);
+			ck_assert_str_eq(r.registrant, want_first);
+			oui_db_free(db);
+		}
+	}
+	rm_tmpdir();
+}
+END_TEST
+
 static Suite *oui_suite(void)
 {
 	Suite *s = suite_create("oui");
@@ -855,6 +1046,8 @@ static Suite *oui_suite(void)
 	tcase_add_test(tc, db_every_tsv_prefix);
 	tcase_add_test(tc, db_order_forms);
 	tcase_add_test(tc, db_open_default_env);
+	tcase_add_test(tc, db_names_bytewise);
+	tcase_add_test(tc, db_lines_every_offset);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("real");

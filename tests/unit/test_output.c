@@ -467,10 +467,11 @@ static const char *ref_flag(const struct assess_result *r, char *buf, size_t sz)
 }
 
 /* The rows only (the header and the summary are still printf's); the
- * summary's counts in sum: vendors, local MACs, routers, IP-only. */
-static void ref_rows(FILE *f, const struct hk_device *devs, size_t n, const struct out_assessment *as, size_t sum[4])
+ * summary's counts in sum: vendors, local MACs, routers, IP-only, weak
+ * origins (assessed only). */
+static void ref_rows(FILE *f, const struct hk_device *devs, size_t n, const struct out_assessment *as, size_t sum[5])
 {
-	memset(sum, 0, 4 * sizeof(*sum));
+	memset(sum, 0, 5 * sizeof(*sum));
 	for (size_t i = 0; i < n; i++) {
 		const struct hk_device *d = &devs[i];
 		struct ref_list ips = {0}, protos = {0};
@@ -515,6 +516,7 @@ static void ref_rows(FILE *f, const struct hk_device *devs, size_t n, const stru
 			snprintf(cc, sizeof(cc), "%s%s", r && r->origin_known ? r->control_country : "?",
 				 r && r->origin_known && r->origin_weak ? "*" : "");
 			fprintf(f, "  %-6s  %s", cc, r ? ref_flag(r, flag, sizeof(flag)) : "?");
+			sum[4] += r && r->origin_known && r->origin_weak;
 		}
 		fputc('\n', f);
 		sum[0] += m != NULL;
@@ -574,7 +576,7 @@ START_TEST(test_table_equals_printf)
 			const struct out_assessment *as = with_as ? &fx.as : NULL;
 			struct membuf rows, one = {0};
 			const char *body;
-			size_t sum[4];
+			size_t sum[5];
 			char want[256];
 
 			ref_rows(mem_open(&rows), fx.devs, counts[c], as, sum);
@@ -604,6 +606,31 @@ START_TEST(test_table_equals_printf)
 					 counts[c], sum[0], sum[1], sum[2], sum[3]);
 				ck_assert_msg(strncmp(body + rows.len, want, strlen(want)) == 0, "%s: summary \"%.120s\", want \"%s\"",
 					      what, body + rows.len, want);
+				/* the weak origins, counted on the threads: the line right
+				 * after the assessment's, and only when there are any */
+				if (as) {
+					const char *line = strstr(body + rows.len, "\nassessment: ");
+
+					ck_assert_msg(line != NULL, "%s: no assessment line", what);
+					line = strchr(line + 1, '\n');
+					ck_assert_ptr_nonnull(line);
+					line++;
+					if (sum[4]) {
+						snprintf(want, sizeof(want),
+							 "* %zu origin%s from the MAC block's registrant only: the "
+							 "registrant is not the brand or its owner, so treat %s as "
+							 "a lead\n",
+							 sum[4], sum[4] == 1 ? "" : "s", sum[4] == 1 ? "it" : "them");
+						ck_assert_msg(strncmp(line, want, strlen(want)) == 0,
+							      "%s: weak line \"%.120s\", want \"%s\"", what, line,
+							      want);
+					} else {
+						ck_assert_msg(line[0] != '*', "%s: a weak line with no weak origin: \"%.120s\"",
+							      what, line);
+					}
+				}
+				ck_assert_msg(as || strstr(body + rows.len, "registrant only") == NULL,
+					      "%s: a weak line without assessment", what);
 				if (t == 1) {
 					one = got;
 					continue;
@@ -616,6 +643,8 @@ START_TEST(test_table_equals_printf)
 			if (counts[c] == N_DEVS) {
 				ck_assert_uint_gt(sum[2], 0); /* a router */
 				ck_assert_uint_gt(sum[1], 0); /* a local MAC */
+				if (as)
+					ck_assert_uint_gt(sum[4], 1); /* weak origins, plural */
 				n_long += strstr(rows.p, "Twenty-Nine Bytes, one too ~") != NULL;
 				n_long += strstr(rows.p, "BACnet,DNP3,HTTP,Modbus,+2") != NULL;
 				n_long += strstr(rows.p, "10.0.0.16 +4") != NULL;
