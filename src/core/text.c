@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 int hk_read_file(const char *path, size_t max, char **ret_buf, size_t *ret_len)
@@ -75,4 +76,76 @@ size_t hk_utf8_len(const unsigned char *s, size_t n)
 	    (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
 	return len;
+}
+
+/*
+ * Eight bytes at a time while they are all printable ASCII: none below
+ * 0x20 (the borrow test) and none above 0x7e (the carry test); each test can
+ * misjudge only bytes after a true hit, so "none" is exact.
+ */
+bool hk_text_printable(const char *name, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)name, *end = s + n;
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	size_t len;
+
+	for (;;) {
+		while ((size_t)(end - s) >= 8) {
+			uint64_t x;
+			memcpy(&x, s, 8);
+			if ((((x - ones * 0x20) & ~x) | (x + ones) | x) & high)
+				break;
+			s += 8;
+		}
+		/* printable ASCII, nearly every byte: one compare each
+		 * (0x20..0x7e; the NUL and the rest wrap above) */
+		while ((unsigned)(*s - 0x20u) < 0x5fu)
+			s++;
+		if (*s == '\0')
+			break;
+		if (*s < 0x80) /* a control character or DEL */
+			return false;
+		len = hk_utf8_len(s, (size_t)(end - s));
+		if (!len)
+			return false;
+		s += len;
+	}
+	return true;
+}
+
+size_t hk_text_count_lines(const char *buf, size_t len)
+{
+	const uint64_t ones = 0x0101010101010101ull, low7 = 0x7f7f7f7f7f7f7f7full;
+	size_t n = 1, i = 0;
+
+	/* eight bytes a step (a memchr call per line costs more on lines this
+	 * short): the bytes of t that are zero are the newlines, each counted
+	 * exactly (no carry crosses a byte: low7 keeps the sums below 0x100) */
+	for (; len - i >= 8; i += 8) {
+		uint64_t x, t, y;
+		memcpy(&x, buf + i, 8);
+		t = x ^ (ones * '\n');
+		y = ~(((t & low7) + low7) | t | low7);
+		n += (size_t)(((y >> 7) * ones) >> 56); /* the 0/1 bytes summed */
+	}
+	for (; i < len; i++)
+		n += buf[i] == '\n';
+	return n;
+}
+
+char *hk_text_next_line(char *buf, size_t len, size_t *off)
+{
+	char *line, *nl;
+	size_t n;
+
+	if (*off >= len)
+		return NULL;
+	line = buf + *off;
+	nl = memchr(line, '\n', len - *off);
+	n = nl ? (size_t)(nl - line) : len - *off;
+	*off += n + (nl ? 1 : 0);
+	line[n] = '\0';
+	if (n > 0 && line[n - 1] == '\r')
+		line[n - 1] = '\0';
+	return line;
 }

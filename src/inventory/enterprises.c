@@ -57,101 +57,6 @@ static void set_err(char *err, size_t errsz, const char *fmt, ...)
 	va_end(ap);
 }
 
-
-/*
- * Valid UTF-8 without control characters (names are printed and put in
- * JSON). n is strlen(name). Eight bytes at a time while they are all
- * printable ASCII: none below 0x20 (the borrow test) and none above 0x7e
- * (the carry test); each test can misjudge only bytes after a true hit, so
- * "none" is exact.
- */
-static bool name_valid(const char *name, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)name, *end = s + n;
-	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-	size_t len, i;
-	uint32_t cp;
-
-	for (;;) {
-		while ((size_t)(end - s) >= 8) {
-			uint64_t x;
-			memcpy(&x, s, 8);
-			if ((((x - ones * 0x20) & ~x) | (x + ones) | x) & high)
-				break;
-			s += 8;
-		}
-		/* printable ASCII, nearly every byte: one compare each (0x20..0x7e;
-		 * the NUL and the rest wrap above) */
-		while ((unsigned)(*s - 0x20u) < 0x5fu)
-			s++;
-		if (*s == '\0')
-			break;
-		if (*s < 0x80) /* a control character or DEL */
-			return false;
-		if (*s >= 0xc2 && *s <= 0xdf) {
-			len = 2;
-			cp = *s & 0x1f;
-		} else if (*s >= 0xe0 && *s <= 0xef) {
-			len = 3;
-			cp = *s & 0x0f;
-		} else if (*s >= 0xf0 && *s <= 0xf4) {
-			len = 4;
-			cp = *s & 0x07;
-		} else {
-			return false;
-		}
-		for (i = 1; i < len; i++) {
-			if ((s[i] & 0xc0) != 0x80) /* also stops at the NUL */
-				return false;
-			cp = (cp << 6) | (s[i] & 0x3f);
-		}
-		if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		s += len;
-	}
-	return true;
-}
-
-/* Cuts the next line out of the arena in place: NUL-terminated without
- * CR LF, or NULL at the end. */
-static char *next_line(char *buf, size_t len, size_t *off)
-{
-	char *line, *nl;
-	size_t n;
-
-	if (*off >= len)
-		return NULL;
-	line = buf + *off;
-	nl = memchr(line, '\n', len - *off);
-	n = nl ? (size_t)(nl - line) : len - *off;
-	*off += n + (nl ? 1 : 0);
-	line[n] = '\0';
-	if (n > 0 && line[n - 1] == '\r')
-		line[n - 1] = '\0';
-	return line;
-}
-
-static size_t count_lines(const char *buf, size_t len)
-{
-	const uint64_t ones = 0x0101010101010101ull, low7 = 0x7f7f7f7f7f7f7f7full;
-	size_t n = 1, i = 0;
-
-	/* eight bytes a step (a memchr call per line costs more on lines this
-	 * short): the bytes of t that are zero are the newlines, each counted
-	 * exactly (no carry crosses a byte: low7 keeps the sums below 0x100) */
-	for (; len - i >= 8; i += 8) {
-		uint64_t x, t, y;
-		memcpy(&x, buf + i, 8);
-		t = x ^ (ones * '\n');
-		y = ~(((t & low7) + low7) | t | low7);
-		n += (size_t)(((y >> 7) * ones) >> 56); /* the 0/1 bytes summed */
-	}
-	for (; i < len; i++)
-		n += buf[i] == '\n';
-	return n;
-}
-
 static bool is_blank(char ch)
 {
 	return ch == ' ' || ch == '\t';
@@ -193,7 +98,7 @@ static const char *parse_line(char *line, const char *arena, struct ent_entry *e
 		return "the organisation name is empty"; /* a name may start with '#': "#B4mad ..." */
 	if (n >= ENT_NAME_MAX)
 		return "organisation name longer than ENT_NAME_MAX bytes";
-	if (!name_valid(name, n))
+	if (!hk_text_printable(name, n))
 		return "organisation name is not printable UTF-8";
 	e->number = (uint32_t)v;
 	e->name_off = (uint32_t)(name - arena);
@@ -253,7 +158,7 @@ struct ent_db *ent_db_open(const char *path, char *err, size_t errsz)
 			set_err(err, errsz, "%s: %s", path, strerror(-r));
 		return ent_db_free(db);
 	}
-	cap = count_lines(db->arena, len);
+	cap = hk_text_count_lines(db->arena, len);
 	if (cap > ENT_ENTRIES_MAX) {
 		set_err(err, errsz, "%s: more than %u lines", path, ENT_ENTRIES_MAX);
 		return ent_db_free(db);
@@ -263,7 +168,7 @@ struct ent_db *ent_db_open(const char *path, char *err, size_t errsz)
 		set_err(err, errsz, "%s: out of memory", path);
 		return ent_db_free(db);
 	}
-	while ((line = next_line(db->arena, len, &off)) != NULL) {
+	while ((line = hk_text_next_line(db->arena, len, &off)) != NULL) {
 		char *p = line;
 
 		lineno++;

@@ -60,7 +60,6 @@ struct oui_db {
 	size_t n_manuf_skipped;   /* manuf lines we cannot use (other masks, no name) */
 };
 
-
 const char *oui_registry_name(enum oui_registry r)
 {
 	switch (r) {
@@ -85,7 +84,6 @@ const char *oui_status_reason(enum oui_status s)
 	return "unknown status";
 }
 
-
 static int hex_val(char c)
 {
 	if (c >= '0' && c <= '9')
@@ -95,61 +93,6 @@ static int hex_val(char c)
 	if (c >= 'a' && c <= 'f')
 		return c - 'a' + 10;
 	return -1;
-}
-
-/*
- * Valid UTF-8 without control characters (names are printed and put in
- * JSON). n is strlen(name). Eight bytes at a time while they are all
- * printable ASCII: none below 0x20 (the borrow test) and none above 0x7e
- * (the carry test); each test can misjudge only bytes after a true hit, so
- * "none" is exact.
- */
-static bool name_valid(const char *name, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)name, *end = s + n;
-	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-	size_t len, i;
-	uint32_t cp;
-
-	for (;;) {
-		while ((size_t)(end - s) >= 8) {
-			uint64_t x;
-			memcpy(&x, s, 8);
-			if ((((x - ones * 0x20) & ~x) | (x + ones) | x) & high)
-				break;
-			s += 8;
-		}
-		/* printable ASCII, nearly every byte of the 100,000 names: one
-		 * compare each (0x20..0x7e; the NUL and the rest wrap above) */
-		while ((unsigned)(*s - 0x20u) < 0x5fu)
-			s++;
-		if (*s == '\0')
-			break;
-		if (*s < 0x80) /* a control character or DEL */
-			return false;
-		if (*s >= 0xc2 && *s <= 0xdf) {
-			len = 2;
-			cp = *s & 0x1f;
-		} else if (*s >= 0xe0 && *s <= 0xef) {
-			len = 3;
-			cp = *s & 0x0f;
-		} else if (*s >= 0xf0 && *s <= 0xf4) {
-			len = 4;
-			cp = *s & 0x07;
-		} else {
-			return false;
-		}
-		for (i = 1; i < len; i++) {
-			if ((s[i] & 0xc0) != 0x80) /* also stops at the NUL */
-				return false;
-			cp = (cp << 6) | (s[i] & 0x3f);
-		}
-		if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		s += len;
-	}
-	return true;
 }
 
 /* Copies at most dstsz-1 bytes, never cutting a UTF-8 sequence in two. */
@@ -262,46 +205,6 @@ static void table_release(struct oui_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* Counts lines to size the entry array once. */
-static size_t count_lines(const char *buf, size_t len)
-{
-	const uint64_t ones = 0x0101010101010101ull, low7 = 0x7f7f7f7f7f7f7f7full;
-	size_t n = 1, i = 0;
-
-	/* eight bytes a step (a memchr call per line costs more on lines this
-	 * short): the bytes of t that are zero are the newlines, each counted
-	 * exactly (no carry crosses a byte: low7 keeps the sums below 0x100) */
-	for (; len - i >= 8; i += 8) {
-		uint64_t x, t, y;
-		memcpy(&x, buf + i, 8);
-		t = x ^ (ones * '\n');
-		y = ~(((t & low7) + low7) | t | low7);
-		n += (size_t)(((y >> 7) * ones) >> 56); /* the 0/1 bytes summed */
-	}
-	for (; i < len; i++)
-		n += buf[i] == '\n';
-	return n;
-}
-
-/* Cuts the next line out of the arena in place: returns it NUL-terminated
- * without CR LF, or NULL at the end. */
-static char *next_line(char *buf, size_t len, size_t *off)
-{
-	char *line, *nl;
-	size_t n;
-
-	if (*off >= len)
-		return NULL;
-	line = buf + *off;
-	nl = memchr(line, '\n', len - *off);
-	n = nl ? (size_t)(nl - line) : len - *off;
-	*off += n + (nl ? 1 : 0);
-	line[n] = '\0';
-	if (n > 0 && line[n - 1] == '\r')
-		line[n - 1] = '\0';
-	return line;
-}
-
 static enum oui_registry registry_parse(const char *s)
 {
 	if (strcmp(s, "MA-L") == 0)
@@ -372,7 +275,7 @@ static const char *tsv_parse_line(char *line, char *arena, struct oui_entry *e)
 		return "registrant name is empty";
 	if (nname >= OUI_NAME_MAX)
 		return "registrant name longer than OUI_NAME_MAX";
-	if (!name_valid(field[3], nname))
+	if (!hk_text_printable(field[3], nname))
 		return "registrant name is not printable UTF-8";
 	e->name_off = (uint32_t)(field[3] - arena);
 	return NULL;
@@ -401,7 +304,7 @@ static int table_load_tsv(struct oui_table *t, const char *path, char *errbuf, s
 			hk_errbuf_set(errbuf, errsz, "%s: %s", path, strerror(-r));
 		return r;
 	}
-	cap = count_lines(t->arena, len);
+	cap = hk_text_count_lines(t->arena, len);
 	if (cap > OUI_ENTRIES_MAX) {
 		hk_errbuf_set(errbuf, errsz, "%s: more than %u lines", path, OUI_ENTRIES_MAX);
 		r = -EFBIG;
@@ -413,7 +316,7 @@ static int table_load_tsv(struct oui_table *t, const char *path, char *errbuf, s
 		r = -ENOMEM;
 		goto fail;
 	}
-	while ((line = next_line(t->arena, len, &off)) != NULL) {
+	while ((line = hk_text_next_line(t->arena, len, &off)) != NULL) {
 		lineno++;
 		if (line[0] == '\0' || line[0] == '#')
 			continue;
@@ -515,7 +418,7 @@ static bool manuf_parse_line(char *line, char *arena, struct oui_entry *e)
 	if (n < 2 || !manuf_parse_prefix(field[0], e))
 		return false;
 	name = n >= 3 ? field[2] : field[1];
-	if (!name_valid(name, strlen(name)))
+	if (!hk_text_printable(name, strlen(name)))
 		return false;
 	e->name_off = (uint32_t)(name - arena);
 	e->registry = OUI_REG_MANUF;
@@ -534,7 +437,7 @@ static int table_load_manuf(struct oui_table *t, const char *path, size_t *ret_s
 	r = hk_read_file(path, OUI_FILE_MAX, &t->arena, &len);
 	if (r < 0)
 		return r;
-	cap = count_lines(t->arena, len);
+	cap = hk_text_count_lines(t->arena, len);
 	if (cap > OUI_ENTRIES_MAX) {
 		r = -EFBIG;
 		goto fail;
@@ -544,7 +447,7 @@ static int table_load_manuf(struct oui_table *t, const char *path, size_t *ret_s
 		r = -ENOMEM;
 		goto fail;
 	}
-	while ((line = next_line(t->arena, len, &off)) != NULL) {
+	while ((line = hk_text_next_line(t->arena, len, &off)) != NULL) {
 		if (line[0] == '\0' || line[0] == '#')
 			continue;
 		if (manuf_parse_line(line, t->arena, &t->ent[t->n]))

@@ -11,6 +11,7 @@
  * (libwireshark-data) and is skipped, with a message, when it is absent.
  */
 #include "inventory/enterprises.h"
+#include "text_names.h"
 
 #include <check.h>
 #include <stdbool.h>
@@ -167,79 +168,6 @@ END_TEST
 
 /* ---- names eight bytes at a time, and lines eight bytes at a time ---- */
 
-/* The plain rule the loader's names follow, one byte after the other:
- * UTF-8 (no overlong form, no surrogate, nothing above U+10FFFF) without
- * ASCII control characters or DEL. */
-static bool plain_name_valid(const unsigned char *s, size_t n)
-{
-	size_t i = 0, len, k;
-	uint32_t cp;
-
-	while (i < n) {
-		if (s[i] < 0x80) {
-			if (s[i] < 0x20 || s[i] == 0x7f)
-				return false;
-			i++;
-			continue;
-		}
-		if ((s[i] & 0xe0) == 0xc0) {
-			len = 2;
-			cp = s[i] & 0x1f;
-		} else if ((s[i] & 0xf0) == 0xe0) {
-			len = 3;
-			cp = s[i] & 0x0f;
-		} else if ((s[i] & 0xf8) == 0xf0) {
-			len = 4;
-			cp = s[i] & 0x07;
-		} else {
-			return false;
-		}
-		if (n - i < len)
-			return false;
-		for (k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		i += len;
-	}
-	return true;
-}
-
-/* What goes into a name at one position: the edges of the printable range,
- * controls, DEL, lone continuation and lead bytes, bytes UTF-8 never has,
- * good sequences of 2 to 4 bytes and bad ones (overlong, surrogate, above
- * U+10FFFF, cut short). Not TAB, LF or CR: they are the file's syntax. */
-static const char *const name_inserts[] = {
-	"\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", " ", "!", "~", "\x7f",
-	"\x80", "\x9f", "\xbf", "\xc0", "\xc1", "\xc2", "\xdf", "\xe0", "\xed", "\xef",
-	"\xf0", "\xf4", "\xf5", "\xf8", "\xfe", "\xff", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
-	"\xc2\x80", "\xc0\x80", "\xc1\xbf", "\xe0\x80\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80",
-	"\xe2\x82", "\xf0\x9f\x98", "\x7f\x7f", "\x01\x80",
-};
-#define NAME_LEN_MAX 40
-
-/* A name of len printable bytes (no space: the tables trim it), the one
- * at pos (len = none) replaced by ins; returns its length. */
-static size_t make_name(char *buf, size_t len, size_t pos, const char *ins)
-{
-	size_t n = 0;
-
-	for (size_t j = 0; j < len; j++) {
-		if (j == pos) {
-			memcpy(buf + n, ins, strlen(ins));
-			n += strlen(ins);
-		} else {
-			buf[n++] = (char)(0x21 + (j * 7 + len) % 94); /* '!' .. '~' */
-		}
-	}
-	buf[n] = '\0';
-	return n;
-}
-
 /* Every name of 1 to NAME_LEN_MAX bytes with one insert at every position,
  * and the good names: the table takes a line when the plain byte-by-byte
  * rule does and refuses it, saying why, when it does not. The bad byte
@@ -294,7 +222,7 @@ END_TEST
  * array. Each table has all its entries, and the first and last names. */
 START_TEST(test_lines_every_offset)
 {
-	enum { N_LEN = 17, N_LINES = 8 * N_LEN + 3 };
+	enum { N_LEN = TEXT_LINE_NAME_MAX, N_LINES = 8 * N_LEN + 3 };
 	static char text[N_LINES * 40];
 	char name[N_LEN + 1], first[N_LEN + 1] = "", last[N_LEN + 1] = "", path[TEST_PATH_MAX];
 
@@ -307,11 +235,8 @@ START_TEST(test_lines_every_offset)
 			int fd;
 
 			for (size_t i = 0; i < N_LINES; i++) {
-				size_t nlen = (rot + i) % N_LEN + 1;
+				size_t nlen = rotation_name(name, rot, i);
 
-				for (size_t j = 0; j < nlen; j++)
-					name[j] = (char)('a' + (i + j) % 26);
-				name[nlen] = '\0';
 				used += (size_t)snprintf(text + used, sizeof(text) - used, "%zu\t%s\n", 1000000 + i,
 							 name);
 				if (i == 0)
