@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "dpi/dpi.h"
 #include "flow/stream.h"
 #include "proto/proto.h"
@@ -71,61 +72,31 @@ static bool is_external(const struct hk_addr *a)
 }
 
 /*
- * snprintf's "%s" and "%u" with its cut at cap - 1, for the values built
- * once per flow: snprintf cost about 1,400 instructions a value there.
- * Returns the new length.
- */
-static size_t put_str(char *buf, size_t cap, size_t at, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (at >= cap - 1) {
-		buf[cap - 1] = '\0'; /* as snprintf: terminated, even when nothing fits */
-		return cap - 1;
-	}
-	if (n > cap - 1 - at)
-		n = cap - 1 - at;
-	memcpy(buf + at, s, n);
-	buf[at + n] = '\0';
-	return at + n;
-}
-
-static size_t put_uint(char *buf, size_t cap, size_t at, unsigned v)
-{
-	char t[12];
-	size_t i = sizeof(t) - 1;
-
-	t[i] = '\0';
-	do {
-		t[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	return put_str(buf, cap, at, t + i);
-}
-
-/*
  * A flow between a local device and an external host (a public address) is
  * evidence for criterion 3A: "out 203.0.113.77 tcp/443 TLS" on the local side
  * when it connected out, "in ..." when the external host connected in.
  */
 static void peer_report(struct pipeline *pl, const struct flow *f, const struct hk_endpoint ep[2], int srv)
 {
-	char v[HK_OBS_VALUE_MAX], ip[HK_ADDR_STRLEN];
+	char v[HK_OBS_VALUE_MAX], ip[HK_ADDR_STRLEN], num[HK_U64_STRLEN];
 	const char *name = f->proto_name[0] ? f->proto_name : "Unknown";
 
 	for (int side = HK_SIDE_SRC; side <= HK_SIDE_DST; side++) {
 		const struct hk_endpoint *me = &ep[side], *other = &ep[1 - side];
+		size_t n = 0;
+
 		if (!is_external(&other->ip) || is_external(&me->ip))
 			continue;
-		size_t n = put_str(v, sizeof(v), 0, side == HK_SIDE_SRC ? "out " : "in ");
-
-		n = put_str(v, sizeof(v), n, hk_addr_fmt(&other->ip, ip));
-		n = put_str(v, sizeof(v), n, " ");
-		n = put_str(v, sizeof(v), n, flow_proto_l4_name(f->key.proto));
-		n = put_str(v, sizeof(v), n, "/");
-		n = put_uint(v, sizeof(v), n, f->key.port[srv]);
-		n = put_str(v, sizeof(v), n, " ");
-		put_str(v, sizeof(v), n, name);
+		/* "%s %s %s/%u %s" without snprintf (once per flow, 1,400
+		 * instructions a value): the same bytes, the same cut */
+		hk_str_cat(v, sizeof(v), &n, side == HK_SIDE_SRC ? "out " : "in ");
+		hk_str_cat(v, sizeof(v), &n, hk_addr_fmt(&other->ip, ip));
+		hk_str_cat(v, sizeof(v), &n, " ");
+		hk_str_cat(v, sizeof(v), &n, flow_proto_l4_name(f->key.proto));
+		hk_str_cat(v, sizeof(v), &n, "/");
+		hk_str_cat(v, sizeof(v), &n, hk_u64_text(f->key.port[srv], num));
+		hk_str_cat(v, sizeof(v), &n, " ");
+		hk_str_cat(v, sizeof(v), &n, name);
 		hk_obs_emit(&pl->sink, HK_OBS_RAW, (enum hk_side)side, 50, "flow.peer", v);
 	}
 }
@@ -134,7 +105,7 @@ static void peer_report(struct pipeline *pl, const struct flow *f, const struct 
 static void flow_report(struct pipeline *pl, struct flow *f)
 {
 	struct hk_endpoint ep[2];
-	char value[HK_OBS_VALUE_MAX];
+	char value[HK_OBS_VALUE_MAX], num[HK_U64_STRLEN];
 	int srv;
 	bool unknown = strcmp(f->proto_name, "Unknown") == 0 || !f->proto_name[0];
 	const char *src = f->dpi_guessed ? "ndpi.guess" : "ndpi";
@@ -154,13 +125,15 @@ static void flow_report(struct pipeline *pl, struct flow *f)
 	 * on the first request, that is known only later (at the latest when the
 	 * flow ends) */
 	if (f->ep_sent[srv] && !f->reported_service) {
-		size_t n = put_str(value, sizeof(value), 0, flow_proto_l4_name(f->key.proto));
+		size_t n = 0;
 
 		f->reported_service = true;
-		n = put_str(value, sizeof(value), n, "/");
-		n = put_uint(value, sizeof(value), n, flow_server_port(f));
-		n = put_str(value, sizeof(value), n, "/");
-		put_str(value, sizeof(value), n, unknown ? "Unknown" : f->proto_name);
+		/* "%s/%u/%s" */
+		hk_str_cat(value, sizeof(value), &n, flow_proto_l4_name(f->key.proto));
+		hk_str_cat(value, sizeof(value), &n, "/");
+		hk_str_cat(value, sizeof(value), &n, hk_u64_text(flow_server_port(f), num));
+		hk_str_cat(value, sizeof(value), &n, "/");
+		hk_str_cat(value, sizeof(value), &n, unknown ? "Unknown" : f->proto_name);
 		hk_obs_emit(&pl->sink, HK_OBS_SERVICE, HK_SIDE_DST, unknown ? CONF_PORT_ONLY : conf,
 			    unknown ? "flow" : src, value);
 	}

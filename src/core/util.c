@@ -146,3 +146,33 @@ void hk_str_copy(char *dst, size_t dstsz, const char *src)
 		memcpy(dst, src, n);
 	dst[n] = '\0';
 }
+
+void hk_str_cat(char *dst, size_t dstsz, size_t *used, const char *s)
+{
+	size_t n;
+
+	if (*used + 1 >= dstsz) {
+		/* full: what is there stays, terminated where it ends */
+		if (dstsz) {
+			*used = dstsz - 1;
+			dst[*used] = '\0';
+		}
+		return;
+	}
+	n = strnlen(s, dstsz - 1 - *used);
+	memcpy(dst + *used, s, n);
+	*used += n;
+	dst[*used] = '\0';
+}
+
+char *hk_u64_text(uint64_t v, char buf[HK_U64_STRLEN])
+{
+	char *p = buf + HK_U64_STRLEN - 1;
+
+	*p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return p;
+}

@@ -26,6 +26,15 @@ int hk_grow(void **v, size_t *cap, size_t need, size_t esz);
  * (dstsz > 0): strlcpy's work, without printf's cost where it is hot. */
 void hk_str_copy(char *dst, size_t dstsz, const char *src);
 
+/* Appends s to dst, which holds *used bytes of dstsz, as far as it fits;
+ * dst stays terminated (dstsz > 0) and *used is its length: strlcat's
+ * work for texts built piece by piece, in place of snprintf where it is hot. */
+void hk_str_cat(char *dst, size_t dstsz, size_t *used, const char *s);
+
+/* v in decimal ("%" PRIu64), written at the end of buf; returns its start. */
+#define HK_U64_STRLEN 21
+char *hk_u64_text(uint64_t v, char buf[HK_U64_STRLEN]);
+
 /* Formats a message into a caller's error buffer; ignores a NULL or empty buffer. */
 void hk_errbuf_set(char *errbuf, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

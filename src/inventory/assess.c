@@ -129,32 +129,6 @@ __attribute__((format(printf, 2, 3))) static void line_add(struct lines *l, cons
  * byte) rather than formatted, which took a third of assessing a device.
  */
 
-/* Appends s to dst (used bytes of sz) as far as it fits. */
-static void str_cat(char *dst, size_t sz, size_t *used, const char *s)
-{
-	size_t n;
-
-	if (*used + 1 >= sz)
-		return;
-	n = strnlen(s, sz - 1 - *used);
-	memcpy(dst + *used, s, n);
-	*used += n;
-	dst[*used] = '\0';
-}
-
-/* "%u" */
-static const char *u_text(unsigned v, char buf[12])
-{
-	char *p = buf + 11;
-
-	*p = '\0';
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	return p;
-}
-
 /* The strings up to NULL, concatenated into buf (sz bytes). */
 __attribute__((sentinel)) static void textc(char *buf, size_t sz, ...)
 {
@@ -165,7 +139,7 @@ __attribute__((sentinel)) static void textc(char *buf, size_t sz, ...)
 	buf[0] = '\0';
 	va_start(ap, sz);
 	while ((s = va_arg(ap, const char *)) != NULL)
-		str_cat(buf, sz, &used, s);
+		hk_str_cat(buf, sz, &used, s);
 	va_end(ap);
 }
 
@@ -185,24 +159,14 @@ __attribute__((sentinel)) static void line_cat(struct lines *l, ...)
 	row[0] = '\0';
 	va_start(ap, l);
 	while ((s = va_arg(ap, const char *)) != NULL)
-		str_cat(row, ASSESS_WHY_LEN, &used, s);
+		hk_str_cat(row, ASSESS_WHY_LEN, &used, s);
 	va_end(ap);
 }
 
 /* line_add(l, "%s%s", a, b) without the format machinery. */
 static void line_put(struct lines *l, const char *a, const char *b)
 {
-	char *row;
-	size_t n = 0;
-
-	if (l->c->n_why >= ASSESS_WHY_MAX) {
-		l->n_more++;
-		return;
-	}
-	row = l->rows[l->c->n_why++];
-	row[0] = '\0';
-	str_cat(row, ASSESS_WHY_LEN, &n, a);
-	str_cat(row, ASSESS_WHY_LEN, &n, b);
+	line_cat(l, a, b, (const char *)NULL);
 }
 
 /* The last kept line says how many did not fit. */
@@ -379,7 +343,7 @@ static void resolve_origin(const struct hk_device *d, const struct assess_annota
 	const struct origin_company *c = NULL;
 	const char *rule = NULL;
 	size_t n = claims_of(d, HK_A_MANUFACTURER, &claims), n_strong = 0, n_unresolved = 0;
-	char chain[160], num[12];
+	char chain[160], num[HK_U64_STRLEN];
 
 	if (ann && has(ann->owner_company)) {
 		const struct hk_evidence *best = n ? claims[0] : NULL;
@@ -426,7 +390,7 @@ static void resolve_origin(const struct hk_device *d, const struct assess_annota
 	}
 	if (!c) {
 		textc(w->basis, sizeof(w->basis), "no manufacturer claim matches an alias: \"", claims[0]->value,
-		      "\" (", claims[0]->source, ", ", u_text(claims[0]->confidence, num), ")",
+		      "\" (", claims[0]->source, ", ", hk_u64_text(claims[0]->confidence, num), ")",
 		      n > 1 ? " and others" : "", NULL);
 		goto out;
 	}
@@ -438,10 +402,10 @@ static void resolve_origin(const struct hk_device *d, const struct assess_annota
 	if (r->origin_weak)
 		textc(w->basis, sizeof(w->basis), "weak: only the OUI registrant resolved (registrant is not brand or owner",
 		      n_strong ? ", stronger claims match no alias" : "", "): \"", hit->value, "\" (", hit->source, ", ",
-		      u_text(hit->confidence, num), ") -> ", rule ? rule : "?", " -> ", c->id, chain, NULL);
+		      hk_u64_text(hit->confidence, num), ") -> ", rule ? rule : "?", " -> ", c->id, chain, NULL);
 	else
 		textc(w->basis, sizeof(w->basis), "\"", hit->value, "\" (", hit->source, ", ",
-		      u_text(hit->confidence, num), ") -> ", rule ? rule : "?", " -> ", c->id, chain,
+		      hk_u64_text(hit->confidence, num), ") -> ", rule ? rule : "?", " -> ", c->id, chain,
 		      n_unresolved ? " (stronger claims match no alias)" : "", NULL);
 known:
 	if (!r->origin_known) {
@@ -460,13 +424,13 @@ static void criterion_country(const struct work *w, const struct assess_ctx *ctx
 	struct lines l = *lp;
 	struct assess_criterion *c = l.c;
 	const char *ref = NULL, *num_text;
-	char num[12];
+	char num[HK_U64_STRLEN];
 
 	if (!r->origin_known) {
 		line_put(&l, "origin unknown: ", w->basis);
 		return;
 	}
-	num_text = u_text((unsigned)n, num); /* n is 1 or 2: "%d" */
+	num_text = hk_u64_text((unsigned)n, num); /* n is 1 or 2: "%d" */
 	if (ctx->policy && policy_holds(ctx->policy, n, w->control_country, &ref)) {
 		c->holds = true;
 		line_cat(&l, "control country ", w->control_country, " is on the criterion-", num_text,
@@ -526,7 +490,7 @@ static void access_from_roles(const struct hk_device *d, struct lines *l)
 {
 	const struct hk_evidence **v = NULL;
 	size_t n = claims_of(d, HK_A_ROLE, &v);
-	char num[12];
+	char num[HK_U64_STRLEN];
 
 	/* one line per role value, its strongest claim, strongest first */
 	for (size_t i = 0; i < n; i++) {
@@ -536,7 +500,7 @@ static void access_from_roles(const struct hk_device *d, struct lines *l)
 		for (size_t j = 0; j < i && !seen; j++)
 			seen = strcmp(v[j]->value, v[i]->value) == 0;
 		if (!seen)
-			line_cat(l, "role ", v[i]->value, " (", v[i]->source, ", ", u_text(v[i]->confidence, num), ")",
+			line_cat(l, "role ", v[i]->value, " (", v[i]->source, ", ", hk_u64_text(v[i]->confidence, num), ")",
 				 NULL);
 	}
 	free(v);
@@ -653,7 +617,7 @@ static void access_from_protocols(const struct ev_view *w, const struct proto_fa
 				  struct fam_bits *b, struct lines *l)
 {
 	uint32_t any = family_bits(w, fam, n_fam, b);
-	char num[12];
+	char num[HK_U64_STRLEN];
 
 	for (size_t f = 0; f < n_fam; f++) {
 		const struct hk_evidence *parser = NULL;
@@ -667,14 +631,14 @@ static void access_from_protocols(const struct ev_view *w, const struct proto_fa
 			const struct hk_evidence *e = w->v[i];
 			if (!(b[i].serves & bit) || weaker_twin(w, i))
 				continue;
-			line_cat(l, "serves ", e->value, " (", e->source, ", ", u_text(e->confidence, num), ")", NULL);
+			line_cat(l, "serves ", e->value, " (", e->source, ", ", hk_u64_text(e->confidence, num), ")", NULL);
 			named = true;
 		}
 		for (size_t i = 0; i < w->n; i++) {
 			const struct hk_evidence *e = w->v[i];
 			if (!(b[i].uses & bit) || weaker_twin(w, i))
 				continue;
-			line_cat(l, "uses ", e->value, " (", e->source, ", ", u_text(e->confidence, num), ")", NULL);
+			line_cat(l, "uses ", e->value, " (", e->source, ", ", hk_u64_text(e->confidence, num), ")", NULL);
 			named = true;
 		}
 		if (named)
@@ -685,7 +649,7 @@ static void access_from_protocols(const struct ev_view *w, const struct proto_fa
 				parser = e;
 		}
 		if (parser)
-			line_cat(l, "speaks ", fam[f].label, " (", parser->source, ", ", u_text(parser->confidence, num),
+			line_cat(l, "speaks ", fam[f].label, " (", parser->source, ", ", hk_u64_text(parser->confidence, num),
 				 ")", NULL);
 	}
 }
@@ -713,7 +677,7 @@ static void access_from_peers(const struct ev_view *w, const struct geoip *geo, 
 {
 	for (size_t i = 0; i < w->n; i++) {
 		const struct hk_evidence *e = w->v[i];
-		char text[HK_OBS_VALUE_MAX + 8], num[12];
+		char text[HK_OBS_VALUE_MAX + 8], num[HK_U64_STRLEN];
 		if (strcmp(e->source, "flow.peer") != 0)
 			continue;
 		if (l->c->n_why >= ASSESS_WHY_MAX) {
@@ -721,7 +685,7 @@ static void access_from_peers(const struct ev_view *w, const struct geoip *geo, 
 			continue;
 		}
 		peer_text(e->value, geo, text, sizeof(text));
-		line_cat(l, "external peer ", text, " (", e->source, ", ", u_text(e->confidence, num), ")", NULL);
+		line_cat(l, "external peer ", text, " (", e->source, ", ", hk_u64_text(e->confidence, num), ")", NULL);
 	}
 }
 

@@ -1225,19 +1225,6 @@ static void csv_list(FILE *f, const struct strlist *l, bool last)
 	free(buf);
 }
 
-/* "%" PRIu64 without snprintf (a tenth of the CSV's instructions) */
-static char *u64_text(uint64_t v, char buf[21])
-{
-	char *p = buf + 20;
-
-	*p = '\0';
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	return p;
-}
-
 static int write_csv(FILE *f, const struct hk_device *devs, size_t n, const struct out_assessment *as)
 {
 	static const char *const cols[] = {
@@ -1260,7 +1247,7 @@ static int write_csv(FILE *f, const struct hk_device *devs, size_t n, const stru
 		values_of(d, HK_A_HOSTNAME, &names);
 		protocols_of(d, &protos);
 		if (d->id >= 0) {
-			csv_field(f, u64_text((uint64_t)d->id, buf), false);
+			csv_field(f, hk_u64_text((uint64_t)d->id, buf), false);
 		} else {
 			snprintf(buf, sizeof(buf), "%" PRId64, d->id);
 			csv_field(f, buf, false);
@@ -1285,8 +1272,8 @@ static int write_csv(FILE *f, const struct hk_device *devs, size_t n, const stru
 		time_text(&tc, d->last_seen, t2);
 		csv_field(f, t1, false);
 		csv_field(f, t2, false);
-		csv_field(f, u64_text(d->packets, buf), false);
-		csv_field(f, u64_text(d->bytes, buf), !as);
+		csv_field(f, hk_u64_text(d->packets, buf), false);
+		csv_field(f, hk_u64_text(d->bytes, buf), !as);
 		if (as) {
 			const struct assess_result *r = as->dev[i].res;
 			char flag[32];
@@ -1334,31 +1321,29 @@ static void tab_right(struct jout *o, const char *s, size_t n, size_t width)
 	o->len += n + pad;
 }
 
+/* s left-aligned in width, cut to width - 1 bytes and a '~' when longer */
+static void tab_cut(struct jout *o, const char *s, size_t width)
+{
+	size_t n = strlen(s);
+
+	if (n > width) {
+		tab_left(o, s, width - 1, width - 1);
+		jout_raw(o, "~", 1);
+	} else {
+		tab_left(o, s, n, width);
+	}
+}
+
 /* "%" PRId64 */
-static char *i64_text(int64_t v, char buf[21])
+static char *i64_text(int64_t v, char buf[HK_U64_STRLEN])
 {
 	char *p;
 
 	if (v >= 0)
-		return u64_text((uint64_t)v, buf);
-	p = u64_text(-(uint64_t)v, buf);
+		return hk_u64_text((uint64_t)v, buf);
+	p = hk_u64_text(-(uint64_t)v, buf);
 	*--p = '-';
 	return p;
-}
-
-/* Appends s to dst (length *used, size sz) as far as it fits, like a
- * snprintf "%s%s" of the two */
-static void tab_cat(char *dst, size_t sz, size_t *used, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (*used + 1 >= sz)
-		return;
-	if (n > sz - 1 - *used)
-		n = sz - 1 - *used;
-	memcpy(dst + *used, s, n);
-	*used += n;
-	dst[*used] = '\0';
 }
 
 /* The devices' counts for the summary under the table. */
@@ -1376,9 +1361,9 @@ struct tab_ctx {
 static void tab_row(struct jout *o, const struct hk_device *d, const struct out_assessed *a, size_t c[5])
 {
 	struct strlist ips = {0}, protos = {0};
-	char mac[HK_MAC_STRLEN], ipcol[64], protocol[128], num[21];
+	char mac[HK_MAC_STRLEN], ipcol[64], protocol[128], num[HK_U64_STRLEN];
 	const char *m = best(d, HK_A_MANUFACTURER), *role = best(d, HK_A_ROLE), *vend, *p;
-	size_t used, n;
+	size_t used;
 
 	values_of(d, HK_A_IP, &ips);
 	protocols_of(d, &protos);
@@ -1391,10 +1376,10 @@ static void tab_row(struct jout *o, const struct hk_device *d, const struct out_
 	/* "%s +%zu" in 64 bytes, then "%-22.22s" */
 	used = 0;
 	ipcol[0] = '\0';
-	tab_cat(ipcol, sizeof(ipcol), &used, ips.n ? ips.v[0] : "-");
+	hk_str_cat(ipcol, sizeof(ipcol), &used, ips.n ? ips.v[0] : "-");
 	if (ips.n > 1) {
-		tab_cat(ipcol, sizeof(ipcol), &used, " +");
-		tab_cat(ipcol, sizeof(ipcol), &used, u64_text(ips.n - 1, num));
+		hk_str_cat(ipcol, sizeof(ipcol), &used, " +");
+		hk_str_cat(ipcol, sizeof(ipcol), &used, hk_u64_text(ips.n - 1, num));
 	}
 	tab_left(o, ipcol, strnlen(ipcol, 22), 22);
 	jout_raw(o, "  ", 2);
@@ -1407,13 +1392,7 @@ static void tab_row(struct jout *o, const struct hk_device *d, const struct out_
 		vend = d->via_mac[0] ? "(behind a gateway)" : "(no MAC seen)";
 	else
 		vend = "(unknown)";
-	n = strlen(vend);
-	if (n > 28) {
-		tab_left(o, vend, 27, 27);
-		jout_raw(o, "~", 1);
-	} else {
-		tab_left(o, vend, n, 28);
-	}
+	tab_cut(o, vend, 28);
 	jout_raw(o, "  ", 2);
 	p = d->oui_country[0] ? d->oui_country : "-";
 	tab_left(o, p, strlen(p), 2);
@@ -1426,23 +1405,16 @@ static void tab_row(struct jout *o, const struct hk_device *d, const struct out_
 	protocol[0] = '\0';
 	for (size_t k = 0; k < protos.n && k < OUT_TABLE_PROTOS_MAX; k++) {
 		if (k)
-			tab_cat(protocol, sizeof(protocol), &used, ",");
-		tab_cat(protocol, sizeof(protocol), &used, protos.v[k]);
+			hk_str_cat(protocol, sizeof(protocol), &used, ",");
+		hk_str_cat(protocol, sizeof(protocol), &used, protos.v[k]);
 	}
 	if (protos.n > OUT_TABLE_PROTOS_MAX) {
-		tab_cat(protocol, sizeof(protocol), &used, ",+");
-		tab_cat(protocol, sizeof(protocol), &used, u64_text(protos.n - OUT_TABLE_PROTOS_MAX, num));
+		hk_str_cat(protocol, sizeof(protocol), &used, ",+");
+		hk_str_cat(protocol, sizeof(protocol), &used, hk_u64_text(protos.n - OUT_TABLE_PROTOS_MAX, num));
 	}
-	p = protocol[0] ? protocol : "-";
-	n = strlen(p);
-	if (n > 26) {
-		tab_left(o, p, 25, 25);
-		jout_raw(o, "~", 1);
-	} else {
-		tab_left(o, p, n, 26);
-	}
+	tab_cut(o, protocol[0] ? protocol : "-", 26);
 	jout_raw(o, "  ", 2);
-	p = u64_text(d->packets, num);
+	p = hk_u64_text(d->packets, num);
 	tab_right(o, p, strlen(p), 9);
 	if (a) {
 		const struct assess_result *r = a->res;
@@ -1451,8 +1423,8 @@ static void tab_row(struct jout *o, const struct hk_device *d, const struct out_
 
 		used = 0;
 		cc[0] = '\0';
-		tab_cat(cc, sizeof(cc), &used, r && r->origin_known ? r->control_country : "?");
-		tab_cat(cc, sizeof(cc), &used, weak ? "*" : "");
+		hk_str_cat(cc, sizeof(cc), &used, r && r->origin_known ? r->control_country : "?");
+		hk_str_cat(cc, sizeof(cc), &used, weak ? "*" : "");
 		c[4] += weak;
 		jout_raw(o, "  ", 2);
 		tab_left(o, cc, used, 6);

@@ -659,6 +659,37 @@ START_TEST(test_table_equals_printf)
 }
 END_TEST
 
+/* The appender and the decimal text the writers (and the pipeline, the
+ * assessment) build their texts with give what snprintf gives: the same
+ * bytes, the same cut at dstsz - 1, terminated, at every size and split. */
+START_TEST(test_str_cat_equals_snprintf)
+{
+	static const char *const parts[] = {"out ", "203.0.113.77", " ", "tcp", "/", "", "443 TLS"};
+	const size_t n_parts = sizeof(parts) / sizeof(parts[0]);
+	const uint64_t nums[] = {0, 7, 10, 65535, 4294967295u, UINT64_MAX};
+	char want[64], got[64], num[HK_U64_STRLEN];
+
+	for (size_t sz = 1; sz <= sizeof(got); sz++) {
+		size_t used = 0;
+
+		memset(got, 'x', sizeof(got));
+		got[0] = '\0';
+		for (size_t k = 0; k < n_parts; k++) {
+			hk_str_cat(got, sz, &used, parts[k]);
+			ck_assert_uint_lt(used, sz);
+			ck_assert_uint_eq(got[used], '\0');
+		}
+		snprintf(want, sz, "%s%s%s%s%s%s%s", parts[0], parts[1], parts[2], parts[3], parts[4], parts[5],
+			 parts[6]);
+		ck_assert_msg(strcmp(got, want) == 0, "size %zu: \"%s\", want \"%s\"", sz, got, want);
+	}
+	for (size_t k = 0; k < sizeof(nums) / sizeof(nums[0]); k++) {
+		snprintf(want, sizeof(want), "%" PRIu64, nums[k]);
+		ck_assert_str_eq(hk_u64_text(nums[k], num), want);
+	}
+}
+END_TEST
+
 static Suite *output_suite(void)
 {
 	Suite *s = suite_create("output");
@@ -669,6 +700,7 @@ static Suite *output_suite(void)
 	tcase_add_test(tc, test_device_alone_equals_in_document);
 	tcase_add_test(tc, test_csv_texts);
 	tcase_add_test(tc, test_table_equals_printf);
+	tcase_add_test(tc, test_str_cat_equals_snprintf);
 	suite_add_tcase(s, tc);
 	return s;
 }
