@@ -1186,6 +1186,7 @@ int inv_snapshot_threads(struct inventory *inv, struct oui_db *oui, unsigned thr
 	struct inv_ip **ip_of = NULL;              /* the address of each IP-only device */
 	size_t n = 0, n_max = inv->n_macs;
 	char buf[HK_ADDR_STRLEN];
+	int rc = -ENOMEM;
 
 	if (threads > INV_SNAPSHOT_THREADS_MAX)
 		threads = INV_SNAPSHOT_THREADS_MAX;
@@ -1270,16 +1271,11 @@ int inv_snapshot_threads(struct inventory *inv, struct oui_db *oui, unsigned thr
 		goto oom;
 	if (n > 1)
 		qsort(devs, n, sizeof(*devs), dev_order);
-	free(local.v);
-	free(need);
-	free(ip_of);
-	free(ev_dev);
-	free(assoc_dev);
-	by_dev_free(&evs);
-	by_dev_free(&assocs);
 	*ret_devs = devs;
 	*ret_n = n;
-	return 0;
+	devs = NULL; /* the caller's now */
+	n = 0;
+	rc = 0;
 oom:
 	free(local.v);
 	free(need);
@@ -1289,7 +1285,7 @@ oom:
 	by_dev_free(&evs);
 	by_dev_free(&assocs);
 	inv_devices_free(devs, n);
-	return -ENOMEM;
+	return rc;
 }
 
 int inv_snapshot(struct inventory *inv, struct oui_db *oui, struct hk_device **ret_devs, size_t *ret_n)
