@@ -32,10 +32,25 @@ for row in rows:
     else:
         how = ("TCP " if t == "PROTO_TCP" else "UDP ") + ", ".join(ports)
     ndpi = ", ".join(re.findall(r"\"([^\"]+)\"", field(row, "ndpi")))
+    if field(row, "ndpi_blind") == "true":
+        ndpi = "none in nDPI 4.2: not asked once understood"
     framing = field(row, "framing").replace("HK_FRAME_", "").lower() or ("datagram" if t != "PROTO_TCP" else "none")
     out.append(f"| {name} | {how} | {ndpi or '-'} | {framing} | `{fn}` |")
     fn_files.setdefault(fn, name)
-out += ["", "## Observation sources by parser file", "",
+out += ["", "## nDPI and the parsers", "",
+        "A flow's protocol name comes from nDPI (evidence source `ndpi`, or `ndpi.guess` when it",
+        "guessed from ports at the end). For the protocols nDPI 4.2 has no dissector for (the rows",
+        "that say so above) its answer can only be Unknown or a wrong name: it calls an Omron FINS",
+        "command over UDP `RTP` (its first byte, 0x80, reads as RTP version 2). So once such a",
+        "parser has understood a datagram or a PDU of a flow, nDPI is not asked about the flow any",
+        "more and its name is Unknown, as for any protocol nDPI does not know; the parser's own",
+        "claims say what the flow is. A UDP datagram to such a parser's port goes to the parser",
+        "first, so a flow of one understood datagram (a MELSOFT search sweep) never reaches nDPI;",
+        "other packets reach nDPI first, as its name may pick the parser for the same packet. A name",
+        "nDPI gave before the parser understood the flow stays (MC protocol from TCP port 5001 is",
+        "`TargusDataspeed` by port on the first packet). Bytes the parser does not take go to nDPI",
+        "as before.",
+        "", "## Observation sources by parser file", "",
         "| file | sources |", "|---|---|"]
 src_re = re.compile(r"\"([a-z0-9]+(?:\.[a-z0-9_]+)+)\"")
 pdir = os.path.join(top, "src/proto")

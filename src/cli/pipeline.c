@@ -261,8 +261,9 @@ static void discard(struct pipeline *pl)
 	pl->sink.n_dropped = 0;
 }
 
-static void parse_datagram(struct pipeline *pl, const struct proto_entry *e, const struct hk_pkt *p,
-			   const uint8_t *data, size_t len, const struct flow *f, int dir)
+static enum hk_parse_result parse_datagram(struct pipeline *pl, const struct proto_entry *e,
+					   const struct hk_pkt *p, const uint8_t *data, size_t len,
+					   const struct flow *f, int dir)
 {
 	struct hk_endpoint ep[2];
 	struct hk_cur c = hk_cur_init(data, len);
@@ -286,8 +287,26 @@ static void parse_datagram(struct pipeline *pl, const struct proto_entry *e, con
 		origin = 1ull << 63 | (uint64_t)p->src_mac[0] << 40 | (uint64_t)p->src_mac[1] << 32 |
 			 (uint64_t)p->src_mac[2] << 24 | (uint64_t)p->src_mac[3] << 16 |
 			 (uint64_t)p->src_mac[4] << 8 | p->src_mac[5];
+	enum hk_parse_result r;
+
 	packet_endpoints(p, ep);
-	count_result(pl, e, run_parser(pl, e, &c, &ctx, ep, origin));
+	r = run_parser(pl, e, &c, &ctx, ep, origin);
+	count_result(pl, e, r);
+	return r;
+}
+
+/*
+ * A parser of a protocol nDPI has no dissector for (ndpi_blind) understood
+ * the flow's bytes: from now on nDPI is not asked about the flow (packet()).
+ * Its answer could only be Unknown, or a wrong name from a dissector that
+ * took the bytes for its own: nDPI 4.2 calls Omron FINS over UDP "RTP" (its
+ * first byte, 0x80, is RTP's version 2) and MC protocol on TCP 5001
+ * "TargusDataspeed" (by port).
+ */
+static void note_understood(struct flow *f, const struct proto_entry *e, enum hk_parse_result r)
+{
+	if (r == HK_PARSE_OK && e->ndpi_blind)
+		f->parser_understood = true;
 }
 
 /*
@@ -395,11 +414,15 @@ static void run_stream(struct pipeline *pl, struct flow *f, int dir, uint64_t ts
 		}
 		drain(pl, ep, ts, 0);
 		count_result(pl, e, r);
+		note_understood(f, e, r);
 	} else {
 		long n;
 		while ((n = stream_pdu_len(s, e->framing)) > 0) {
 			struct hk_cur c = hk_cur_init(s->buf, (size_t)n);
-			count_result(pl, e, run_parser(pl, e, &c, &ctx, ep, flow_origin(f, dir)));
+			enum hk_parse_result r = run_parser(pl, e, &c, &ctx, ep, flow_origin(f, dir));
+
+			count_result(pl, e, r);
+			note_understood(f, e, r);
 			stream_consume(s, (size_t)n);
 		}
 		if (n == 0 && !s->gap)
@@ -455,6 +478,20 @@ static const struct proto_entry *by_port(enum proto_transport t, const struct hk
 	return e ? e : proto_for_port(t, p->sport, p->dport);
 }
 
+/*
+ * A UDP flow's parser by its ports, looked up once per flow: the ports are
+ * the flow's (by_port takes either order), and a UDP flow's client is
+ * decided by its first packet, for good (no SYN can come).
+ */
+static const struct proto_entry *udp_parser_by_port(const struct hk_pkt *p, struct flow *f)
+{
+	if (!f->parser_checked) {
+		f->parser_checked = true;
+		f->parser = by_port(PROTO_UDP, p, f);
+	}
+	return f->parser;
+}
+
 static void dispatch(struct pipeline *pl, const struct hk_pkt *p, struct flow *f, int dir)
 {
 	const struct proto_entry *e;
@@ -473,22 +510,14 @@ static void dispatch(struct pipeline *pl, const struct hk_pkt *p, struct flow *f
 	if (!p->has_l4 || !f)
 		return;
 	if (p->ip_proto == 17 && p->payload_len) {
-		/*
-		 * Looked up once per flow: the ports are the flow's (by_port takes
-		 * either order), and a UDP flow's client is decided by its first
-		 * packet, for good (no SYN can come); nDPI's name once it is done.
-		 */
-		if (!f->parser_checked) {
-			f->parser_checked = true;
-			f->parser = by_port(PROTO_UDP, p, f);
-		}
-		if (!f->parser && !f->parser_by_ndpi_checked && f->dpi_state == FLOW_DPI_DONE) {
+		/* the parser by port, else by nDPI's name once it is done */
+		e = udp_parser_by_port(p, f);
+		if (!e && !f->parser_by_ndpi_checked && f->dpi_state == FLOW_DPI_DONE) {
 			f->parser_by_ndpi_checked = true;
-			f->parser = proto_for_ndpi(PROTO_UDP, f->proto_name);
+			f->parser = e = proto_for_ndpi(PROTO_UDP, f->proto_name);
 		}
-		e = f->parser;
 		if (e)
-			parse_datagram(pl, e, p, p->payload, p->payload_len, f, dir);
+			note_understood(f, e, parse_datagram(pl, e, p, p->payload, p->payload_len, f, dir));
 		return;
 	}
 	if (p->ip_proto != 6)
@@ -526,9 +555,10 @@ static void station_put(void *slot[3], const struct inv_station *s)
 
 static void packet(struct pipeline *pl, const struct hk_pkt *p, uint64_t epoch, uint64_t now_usec)
 {
+	const struct proto_entry *e;
 	struct flow *f;
 	int dir = 0;
-	bool is_new;
+	bool is_new, parse, parse_first;
 
 	pl->packets++;
 	pl->bytes += p->wirelen;
@@ -550,12 +580,28 @@ static void packet(struct pipeline *pl, const struct hk_pkt *p, uint64_t epoch, 
 			station_put(f->inv_ep[1 - dir], &rcv);
 		}
 	}
+	parse = !(p->flags & HK_PKT_F_FRAGMENT) || (p->flags & HK_PKT_F_FRAG_FIRST);
+	/*
+	 * A UDP datagram to the parser of a protocol nDPI cannot name goes to
+	 * the parser first: if it understands it, nDPI is not run on it at all
+	 * (a sweep of single-datagram MELSOFT flows was a quarter of the packets
+	 * nDPI was fed on the bench, docs/performance.md). Other packets reach
+	 * nDPI first, as its name may pick the parser for this very packet.
+	 */
+	parse_first = parse && f && p->ip_proto == 17 && p->payload_len && f->dpi_state == FLOW_DPI_PENDING &&
+		      (e = udp_parser_by_port(p, f)) && e->ndpi_blind;
+	if (parse_first)
+		dispatch(pl, p, f, dir);
 	if (f && f->dpi_state == FLOW_DPI_PENDING && p->l3_base && p->l3_len &&
 	    !(p->flags & HK_PKT_F_FRAGMENT && !(p->flags & HK_PKT_F_FRAG_FIRST))) {
-		if (dpi_process(pl->dpi, f, p))
+		if (f->parser_understood) {
+			dpi_flow_skip(f);
 			flow_report(pl, f);
+		} else if (dpi_process(pl->dpi, f, p)) {
+			flow_report(pl, f);
+		}
 	}
-	if (!(p->flags & HK_PKT_F_FRAGMENT) || (p->flags & HK_PKT_F_FRAG_FIRST))
+	if (parse && !parse_first)
 		dispatch(pl, p, f, dir);
 }
 

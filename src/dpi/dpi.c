@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
+
 struct dpi {
 	struct ndpi_detection_module_struct *mod;
 };
@@ -130,7 +132,7 @@ static void set_name(struct dpi *d, struct flow *f, ndpi_protocol proto)
 								      : proto.app_protocol;
 	const char *name = ndpi_get_proto_name(d->mod, id);
 
-	snprintf(f->proto_name, sizeof(f->proto_name), "%s", name ? name : "Unknown");
+	hk_str_copy(f->proto_name, sizeof(f->proto_name), name ? name : "Unknown");
 }
 
 static void finish(struct dpi *d, struct flow *f, ndpi_protocol proto)
@@ -151,7 +153,7 @@ bool dpi_process(struct dpi *d, struct flow *f, const struct hk_pkt *p)
 		f->dpi = ndpi_flow_malloc(SIZEOF_FLOW_STRUCT);
 		if (!f->dpi) {
 			f->dpi_state = FLOW_DPI_DONE;
-			snprintf(f->proto_name, sizeof(f->proto_name), "Unknown");
+			hk_str_copy(f->proto_name, sizeof(f->proto_name), "Unknown");
 			return true;
 		}
 		memset(f->dpi, 0, SIZEOF_FLOW_STRUCT);
@@ -179,6 +181,16 @@ bool dpi_process(struct dpi *d, struct flow *f, const struct hk_pkt *p)
 	return false;
 }
 
+void dpi_flow_skip(struct flow *f)
+{
+	if (f->dpi_state != FLOW_DPI_PENDING)
+		return;
+	dpi_flow_release(f);
+	f->dpi_guessed = false;
+	hk_str_copy(f->proto_name, sizeof(f->proto_name), "Unknown");
+	f->dpi_state = FLOW_DPI_DONE;
+}
+
 void dpi_giveup(struct dpi *d, struct flow *f)
 {
 	uint8_t guessed = 0;
@@ -188,7 +200,7 @@ void dpi_giveup(struct dpi *d, struct flow *f)
 		return;
 	if (!f->dpi) {
 		f->dpi_state = FLOW_DPI_DONE;
-		snprintf(f->proto_name, sizeof(f->proto_name), "Unknown");
+		hk_str_copy(f->proto_name, sizeof(f->proto_name), "Unknown");
 		return;
 	}
 	proto = ndpi_detection_giveup(d->mod, f->dpi, 1, &guessed);

@@ -34,6 +34,14 @@ bool dpi_process(struct dpi *d, struct flow *f, const struct hk_pkt *p);
 /* Ends detection for a flow still pending: guesses from ports, frees state. */
 void dpi_giveup(struct dpi *d, struct flow *f);
 
+/*
+ * Decides a pending flow without asking nDPI (any more): "Unknown", not
+ * guessed, its state freed. For a flow one of herkomst's parsers has
+ * understood in a protocol nDPI has no dissector for, where nDPI's answer
+ * would be Unknown or a wrong name (docs/parsers.md, "nDPI and the parsers").
+ */
+void dpi_flow_skip(struct flow *f);
+
 /* Frees a flow's nDPI state without deciding (when the flow is dropped). */
 void dpi_flow_release(struct flow *f);
 

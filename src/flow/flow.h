@@ -69,6 +69,7 @@ struct flow {
 	bool parser_checked;              /* port lookup done */
 	bool parser_by_ndpi_checked;
 	bool parser_by_port;              /* chosen by port: nDPI's verdict may replace it */
+	bool parser_understood;           /* the parser took a datagram or PDU as its protocol */
 	bool parse_done[2];               /* per direction */
 	struct flow_stream *stream[2];
 

@@ -8,6 +8,7 @@
 #ifndef HERKOMST_PROTO_H
 #define HERKOMST_PROTO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +32,9 @@ struct proto_entry {
 	uint32_t snap_oui;                 /* PROTO_L2 via LLC/SNAP (ethertype 0) */
 	uint16_t snap_pid;
 	const char *ndpi[PROTO_NDPI_MAX];  /* nDPI names that route a flow here on any port */
+	bool ndpi_blind;                   /* nDPI 4.2 has no dissector for the protocol: a flow this
+					      parser has understood is not fed to nDPI any more (its
+					      answer could only be a wrong name or Unknown) */
 	enum hk_framing framing;           /* TCP */
 	uint32_t window;                   /* TCP: bytes kept per direction; banner mode: the window from the
 					      stream start (<= HK_STREAM_WINDOW_MAX); framed: at least the

@@ -55,7 +55,7 @@ const struct proto_entry proto_table[] = {
 	{.name = "enip-udp", .parse = proto_enip_parse, .transport = PROTO_UDP, .ports = {44818, 2222}, .ndpi = {"EthernetIP"}},
 	/* 0xBAC0..0xBAC7: a host with several B/IP networks uses the ports after 47808; nDPI 4.2 has no BACnet */
 	{.name = "bacnet", .parse = proto_bacnet_parse, .transport = PROTO_UDP,
-	 .ports = {47808, 47809, 47810, 47811, 47812, 47813, 47814, 47815}},
+	 .ports = {47808, 47809, 47810, 47811, 47812, 47813, 47814, 47815}, .ndpi_blind = true},
 	/* PROFINET real-time frames; pndcp.c keeps the DCP FrameIDs */
 	{.name = "pndcp", .parse = proto_pndcp_parse, .transport = PROTO_L2, .ethertype = 0x8892},
 	/* banner mode: opcua.c walks the UACP messages itself (no OPC UA framing yet); nDPI 4.2
@@ -63,16 +63,18 @@ const struct proto_entry proto_table[] = {
 	 * .NET samples, 53530 Prosys, 12001 the OPC Foundation ANSI C stack test server.
 	 * Not 4843 (opc.tcp over TLS: the TLS parser's) */
 	{.name = "opcua", .parse = proto_opcua_parse, .transport = PROTO_TCP,
-	 .ports = {4840, 48010, 51210, 62541, 53530, 12001}, .framing = HK_FRAME_NONE, .window = HK_STREAM_WINDOW_MAX},
+	 .ports = {4840, 48010, 51210, 62541, 53530, 12001}, .framing = HK_FRAME_NONE, .window = HK_STREAM_WINDOW_MAX,
+	 .ndpi_blind = true},
 	/* banner mode: fins.c walks the FINS/TCP frames itself; nDPI 4.2 has no FINS */
 	{.name = "fins", .parse = proto_fins_parse, .transport = PROTO_TCP, .ports = {9600},
-	 .framing = HK_FRAME_NONE, .window = 4096},
-	{.name = "fins-udp", .parse = proto_fins_parse, .transport = PROTO_UDP, .ports = {9600}},
+	 .framing = HK_FRAME_NONE, .window = 4096, .ndpi_blind = true},
+	{.name = "fins-udp", .parse = proto_fins_parse, .transport = PROTO_UDP, .ports = {9600}, .ndpi_blind = true},
 	/* MC protocol (no fixed port: 5000-5002 are the usual settings) and MELSOFT (5006/5007
 	 * Q/L/iQ-R, 5560/5562 iQ-F); banner mode, melsec.c walks the frames; nDPI 4.2 has neither */
 	{.name = "melsec", .parse = proto_melsec_parse, .transport = PROTO_TCP, .ports = {5000, 5001, 5002, 5007, 5562},
-	 .framing = HK_FRAME_NONE, .window = 4096},
-	{.name = "melsec-udp", .parse = proto_melsec_parse, .transport = PROTO_UDP, .ports = {5000, 5001, 5002, 5006, 5560}},
+	 .framing = HK_FRAME_NONE, .window = 4096, .ndpi_blind = true},
+	{.name = "melsec-udp", .parse = proto_melsec_parse, .transport = PROTO_UDP, .ports = {5000, 5001, 5002, 5006, 5560},
+	 .ndpi_blind = true},
 	{.name = NULL},
 };
 const size_t proto_count = sizeof(proto_table) / sizeof(proto_table[0]) - 1;
