@@ -584,7 +584,9 @@ int cmd_analyze(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct analyze_opts o = {.fmt = OUT_TABLE, .progress = -1, .eng = {.workers = 1}};
+	/* analyze exits when done: its nDPI modules are not freed (dpi_leave_to_exit) */
+	struct analyze_opts o = {.fmt = OUT_TABLE, .progress = -1,
+				 .eng = {.workers = 1, .pl = {.dpi_left_to_exit = true}}};
 	struct engine *eng = NULL;
 	struct pipeline_totals totals;
 	struct store *st = NULL;

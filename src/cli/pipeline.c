@@ -203,6 +203,7 @@ struct pipeline *pipeline_new(const struct pipeline_opts *o, char *errbuf, size_
 	pl->dpi = dpi_new(errbuf, errsz);
 	if (!pl->dpi)
 		return pipeline_free(pl);
+	pl->dpi_left_to_exit = o && o->dpi_left_to_exit;
 	pl->inv = inv_new(o ? &o->inv : NULL);
 	pl->flow_idle_usec = o && o->flow_idle_usec ? o->flow_idle_usec : FLOW_IDLE_USEC_DEFAULT;
 	pl->ft = flow_table_new(o ? o->flows_max : 0, pl->flow_idle_usec, on_flow_end, pl);
@@ -213,6 +214,15 @@ struct pipeline *pipeline_new(const struct pipeline_opts *o, char *errbuf, size_
 	return pl;
 }
 
+static void pipeline_release_dpi_module(struct pipeline *pl)
+{
+	if (pl->dpi_left_to_exit)
+		dpi_leave_to_exit(pl->dpi);
+	else
+		dpi_free(pl->dpi);
+	pl->dpi = NULL;
+}
+
 struct pipeline *pipeline_free(struct pipeline *pl)
 {
 	if (!pl)
@@ -220,7 +230,7 @@ struct pipeline *pipeline_free(struct pipeline *pl)
 	/* flows end before the nDPI module they point into */
 	flow_table_free(pl->ft);
 	inv_free(pl->inv);
-	dpi_free(pl->dpi);
+	pipeline_release_dpi_module(pl);
 	free(pl);
 	return NULL;
 }
@@ -656,7 +666,7 @@ void pipeline_finish_at(struct pipeline *pl, uint64_t epoch, uint64_t now_usec)
 void pipeline_release_dpi(struct pipeline *pl)
 {
 	flow_table_flush(pl->ft); /* flows point into the module */
-	pl->dpi = dpi_free(pl->dpi);
+	pipeline_release_dpi_module(pl);
 }
 
 void pipeline_totals_sum(struct pipeline_totals *t, const struct pipeline_totals *add)

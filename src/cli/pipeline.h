@@ -22,6 +22,9 @@ struct pipeline_opts {
 	size_t flows_max;
 	uint64_t flow_idle_usec;
 	struct inv_limits inv;
+	/* a command that exits when done (analyze): the nDPI module is left to
+	 * the process's exit rather than freed (dpi_leave_to_exit) */
+	bool dpi_left_to_exit;
 };
 
 #define PIPELINE_PARSERS_MAX 64
@@ -47,6 +50,7 @@ struct pipeline {
 	struct decode_stats dstats;
 	struct flow_table *ft;
 	struct dpi *dpi;
+	bool dpi_left_to_exit;
 	struct inventory *inv; /* for the pipeline's life: flows and obs_memo point into it */
 	struct hk_obs obs_buf[HK_OBS_PER_PACKET_MAX];
 	struct hk_obs_sink sink;

@@ -116,6 +116,25 @@ struct dpi *dpi_free(struct dpi *d)
 	return NULL;
 }
 
+static struct dpi *left[DPI_LEFT_MAX]; /* dpi_leave_to_exit's, under first_lock */
+static size_t n_left;
+
+void dpi_leave_to_exit(struct dpi *d)
+{
+	bool kept = false;
+
+	if (!d)
+		return;
+	pthread_mutex_lock(&first_lock);
+	if (n_left < DPI_LEFT_MAX) {
+		left[n_left++] = d;
+		kept = true;
+	}
+	pthread_mutex_unlock(&first_lock);
+	if (!kept)
+		dpi_free(d);
+}
+
 void dpi_flow_release(struct flow *f)
 {
 	if (f->dpi) {

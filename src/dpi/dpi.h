@@ -19,10 +19,22 @@
  * dissection gathers metadata that herkomst does not read. */
 #define DPI_PKTS_MAX 32
 
+/* Modules dpi_leave_to_exit keeps: one per worker thread of analyze. */
+#define DPI_LEFT_MAX 64
+
 struct dpi;
 
 struct dpi *dpi_new(char *errbuf, size_t errsz);
 struct dpi *dpi_free(struct dpi *d);
+
+/*
+ * Leaves d to the process's exit instead of freeing it, for a command that
+ * exits when done: freeing nDPI 4.2's automata and IP trees takes about
+ * 10 ms a module (docs/performance.md, session 5). d stays reachable from
+ * dpi.c, so a leak checker does not count it. Past DPI_LEFT_MAX modules d is
+ * freed as dpi_free does. Accepts NULL.
+ */
+void dpi_leave_to_exit(struct dpi *d);
 
 /*
  * Feeds one packet of flow f (which must be FLOW_DPI_PENDING). Returns true

@@ -7,6 +7,7 @@
  * The packets are built here byte by byte and decoded as a capture's are.
  */
 #include <check.h>
+#include <ndpi/ndpi_api.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -251,6 +252,44 @@ START_TEST(modules_built_at_once)
 }
 END_TEST
 
+/* nDPI's frees, counted (set_ndpi_free: every free of a module's memory) */
+static unsigned long n_ndpi_frees;
+
+static void counting_free(void *p)
+{
+	n_ndpi_frees++;
+	free(p);
+}
+
+/*
+ * dpi_leave_to_exit frees nothing of the DPI_LEFT_MAX modules it keeps
+ * (they stay reachable: the ASan build's leak check at the end of every
+ * analyze run would count them otherwise) and frees the ones past that,
+ * as dpi_free does.
+ */
+START_TEST(left_to_exit_not_freed)
+{
+	char err[128];
+	unsigned long before;
+	struct dpi *d;
+
+	set_ndpi_free(counting_free);
+	for (int i = 0; i < DPI_LEFT_MAX; i++) {
+		d = dpi_new(err, sizeof(err));
+		ck_assert_msg(d != NULL, "dpi_new: %s", err);
+		before = n_ndpi_frees;
+		dpi_leave_to_exit(d);
+		ck_assert_uint_eq(n_ndpi_frees, before);
+	}
+	d = dpi_new(err, sizeof(err));
+	ck_assert_msg(d != NULL, "dpi_new: %s", err);
+	before = n_ndpi_frees;
+	dpi_leave_to_exit(d); /* past the cap */
+	ck_assert_uint_gt(n_ndpi_frees, before + 1000);
+	dpi_leave_to_exit(NULL);
+}
+END_TEST
+
 static Suite *dpi_suite(void)
 {
 	Suite *su = suite_create("dpi");
@@ -259,6 +298,7 @@ static Suite *dpi_suite(void)
 	tcase_add_test(tc, feeding_stops_at_the_verdict);
 	tcase_add_test(tc, gives_up_at_the_bound);
 	tcase_add_test(tc, modules_built_at_once);
+	tcase_add_test(tc, left_to_exit_not_freed);
 	suite_add_tcase(su, tc);
 	return su;
 }
