@@ -384,16 +384,10 @@ static void stream_done(struct pipeline *pl, struct flow *f, int dir)
  * window from the stream start, again each time it grows, until the parser
  * decides or no more bytes can come (final). Framed: every whole PDU.
  */
-static void run_stream(struct pipeline *pl, struct flow *f, int dir, uint64_t ts)
+/* What a parser is told about a stream direction's bytes. */
+static struct hk_parse_ctx stream_ctx(const struct flow *f, int dir, uint64_t ts)
 {
-	const struct proto_entry *e = f->parser;
-	struct flow_stream *s = f->stream[dir];
-	struct hk_endpoint ep[2];
-	struct hk_parse_ctx ctx;
-
-	if (!e || !s || f->parse_done[dir])
-		return;
-	ctx = (struct hk_parse_ctx){
+	return (struct hk_parse_ctx){
 		.l4 = 6,
 		.sport = f->key.port[dir],
 		.dport = f->key.port[1 - dir],
@@ -404,6 +398,30 @@ static void run_stream(struct pipeline *pl, struct flow *f, int dir, uint64_t ts
 		.ndpi = f->proto_name,
 		.ts_usec = ts,
 	};
+}
+
+/* One whole PDU of a framed stream, where it lies. */
+static void stream_pdu(struct pipeline *pl, struct flow *f, int dir, const struct hk_parse_ctx *ctx,
+		       const struct hk_endpoint ep[2], const uint8_t *data, size_t n)
+{
+	const struct proto_entry *e = f->parser;
+	struct hk_cur c = hk_cur_init(data, n);
+	enum hk_parse_result r = run_parser(pl, e, &c, ctx, ep, flow_origin(f, dir));
+
+	count_result(pl, e, r);
+	note_understood(f, e, r);
+}
+
+static void run_stream(struct pipeline *pl, struct flow *f, int dir, uint64_t ts)
+{
+	const struct proto_entry *e = f->parser;
+	struct flow_stream *s = f->stream[dir];
+	struct hk_endpoint ep[2];
+	struct hk_parse_ctx ctx;
+
+	if (!e || !s || f->parse_done[dir])
+		return;
+	ctx = stream_ctx(f, dir, ts);
 	stream_endpoints(f, dir, ep);
 	if (e->framing == HK_FRAME_NONE) {
 		struct hk_cur c = hk_cur_init(s->buf, s->len);
@@ -428,11 +446,7 @@ static void run_stream(struct pipeline *pl, struct flow *f, int dir, uint64_t ts
 	} else {
 		long n;
 		while ((n = stream_pdu_len(s, e->framing)) > 0) {
-			struct hk_cur c = hk_cur_init(s->buf, (size_t)n);
-			enum hk_parse_result r = run_parser(pl, e, &c, &ctx, ep, flow_origin(f, dir));
-
-			count_result(pl, e, r);
-			note_understood(f, e, r);
+			stream_pdu(pl, f, dir, &ctx, ep, s->buf, (size_t)n);
 			stream_consume(s, (size_t)n);
 		}
 		if (n == 0 && !s->gap)
@@ -457,6 +471,27 @@ static void parse_tcp(struct pipeline *pl, struct flow *f, const struct hk_pkt *
 			f->parse_done[dir] = true;
 			return;
 		}
+	}
+	/*
+	 * The common case of a framed protocol: in order, nothing held, and the
+	 * segment whole PDUs (a Modbus request or reply, an S7 job). They are
+	 * parsed where they lie, without the copy into the stream's buffer and
+	 * its malloc and free per PDU: the same PDUs in the same order, and the
+	 * same stream state after (stream_whole_pdus).
+	 */
+	if (e->framing != HK_FRAME_NONE && !(p->tcp_flags & HK_TCP_SYN) &&
+	    stream_whole_pdus(s, p->tcp_seq, p->payload, p->payload_len, e->framing)) {
+		struct hk_parse_ctx ctx = stream_ctx(f, dir, p->ts_usec);
+		struct hk_endpoint ep[2];
+		size_t off = 0;
+
+		stream_endpoints(f, dir, ep);
+		for (long n; off < p->payload_len &&
+			     (n = stream_pdu_len_at(s, p->payload + off, p->payload_len - off, e->framing)) > 0;
+		     off += (size_t)n)
+			stream_pdu(pl, f, dir, &ctx, ep, p->payload + off, (size_t)n);
+		stream_took(s, p->tcp_seq, p->payload_len);
+		return;
 	}
 	/*
 	 * A framed stream may fill up in the middle of a segment: parse the whole

@@ -103,9 +103,10 @@ struct flow_stream *stream_resize(struct flow_stream *s, uint32_t cap)
 	return s;
 }
 
-long stream_pdu_len(const struct flow_stream *s, enum hk_framing f)
+/* stream_pdu_len over data[0..len), with a window of cap */
+static long pdu_len(const uint8_t *data, size_t len, uint32_t cap, enum hk_framing f)
 {
-	struct hk_cur c = hk_cur_init(s->buf, s->len);
+	struct hk_cur c = hk_cur_init(data, len);
 	long need;
 
 	switch (f) {
@@ -154,9 +155,45 @@ long stream_pdu_len(const struct flow_stream *s, enum hk_framing f)
 	default:
 		return -1;
 	}
-	if (need > (long)s->cap)
+	if (need > (long)cap)
 		return -1; /* a PDU we could never hold */
-	return need <= (long)s->len ? need : 0;
+	return need <= (long)len ? need : 0;
+}
+
+long stream_pdu_len(const struct flow_stream *s, enum hk_framing f)
+{
+	return pdu_len(s->buf, s->len, s->cap, f);
+}
+
+long stream_pdu_len_at(const struct flow_stream *s, const uint8_t *data, size_t len, enum hk_framing f)
+{
+	return pdu_len(data, len, s->cap, f);
+}
+
+bool stream_whole_pdus(const struct flow_stream *s, uint32_t seq, const uint8_t *data, size_t len,
+		       enum hk_framing f)
+{
+	size_t off = 0;
+
+	if (s->len || s->gap || len == 0 || (s->seq_known && seq != s->next_seq))
+		return false;
+	while (off < len) {
+		long n = pdu_len(data + off, len - off, s->cap, f);
+
+		if (n <= 0)
+			return false;
+		off += (size_t)n;
+	}
+	return true;
+}
+
+void stream_took(struct flow_stream *s, uint32_t seq, size_t len)
+{
+	/* what stream_add and a stream_consume of each PDU leave: the bytes
+	 * counted, nothing held, not full, no buffer */
+	s->seq_known = true;
+	s->next_seq = seq + (uint32_t)len;
+	s->total += len;
 }
 
 void stream_consume(struct flow_stream *s, size_t n)

@@ -45,6 +45,21 @@ size_t stream_add(struct flow_stream *s, uint32_t seq, bool syn, const uint8_t *
  * more, <0 the bytes are not of that framing. */
 long stream_pdu_len(const struct flow_stream *s, enum hk_framing f);
 
+/* The same for bytes at data that s does not hold, with s's window. */
+long stream_pdu_len_at(const struct flow_stream *s, const uint8_t *data, size_t len, enum hk_framing f);
+
+/*
+ * When s holds nothing and a segment at seq (no SYN) continues it in order
+ * and is whole PDUs of framing f, each no longer than the window, end to
+ * end: true. Then those PDUs can be parsed where they lie, and
+ * stream_took(s, seq, len) moves the stream past them, to the state that
+ * appending them and consuming each would leave (docs/performance.md,
+ * session 5).
+ */
+bool stream_whole_pdus(const struct flow_stream *s, uint32_t seq, const uint8_t *data, size_t len,
+		       enum hk_framing f);
+void stream_took(struct flow_stream *s, uint32_t seq, size_t len);
+
 /* Grows (never shrinks) a stream's window to cap, keeping its bytes; returns
  * the stream (maybe moved), or NULL with the old one intact. */
 struct flow_stream *stream_resize(struct flow_stream *s, uint32_t cap);

@@ -202,6 +202,140 @@ START_TEST(resize_keeps_bytes)
 }
 END_TEST
 
+/* The state a caller can see of a stream. */
+static void check_same_state(const struct flow_stream *a, const struct flow_stream *b)
+{
+	ck_assert_uint_eq(a->next_seq, b->next_seq);
+	ck_assert_uint_eq(a->seq_known, b->seq_known);
+	ck_assert_uint_eq(a->gap, b->gap);
+	ck_assert_uint_eq(a->full, b->full);
+	ck_assert_uint_eq(a->len, b->len);
+	ck_assert_uint_eq(a->total, b->total);
+	ck_assert_uint_eq(a->alloc, b->alloc);
+	ck_assert_uint_eq(a->buf == NULL, b->buf == NULL);
+	if (a->len)
+		ck_assert_mem_eq(a->buf, b->buf, a->len);
+}
+
+/* The buffered path of pipeline.c's parse_tcp: append what fits, consume
+ * every whole PDU, again while the segment has more; the PDUs' lengths go
+ * to pdus[]. */
+static size_t buffered(struct flow_stream *s, uint32_t seq, const uint8_t *seg, size_t len, long *pdus)
+{
+	size_t n = 0;
+
+	for (int round = 0; round < 64; round++) {
+		size_t added = stream_add(s, seq, false, seg, len);
+		long l;
+
+		while ((l = stream_pdu_len(s, HK_FRAME_MBAP)) > 0) {
+			pdus[n++] = l;
+			stream_consume(s, (size_t)l);
+		}
+		if (added == 0 || l < 0)
+			break;
+	}
+	return n;
+}
+
+/*
+ * stream_whole_pdus says yes only when the segment is whole PDUs that
+ * continue a stream holding nothing, and then taking them in place
+ * (stream_pdu_len_at, stream_took) sees the same PDUs and leaves the same
+ * state as the buffered path; every other segment takes the buffered path
+ * in both. Over a Modbus conversation cut at every place, with a window
+ * smaller than some segments.
+ */
+START_TEST(whole_pdus_in_place_as_buffered)
+{
+	enum { PDUS = 12 };
+	uint8_t conv[PDUS * 300];
+	size_t ends[PDUS], len = 0, yes = 0, no = 0;
+
+	for (int i = 0; i < PDUS; i++) {
+		len += mbap(conv + len, (uint16_t)i, (size_t)(5 + 23 * i % 250));
+		ends[i] = len;
+	}
+	for (size_t cut = 1; cut < len; cut++) {
+		/* segments: [0, cut), then the rest in pieces of cut bytes */
+		struct flow_stream *a = stream_new(512), *b = stream_new(512);
+		uint32_t seq = SEQ0;
+
+		for (size_t off = 0; off < len; off += cut) {
+			size_t n = len - off < cut ? len - off : cut;
+			long pa[PDUS + 1], pb[PDUS + 1];
+			size_t na = buffered(a, seq, conv + off, n, pa), nb = 0;
+			bool whole = false;
+
+			for (int i = 0; i < PDUS; i++)
+				whole |= ends[i] == off + n;
+			/* whole PDUs end to end from an empty stream, none longer than the window */
+			if (stream_whole_pdus(b, seq, conv + off, n, HK_FRAME_MBAP)) {
+				size_t at = 0;
+				long l;
+
+				ck_assert_msg(whole && b->len == 0, "cut %zu off %zu: said whole", cut, off);
+				while (at < n && (l = stream_pdu_len_at(b, conv + off + at, n - at, HK_FRAME_MBAP)) > 0) {
+					pb[nb++] = l;
+					at += (size_t)l;
+				}
+				ck_assert_uint_eq(at, n);
+				stream_took(b, seq, n);
+				yes++;
+			} else {
+				/* in step, a segment ending at a PDU's end is whole PDUs */
+				ck_assert_msg(!(whole && b->len == 0), "cut %zu off %zu: whole PDUs refused", cut,
+					      off);
+				nb = buffered(b, seq, conv + off, n, pb);
+				no++;
+			}
+			ck_assert_uint_eq(na, nb);
+			for (size_t k = 0; k < na; k++)
+				ck_assert_int_eq(pa[k], pb[k]);
+			check_same_state(a, b);
+			seq += (uint32_t)n;
+		}
+		stream_free(a);
+		stream_free(b);
+	}
+	ck_assert_uint_gt(yes, 0);
+	ck_assert_uint_gt(no, 0);
+}
+END_TEST
+
+/* No in place: out of order, a gap, bytes held, a SYN's stream not started, a bad frame. */
+START_TEST(whole_pdus_refused)
+{
+	struct flow_stream *s = stream_new(512);
+	uint8_t pdu[600];
+	size_t n = mbap(pdu, 1, 10);
+
+	ck_assert(stream_whole_pdus(s, SEQ0, pdu, n, HK_FRAME_MBAP)); /* a stream's first bytes */
+	ck_assert(!stream_whole_pdus(s, SEQ0, pdu, 0, HK_FRAME_MBAP));
+	ck_assert(!stream_whole_pdus(s, SEQ0, pdu, n - 1, HK_FRAME_MBAP));
+	stream_took(s, SEQ0, n);
+	ck_assert_uint_eq(s->next_seq, SEQ0 + n);
+	ck_assert(!stream_whole_pdus(s, SEQ0, pdu, n, HK_FRAME_MBAP));         /* a retransmission */
+	ck_assert(!stream_whole_pdus(s, SEQ0 + n + 1, pdu, n, HK_FRAME_MBAP)); /* beyond: a gap */
+	ck_assert(stream_whole_pdus(s, SEQ0 + n, pdu, n, HK_FRAME_MBAP));
+	ck_assert_uint_eq(stream_add(s, SEQ0 + n, false, pdu, 3), 3);
+	ck_assert(!stream_whole_pdus(s, SEQ0 + n + 3, pdu, n, HK_FRAME_MBAP)); /* bytes held */
+	stream_free(s);
+
+	s = stream_new(512);
+	pdu[2] = 1; /* protocol id 1: not Modbus */
+	ck_assert(!stream_whole_pdus(s, SEQ0, pdu, n, HK_FRAME_MBAP));
+	pdu[2] = 0;
+	n = mbap(pdu, 2, 520); /* longer than the window */
+	ck_assert(!stream_whole_pdus(s, SEQ0, pdu, n, HK_FRAME_MBAP));
+	stream_add(s, SEQ0, false, pdu, 600);
+	s->len = 0; /* a stream with a gap, nothing held */
+	s->gap = true;
+	ck_assert(!stream_whole_pdus(s, SEQ0 + 600, pdu, 17, HK_FRAME_MBAP));
+	stream_free(s);
+}
+END_TEST
+
 static Suite *stream_suite(void)
 {
 	Suite *su = suite_create("stream");
@@ -213,6 +347,8 @@ static Suite *stream_suite(void)
 	tcase_add_test(tc, consumed_stream_holds_nothing);
 	tcase_add_test(tc, pdu_bound_is_the_window);
 	tcase_add_test(tc, resize_keeps_bytes);
+	tcase_add_test(tc, whole_pdus_in_place_as_buffered);
+	tcase_add_test(tc, whole_pdus_refused);
 	suite_add_tcase(su, tc);
 	return su;
 }
