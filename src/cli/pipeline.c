@@ -43,6 +43,7 @@ static void drain(struct pipeline *pl, const struct hk_endpoint *ep, uint64_t ts
 
 	for (size_t i = 0; i < pl->sink.n; i++) {
 		struct hk_obs *o = &pl->sink.v[i];
+		uint64_t sh, vh;
 		size_t w;
 
 		if (o->side != HK_SIDE_OTHER)
@@ -52,9 +53,18 @@ static void drain(struct pipeline *pl, const struct hk_endpoint *ep, uint64_t ts
 			inv_obs(pl->inv, o);
 			continue;
 		}
-		for (w = 0; w < PIPELINE_OBS_MEMO_WAYS; w++)
-			if (m->ref[w].kind == o->kind && inv_obs_again(&m->ref[w], o))
+		/* an entry of another kind, or whose source or value differs in
+		 * its first 8 bytes, is passed over without a call, and without
+		 * reading its evidence (a cache miss when it was counted a while
+		 * ago) */
+		sh = inv_str_head(o->source);
+		vh = inv_str_head(o->value);
+		for (w = 0; w < PIPELINE_OBS_MEMO_WAYS; w++) {
+			const struct inv_obs_ref *r = &m->ref[w];
+			if (r->kind == o->kind && r->source_head == sh && r->value_head == vh &&
+			    inv_obs_again(r, o))
 				break;
+		}
 		if (w < PIPELINE_OBS_MEMO_WAYS)
 			continue;
 		w = m->next;

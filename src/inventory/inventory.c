@@ -2,6 +2,7 @@
 #include "inventory/inventory.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -63,13 +64,76 @@ struct inv_ip {
 	ssize_t dev;
 };
 
+#define INV_EV_LINE 64u /* bytes of a cache line */
+
+/*
+ * One claim: what a struct hk_evidence holds, in the order the compares
+ * that find it again read it (ev_eq, inv_obs_again), not hk_evidence's:
+ * the counters, the subject, the attribute (as the kind that names it) and
+ * the source's first bytes share the node's first cache line, the rest of
+ * the source and the value's first bytes the second. A hit reads one or
+ * two lines where hk_evidence's order spread the same fields over four,
+ * each a cache miss for a claim counted a while ago (docs/performance.md).
+ * Nodes start on a cache line (ev_new).
+ */
 struct inv_ev {
-	bool on_mac;
-	uint8_t mac[6];       /* the subject MAC when on_mac */
+	_Alignas(INV_EV_LINE) uint64_t first_seen;
+	uint64_t last_seen, count; /* usec, sightings */
 	struct hk_addr subj;  /* the subject IP (family 0: none) */
-	struct hk_evidence e;
-	uint64_t hash;
+	uint8_t mac[6];       /* the subject MAC when on_mac */
+	bool on_mac;
+	uint8_t kind;         /* the attribute: hk_obs_attribute(kind); ev_kind */
+	uint8_t confidence;
+	char source[HK_OBS_SOURCE_MAX];
+	char value[HK_OBS_VALUE_MAX];
 };
+
+_Static_assert(offsetof(struct inv_ev, source) + 8 <= INV_EV_LINE &&
+		       offsetof(struct inv_ev, value) + 16 <= 2 * INV_EV_LINE,
+	       "a claim's subject, counters and source head share its first cache line, the rest of the source "
+	       "and the value's head its second");
+
+/* Nodes are made this many at a time, in one block: they never move, and
+ * a node costs no allocation of its own. */
+#define INV_EV_BLOCK 64u
+
+/* The kind a node keeps for an observation's: the attribute names are one
+ * per kind (hk_obs_attribute), and every kind past the known ones is "?",
+ * as HK_OBS__MAX is. */
+static uint8_t ev_kind(enum hk_obs_kind k)
+{
+	return (unsigned)k < HK_OBS__MAX ? (uint8_t)k : (uint8_t)HK_OBS__MAX;
+}
+_Static_assert(HK_OBS__MAX <= UINT8_MAX, "a kind fits the node's byte");
+
+/* The attribute names padded to a claim's field, by node kind, so that a
+ * claim is made of a node by copies (ev_claim). */
+struct ev_attr_names {
+	char name[HK_OBS__MAX + 1][HK_ATTR_MAX];
+};
+
+static void ev_attr_names_fill(struct ev_attr_names *names)
+{
+	memset(names, 0, sizeof(*names));
+	for (unsigned k = 0; k <= HK_OBS__MAX; k++)
+		hk_str_copy(names->name[k], HK_ATTR_MAX, hk_obs_attribute((enum hk_obs_kind)k));
+}
+
+/* The claim a node holds, as devices carry it: every field of e is
+ * written (its padding is left as it was). */
+static void ev_claim(const struct inv_ev *ev, const struct ev_attr_names *names, struct hk_evidence *e)
+{
+	_Static_assert(sizeof(e->attribute) == HK_ATTR_MAX && sizeof(e->value) == sizeof(ev->value) &&
+			       sizeof(e->source) == sizeof(ev->source),
+		       "a node's strings are a claim's");
+	memcpy(e->attribute, names->name[ev->kind], sizeof(e->attribute));
+	memcpy(e->value, ev->value, sizeof(e->value));
+	memcpy(e->source, ev->source, sizeof(e->source));
+	e->confidence = ev->confidence;
+	e->first_seen = ev->first_seen;
+	e->last_seen = ev->last_seen;
+	e->count = ev->count;
+}
 
 struct inventory {
 	struct inv_limits lim;
@@ -83,6 +147,8 @@ struct inventory {
 	size_t n_assocs, cap_assocs;
 	struct inv_ev **evs;
 	size_t n_evs, cap_evs;
+	struct inv_ev **ev_blocks; /* evs[i] is ev_blocks[i / INV_EV_BLOCK] + i % INV_EV_BLOCK */
+	size_t n_ev_blocks, cap_ev_blocks;
 	/*
 	 * The nodes used last, by a cheap hash of their key: most packets repeat
 	 * the MACs and addresses of the packets just before them, and a hit
@@ -93,7 +159,13 @@ struct inventory {
 	struct inv_mac *mac_cache[INV_CACHE_SLOTS];
 	struct inv_ip *ip_cache[INV_CACHE_SLOTS];
 	struct inv_assoc *assoc_cache[INV_CACHE_SLOTS];
-	struct inv_ev *ev_cache[INV_CACHE_SLOTS]; /* by the evidence hash */
+	/* by the evidence hash, kept beside the node so that a slot holding
+	 * another claim is told without reading that node: a cache miss when
+	 * the claim was counted a while ago */
+	struct {
+		uint64_t hash;
+		struct inv_ev *ev;
+	} ev_cache[INV_CACHE_SLOTS];
 };
 
 static size_t cache_slot(uint64_t k)
@@ -151,18 +223,19 @@ static bool assoc_eq(const void *item, const void *key)
  * node: an observation seen before is found without copying its strings. */
 struct ev_ref {
 	bool on_mac;
+	uint8_t kind; /* ev_kind */
 	const uint8_t *mac; /* read only when on_mac */
 	const struct hk_addr *subj;
-	const char *attribute, *value, *source;
+	const char *value, *source;
 };
 
 static bool ev_eq(const void *item, const void *key)
 {
 	const struct inv_ev *a = item;
 	const struct ev_ref *b = key;
-	return a->on_mac == b->on_mac && (!a->on_mac || memcmp(a->mac, b->mac, 6) == 0) &&
-	       hk_addr_eq(&a->subj, b->subj) && strcmp(a->e.attribute, b->attribute) == 0 &&
-	       strcmp(a->e.value, b->value) == 0 && strcmp(a->e.source, b->source) == 0;
+	return a->on_mac == b->on_mac && a->kind == b->kind && (!a->on_mac || memcmp(a->mac, b->mac, 6) == 0) &&
+	       hk_addr_eq(&a->subj, b->subj) && strcmp(a->source, b->source) == 0 &&
+	       strcmp(a->value, b->value) == 0;
 }
 
 static uint64_t addr_hash(const struct hk_addr *a)
@@ -194,8 +267,9 @@ struct inventory *inv_free(struct inventory *inv)
 		free(inv->ips[i]);
 	for (size_t i = 0; i < inv->n_assocs; i++)
 		free(inv->assocs[i]);
-	for (size_t i = 0; i < inv->n_evs; i++)
-		free(inv->evs[i]);
+	for (size_t i = 0; i < inv->n_ev_blocks; i++)
+		free(inv->ev_blocks[i]);
+	free(inv->ev_blocks);
 	free(inv->macs);
 	free(inv->ips);
 	free(inv->assocs);
@@ -522,22 +596,41 @@ bool inv_packet_again(struct inventory *inv, const struct hk_pkt *p, const struc
 }
 
 
+/* The node the next claim goes to, evs[n_evs]: a block's next, or the
+ * first of a new block. */
+static struct inv_ev *ev_new(struct inventory *inv)
+{
+	size_t b = inv->n_evs / INV_EV_BLOCK;
+
+	if (b == inv->n_ev_blocks) {
+		struct inv_ev *block;
+
+		if (hk_grow((void **)&inv->ev_blocks, &inv->cap_ev_blocks, b + 1, sizeof(*inv->ev_blocks)) < 0)
+			return NULL;
+		block = aligned_alloc(INV_EV_LINE, INV_EV_BLOCK * sizeof(*block));
+		if (!block)
+			return NULL;
+		inv->ev_blocks[inv->n_ev_blocks++] = block;
+	}
+	return &inv->ev_blocks[b][inv->n_evs % INV_EV_BLOCK];
+}
+
 /* A new node is a copy of key when there is one, else made of r. */
 static struct inv_ev *ev_lookup_or_add(struct inventory *inv, const struct ev_ref *r, const struct inv_ev *key)
 {
 	uint64_t h = hk_hash_bytes(r->value, strlen(r->value),
-				   hk_hash_bytes(r->attribute, strlen(r->attribute),
-						 hk_hash_bytes(r->source, strlen(r->source),
-							       addr_hash(r->subj) ^
-								       (r->on_mac ? hk_hash_bytes(r->mac, 6, 1) : 0))));
-	struct inv_ev **c = &inv->ev_cache[h & (INV_CACHE_SLOTS - 1)];
-	struct inv_ev *ev = *c;
+				   hk_hash_bytes(r->source, strlen(r->source),
+						 addr_hash(r->subj) ^ (r->on_mac ? hk_hash_bytes(r->mac, 6, 1) : 0) ^
+							 (uint64_t)r->kind << 56));
+	size_t c = h & (INV_CACHE_SLOTS - 1);
+	struct inv_ev *ev = inv->ev_cache[c].ev;
 
-	if (ev && ev->hash == h && ev_eq(ev, r))
+	if (ev && inv->ev_cache[c].hash == h && ev_eq(ev, r))
 		return ev;
 	ev = hmap_get(&inv->ev_idx, h, r, ev_eq);
 	if (ev) {
-		*c = ev;
+		inv->ev_cache[c].hash = h;
+		inv->ev_cache[c].ev = ev;
 		return ev;
 	}
 	if (inv->n_evs >= inv->lim.evidence_max) {
@@ -546,7 +639,7 @@ static struct inv_ev *ev_lookup_or_add(struct inventory *inv, const struct ev_re
 	}
 	if (hk_grow((void **)&inv->evs, &inv->cap_evs, inv->n_evs + 1, sizeof(*inv->evs)) < 0)
 		return NULL;
-	ev = malloc(sizeof(*ev));
+	ev = ev_new(inv);
 	if (!ev)
 		return NULL;
 	if (key) {
@@ -554,19 +647,16 @@ static struct inv_ev *ev_lookup_or_add(struct inventory *inv, const struct ev_re
 	} else {
 		memset(ev, 0, sizeof(*ev));
 		ev->on_mac = r->on_mac;
+		ev->kind = r->kind;
 		if (r->on_mac)
 			memcpy(ev->mac, r->mac, 6);
 		ev->subj = *r->subj;
-		hk_str_copy(ev->e.attribute, sizeof(ev->e.attribute), r->attribute);
-		hk_str_copy(ev->e.value, sizeof(ev->e.value), r->value);
-		hk_str_copy(ev->e.source, sizeof(ev->e.source), r->source);
+		hk_str_copy(ev->value, sizeof(ev->value), r->value);
+		hk_str_copy(ev->source, sizeof(ev->source), r->source);
 	}
-	ev->hash = h;
-	ev->e.count = 0;
-	if (hmap_put(&inv->ev_idx, h, ev) < 0) {
-		free(ev);
-		return NULL;
-	}
+	ev->count = 0;
+	if (hmap_put(&inv->ev_idx, h, ev) < 0)
+		return NULL; /* the node is taken again by the next claim */
 	inv->evs[inv->n_evs++] = ev;
 	inv->st.evidence++;
 	return ev;
@@ -577,10 +667,10 @@ static struct inv_ev *ev_find_or_add(struct inventory *inv, const struct inv_ev 
 	struct ev_ref r = {
 		.on_mac = key->on_mac,
 		.mac = key->mac,
+		.kind = key->kind,
 		.subj = &key->subj,
-		.attribute = key->e.attribute,
-		.value = key->e.value,
-		.source = key->e.source,
+		.value = key->value,
+		.source = key->source,
 	};
 
 	return ev_lookup_or_add(inv, &r, key);
@@ -589,13 +679,13 @@ static struct inv_ev *ev_find_or_add(struct inventory *inv, const struct inv_ev 
 /* One more sighting of evidence ev. */
 static void ev_count(struct inv_ev *ev, const struct hk_obs *o)
 {
-	if (o->confidence > ev->e.confidence)
-		ev->e.confidence = o->confidence;
-	if (ev->e.count == 0 || o->ts_usec < ev->e.first_seen)
-		ev->e.first_seen = o->ts_usec;
-	if (o->ts_usec > ev->e.last_seen)
-		ev->e.last_seen = o->ts_usec;
-	ev->e.count++;
+	if (o->confidence > ev->confidence)
+		ev->confidence = o->confidence;
+	if (ev->count == 0 || o->ts_usec < ev->first_seen)
+		ev->first_seen = o->ts_usec;
+	if (o->ts_usec > ev->last_seen)
+		ev->last_seen = o->ts_usec;
+	ev->count++;
 }
 
 /* inv_obs; when ref is non-NULL and the observation landed in evidence
@@ -610,8 +700,8 @@ static bool obs_add(struct inventory *inv, const struct hk_obs *o, struct inv_ob
 	struct ev_ref key = {
 		.on_mac = mac_ok,
 		.mac = s->mac,
+		.kind = ev_kind(o->kind),
 		.subj = &no_subj,
-		.attribute = hk_obs_attribute(o->kind),
 		.value = o->value,
 		.source = o->source,
 	};
@@ -652,6 +742,8 @@ static bool obs_add(struct inventory *inv, const struct hk_obs *o, struct inv_ob
 		return false;
 	ref->ev = ev;
 	ref->subject = node;
+	ref->source_head = inv_str_head(ev->source);
+	ref->value_head = inv_str_head(ev->value);
 	ref->kind = (uint8_t)o->kind;
 	ref->on_mac = mac_ok;
 	return true;
@@ -673,9 +765,14 @@ bool inv_obs_again(const struct inv_obs_ref *ref, const struct hk_obs *o)
 	struct inv_ev *ev = ref->ev;
 
 	/* the same evidence: kind (the attribute), source, value and subject as
-	 * obs_add keys it; a MAC equal to the node's is as usable as it was */
-	if (!ev || o->kind != ref->kind || strcmp(o->source, ev->e.source) != 0 ||
-	    strcmp(o->value, ev->e.value) != 0)
+	 * obs_add keys it; a MAC equal to the node's is as usable as it was.
+	 * A string whose head holds its end is compared whole by the head;
+	 * one that goes on past it is compared on from there. */
+	if (!ev || o->kind != ref->kind || inv_str_head(o->source) != ref->source_head ||
+	    inv_str_head(o->value) != ref->value_head)
+		return false;
+	if ((ref->source_head >> 56 && strcmp(o->source + 8, ev->source + 8) != 0) ||
+	    (ref->value_head >> 56 && strcmp(o->value + 8, ev->value + 8) != 0))
 		return false;
 	if (ref->on_mac) {
 		if (!s->has_mac || memcmp(s->mac, ev->mac, 6) != 0)
@@ -728,9 +825,9 @@ void inv_dump(const struct inventory *inv, FILE *f)
 		const struct inv_ev *n = inv->evs[i];
 		fprintf(f, "ev %s %s %s=%s [%s] conf=%u first=%llu last=%llu count=%llu\n",
 			n->on_mac ? hk_mac_fmt(n->mac, m) : "-", n->subj.family ? hk_addr_fmt(&n->subj, a) : "-",
-			n->e.attribute, n->e.value, n->e.source, n->e.confidence,
-			(unsigned long long)n->e.first_seen, (unsigned long long)n->e.last_seen,
-			(unsigned long long)n->e.count);
+			hk_obs_attribute((enum hk_obs_kind)n->kind), n->value, n->source, n->confidence,
+			(unsigned long long)n->first_seen, (unsigned long long)n->last_seen,
+			(unsigned long long)n->count);
 	}
 	fprintf(f, "stats packets=%llu macs=%llu ips=%llu evidence=%llu dropped=%llu/%llu/%llu/%llu\n",
 		(unsigned long long)inv->st.packets, (unsigned long long)inv->st.macs,
@@ -1059,6 +1156,7 @@ struct snap_job {
 	const size_t *need;
 	struct inv_ip *const *ip_of;
 	const struct by_dev *evs, *assocs;
+	struct ev_attr_names attr;
 	atomic_size_t next;
 	atomic_bool failed;
 };
@@ -1110,8 +1208,13 @@ static int snap_device(const struct snap_job *j, size_t k)
 		add_ev(d, HK_A_IP, d->key + 3, ipn->owner ? "traffic.routed" : "traffic", CONF_IP_TRAFFIC,
 		       ipn->first_seen, ipn->last_seen, ipn->pkts);
 	}
-	for (size_t i = j->evs->start[k]; i < j->evs->start[k + 1]; i++)
-		hk_device_append_evidence(d, &j->inv->evs[j->evs->idx[i]]->e);
+	if (j->evs->start[k] < j->evs->start[k + 1]) {
+		struct hk_evidence e = {0};
+		for (size_t i = j->evs->start[k]; i < j->evs->start[k + 1]; i++) {
+			ev_claim(j->inv->evs[j->evs->idx[i]], &j->attr, &e);
+			hk_device_append_evidence(d, &e);
+		}
+	}
 	hk_device_fold_evidence(d);
 	return 0;
 }
@@ -1267,6 +1370,7 @@ int inv_snapshot_threads(struct inventory *inv, struct oui_db *oui, unsigned thr
 
 	job = (struct snap_job){.inv = inv, .oui = oui, .devs = devs, .n = n, .need = need, .ip_of = ip_of,
 			       .evs = &evs, .assocs = &assocs};
+	ev_attr_names_fill(&job.attr);
 	if (snap_run(&job, threads) < 0)
 		goto oom;
 	if (n > 1)
@@ -1386,13 +1490,13 @@ int inv_merge(struct inventory *dst, const struct inventory *src)
 				return -ENOMEM;
 			continue;
 		}
-		if (s->e.confidence > ev->e.confidence)
-			ev->e.confidence = s->e.confidence;
-		if (ev->e.count == 0 || s->e.first_seen < ev->e.first_seen)
-			ev->e.first_seen = s->e.first_seen;
-		if (s->e.last_seen > ev->e.last_seen)
-			ev->e.last_seen = s->e.last_seen;
-		ev->e.count += s->e.count;
+		if (s->confidence > ev->confidence)
+			ev->confidence = s->confidence;
+		if (ev->count == 0 || s->first_seen < ev->first_seen)
+			ev->first_seen = s->first_seen;
+		if (s->last_seen > ev->last_seen)
+			ev->last_seen = s->last_seen;
+		ev->count += s->count;
 	}
 	dst->st.packets += src->st.packets;
 	dst->st.macs_dropped += src->st.macs_dropped;

@@ -17,10 +17,12 @@
 #ifndef HERKOMST_INVENTORY_H
 #define HERKOMST_INVENTORY_H
 
+#include <endian.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "herkomst/device.h"
 #include "herkomst/obs.h"
@@ -94,9 +96,28 @@ void inv_obs(struct inventory *inv, const struct hk_obs *o);
 struct inv_obs_ref {
 	struct inv_ev *ev;
 	void *subject; /* struct inv_mac (on_mac) or struct inv_ip */
+	/* the first 8 bytes of the evidence's source and value, zero past
+	 * their end (inv_str_head): most observations that are not this one
+	 * differ there, and are told so without reading the evidence */
+	uint64_t source_head, value_head;
 	uint8_t kind;  /* enum hk_obs_kind */
 	bool on_mac;
 };
+
+/* The first 8 bytes of the string s as one word, the bytes past its end
+ * zero: equal for strings equal up to their eighth byte. s must have 8
+ * readable bytes (an observation's source and value have). */
+static inline uint64_t inv_str_head(const char *s)
+{
+	uint64_t w, zero;
+
+	memcpy(&w, s, sizeof(w));
+	w = le64toh(w); /* the string's first byte lowest */
+	/* the high bit of each zero byte (exact up to the lowest one, which is
+	 * all that is used: the string's end) */
+	zero = (w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull;
+	return zero ? w & ((zero & -zero) - 1) : w;
+}
 
 /* inv_obs; true when the observation landed in evidence a repeat of it can
  * be counted into with inv_obs_again, and then *ref says where. */
@@ -106,7 +127,11 @@ bool inv_obs_ref(struct inventory *inv, const struct hk_obs *o, struct inv_obs_r
  * When o is the observation ref was made of (the same kind, source, value
  * and subject; its time and confidence may differ), counts it exactly as
  * inv_obs would, without a lookup, and returns true; otherwise changes
- * nothing and returns false (then call inv_obs or inv_obs_ref).
+ * nothing and returns false (then call inv_obs or inv_obs_ref). The heads
+ * in ref only pass over what cannot match: a source or value equal in its
+ * first 8 bytes is compared in full. A caller trying several refs may
+ * compare the kind and heads itself first (they are o's kind and the
+ * inv_str_head of its source and value) and skip the refs that differ.
  */
 bool inv_obs_again(const struct inv_obs_ref *ref, const struct hk_obs *o);
 

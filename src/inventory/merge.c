@@ -11,10 +11,22 @@
 #include "core/util.h"
 #include "herkomst/device.h"
 
+/*
+ * strcmp's order. Claims are compared by the million in a snapshot (sorts,
+ * folds, best picks), and most names and values that differ do so in their
+ * first byte: told here, without the call.
+ */
+static inline int str_order(const char *a, const char *b)
+{
+	if (*a != *b)
+		return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+	return strcmp(a, b);
+}
+
 static bool same_claim(const struct hk_evidence *a, const struct hk_evidence *b)
 {
-	return strcmp(a->attribute, b->attribute) == 0 && strcmp(a->value, b->value) == 0 &&
-	       strcmp(a->source, b->source) == 0;
+	return str_order(a->attribute, b->attribute) == 0 && str_order(a->value, b->value) == 0 &&
+	       str_order(a->source, b->source) == 0;
 }
 
 static void fold(struct hk_evidence *into, const struct hk_evidence *e)
@@ -50,13 +62,13 @@ bool hk_device_add_evidence(struct hk_device *d, const struct hk_evidence *e)
 static int ev_order(const void *pa, const void *pb)
 {
 	const struct hk_evidence *a = pa, *b = pb;
-	int c = strcmp(a->attribute, b->attribute);
+	int c = str_order(a->attribute, b->attribute);
 	if (c)
 		return c;
-	c = strcmp(a->value, b->value);
+	c = str_order(a->value, b->value);
 	if (c)
 		return c;
-	return strcmp(a->source, b->source);
+	return str_order(a->source, b->source);
 }
 
 int hk_device_reserve_evidence(struct hk_device *d, size_t n)
@@ -204,10 +216,10 @@ static int claim_cmp(const struct hk_evidence *a, const struct hk_evidence *b)
 	int c;
 	if (a->confidence != b->confidence)
 		return a->confidence > b->confidence ? 1 : -1;
-	c = strcmp(a->source, b->source);
+	c = str_order(a->source, b->source);
 	if (c)
 		return c < 0 ? 1 : -1;
-	c = strcmp(a->value, b->value);
+	c = str_order(a->value, b->value);
 	return c < 0 ? 1 : (c > 0 ? -1 : 0);
 }
 
@@ -216,7 +228,7 @@ const struct hk_evidence *hk_device_best(const struct hk_device *d, const char *
 	const struct hk_evidence *best = NULL;
 	for (size_t i = 0; i < d->n_ev; i++) {
 		const struct hk_evidence *e = &d->ev[i];
-		if (strcmp(e->attribute, attribute) != 0)
+		if (str_order(e->attribute, attribute) != 0)
 			continue;
 		if (!best || claim_cmp(e, best) > 0)
 			best = e;

@@ -961,6 +961,177 @@ START_TEST(obs_again_takes_only_its_own)
 }
 END_TEST
 
+/* The head of a string is its first 8 bytes and nothing past its end:
+ * what a buffer holds after the NUL (a reused observation's leftovers)
+ * does not change it, every byte before the end does. */
+START_TEST(str_head_is_the_string_up_to_8_bytes)
+{
+	static const char text[] = "abcdefghij";
+
+	for (size_t len = 0; len <= 10; len++) {
+		char a[16], b[16];
+
+		memset(a, 'x', sizeof(a));
+		memset(b, 'y', sizeof(b));
+		memcpy(a, text, len);
+		memcpy(b, text, len);
+		a[len] = b[len] = '\0';
+		ck_assert_msg(inv_str_head(a) == inv_str_head(b), "length %zu: the bytes past the end count", len);
+		for (size_t i = 0; i < len && i < 8; i++) {
+			b[i] ^= 0x20;
+			ck_assert_msg(inv_str_head(a) != inv_str_head(b), "length %zu: byte %zu does not count", len, i);
+			b[i] ^= 0x20;
+		}
+		if (len >= 8) { /* a head, not a hash: the rest is for strcmp */
+			b[8] = len > 8 ? 'Q' : '\0';
+			ck_assert(inv_str_head(a) == inv_str_head(b));
+		}
+		/* a shorter string is another head, even with the longer one's bytes after its end */
+		if (len > 0 && len <= 8) {
+			memcpy(b, text, len);
+			b[len - 1] = '\0';
+			ck_assert_msg(inv_str_head(a) != inv_str_head(b), "length %zu equals its prefix", len);
+		}
+	}
+}
+END_TEST
+
+/* inv_obs_again passes over what differs in the first 8 bytes of the
+ * source or value by the heads in the ref, and compares the rest in full:
+ * a source or value that differs only past them, or ends at the eighth
+ * byte where the other goes on, is another claim; leftovers past the end
+ * of an equal one do not make it another. */
+START_TEST(obs_again_compares_past_the_head)
+{
+	struct inventory *inv = inv_new(NULL);
+	struct hk_obs o = obs_about(T0, MAC_HOST, "10.0.0.5", HK_OBS_SOFTWARE, 50, "s7commplus.version",
+				    "V2.1-build-0001"),
+		      s = obs_about(T0, MAC_HOST, "10.0.0.5", HK_OBS_RAW, 50, "melsec.melsoft", "yes"),
+		      e = obs_about(T0, MAC_HOST, "10.0.0.5", HK_OBS_RAW, 50, "enip.rol", "abcdefgh"), x;
+	struct inv_obs_ref ref = {0}, sref = {0}, eref = {0};
+	char *before, *after;
+
+	ck_assert(inv_obs_ref(inv, &o, &ref));
+	ck_assert(inv_obs_ref(inv, &s, &sref));
+	ck_assert(inv_obs_ref(inv, &e, &eref));
+	ck_assert(ref.source_head == inv_str_head(o.source) && ref.value_head == inv_str_head(o.value));
+	before = snapshot_dump(inv);
+	x = o;
+	snprintf(x.value, sizeof(x.value), "V2.1-build-0002");
+	ck_assert(!inv_obs_again(&ref, &x));
+	x = o;
+	snprintf(x.value, sizeof(x.value), "V2.1-bui");
+	ck_assert(!inv_obs_again(&ref, &x));
+	x = o;
+	snprintf(x.source, sizeof(x.source), "s7commplus.versioN");
+	ck_assert(!inv_obs_again(&ref, &x));
+	x = o;
+	snprintf(x.source, sizeof(x.source), "s7commpl");
+	ck_assert(!inv_obs_again(&ref, &x));
+	x = e;
+	snprintf(x.value, sizeof(x.value), "abcdefghi");
+	ck_assert(!inv_obs_again(&eref, &x));
+	x = e;
+	snprintf(x.source, sizeof(x.source), "enip.role");
+	ck_assert(!inv_obs_again(&eref, &x));
+	after = snapshot_dump(inv);
+	ck_assert_str_eq(before, after);
+	free(after);
+	free(before);
+	/* the same claims with leftovers past their ends: counted */
+	x = s;
+	memset(x.value + 4, 'Z', 20);
+	memset(x.source + 15, 'Z', 20);
+	ck_assert(inv_obs_again(&sref, &x));
+	x = e;
+	memset(x.value + 9, 'Z', 20);
+	memset(x.source + 9, 'Z', 20);
+	ck_assert(inv_obs_again(&eref, &x));
+	x = o;
+	memset(x.value + 16, 'Z', 20);
+	ck_assert(inv_obs_again(&ref, &x));
+	after = snapshot_dump(inv);
+	ck_assert_ptr_nonnull(strstr(after, "fingerprint=yes [melsec.melsoft] conf=50 first=1772438400000000 "
+					    "last=1772438400000000 count=2"));
+	ck_assert_ptr_nonnull(strstr(after, "fingerprint=abcdefgh [enip.rol] conf=50 first=1772438400000000 "
+					    "last=1772438400000000 count=2"));
+	ck_assert_ptr_nonnull(strstr(after, "software=V2.1-build-0001 [s7commplus.version] conf=50 "
+					    "first=1772438400000000 last=1772438400000000 count=2"));
+	free(after);
+	inv_free(inv);
+}
+END_TEST
+
+/* strcmp's order of claims, as the reference for merge.c's. */
+static int claim_strcmp(const void *pa, const void *pb)
+{
+	const struct hk_evidence *a = pa, *b = pb;
+	int c = strcmp(a->attribute, b->attribute);
+
+	if (!c)
+		c = strcmp(a->value, b->value);
+	return c ? c : strcmp(a->source, b->source);
+}
+
+/* Claims are sorted, folded and picked in strcmp's order (bytes as
+ * unsigned), also where merge.c tells them by their first byte: names and
+ * values that differ in it, past 0x7f, or only later. */
+START_TEST(claim_order_is_strcmps)
+{
+	static const char alphabet[] = {'a', 'b', (char)0x80, (char)0xff};
+	enum { N = 400 };
+	uint64_t seed = 0x243f6a8885a308d3ull;
+	struct hk_evidence *want = calloc(N, sizeof(*want));
+	struct hk_device d;
+
+#define RND(m) ((seed = seed * 6364136223846793005ull + 1442695040888963407ull), (size_t)((seed >> 33) % (m)))
+	ck_assert_ptr_nonnull(want);
+	memset(&d, 0, sizeof(d));
+	for (size_t i = 0; i < N; i++) {
+		char *f[3] = {want[i].attribute, want[i].value, want[i].source};
+		for (int k = 0; k < 3; k++) {
+			size_t len = RND(4);
+			for (size_t c = 0; c < len; c++)
+				f[k][c] = alphabet[RND(4)];
+		}
+		want[i].confidence = (uint8_t)(RND(3) * 10);
+		want[i].count = 1;
+		ck_assert(hk_device_append_evidence(&d, &want[i]));
+	}
+	hk_device_fold_evidence(&d);
+	/* the reference: strcmp's order, equal claims once */
+	qsort(want, N, sizeof(*want), claim_strcmp);
+	for (size_t i = 0, k = 0; i < N; i++) {
+		if (i > 0 && claim_strcmp(&want[i - 1], &want[i]) == 0)
+			continue;
+		ck_assert_uint_lt(k, d.n_ev);
+		ck_assert_msg(claim_strcmp(&want[i], &d.ev[k]) == 0, "claim %zu is out of strcmp's order", k);
+		k++;
+		if (i == N - 1)
+			ck_assert_uint_eq(k, d.n_ev);
+	}
+	/* the best of an attribute: highest confidence, then the lowest source, then value */
+	for (size_t i = 0; i < N; i += 37) {
+		const struct hk_evidence *best = hk_device_best(&d, want[i].attribute), *ref = NULL;
+		for (size_t k = 0; k < d.n_ev; k++) {
+			const struct hk_evidence *e = &d.ev[k];
+			int c;
+			if (strcmp(e->attribute, want[i].attribute) != 0)
+				continue;
+			c = !ref ? 1 : e->confidence != ref->confidence ? e->confidence - ref->confidence
+				     : strcmp(e->source, ref->source) ? -strcmp(e->source, ref->source)
+									 : -strcmp(e->value, ref->value);
+			if (c > 0)
+				ref = e;
+		}
+		ck_assert_ptr_eq(best, ref);
+	}
+#undef RND
+	hk_device_clear(&d);
+	free(want);
+}
+END_TEST
+
 /* An OUI database of two IEEE blocks, with the unit tests' manuf fixture
  * (Nieuw Blok's MA-M, OnlyShrt's MA-L) behind it for what they miss. */
 static struct oui_db *small_oui(void)
@@ -1089,6 +1260,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, vlans_kept_are_the_lowest);
 	tcase_add_test(tc, shortcuts_count_as_the_plain_path);
 	tcase_add_test(tc, obs_again_takes_only_its_own);
+	tcase_add_test(tc, str_head_is_the_string_up_to_8_bytes);
+	tcase_add_test(tc, obs_again_compares_past_the_head);
+	tcase_add_test(tc, claim_order_is_strcmps);
 	tcase_add_test(tc, snapshot_threads_equal_one_thread);
 	suite_add_tcase(s, tc);
 	return s;
