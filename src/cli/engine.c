@@ -26,6 +26,7 @@
 
 #include "decode/decode.h"
 #include "decode/flowhash.h"
+#include "dpi/dpi.h"
 
 /* Before each frame in a batch's arena; the frame follows, padded to 8. */
 struct eng_rec {
@@ -212,12 +213,13 @@ static void *worker_main(void *arg)
 	pthread_cond_broadcast(&e->cv_free);
 	pthread_mutex_unlock(&e->mu);
 	/*
-	 * The nDPI module (about 6 ms to free on the bench) is not needed by
-	 * the merge or the counters, which read only the inventory and the
-	 * pipeline's own fields: it goes while the reader merges, on a core
-	 * that would wait for it. pl->dpi is this thread's alone; the flows
-	 * that pointed into it are ended, so the flush in
-	 * pipeline_release_dpi reads the empty table and writes nothing.
+	 * The nDPI module is not needed by the merge or the counters, which
+	 * read only the inventory and the pipeline's own fields: it is
+	 * released here, while the reader merges (freed, 5-20 ms, or left to
+	 * the process's exit with pipeline_opts.dpi_left_to_exit, as analyze
+	 * does). pl->dpi is this thread's alone; the flows that pointed into
+	 * it are ended, so the flush in pipeline_release_dpi reads the empty
+	 * table and writes nothing.
 	 */
 	if (pl)
 		pipeline_release_dpi(pl);
@@ -330,6 +332,9 @@ static void stop_workers(struct engine *e)
 		e->w[i].started = false;
 	}
 }
+
+/* each worker may leave its nDPI module to the process's exit */
+_Static_assert(ENGINE_WORKERS_MAX <= DPI_LEFT_MAX, "dpi_leave_to_exit keeps one module a worker");
 
 unsigned engine_cpus_online(void)
 {

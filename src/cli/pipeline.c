@@ -155,6 +155,7 @@ static void flow_report(struct pipeline *pl, struct flow *f)
 }
 
 static void count_result(struct pipeline *pl, const struct proto_entry *e, enum hk_parse_result r);
+static void note_understood(struct flow *f, const struct proto_entry *e, enum hk_parse_result r);
 
 /* A banner still waiting for bytes when its flow ends is all there will be. */
 static void flush_banners(struct pipeline *pl, struct flow *f)
@@ -167,6 +168,7 @@ static void flush_banners(struct pipeline *pl, struct flow *f)
 		struct flow_stream *s = f->stream[dir];
 		struct hk_endpoint ep[2];
 		struct hk_cur c;
+		enum hk_parse_result r;
 		struct hk_parse_ctx ctx = {
 			.l4 = 6,
 			.sport = f->key.port[dir],
@@ -184,7 +186,9 @@ static void flush_banners(struct pipeline *pl, struct flow *f)
 		ep[HK_SIDE_SRC] = f->ep[dir];
 		ep[HK_SIDE_DST] = f->ep[1 - dir];
 		c = hk_cur_init(s->buf, s->len);
-		count_result(pl, e, e->parse(&c, &ctx, &pl->sink));
+		r = e->parse(&c, &ctx, &pl->sink);
+		count_result(pl, e, r);
+		note_understood(f, e, r);
 		drain(pl, ep, ctx.ts_usec, 0);
 		f->parse_done[dir] = true;
 	}
@@ -195,7 +199,10 @@ static void on_flow_end(struct flow *f, void *userdata)
 	struct pipeline *pl = userdata;
 
 	flush_banners(pl, f);
-	if (f->dpi_state == FLOW_DPI_PENDING)
+	/* understood at the end (its last PDU, a banner flushed): not nDPI's */
+	if (f->parser_understood)
+		dpi_flow_skip(f);
+	else if (f->dpi_state == FLOW_DPI_PENDING)
 		dpi_giveup(pl->dpi, f);
 	flow_report(pl, f);
 	dpi_flow_release(f);
@@ -300,6 +307,7 @@ static enum hk_parse_result parse_datagram(struct pipeline *pl, const struct pro
 		.ts_usec = p->ts_usec,
 	};
 	uint64_t origin = 0;
+	enum hk_parse_result r;
 
 	if (f)
 		origin = flow_origin(f, dir);
@@ -307,8 +315,6 @@ static enum hk_parse_result parse_datagram(struct pipeline *pl, const struct pro
 		origin = 1ull << 63 | (uint64_t)p->src_mac[0] << 40 | (uint64_t)p->src_mac[1] << 32 |
 			 (uint64_t)p->src_mac[2] << 24 | (uint64_t)p->src_mac[3] << 16 |
 			 (uint64_t)p->src_mac[4] << 8 | p->src_mac[5];
-	enum hk_parse_result r;
-
 	packet_endpoints(p, ep);
 	r = run_parser(pl, e, &c, &ctx, ep, origin);
 	count_result(pl, e, r);
@@ -317,11 +323,13 @@ static enum hk_parse_result parse_datagram(struct pipeline *pl, const struct pro
 
 /*
  * A parser of a protocol nDPI has no dissector for (ndpi_blind) understood
- * the flow's bytes: from now on nDPI is not asked about the flow (packet()).
- * Its answer could only be Unknown, or a wrong name from a dissector that
- * took the bytes for its own: nDPI 4.2 calls Omron FINS over UDP "RTP" (its
- * first byte, 0x80, is RTP's version 2) and MC protocol on TCP 5001
- * "TargusDataspeed" (by port).
+ * the flow's bytes: from now on nDPI is not asked about the flow (packet(),
+ * on_flow_end). Its answer could only be Unknown, or a wrong name from a
+ * dissector that took the bytes for its own: nDPI 4.2 calls Omron FINS over
+ * UDP "RTP" (its first byte, 0x80, is RTP's version 2). Understood is the
+ * parser's HK_PARSE_OK: its header checks passed (FINS: ICF's reserved
+ * bits, RSV 0, GCT <= 7, a known MRC); the weakest is a MELSOFT search,
+ * four fixed bytes (docs/parsers.md).
  */
 static void note_understood(struct flow *f, const struct proto_entry *e, enum hk_parse_result r)
 {
@@ -389,11 +397,6 @@ static void stream_done(struct pipeline *pl, struct flow *f, int dir)
 	f->stream[dir] = stream_free(s);
 }
 
-/*
- * Runs the flow's parser over what direction dir holds. Banner mode: the
- * window from the stream start, again each time it grows, until the parser
- * decides or no more bytes can come (final). Framed: every whole PDU.
- */
 /* What a parser is told about a stream direction's bytes. */
 static struct hk_parse_ctx stream_ctx(const struct flow *f, int dir, uint64_t ts)
 {
@@ -422,6 +425,11 @@ static void stream_pdu(struct pipeline *pl, struct flow *f, int dir, const struc
 	note_understood(f, e, r);
 }
 
+/*
+ * Runs the flow's parser over what direction dir holds. Banner mode: the
+ * window from the stream start, again each time it grows, until the parser
+ * decides or no more bytes can come (final). Framed: every whole PDU.
+ */
 static void run_stream(struct pipeline *pl, struct flow *f, int dir, uint64_t ts)
 {
 	const struct proto_entry *e = f->parser;
@@ -489,8 +497,9 @@ static void parse_tcp(struct pipeline *pl, struct flow *f, const struct hk_pkt *
 	 * its malloc and free per PDU: the same PDUs in the same order, and the
 	 * same stream state after (stream_whole_pdus).
 	 */
-	if (e->framing != HK_FRAME_NONE && !(p->tcp_flags & HK_TCP_SYN) &&
-	    stream_whole_pdus(s, p->tcp_seq, p->payload, p->payload_len, e->framing)) {
+	if (e->framing != HK_FRAME_NONE &&
+	    stream_whole_pdus(s, p->tcp_seq, (p->tcp_flags & HK_TCP_SYN) != 0, p->payload, p->payload_len,
+			      e->framing)) {
 		struct hk_parse_ctx ctx = stream_ctx(f, dir, p->ts_usec);
 		struct hk_endpoint ep[2];
 		size_t off = 0;
@@ -643,7 +652,8 @@ static void packet(struct pipeline *pl, const struct hk_pkt *p, uint64_t epoch, 
 	 * nDPI was fed on the bench, docs/performance.md). Other packets reach
 	 * nDPI first, as its name may pick the parser for this very packet.
 	 */
-	parse_first = parse && f && p->ip_proto == 17 && p->payload_len && f->dpi_state == FLOW_DPI_PENDING &&
+	parse_first = parse && f && p->has_l4 && p->ip_proto == 17 && p->payload_len &&
+		      f->dpi_state == FLOW_DPI_PENDING &&
 		      (e = udp_parser_by_port(p, f)) && e->ndpi_blind;
 	if (parse_first)
 		dispatch(pl, p, f, dir);

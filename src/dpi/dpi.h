@@ -29,8 +29,8 @@ struct dpi *dpi_free(struct dpi *d);
 
 /*
  * Leaves d to the process's exit instead of freeing it, for a command that
- * exits when done: freeing nDPI 4.2's automata and IP trees takes about
- * 10 ms a module (docs/performance.md, session 5). d stays reachable from
+ * exits when done: freeing nDPI 4.2's automata and IP trees takes 5-20 ms
+ * a module (docs/performance.md, session 5). d stays reachable from
  * dpi.c, so a leak checker does not count it. Past DPI_LEFT_MAX modules d is
  * freed as dpi_free does. Accepts NULL.
  */

@@ -170,12 +170,13 @@ long stream_pdu_len_at(const struct flow_stream *s, const uint8_t *data, size_t 
 	return pdu_len(data, len, s->cap, f);
 }
 
-bool stream_whole_pdus(const struct flow_stream *s, uint32_t seq, const uint8_t *data, size_t len,
+bool stream_whole_pdus(const struct flow_stream *s, uint32_t seq, bool syn, const uint8_t *data, size_t len,
 		       enum hk_framing f)
 {
 	size_t off = 0;
 
-	if (s->len || s->gap || len == 0 || (s->seq_known && seq != s->next_seq))
+	/* with SYN the data starts at seq + 1: left to stream_add */
+	if (syn || s->len || s->gap || len == 0 || (s->seq_known && seq != s->next_seq))
 		return false;
 	while (off < len) {
 		long n = pdu_len(data + off, len - off, s->cap, f);

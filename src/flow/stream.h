@@ -49,14 +49,14 @@ long stream_pdu_len(const struct flow_stream *s, enum hk_framing f);
 long stream_pdu_len_at(const struct flow_stream *s, const uint8_t *data, size_t len, enum hk_framing f);
 
 /*
- * When s holds nothing and a segment at seq (no SYN) continues it in order
+ * When s holds nothing and a segment at seq without SYN continues it in order
  * and is whole PDUs of framing f, each no longer than the window, end to
  * end: true. Then those PDUs can be parsed where they lie, and
  * stream_took(s, seq, len) moves the stream past them, to the state that
  * appending them and consuming each would leave (docs/performance.md,
  * session 5).
  */
-bool stream_whole_pdus(const struct flow_stream *s, uint32_t seq, const uint8_t *data, size_t len,
+bool stream_whole_pdus(const struct flow_stream *s, uint32_t seq, bool syn, const uint8_t *data, size_t len,
 		       enum hk_framing f);
 void stream_took(struct flow_stream *s, uint32_t seq, size_t len);
 

@@ -262,29 +262,30 @@ static void counting_free(void *p)
 }
 
 /*
- * dpi_leave_to_exit frees nothing of the DPI_LEFT_MAX modules it keeps
- * (they stay reachable: the ASan build's leak check at the end of every
- * analyze run would count them otherwise) and frees the ones past that,
- * as dpi_free does.
+ * dpi_leave_to_exit frees nothing of the DPI_LEFT_MAX modules it keeps and
+ * frees the ones past that, as dpi_free does. That the kept ones stay
+ * reachable is what the ASan build's leak check at the end of every
+ * analyze run in the pcap suite shows. One module stands for all the kept
+ * ones (nothing in the list is ever freed, so a repeat is harmless): two
+ * modules built, not 65.
  */
 START_TEST(left_to_exit_not_freed)
 {
 	char err[128];
 	unsigned long before;
-	struct dpi *d;
+	struct dpi *kept = dpi_new(err, sizeof(err)), *past;
 
+	ck_assert_msg(kept != NULL, "dpi_new: %s", err);
 	set_ndpi_free(counting_free);
 	for (int i = 0; i < DPI_LEFT_MAX; i++) {
-		d = dpi_new(err, sizeof(err));
-		ck_assert_msg(d != NULL, "dpi_new: %s", err);
 		before = n_ndpi_frees;
-		dpi_leave_to_exit(d);
+		dpi_leave_to_exit(kept);
 		ck_assert_uint_eq(n_ndpi_frees, before);
 	}
-	d = dpi_new(err, sizeof(err));
-	ck_assert_msg(d != NULL, "dpi_new: %s", err);
+	past = dpi_new(err, sizeof(err));
+	ck_assert_msg(past != NULL, "dpi_new: %s", err);
 	before = n_ndpi_frees;
-	dpi_leave_to_exit(d); /* past the cap */
+	dpi_leave_to_exit(past); /* past the cap */
 	ck_assert_uint_gt(n_ndpi_frees, before + 1000);
 	dpi_leave_to_exit(NULL);
 }

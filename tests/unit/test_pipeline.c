@@ -14,9 +14,9 @@
  * verdict or when the flow ends.
  */
 #include <check.h>
-#include <stdio.h>
 #include <ndpi/ndpi_api.h>
 #include <pcap/dlt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -270,7 +270,7 @@ START_TEST(whole_pdus_in_place_as_buffered)
 			for (int i = 0; i < PDUS; i++)
 				whole |= ends[i] == off + n;
 			/* whole PDUs end to end from an empty stream, none longer than the window */
-			if (stream_whole_pdus(b, seq, conv + off, n, HK_FRAME_MBAP)) {
+			if (stream_whole_pdus(b, seq, false, conv + off, n, HK_FRAME_MBAP)) {
 				size_t at = 0;
 				long l;
 
@@ -303,35 +303,36 @@ START_TEST(whole_pdus_in_place_as_buffered)
 }
 END_TEST
 
-/* No in place: out of order, a gap, bytes held, a SYN's stream not started, a bad frame. */
+/* No in place: out of order, a gap, bytes held, a SYN with data, a bad frame. */
 START_TEST(whole_pdus_refused)
 {
 	struct flow_stream *s = stream_new(512);
 	uint8_t pdu[600];
 	size_t n = mbap(pdu, 1, 10);
 
-	ck_assert(stream_whole_pdus(s, SEQ0, pdu, n, HK_FRAME_MBAP)); /* a stream's first bytes */
-	ck_assert(!stream_whole_pdus(s, SEQ0, pdu, 0, HK_FRAME_MBAP));
-	ck_assert(!stream_whole_pdus(s, SEQ0, pdu, n - 1, HK_FRAME_MBAP));
+	ck_assert(stream_whole_pdus(s, SEQ0, false, pdu, n, HK_FRAME_MBAP)); /* a stream's first bytes */
+	ck_assert(!stream_whole_pdus(s, SEQ0 - 1, true, pdu, n, HK_FRAME_MBAP)); /* the same after a SYN */
+	ck_assert(!stream_whole_pdus(s, SEQ0, false, pdu, 0, HK_FRAME_MBAP));
+	ck_assert(!stream_whole_pdus(s, SEQ0, false, pdu, n - 1, HK_FRAME_MBAP));
 	stream_took(s, SEQ0, n);
 	ck_assert_uint_eq(s->next_seq, SEQ0 + n);
-	ck_assert(!stream_whole_pdus(s, SEQ0, pdu, n, HK_FRAME_MBAP));         /* a retransmission */
-	ck_assert(!stream_whole_pdus(s, SEQ0 + n + 1, pdu, n, HK_FRAME_MBAP)); /* beyond: a gap */
-	ck_assert(stream_whole_pdus(s, SEQ0 + n, pdu, n, HK_FRAME_MBAP));
+	ck_assert(!stream_whole_pdus(s, SEQ0, false, pdu, n, HK_FRAME_MBAP));         /* a retransmission */
+	ck_assert(!stream_whole_pdus(s, SEQ0 + n + 1, false, pdu, n, HK_FRAME_MBAP)); /* beyond: a gap */
+	ck_assert(stream_whole_pdus(s, SEQ0 + n, false, pdu, n, HK_FRAME_MBAP));
 	ck_assert_uint_eq(stream_add(s, SEQ0 + n, false, pdu, 3), 3);
-	ck_assert(!stream_whole_pdus(s, SEQ0 + n + 3, pdu, n, HK_FRAME_MBAP)); /* bytes held */
+	ck_assert(!stream_whole_pdus(s, SEQ0 + n + 3, false, pdu, n, HK_FRAME_MBAP)); /* bytes held */
 	stream_free(s);
 
 	s = stream_new(512);
 	pdu[2] = 1; /* protocol id 1: not Modbus */
-	ck_assert(!stream_whole_pdus(s, SEQ0, pdu, n, HK_FRAME_MBAP));
+	ck_assert(!stream_whole_pdus(s, SEQ0, false, pdu, n, HK_FRAME_MBAP));
 	pdu[2] = 0;
 	n = mbap(pdu, 2, 520); /* longer than the window */
-	ck_assert(!stream_whole_pdus(s, SEQ0, pdu, n, HK_FRAME_MBAP));
+	ck_assert(!stream_whole_pdus(s, SEQ0, false, pdu, n, HK_FRAME_MBAP));
 	stream_add(s, SEQ0, false, pdu, 600);
 	s->len = 0; /* a stream with a gap, nothing held */
 	s->gap = true;
-	ck_assert(!stream_whole_pdus(s, SEQ0 + 600, pdu, 17, HK_FRAME_MBAP));
+	ck_assert(!stream_whole_pdus(s, SEQ0 + 600, false, pdu, 17, HK_FRAME_MBAP));
 	stream_free(s);
 }
 END_TEST
