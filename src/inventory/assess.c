@@ -15,7 +15,9 @@
  */
 #include "inventory/assess.h"
 
+#include <assert.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -40,33 +42,42 @@ static const char *const access_roles[] = {
  * their evidence ("modbus." ...). */
 #define PROTO_NAMES_MAX 4
 
+/* A parser's source prefix: "modbus." with its length. Each ends in its one
+ * '.', so a source starts with it exactly when the source's text up to its
+ * first '.' is it (assess_classify compares those). */
+struct src_prefix {
+	const char *s;
+	size_t len;
+};
+#define SRC(x) {x, sizeof(x) - 1}
+
 struct proto_family {
 	const char *label;
 	const char *ndpi[PROTO_NAMES_MAX];
-	const char *src[PROTO_NAMES_MAX];
+	struct src_prefix src[PROTO_NAMES_MAX];
 };
 
 static const struct proto_family industrial[] = {
-	{"Modbus", {"modbus"}, {"modbus."}},
-	{"S7comm", {"s7comm", "s7commplus"}, {"s7comm.", "s7commplus."}},
-	{"DNP3", {"dnp3"}, {"dnp3."}},
-	{"IEC 60870-5-104", {"iec60870", "iec104", "iec608705104"}, {"iec104."}},
-	{"EtherNet/IP (CIP)", {"ethernetip", "cip", "cipio"}, {"enip."}},
-	{"BACnet", {"bacnet"}, {"bacnet."}},
-	{"OPC UA", {"opcua"}, {"opcua."}},
-	{"IEC 61850", {"iec61850", "goose"}, {"mms.", "goose."}},
-	{"PROFINET", {"profinet", "profinetio", "pndcp"}, {"pndcp."}},
-	{"FINS", {"fins", "omronfins"}, {"fins."}},
-	{"MELSEC", {"melsec", "melsoft"}, {"melsec."}},
+	{"Modbus", {"modbus"}, {SRC("modbus.")}},
+	{"S7comm", {"s7comm", "s7commplus"}, {SRC("s7comm."), SRC("s7commplus.")}},
+	{"DNP3", {"dnp3"}, {SRC("dnp3.")}},
+	{"IEC 60870-5-104", {"iec60870", "iec104", "iec608705104"}, {SRC("iec104.")}},
+	{"EtherNet/IP (CIP)", {"ethernetip", "cip", "cipio"}, {SRC("enip.")}},
+	{"BACnet", {"bacnet"}, {SRC("bacnet.")}},
+	{"OPC UA", {"opcua"}, {SRC("opcua.")}},
+	{"IEC 61850", {"iec61850", "goose"}, {SRC("mms."), SRC("goose.")}},
+	{"PROFINET", {"profinet", "profinetio", "pndcp"}, {SRC("pndcp.")}},
+	{"FINS", {"fins", "omronfins"}, {SRC("fins.")}},
+	{"MELSEC", {"melsec", "melsoft"}, {SRC("melsec.")}},
 };
 
 static const struct proto_family remote_access[] = {
-	{"SSH", {"ssh"}, {"ssh."}},
-	{"Telnet", {"telnet"}, {"telnet."}},
-	{"RDP", {"rdp"}, {NULL}},
-	{"VNC", {"vnc", "rfb"}, {NULL}},
-	{"TeamViewer", {"teamviewer"}, {NULL}},
-	{"AnyDesk", {"anydesk"}, {NULL}},
+	{"SSH", {"ssh"}, {SRC("ssh.")}},
+	{"Telnet", {"telnet"}, {SRC("telnet.")}},
+	{"RDP", {"rdp"}, {{NULL, 0}}},
+	{"VNC", {"vnc", "rfb"}, {{NULL, 0}}},
+	{"TeamViewer", {"teamviewer"}, {{NULL, 0}}},
+	{"AnyDesk", {"anydesk"}, {{NULL, 0}}},
 };
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
@@ -184,8 +195,8 @@ static bool has(const char *s)
 	return s && s[0];
 }
 
-/* "OPC-UA" → "opcua", "EthernetIP" → "ethernetip". */
-static void fold(const char *s, char *out, size_t outsz)
+/* "OPC-UA" → "opcua", "EthernetIP" → "ethernetip"; returns the length. */
+static size_t fold(const char *s, char *out, size_t outsz)
 {
 	size_t n = 0;
 	for (; *s && n + 1 < outsz; s++) {
@@ -196,23 +207,7 @@ static void fold(const char *s, char *out, size_t outsz)
 			out[n++] = ch;
 	}
 	out[n] = '\0';
-}
-
-/* name folded (fold()) */
-static bool family_ndpi(const struct proto_family *p, const char *folded)
-{
-	for (size_t i = 0; i < PROTO_NAMES_MAX && p->ndpi[i]; i++)
-		if (folded[0] == p->ndpi[i][0] && strcmp(folded, p->ndpi[i]) == 0)
-			return true;
-	return false;
-}
-
-static bool family_source(const struct proto_family *p, const char *source)
-{
-	for (size_t i = 0; i < PROTO_NAMES_MAX && p->src[i]; i++)
-		if (source[0] == p->src[i][0] && strncmp(source, p->src[i], strlen(p->src[i])) == 0)
-			return true;
-	return false;
+	return n;
 }
 
 /* "tcp/502/Modbus" → "Modbus"; NULL when not of that shape. */
@@ -243,28 +238,85 @@ static int claim_order(const void *pa, const void *pb)
 	return -claim_cmp(a, b);
 }
 
-/* Evidence of one attribute, strongest first. The caller frees *ret. */
-static size_t claims_of(const struct hk_device *d, const char *attr, const struct hk_evidence ***ret)
-{
+/*
+ * What each evidence item is to the assessment, read once per device (the
+ * attribute, the families of both tables, whether it is an external peer):
+ * the criteria then test bits instead of comparing strings per question.
+ */
+enum ev_kind {
+	EV_OTHER = 0,
+	EV_MANUFACTURER,
+	EV_ROLE,
+	EV_SERVICE,
+	EV_CLIENT,
+};
+
+/* What an item is to one table of families: bit f set when it names family f
+ * as a service it serves, as a protocol it uses, or speaks it (its source). */
+struct fam_bits {
+	uint32_t serves, uses, speaks;
+};
+
+enum { FAM_INDUSTRIAL, FAM_REMOTE, FAM__MAX };
+
+struct ev_info {
+	const struct hk_evidence *e;
+	uint8_t kind; /* enum ev_kind */
+	bool peer;    /* source "flow.peer" */
+	struct fam_bits fam[FAM__MAX];
+};
+
+/* The device's evidence in canonical order (attribute, value, source), so
+ * that the lines do not depend on the order it is stored in. Devices with
+ * up to EV_VIEW_SMALL items (nearly all) need no allocation. */
+#define EV_VIEW_SMALL 64
+
+struct ev_view {
+	struct ev_info *v;
+	size_t n;
+	uint32_t any[FAM__MAX]; /* the families any item has a bit for */
+	struct ev_info small[EV_VIEW_SMALL];
+};
+
+/* Evidence of one kind, strongest first. */
+struct claims {
 	const struct hk_evidence **v;
+	size_t n;
+	const struct hk_evidence *small[EV_VIEW_SMALL];
+};
+
+static void claims_free(struct claims *c)
+{
+	if (c->v != c->small)
+		free(c->v);
+	c->v = NULL;
+	c->n = 0;
+}
+
+/* Evidence of one kind, strongest first (none without memory for them). */
+static void claims_of(const struct ev_view *w, enum ev_kind kind, struct claims *c)
+{
 	size_t n = 0;
 
-	*ret = NULL;
-	for (size_t i = 0; i < d->n_ev; i++)
-		if (strcmp(d->ev[i].attribute, attr) == 0)
-			n++;
+	c->v = c->small;
+	c->n = 0;
+	for (size_t i = 0; i < w->n; i++)
+		n += w->v[i].kind == kind;
 	if (!n)
-		return 0;
-	v = calloc(n, sizeof(*v));
-	if (!v)
-		return 0;
-	n = 0;
-	for (size_t i = 0; i < d->n_ev; i++)
-		if (strcmp(d->ev[i].attribute, attr) == 0)
-			v[n++] = &d->ev[i];
-	qsort(v, n, sizeof(*v), claim_order);
-	*ret = v;
-	return n;
+		return;
+	if (n > EV_VIEW_SMALL) {
+		c->v = malloc(n * sizeof(*c->v));
+		if (!c->v) {
+			c->v = c->small;
+			return;
+		}
+	}
+	for (size_t i = 0; i < w->n; i++)
+		if (w->v[i].kind == kind)
+			c->v[c->n++] = w->v[i].e;
+	/* claim_cmp is 0 only for items alike in all it shows (value, source,
+	 * confidence), so the order of input does not change the result */
+	qsort(c->v, c->n, sizeof(*c->v), claim_order);
 }
 
 static bool is_oui_claim(const struct hk_evidence *e)
@@ -329,21 +381,26 @@ static void chain_text(const struct origin_db *db, const struct origin_company *
 		const struct origin_company *p = origin_company(db, x->parent_id);
 		if (!p || used >= sz)
 			break;
-		textf(buf + used, sz - used, " -> %s", p->id);
-		used += strlen(buf + used);
+		hk_str_cat(buf, sz, &used, " -> ");
+		hk_str_cat(buf, sz, &used, p->id);
 		x = p;
 	}
 }
 
-static void resolve_origin(const struct hk_device *d, const struct assess_annotations *ann,
+static void resolve_origin(const struct ev_view *v, const struct assess_annotations *ann,
 			   const struct assess_ctx *ctx, struct work *w)
 {
 	struct assess_result *r = w->r;
-	const struct hk_evidence **claims = NULL, *hit = NULL;
+	const struct hk_evidence **claims, *hit = NULL;
 	const struct origin_company *c = NULL;
 	const char *rule = NULL;
-	size_t n = claims_of(d, HK_A_MANUFACTURER, &claims), n_strong = 0, n_unresolved = 0;
+	struct claims cl;
+	size_t n, n_strong = 0, n_unresolved = 0;
 	char chain[160], num[HK_U64_STRLEN];
+
+	claims_of(v, EV_MANUFACTURER, &cl);
+	claims = cl.v;
+	n = cl.n;
 
 	if (ann && has(ann->owner_company)) {
 		const struct hk_evidence *best = n ? claims[0] : NULL;
@@ -413,7 +470,7 @@ known:
 		hk_str_copy(w->basis + used, sizeof(w->basis) - used, "; no control country recorded");
 	}
 out:
-	free(claims);
+	claims_free(&cl);
 }
 
 /* --- criteria 1 and 2 ------------------------------------------------------ */
@@ -461,7 +518,7 @@ static void criterion_state(struct work *w, const struct assess_ctx *ctx, const 
 	st = state_carrier(ctx->origin, c);
 	if (st->state == ORIGIN_STATE_NONE) {
 		if (r->origin_known)
-			line_add(&l, "no state ownership recorded for %s", c->id);
+			line_put(&l, "no state ownership recorded for ", c->id);
 		return;
 	}
 	r->c1.holds = true;
@@ -486,45 +543,28 @@ static bool access_role(const char *v)
 	return false;
 }
 
-static void access_from_roles(const struct hk_device *d, struct lines *l)
+static void access_from_roles(const struct ev_view *w, struct lines *l)
 {
-	const struct hk_evidence **v = NULL;
-	size_t n = claims_of(d, HK_A_ROLE, &v);
+	struct claims v;
 	char num[HK_U64_STRLEN];
 
+	claims_of(w, EV_ROLE, &v);
 	/* one line per role value, its strongest claim, strongest first */
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < v.n; i++) {
 		bool seen = false;
-		if (!access_role(v[i]->value))
+		if (!access_role(v.v[i]->value))
 			continue;
 		for (size_t j = 0; j < i && !seen; j++)
-			seen = strcmp(v[j]->value, v[i]->value) == 0;
+			seen = strcmp(v.v[j]->value, v.v[i]->value) == 0;
 		if (!seen)
-			line_cat(l, "role ", v[i]->value, " (", v[i]->source, ", ", hk_u64_text(v[i]->confidence, num), ")",
-				 NULL);
+			line_cat(l, "role ", v.v[i]->value, " (", v.v[i]->source, ", ",
+				 hk_u64_text(v.v[i]->confidence, num), ")", NULL);
 	}
-	free(v);
+	claims_free(&v);
 }
 
-/* What each evidence item is to one table of families, read once per
- * device rather than once per family: bit f set when the item names family f
- * as a service it serves, as a protocol it uses, or speaks it (its source). */
-struct fam_bits {
-	uint32_t serves, uses, speaks;
-};
-
-/* The device's evidence in canonical order (attribute, value, source), so
- * that the lines do not depend on the order it is stored in. */
-struct ev_view {
-	const struct hk_evidence **v;
-	size_t n;
-	struct fam_bits *bits; /* n of them, scratch for access_from_protocols */
-};
-
-static int canonical_order(const void *pa, const void *pb)
+static int canonical_order(const struct hk_evidence *a, const struct hk_evidence *b)
 {
-	const struct hk_evidence *a = *(const struct hk_evidence *const *)pa;
-	const struct hk_evidence *b = *(const struct hk_evidence *const *)pb;
 	int c = strcmp(a->attribute, b->attribute);
 	if (c)
 		return c;
@@ -532,94 +572,205 @@ static int canonical_order(const void *pa, const void *pb)
 	return c ? c : strcmp(a->source, b->source);
 }
 
+static int info_order(const void *pa, const void *pb)
+{
+	return canonical_order(((const struct ev_info *)pa)->e, ((const struct ev_info *)pb)->e);
+}
+
+#define FAMILIES_MAX 32 /* bits of a uint32_t */
+_Static_assert(N_OF(industrial) <= FAMILIES_MAX && N_OF(remote_access) <= FAMILIES_MAX, "family bits");
+
+static const struct {
+	const struct proto_family *fam;
+	size_t n;
+} tables[FAM__MAX] = {
+	[FAM_INDUSTRIAL] = {industrial, N_OF(industrial)},
+	[FAM_REMOTE] = {remote_access, N_OF(remote_access)},
+};
+
+/* The attribute's kind: its first byte first, this is asked of every item. */
+static enum ev_kind ev_kind_of(const char *attr)
+{
+	switch (attr[0]) {
+	case 'm':
+		return strcmp(attr, HK_A_MANUFACTURER) == 0 ? EV_MANUFACTURER : EV_OTHER;
+	case 'r':
+		return strcmp(attr, HK_A_ROLE) == 0 ? EV_ROLE : EV_OTHER;
+	case 's':
+		return strcmp(attr, HK_A_SERVICE) == 0 ? EV_SERVICE : EV_OTHER;
+	case 'c':
+		return strcmp(attr, HK_A_CLIENT) == 0 ? EV_CLIENT : EV_OTHER;
+	default:
+		return EV_OTHER;
+	}
+}
+
+/*
+ * The families' nDPI names and parser prefixes by length, built once from
+ * the tables: an item's name or source prefix is compared only with those
+ * of its length (a handful) instead of every name of every family.
+ */
+#define NAME_LEN_MAX 16 /* longer than any name or prefix in the tables */
+#define NAMES_MAX 64
+
+struct name_bit {
+	const char *s;
+	uint8_t len, table, fam;
+};
+
+static struct {
+	struct name_bit ndpi[NAMES_MAX], src[NAMES_MAX];
+	uint8_t ndpi_at[NAME_LEN_MAX + 1], src_at[NAME_LEN_MAX + 1]; /* first of each length; [len + 1] ends it */
+} idx;
+static pthread_once_t idx_once = PTHREAD_ONCE_INIT;
+
+static void index_add(struct name_bit *v, size_t *n, const char *s, size_t len, int t, size_t k)
+{
+	size_t i = *n;
+
+	assert(len < NAME_LEN_MAX && *n < NAMES_MAX); /* the tables above are constants */
+	if (len >= NAME_LEN_MAX || *n >= NAMES_MAX)
+		return;
+	/* insertion by length: the arrays are tiny and built once */
+	while (i > 0 && v[i - 1].len > len) {
+		v[i] = v[i - 1];
+		i--;
+	}
+	v[i] = (struct name_bit){s, (uint8_t)len, (uint8_t)t, (uint8_t)k};
+	(*n)++;
+}
+
+static void index_bounds(const struct name_bit *v, size_t n, uint8_t *at)
+{
+	for (size_t len = 0, i = 0; len <= NAME_LEN_MAX; len++) {
+		while (i < n && v[i].len < len)
+			i++;
+		at[len] = (uint8_t)i;
+	}
+}
+
+static void index_build(void)
+{
+	size_t n_ndpi = 0, n_src = 0;
+
+	for (int t = 0; t < FAM__MAX; t++)
+		for (size_t k = 0; k < tables[t].n; k++) {
+			const struct proto_family *p = &tables[t].fam[k];
+			for (size_t i = 0; i < PROTO_NAMES_MAX && p->ndpi[i]; i++)
+				index_add(idx.ndpi, &n_ndpi, p->ndpi[i], strlen(p->ndpi[i]), t, k);
+			for (size_t i = 0; i < PROTO_NAMES_MAX && p->src[i].s; i++)
+				index_add(idx.src, &n_src, p->src[i].s, p->src[i].len, t, k);
+		}
+	index_bounds(idx.ndpi, n_ndpi, idx.ndpi_at);
+	index_bounds(idx.src, n_src, idx.src_at);
+}
+
+/* ORs into bits[table] the families whose names (of v, by length) equal s. */
+static void index_find(const struct name_bit *v, const uint8_t *at, const char *s, size_t len,
+		       uint32_t bits[FAM__MAX])
+{
+	if (len == 0 || len >= NAME_LEN_MAX)
+		return;
+	for (size_t i = at[len]; i < at[len + 1]; i++)
+		if (v[i].s[0] == s[0] && memcmp(v[i].s, s, len) == 0)
+			bits[v[i].table] |= 1u << v[i].fam;
+}
+
+void assess_classify(const struct hk_evidence *e, struct assess_ev_bits *ret)
+{
+	const char *name = NULL, *dot = memchr(e->source, '.', strnlen(e->source, sizeof(e->source)));
+	enum ev_kind kind = ev_kind_of(e->attribute);
+	uint32_t named[FAM__MAX] = {0, 0};
+	char f[64];
+
+	pthread_once(&idx_once, index_build);
+	memset(ret, 0, sizeof(*ret));
+	ret->kind = (int)kind;
+	ret->peer = e->source[0] == 'f' && strcmp(e->source, "flow.peer") == 0;
+	if (kind == EV_SERVICE)
+		name = service_proto(e->value);
+	else if (kind == EV_CLIENT)
+		name = e->value;
+	if (name)
+		index_find(idx.ndpi, idx.ndpi_at, f, fold(name, f, sizeof(f)), named);
+	if (dot)
+		index_find(idx.src, idx.src_at, e->source, (size_t)(dot - e->source) + 1, ret->speaks);
+	for (int t = 0; t < FAM__MAX; t++) {
+		ret->serves[t] = kind == EV_SERVICE ? named[t] : 0;
+		ret->uses[t] = kind == EV_CLIENT ? named[t] : 0;
+	}
+}
+
+/* The device's items in canonical order, each classified; none without
+ * memory for them. */
 static void view_init(struct ev_view *w, const struct hk_device *d)
 {
 	bool sorted = true;
 
+	memset(w->any, 0, sizeof(w->any));
 	w->n = 0;
-	w->v = d->n_ev ? calloc(d->n_ev, sizeof(*w->v)) : NULL;
-	w->bits = d->n_ev ? calloc(d->n_ev, sizeof(*w->bits)) : NULL;
-	if (!w->v || !w->bits) {
-		free(w->v);
-		free(w->bits);
-		w->v = NULL;
-		w->bits = NULL;
+	w->v = d->n_ev > EV_VIEW_SMALL ? malloc(d->n_ev * sizeof(*w->v)) : w->small;
+	if (!w->v) {
+		w->v = w->small;
 		return;
 	}
 	for (size_t i = 0; i < d->n_ev; i++) {
-		w->v[w->n++] = &d->ev[i];
-		if (i && sorted && canonical_order(&w->v[i - 1], &w->v[i]) > 0)
+		w->v[w->n++].e = &d->ev[i];
+		if (i && sorted && canonical_order(&d->ev[i - 1], &d->ev[i]) > 0)
 			sorted = false;
 	}
 	/* a device's evidence is normally in this order already (snapshot,
 	 * deriver, store): then one pass instead of a sort */
 	if (!sorted)
-		qsort(w->v, w->n, sizeof(*w->v), canonical_order);
+		qsort(w->v, w->n, sizeof(*w->v), info_order);
+	for (size_t i = 0; i < w->n; i++) {
+		struct ev_info *x = &w->v[i];
+		struct assess_ev_bits b;
+
+		assess_classify(x->e, &b);
+		x->kind = (uint8_t)b.kind;
+		x->peer = b.peer;
+		for (int t = 0; t < FAM__MAX; t++) {
+			x->fam[t] = (struct fam_bits){b.serves[t], b.uses[t], b.speaks[t]};
+			w->any[t] |= b.serves[t] | b.uses[t] | b.speaks[t];
+		}
+	}
+}
+
+static void view_free(struct ev_view *w)
+{
+	if (w->v != w->small)
+		free(w->v);
+	w->v = NULL;
+	w->n = 0;
 }
 
 /* Is there a stronger item of the same attribute and value? (Canonical order
  * makes them neighbours.) */
 static bool weaker_twin(const struct ev_view *w, size_t i)
 {
-	const struct hk_evidence *e = w->v[i];
-	for (size_t j = i; j-- > 0 && strcmp(w->v[j]->attribute, e->attribute) == 0 &&
-			    strcmp(w->v[j]->value, e->value) == 0;)
-		if (claim_cmp(w->v[j], e) > 0)
+	const struct hk_evidence *e = w->v[i].e;
+	for (size_t j = i; j-- > 0 && strcmp(w->v[j].e->attribute, e->attribute) == 0 &&
+			    strcmp(w->v[j].e->value, e->value) == 0;)
+		if (claim_cmp(w->v[j].e, e) > 0)
 			return true;
-	for (size_t j = i + 1; j < w->n && strcmp(w->v[j]->attribute, e->attribute) == 0 &&
-			       strcmp(w->v[j]->value, e->value) == 0;
+	for (size_t j = i + 1; j < w->n && strcmp(w->v[j].e->attribute, e->attribute) == 0 &&
+			       strcmp(w->v[j].e->value, e->value) == 0;
 	     j++)
-		if (claim_cmp(w->v[j], e) > 0)
+		if (claim_cmp(w->v[j].e, e) > 0)
 			return true;
 	return false;
 }
 
-#define FAMILIES_MAX 32 /* bits of a uint32_t */
-_Static_assert(N_OF(industrial) <= FAMILIES_MAX && N_OF(remote_access) <= FAMILIES_MAX, "family bits");
-
-/* Returns the families any item has a bit for. */
-static uint32_t family_bits(const struct ev_view *w, const struct proto_family *fam, size_t n_fam,
-			    struct fam_bits *b)
+/* Served and used protocols of the families of table t, then parser
+ * evidence for a family nDPI did not name. */
+static void access_from_protocols(const struct ev_view *w, int t, struct lines *l)
 {
-	uint32_t any = 0;
-
-	for (size_t i = 0; i < w->n; i++) {
-		const struct hk_evidence *e = w->v[i];
-		const char *name = NULL;
-		uint32_t *named = NULL;
-
-		b[i] = (struct fam_bits){0, 0, 0};
-		if (e->attribute[0] == 's' && strcmp(e->attribute, HK_A_SERVICE) == 0) {
-			name = service_proto(e->value);
-			named = &b[i].serves;
-		} else if (e->attribute[0] == 'c' && strcmp(e->attribute, HK_A_CLIENT) == 0) {
-			name = e->value;
-			named = &b[i].uses;
-		}
-		if (name) {
-			char f[64];
-			fold(name, f, sizeof(f));
-			for (size_t k = 0; k < n_fam; k++)
-				if (family_ndpi(&fam[k], f))
-					*named |= 1u << k;
-		}
-		for (size_t k = 0; k < n_fam; k++)
-			if (family_source(&fam[k], e->source))
-				b[i].speaks |= 1u << k;
-		any |= b[i].serves | b[i].uses | b[i].speaks;
-	}
-	return any;
-}
-
-/* Served and used protocols of the families, then parser evidence for a
- * family nDPI did not name. b: w->n items of scratch. */
-static void access_from_protocols(const struct ev_view *w, const struct proto_family *fam, size_t n_fam,
-				  struct fam_bits *b, struct lines *l)
-{
-	uint32_t any = family_bits(w, fam, n_fam, b);
+	const struct proto_family *fam = tables[t].fam;
+	uint32_t any = w->any[t];
 	char num[HK_U64_STRLEN];
 
-	for (size_t f = 0; f < n_fam; f++) {
+	for (size_t f = 0; f < tables[t].n; f++) {
 		const struct hk_evidence *parser = NULL;
 		uint32_t bit = 1u << f;
 		bool named = false;
@@ -628,15 +779,15 @@ static void access_from_protocols(const struct ev_view *w, const struct proto_fa
 			continue; /* no item of this family: no line */
 
 		for (size_t i = 0; i < w->n; i++) {
-			const struct hk_evidence *e = w->v[i];
-			if (!(b[i].serves & bit) || weaker_twin(w, i))
+			const struct hk_evidence *e = w->v[i].e;
+			if (!(w->v[i].fam[t].serves & bit) || weaker_twin(w, i))
 				continue;
 			line_cat(l, "serves ", e->value, " (", e->source, ", ", hk_u64_text(e->confidence, num), ")", NULL);
 			named = true;
 		}
 		for (size_t i = 0; i < w->n; i++) {
-			const struct hk_evidence *e = w->v[i];
-			if (!(b[i].uses & bit) || weaker_twin(w, i))
+			const struct hk_evidence *e = w->v[i].e;
+			if (!(w->v[i].fam[t].uses & bit) || weaker_twin(w, i))
 				continue;
 			line_cat(l, "uses ", e->value, " (", e->source, ", ", hk_u64_text(e->confidence, num), ")", NULL);
 			named = true;
@@ -644,8 +795,8 @@ static void access_from_protocols(const struct ev_view *w, const struct proto_fa
 		if (named)
 			continue;
 		for (size_t i = 0; i < w->n; i++) {
-			const struct hk_evidence *e = w->v[i];
-			if ((b[i].speaks & bit) && (!parser || claim_cmp(e, parser) > 0))
+			const struct hk_evidence *e = w->v[i].e;
+			if ((w->v[i].fam[t].speaks & bit) && (!parser || claim_cmp(e, parser) > 0))
 				parser = e;
 		}
 		if (parser)
@@ -654,31 +805,43 @@ static void access_from_protocols(const struct ev_view *w, const struct proto_fa
 	}
 }
 
-/* "out 203.0.113.77 tcp/443 TLS" → "out 203.0.113.77 (US) tcp/443 TLS". */
+/* "out 203.0.113.77 tcp/443 TLS" → "out 203.0.113.77 (US) tcp/443 TLS";
+ * what textf(buf, sz, "%.*s (%s)%s", ...) or "%s" gave, cut at the same byte. */
 static void peer_text(const char *v, const struct geoip *geo, char *buf, size_t sz)
 {
 	const char *sp1 = strchr(v, ' '), *sp2 = sp1 ? strchr(sp1 + 1, ' ') : NULL;
 	char ip[HK_ADDR_STRLEN];
 	struct hk_addr a;
 	const char *cc = NULL;
+	size_t used = 0;
 
 	if (sp1 && sp2 && (size_t)(sp2 - sp1 - 1) < sizeof(ip)) {
-		snprintf(ip, sizeof(ip), "%.*s", (int)(sp2 - sp1 - 1), sp1 + 1);
+		memcpy(ip, sp1 + 1, (size_t)(sp2 - sp1 - 1));
+		ip[sp2 - sp1 - 1] = '\0';
 		if (geo && hk_addr_parse(ip, &a))
 			cc = geoip_country(geo, &a);
 	}
-	if (cc && cc[0])
-		textf(buf, sz, "%.*s (%s)%s", (int)(sp2 - v), v, cc, sp2);
-	else
-		textf(buf, sz, "%s", v);
+	buf[0] = '\0';
+	if (cc && cc[0]) {
+		size_t head = (size_t)(sp2 - v) < sz - 1 ? (size_t)(sp2 - v) : sz - 1;
+		memcpy(buf, v, head);
+		buf[head] = '\0';
+		used = head;
+		hk_str_cat(buf, sz, &used, " (");
+		hk_str_cat(buf, sz, &used, cc);
+		hk_str_cat(buf, sz, &used, ")");
+		hk_str_cat(buf, sz, &used, sp2);
+	} else {
+		hk_str_cat(buf, sz, &used, v);
+	}
 }
 
 static void access_from_peers(const struct ev_view *w, const struct geoip *geo, struct lines *l)
 {
 	for (size_t i = 0; i < w->n; i++) {
-		const struct hk_evidence *e = w->v[i];
+		const struct hk_evidence *e = w->v[i].e;
 		char text[HK_OBS_VALUE_MAX + 8], num[HK_U64_STRLEN];
-		if (strcmp(e->source, "flow.peer") != 0)
+		if (!w->v[i].peer)
 			continue;
 		if (l->c->n_why >= ASSESS_WHY_MAX) {
 			l->n_more++; /* what line_add would do: no geolocation lookup for a line that is not kept */
@@ -689,19 +852,15 @@ static void access_from_peers(const struct ev_view *w, const struct geoip *geo, 
 	}
 }
 
-static void criterion_access(const struct hk_device *d, const struct assess_ctx *ctx, const struct lines *lp)
+static void criterion_access(const struct ev_view *w, const struct assess_ctx *ctx, const struct lines *lp)
 {
 	struct lines l = *lp;
 	struct assess_criterion *c = l.c;
-	struct ev_view w;
 
-	view_init(&w, d);
-	access_from_roles(d, &l);
-	access_from_protocols(&w, industrial, N_OF(industrial), w.bits, &l);
-	access_from_protocols(&w, remote_access, N_OF(remote_access), w.bits, &l);
-	access_from_peers(&w, ctx->geo, &l);
-	free(w.v);
-	free(w.bits);
+	access_from_roles(w, &l);
+	access_from_protocols(w, FAM_INDUSTRIAL, &l);
+	access_from_protocols(w, FAM_REMOTE, &l);
+	access_from_peers(w, ctx->geo, &l);
 	c->holds = c->n_why > 0;
 	if (!c->holds)
 		line_put(&l, "no access-giving role, industrial or remote-access protocol, or external peer seen", "");
@@ -799,6 +958,7 @@ int assess_device(const struct hk_device *d, const struct assess_annotations *an
 	struct work w;
 	struct lines l1 = {&out->c1, w.rows[0], 0}, l2 = {&out->c2, w.rows[1], 0}, l3a = {&out->c3a, w.rows[2], 0},
 		     l3b = {&out->c3b, w.rows[3], 0};
+	struct ev_view v;
 	bool all, mitigated;
 
 	if (!ctx)
@@ -810,11 +970,13 @@ int assess_device(const struct hk_device *d, const struct assess_annotations *an
 		((char *)&w + texts[i].work)[0] = '\0';
 	out->state = origin_state_name(ORIGIN_STATE_NONE);
 	out->state_share = -1;
-	resolve_origin(d, ann, ctx, &w);
+	view_init(&v, d);
+	resolve_origin(&v, ann, ctx, &w);
 	criterion_country(&w, ctx, 1, &l1);
 	criterion_state(&w, ctx, &l1);
 	criterion_country(&w, ctx, 2, &l2);
-	criterion_access(d, ctx, &l3a);
+	criterion_access(&v, ctx, &l3a);
+	view_free(&v);
 	criterion_mitigation(ann, &l3b);
 
 	all = out->c1.holds && out->c2.holds && out->c3a.holds;

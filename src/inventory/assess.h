@@ -106,6 +106,23 @@ struct assess_ctx {
 int assess_device(const struct hk_device *d, const struct assess_annotations *ann, const struct assess_ctx *ctx,
 		  struct assess_result *out);
 
+/*
+ * What one evidence item is to criterion 3A, as assess_device reads it once
+ * per item: kind 1 manufacturer, 2 role, 3 service, 4 client, 0 any other
+ * attribute; peer: its source is "flow.peer"; per family table (0 industrial,
+ * 1 remote access) bit f set when the item serves family f (a service whose
+ * protocol, folded, is one of its nDPI names), uses it (a client protocol of
+ * those names), or speaks it (its source starts with one of the family's
+ * parser prefixes). Exposed for the unit test, which holds it to the string
+ * comparisons it replaces.
+ */
+struct assess_ev_bits {
+	int kind;
+	bool peer;
+	uint32_t serves[2], uses[2], speaks[2];
+};
+void assess_classify(const struct hk_evidence *e, struct assess_ev_bits *ret);
+
 /* Frees the why lines and zeroes r; r may be NULL. */
 void assess_result_clear(struct assess_result *r);
 

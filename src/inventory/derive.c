@@ -82,8 +82,12 @@ static size_t derive_one(struct hk_device *d, const struct hk_evidence *e, const
 
 static bool derivable(const struct hk_evidence *e)
 {
-	return strncmp(e->source, "sig.", 4) != 0 && strncmp(e->source, "vid.", 4) != 0 &&
-	       strncmp(e->source, "oui.", 4) != 0;
+	const char *s = e->source;
+	/* the three prefixes have their '.' at byte 3: most sources are told
+	 * apart by that byte alone (read only when no NUL comes before it) */
+	if (!s[0] || !s[1] || !s[2] || s[3] != '.')
+		return true;
+	return memcmp(s, "sig.", 4) != 0 && memcmp(s, "vid.", 4) != 0 && memcmp(s, "oui.", 4) != 0;
 }
 
 void inv_derive(struct hk_device *d, void *knowledge)
@@ -202,7 +206,7 @@ static bool unknown_candidate(const struct hk_evidence *e)
 	if (e->attribute[0] != 'f' || strcmp(e->attribute, "fingerprint") != 0)
 		return false;
 	for (size_t i = 0; i < sizeof(fps) / sizeof(fps[0]); i++)
-		if (strcmp(e->source, fps[i]) == 0)
+		if (e->source[0] == fps[i][0] && strcmp(e->source, fps[i]) == 0)
 			return true;
 	return false;
 }

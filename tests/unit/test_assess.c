@@ -821,6 +821,185 @@ START_TEST(test_texts_in_one_allocation)
 }
 END_TEST
 
+
+/*
+ * assess_classify against the string comparisons it replaced (copied here
+ * from assess.c as they were, with the family tables): every attribute,
+ * source and protocol name of the tables, in other spellings, cut short,
+ * lengthened and with another prefix, must give the same bits.
+ */
+struct ref_family {
+	const char *ndpi[4];
+	const char *src[4];
+};
+
+static const struct ref_family ref_industrial[] = {
+	{{"modbus"}, {"modbus."}},
+	{{"s7comm", "s7commplus"}, {"s7comm.", "s7commplus."}},
+	{{"dnp3"}, {"dnp3."}},
+	{{"iec60870", "iec104", "iec608705104"}, {"iec104."}},
+	{{"ethernetip", "cip", "cipio"}, {"enip."}},
+	{{"bacnet"}, {"bacnet."}},
+	{{"opcua"}, {"opcua."}},
+	{{"iec61850", "goose"}, {"mms.", "goose."}},
+	{{"profinet", "profinetio", "pndcp"}, {"pndcp."}},
+	{{"fins", "omronfins"}, {"fins."}},
+	{{"melsec", "melsoft"}, {"melsec."}},
+};
+
+static const struct ref_family ref_remote[] = {
+	{{"ssh"}, {"ssh."}},       {{"telnet"}, {"telnet."}},   {{"rdp"}, {NULL}},
+	{{"vnc", "rfb"}, {NULL}}, {{"teamviewer"}, {NULL}}, {{"anydesk"}, {NULL}},
+};
+
+static void ref_fold(const char *s, char *out, size_t outsz)
+{
+	size_t n = 0;
+	for (; *s && n + 1 < outsz; s++) {
+		char ch = *s;
+		if (ch >= 'A' && ch <= 'Z')
+			out[n++] = (char)(ch - 'A' + 'a');
+		else if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
+			out[n++] = ch;
+	}
+	out[n] = '\0';
+}
+
+static void ref_classify(const struct hk_evidence *e, struct assess_ev_bits *b)
+{
+	const struct ref_family *tabs[2] = {ref_industrial, ref_remote};
+	const size_t n_tabs[2] = {sizeof(ref_industrial) / sizeof(ref_industrial[0]),
+				  sizeof(ref_remote) / sizeof(ref_remote[0])};
+	const char *name = NULL;
+	char f[64];
+
+	memset(b, 0, sizeof(*b));
+	b->kind = strcmp(e->attribute, HK_A_MANUFACTURER) == 0 ? 1
+		  : strcmp(e->attribute, HK_A_ROLE) == 0       ? 2
+		  : strcmp(e->attribute, HK_A_SERVICE) == 0    ? 3
+		  : strcmp(e->attribute, HK_A_CLIENT) == 0     ? 4
+							       : 0;
+	b->peer = strcmp(e->source, "flow.peer") == 0;
+	if (b->kind == 3) {
+		const char *a = strchr(e->value, '/'), *c = a ? strchr(a + 1, '/') : NULL;
+		name = c ? c + 1 : NULL;
+	} else if (b->kind == 4) {
+		name = e->value;
+	}
+	if (name)
+		ref_fold(name, f, sizeof(f));
+	for (int t = 0; t < 2; t++)
+		for (size_t k = 0; k < n_tabs[t]; k++) {
+			for (size_t i = 0; i < 4 && tabs[t][k].ndpi[i]; i++)
+				if (name && strcmp(f, tabs[t][k].ndpi[i]) == 0) {
+					if (b->kind == 3)
+						b->serves[t] |= 1u << k;
+					else
+						b->uses[t] |= 1u << k;
+				}
+			for (size_t i = 0; i < 4 && tabs[t][k].src[i]; i++)
+				if (strncmp(e->source, tabs[t][k].src[i], strlen(tabs[t][k].src[i])) == 0)
+					b->speaks[t] |= 1u << k;
+		}
+}
+
+static size_t classify_checked;
+
+static void classify_one(const char *attr, const char *value, const char *source)
+{
+	struct hk_evidence e;
+	struct assess_ev_bits got, want;
+
+	memset(&e, 0, sizeof(e));
+	snprintf(e.attribute, sizeof(e.attribute), "%s", attr);
+	snprintf(e.value, sizeof(e.value), "%s", value);
+	snprintf(e.source, sizeof(e.source), "%s", source);
+	assess_classify(&e, &got);
+	ref_classify(&e, &want);
+	ck_assert_msg(got.kind == want.kind && got.peer == want.peer, "%s/%s/%s: kind %d/%d peer %d/%d", attr, value,
+		      source, got.kind, want.kind, got.peer, want.peer);
+	for (int t = 0; t < 2; t++)
+		ck_assert_msg(got.serves[t] == want.serves[t] && got.uses[t] == want.uses[t] &&
+				      got.speaks[t] == want.speaks[t],
+			      "%s / %s / %s, table %d: serves %#x/%#x uses %#x/%#x speaks %#x/%#x", attr, value, source,
+			      t, got.serves[t], want.serves[t], got.uses[t], want.uses[t], got.speaks[t],
+			      want.speaks[t]);
+	classify_checked++;
+}
+
+START_TEST(test_classify_equals_string_compares)
+{
+	static const char *const attrs[] = {HK_A_SERVICE, HK_A_CLIENT, HK_A_MANUFACTURER, HK_A_ROLE, HK_A_IP,
+					    "services", "client ", "s", "c", "m", "r", "", "manufacturers", "rol"};
+	const struct ref_family *tabs[2] = {ref_industrial, ref_remote};
+	const size_t n_tabs[2] = {sizeof(ref_industrial) / sizeof(ref_industrial[0]),
+				  sizeof(ref_remote) / sizeof(ref_remote[0])};
+	char names[256][64], sources[512][48];
+	size_t n_names = 0, n_sources = 0;
+
+	/* names: each nDPI name as is, in capitals with separators, cut by one,
+	 * with one more letter, and a few that fold to nothing or to digits */
+	for (int t = 0; t < 2; t++)
+		for (size_t k = 0; k < n_tabs[t]; k++)
+			for (size_t i = 0; i < 4 && tabs[t][k].ndpi[i]; i++) {
+				const char *n = tabs[t][k].ndpi[i];
+				size_t len = strlen(n);
+				snprintf(names[n_names++], 64, "%s", n);
+				snprintf(names[n_names], 64, "%s", n);
+				for (size_t j = 0; names[n_names][j]; j++)
+					if (names[n_names][j] >= 'a' && names[n_names][j] <= 'z')
+						names[n_names][j] = (char)(names[n_names][j] - 'a' + 'A');
+				n_names++;
+				snprintf(names[n_names++], 64, "-%.*s_%s", (int)(len / 2), n, n + len / 2);
+				snprintf(names[n_names++], 64, "%.*s", (int)(len - 1), n);
+				snprintf(names[n_names++], 64, "%sx", n);
+				snprintf(names[n_names++], 64, "x%s", n);
+			}
+	snprintf(names[n_names++], 64, "%s", "");
+	snprintf(names[n_names++], 64, "%s", "-/-");
+	snprintf(names[n_names++], 64, "%s", "IEC 60870-5-104");
+	snprintf(names[n_names++], 64, "%s", "a-very-long-protocol-name-not-in-any-table-at-all");
+	/* sources: each prefix, with a field, without its dot, cut, lengthened
+	 * before the dot, with a prefix before it; and common other sources */
+	for (int t = 0; t < 2; t++)
+		for (size_t k = 0; k < n_tabs[t]; k++)
+			for (size_t i = 0; i < 4 && tabs[t][k].src[i]; i++) {
+				const char *p = tabs[t][k].src[i];
+				size_t len = strlen(p);
+				snprintf(sources[n_sources++], 48, "%s", p);
+				snprintf(sources[n_sources++], 48, "%sfield", p);
+				snprintf(sources[n_sources++], 48, "%ssub.field", p);
+				snprintf(sources[n_sources++], 48, "%.*s", (int)(len - 1), p);
+				snprintf(sources[n_sources++], 48, "%.*s", (int)(len - 2), p);
+				snprintf(sources[n_sources++], 48, "%.*sx.field", (int)(len - 1), p);
+				snprintf(sources[n_sources++], 48, "x%s", p);
+				snprintf(sources[n_sources++], 48, "%c%s", p[0] == 'a' ? 'b' : 'a', p + 1);
+			}
+	{
+		static const char *const other[] = {"flow.peer", "flow.peerx", "flow.pee", "flow", "ndpi", "ndpi.guess",
+						    "oui.MA-L", "traffic.routed", "", ".", "..", ".ssh", "sig.modbus.x",
+						    "s7commplus", "s7comm.plus.x"};
+		for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+			snprintf(sources[n_sources++], 48, "%s", other[i]);
+	}
+	ck_assert_uint_le(n_names, 256);
+	ck_assert_uint_le(n_sources, 512);
+	for (size_t a = 0; a < sizeof(attrs) / sizeof(attrs[0]); a++)
+		for (size_t n = 0; n < n_names; n++)
+			for (size_t s = 0; s < n_sources; s += (a < 2 ? 1 : 7)) {
+				char service[128];
+				snprintf(service, sizeof(service), "tcp/502/%s", names[n]);
+				classify_one(attrs[a], a == 0 ? service : names[n], sources[s]);
+				if (a == 0 && s % 5 == 0) {
+					classify_one(attrs[a], names[n], sources[s]); /* not tcp/port/name */
+					snprintf(service, sizeof(service), "tcp/%s", names[n]);
+					classify_one(attrs[a], service, sources[s]);
+				}
+			}
+	ck_assert_uint_gt(classify_checked, 50000);
+}
+END_TEST
+
 static Suite *assess_suite(void)
 {
 	Suite *s = suite_create("assess");
@@ -839,6 +1018,7 @@ static Suite *assess_suite(void)
 	tcase_add_test(tc, test_long_values_are_cut);
 	tcase_add_test(tc, test_texts_in_one_allocation);
 	tcase_add_test(tc, test_store_annotations);
+	tcase_add_test(tc, test_classify_equals_string_compares);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -360,6 +360,57 @@ START_TEST(derive_threads)
 }
 END_TEST
 
+
+/* Claims of signatures, vendor IDs and OUIs are not matched again; sources
+ * that only look like them (another byte before or at the '.', shorter)
+ * are. The check reads the fourth byte first: this breaks if it is wrong. */
+START_TEST(derived_sources_not_rematched)
+{
+	static const char prefixed_rules[] =
+		"id\tfield\tpattern\tmanufacturer\tproduct\tmodel\tfirmware\tos\trole\tconfidence\treference\n"
+		"r-sig\tsig.test\t^X$\tM-sig\t-\t-\t-\t-\t-\t50\tt\n"
+		"r-vid\tvid.test\t^X$\tM-vid\t-\t-\t-\t-\t-\t50\tt\n"
+		"r-oui\toui.test\t^X$\tM-oui\t-\t-\t-\t-\t-\t50\tt\n"
+		"r-ouix\touix.test\t^X$\tM-ouix\t-\t-\t-\t-\t-\t50\tt\n"
+		"r-ou\tou.test\t^X$\tM-ou\t-\t-\t-\t-\t-\t50\tt\n"
+		"r-sigg\tsigg.test\t^X$\tM-sigg\t-\t-\t-\t-\t-\t50\tt\n"
+		"r-vi\tvi.d\t^X$\tM-vi\t-\t-\t-\t-\t-\t50\tt\n";
+	static const char *const sources[] = {"sig.test", "vid.test", "oui.test", "ouix.test", "ou.test", "sigg.test",
+					      "vi.d"};
+	static const char *const want[] = {NULL, NULL, NULL, "M-ouix", "M-ou", "M-sigg", "M-vi"};
+	struct sig_report *rep = calloc(1, sizeof(*rep));
+	struct inv_knowledge k = {0};
+	struct hk_device d;
+
+	ck_assert_ptr_nonnull(rep);
+	k.sigs = sig_load_buffer("test.tsv", prefixed_rules, strlen(prefixed_rules), rep);
+	ck_assert_msg(k.sigs != NULL, "%s", rep->n_kept ? rep->msg[0] : "?");
+	memset(&d, 0, sizeof(d));
+	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
+		add(&d, "software", sources[i], "X");
+	inv_derive(&d, &k);
+	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
+		char src[64];
+		const struct hk_evidence *e;
+		snprintf(src, sizeof(src), "sig.r-%s", sources[i][0] == 's' ? (sources[i][3] == 'g' ? "sigg" : "sig")
+						       : sources[i][0] == 'v' ? (sources[i][2] == '.' ? "vi" : "vid")
+						       : sources[i][2] == '.' ? "ou"
+						       : sources[i][3] == 'x' ? "ouix"
+									      : "oui");
+		e = find(&d, "manufacturer", src);
+		if (want[i]) {
+			ck_assert_msg(e != NULL, "%s: no claim", sources[i]);
+			ck_assert_str_eq(e->value, want[i]);
+		} else {
+			ck_assert_msg(e == NULL, "%s: matched again", sources[i]);
+		}
+	}
+	hk_device_clear(&d);
+	sig_db_free(k.sigs);
+	free(rep);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("derive");
@@ -372,6 +423,7 @@ int main(void)
 	tcase_add_test(tc, derive_claims_and_unknown);
 	tcase_add_test(tc, unknown_many);
 	tcase_add_test(tc, derive_threads);
+	tcase_add_test(tc, derived_sources_not_rematched);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
