@@ -156,6 +156,8 @@ static void flow_report(struct pipeline *pl, struct flow *f)
 
 static void count_result(struct pipeline *pl, const struct proto_entry *e, enum hk_parse_result r);
 static void note_understood(struct flow *f, const struct proto_entry *e, enum hk_parse_result r);
+static struct hk_parse_ctx stream_ctx(const struct flow *f, int dir, uint64_t ts);
+static void stream_endpoints(const struct flow *f, int dir, struct hk_endpoint ep[2]);
 
 /* A banner still waiting for bytes when its flow ends is all there will be. */
 static void flush_banners(struct pipeline *pl, struct flow *f)
@@ -169,22 +171,12 @@ static void flush_banners(struct pipeline *pl, struct flow *f)
 		struct hk_endpoint ep[2];
 		struct hk_cur c;
 		enum hk_parse_result r;
-		struct hk_parse_ctx ctx = {
-			.l4 = 6,
-			.sport = f->key.port[dir],
-			.dport = f->key.port[1 - dir],
-			.from_client = f->client == dir,
-			.client_known = f->client >= 0,
-			.src_ip = f->ep[dir].ip,
-			.dst_ip = f->ep[1 - dir].ip,
-			.ndpi = f->proto_name,
-			.ts_usec = f->last_seen,
-			.final = true,
-		};
+		struct hk_parse_ctx ctx = stream_ctx(f, dir, f->last_seen);
+
 		if (!s || f->parse_done[dir] || !s->len)
 			continue;
-		ep[HK_SIDE_SRC] = f->ep[dir];
-		ep[HK_SIDE_DST] = f->ep[1 - dir];
+		ctx.final = true;
+		stream_endpoints(f, dir, ep);
 		c = hk_cur_init(s->buf, s->len);
 		r = e->parse(&c, &ctx, &pl->sink);
 		count_result(pl, e, r);
