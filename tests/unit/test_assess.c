@@ -662,6 +662,44 @@ START_TEST(test_access_lines_bounded)
 }
 END_TEST
 
+/*
+ * More items than the view keeps on the stack (64): 150 external peers and
+ * 70 manufacturer claims, of which only the weakest names a known company.
+ * Every item is seen (the count of peers, the one claim that resolves, at
+ * the end of the manufacturer claims); past 64 the view and the claims are
+ * allocated (a stack array written past its end shows under ASan).
+ */
+START_TEST(test_many_items_all_seen)
+{
+	struct assess_result r = {0};
+	struct hk_device d;
+	char v[64];
+
+	device_init(&d);
+	for (int i = 0; i < 150; i++) {
+		snprintf(v, sizeof(v), "out 198.51.%d.%d tcp/443 TLS", 100 + i / 100, 10 + i % 100);
+		add(&d, HK_A_FINGERPRINT, v, "flow.peer", 50);
+	}
+	for (int i = 0; i < 69; i++) {
+		snprintf(v, sizeof(v), "No Such Vendor %03d", i);
+		add(&d, HK_A_MANUFACTURER, v, "sig.http.nosuch", 60);
+	}
+	add(&d, HK_A_MANUFACTURER, "Hikvision", "sig.http.hikvision", 55);
+	hk_device_sort_evidence(&d);
+	ck_assert_uint_eq(d.n_ev, 220);
+	assess_into(&d, NULL, &ctx, &r);
+
+	ck_assert(r.c3a.holds);
+	ck_assert_uint_eq(r.c3a.n_why, ASSESS_WHY_MAX);
+	ck_assert_str_eq(r.c3a.why[ASSESS_WHY_MAX - 1], "... and 135 more");
+	ck_assert(r.origin_known);
+	ck_assert_str_eq(r.manufacturer, "Hikvision");
+	ck_assert_str_eq(r.company_id, "hikvision");
+	hk_device_clear(&d);
+	assess_result_clear(&r);
+}
+END_TEST
+
 START_TEST(test_long_values_are_cut)
 {
 	struct assess_annotations ann = {.mitigation_sufficient = true};
@@ -1015,6 +1053,7 @@ static Suite *assess_suite(void)
 	tcase_add_test(tc, test_access_lines);
 	tcase_add_test(tc, test_access_single_reasons);
 	tcase_add_test(tc, test_access_lines_bounded);
+	tcase_add_test(tc, test_many_items_all_seen);
 	tcase_add_test(tc, test_long_values_are_cut);
 	tcase_add_test(tc, test_texts_in_one_allocation);
 	tcase_add_test(tc, test_store_annotations);

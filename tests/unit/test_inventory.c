@@ -1001,6 +1001,37 @@ END_TEST
  * a source or value that differs only past them, or ends at the eighth
  * byte where the other goes on, is another claim; leftovers past the end
  * of an equal one do not make it another. */
+/*
+ * The kind is the attribute of a claim (one attribute name per kind): two
+ * observations alike in subject, source and value but of two kinds are two
+ * claims, whether added, counted again through the memo or merged.
+ */
+START_TEST(kinds_are_two_claims)
+{
+	struct hk_obs p = obs_about(T0, MAC_HOST, "10.0.0.5", HK_OBS_PRODUCT, 50, "snmp.sysdescr", "X200"),
+		      m = obs_about(T0, MAC_HOST, "10.0.0.5", HK_OBS_MODEL, 50, "snmp.sysdescr", "X200");
+	struct inventory *inv = inv_new(NULL), *other = inv_new(NULL), *merged = inv_new(NULL);
+	struct inv_obs_ref ref = {0};
+	char *d;
+
+	ck_assert(inv_obs_ref(inv, &p, &ref));
+	ck_assert(!inv_obs_again(&ref, &m));
+	inv_obs(inv, &m);
+	d = snapshot_dump(inv);
+	ck_assert_msg(strstr(d, "  product=X200 [snmp.sysdescr]") && strstr(d, "  model=X200 [snmp.sysdescr]"), "%s", d);
+	free(d);
+	inv_obs(other, &m);
+	inv_obs(merged, &p);
+	ck_assert_int_eq(inv_merge(merged, other), 0);
+	d = snapshot_dump(merged);
+	ck_assert_msg(strstr(d, "  product=X200 [snmp.sysdescr]") && strstr(d, "  model=X200 [snmp.sysdescr]"), "%s", d);
+	free(d);
+	inv_free(merged);
+	inv_free(other);
+	inv_free(inv);
+}
+END_TEST
+
 START_TEST(obs_again_compares_past_the_head)
 {
 	struct inventory *inv = inv_new(NULL);
@@ -1261,6 +1292,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, shortcuts_count_as_the_plain_path);
 	tcase_add_test(tc, obs_again_takes_only_its_own);
 	tcase_add_test(tc, str_head_is_the_string_up_to_8_bytes);
+	tcase_add_test(tc, kinds_are_two_claims);
 	tcase_add_test(tc, obs_again_compares_past_the_head);
 	tcase_add_test(tc, claim_order_is_strcmps);
 	tcase_add_test(tc, snapshot_threads_equal_one_thread);
