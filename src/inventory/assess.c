@@ -259,6 +259,12 @@ struct fam_bits {
 
 enum { FAM_INDUSTRIAL, FAM_REMOTE, FAM__MAX };
 
+/* struct assess_ev_bits (assess.h) has a word per family table, and a kind
+ * that x->kind keeps in a byte */
+_Static_assert(sizeof(((struct assess_ev_bits *)0)->serves) == FAM__MAX * sizeof(uint32_t),
+	       "assess_ev_bits: one word per family table");
+_Static_assert(EV_CLIENT <= UINT8_MAX, "ev_kind fits ev_info.kind");
+
 struct ev_info {
 	const struct hk_evidence *e;
 	uint8_t kind; /* enum ev_kind */
@@ -275,42 +281,25 @@ struct ev_view {
 	struct ev_info *v;
 	size_t n;
 	uint32_t any[FAM__MAX]; /* the families any item has a bit for */
+	/* room for the claims of one kind (claims_of), n entries: one
+	 * claims_of at a time */
+	const struct hk_evidence **claims;
 	struct ev_info small[EV_VIEW_SMALL];
+	const struct hk_evidence *small_claims[EV_VIEW_SMALL];
 };
 
-/* Evidence of one kind, strongest first. */
+/* Evidence of one kind, strongest first: in the view's room for claims. */
 struct claims {
 	const struct hk_evidence **v;
 	size_t n;
-	const struct hk_evidence *small[EV_VIEW_SMALL];
 };
 
-static void claims_free(struct claims *c)
-{
-	if (c->v != c->small)
-		free(c->v);
-	c->v = NULL;
-	c->n = 0;
-}
-
-/* Evidence of one kind, strongest first (none without memory for them). */
+/* Evidence of one kind, strongest first. The view's room holds them: valid
+ * until the next claims_of on the view. */
 static void claims_of(const struct ev_view *w, enum ev_kind kind, struct claims *c)
 {
-	size_t n = 0;
-
-	c->v = c->small;
+	c->v = w->claims;
 	c->n = 0;
-	for (size_t i = 0; i < w->n; i++)
-		n += w->v[i].kind == kind;
-	if (!n)
-		return;
-	if (n > EV_VIEW_SMALL) {
-		c->v = malloc(n * sizeof(*c->v));
-		if (!c->v) {
-			c->v = c->small;
-			return;
-		}
-	}
 	for (size_t i = 0; i < w->n; i++)
 		if (w->v[i].kind == kind)
 			c->v[c->n++] = w->v[i].e;
@@ -470,7 +459,6 @@ known:
 		hk_str_copy(w->basis + used, sizeof(w->basis) - used, "; no control country recorded");
 	}
 out:
-	claims_free(&cl);
 }
 
 /* --- criteria 1 and 2 ------------------------------------------------------ */
@@ -560,7 +548,6 @@ static void access_from_roles(const struct ev_view *w, struct lines *l)
 			line_cat(l, "role ", v.v[i]->value, " (", v.v[i]->source, ", ",
 				 hk_u64_text(v.v[i]->confidence, num), ")", NULL);
 	}
-	claims_free(&v);
 }
 
 static int canonical_order(const struct hk_evidence *a, const struct hk_evidence *b)
@@ -701,18 +688,24 @@ void assess_classify(const struct hk_evidence *e, struct assess_ev_bits *ret)
 	}
 }
 
-/* The device's items in canonical order, each classified; none without
- * memory for them. */
-static void view_init(struct ev_view *w, const struct hk_device *d)
+/* The device's items in canonical order, each classified; -ENOMEM (and an
+ * empty view) without memory for more than EV_VIEW_SMALL of them. */
+static int view_init(struct ev_view *w, const struct hk_device *d)
 {
 	bool sorted = true;
 
 	memset(w->any, 0, sizeof(w->any));
 	w->n = 0;
-	w->v = d->n_ev > EV_VIEW_SMALL ? malloc(d->n_ev * sizeof(*w->v)) : w->small;
-	if (!w->v) {
-		w->v = w->small;
-		return;
+	w->v = w->small;
+	w->claims = w->small_claims;
+	if (d->n_ev > EV_VIEW_SMALL) {
+		/* the items and the room for claims in one block */
+		struct ev_info *v = malloc(d->n_ev * (sizeof(*w->v) + sizeof(*w->claims)));
+
+		if (!v)
+			return -ENOMEM;
+		w->v = v;
+		w->claims = (const struct hk_evidence **)(void *)(v + d->n_ev);
 	}
 	for (size_t i = 0; i < d->n_ev; i++) {
 		w->v[w->n++].e = &d->ev[i];
@@ -735,6 +728,7 @@ static void view_init(struct ev_view *w, const struct hk_device *d)
 			w->any[t] |= b.serves[t] | b.uses[t] | b.speaks[t];
 		}
 	}
+	return 0;
 }
 
 static void view_free(struct ev_view *w)
@@ -970,7 +964,11 @@ int assess_device(const struct hk_device *d, const struct assess_annotations *an
 		((char *)&w + texts[i].work)[0] = '\0';
 	out->state = origin_state_name(ORIGIN_STATE_NONE);
 	out->state_share = -1;
-	view_init(&v, d);
+	if (view_init(&v, d) < 0) {
+		/* not an assessment of part of the evidence: none */
+		out->verdict = ASSESS_UNKNOWN;
+		return -ENOMEM;
+	}
 	resolve_origin(&v, ann, ctx, &w);
 	criterion_country(&w, ctx, 1, &l1);
 	criterion_state(&w, ctx, &l1);
