@@ -155,7 +155,7 @@ static void flow_report(struct pipeline *pl, struct flow *f)
 }
 
 static void count_result(struct pipeline *pl, const struct proto_entry *e, enum hk_parse_result r);
-static void note_understood(struct flow *f, const struct proto_entry *e, enum hk_parse_result r);
+static void flow_result(struct pipeline *pl, struct flow *f, const struct proto_entry *e, enum hk_parse_result r);
 static struct hk_parse_ctx stream_ctx(const struct flow *f, int dir, uint64_t ts);
 static void stream_endpoints(const struct flow *f, int dir, struct hk_endpoint ep[2]);
 
@@ -179,8 +179,7 @@ static void flush_banners(struct pipeline *pl, struct flow *f)
 		stream_endpoints(f, dir, ep);
 		c = hk_cur_init(s->buf, s->len);
 		r = e->parse(&c, &ctx, &pl->sink);
-		count_result(pl, e, r);
-		note_understood(f, e, r);
+		flow_result(pl, f, e, r);
 		drain(pl, ep, ctx.ts_usec, 0);
 		f->parse_done[dir] = true;
 	}
@@ -329,6 +328,13 @@ static void note_understood(struct flow *f, const struct proto_entry *e, enum hk
 		f->parser_understood = true;
 }
 
+/* A final parse result of a flow's bytes: counted, and noted (above). */
+static void flow_result(struct pipeline *pl, struct flow *f, const struct proto_entry *e, enum hk_parse_result r)
+{
+	count_result(pl, e, r);
+	note_understood(f, e, r);
+}
+
 /*
  * The parser picked by port said the bytes are not its protocol (TLS on 8888,
  * which the HTTP parser owns): if nDPI names another protocol with a parser,
@@ -411,10 +417,7 @@ static void stream_pdu(struct pipeline *pl, struct flow *f, int dir, const struc
 {
 	const struct proto_entry *e = f->parser;
 	struct hk_cur c = hk_cur_init(data, n);
-	enum hk_parse_result r = run_parser(pl, e, &c, ctx, ep, flow_origin(f, dir));
-
-	count_result(pl, e, r);
-	note_understood(f, e, r);
+	flow_result(pl, f, e, run_parser(pl, e, &c, ctx, ep, flow_origin(f, dir)));
 }
 
 /*
@@ -451,8 +454,7 @@ static void run_stream(struct pipeline *pl, struct flow *f, int dir, uint64_t ts
 			return;
 		}
 		drain(pl, ep, ts, 0);
-		count_result(pl, e, r);
-		note_understood(f, e, r);
+		flow_result(pl, f, e, r);
 	} else {
 		long n;
 		while ((n = stream_pdu_len(s, e->framing)) > 0) {

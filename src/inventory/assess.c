@@ -645,8 +645,13 @@ static void index_build(void)
 			const struct proto_family *p = &tables[t].fam[k];
 			for (size_t i = 0; i < PROTO_NAMES_MAX && p->ndpi[i]; i++)
 				index_add(idx.ndpi, &n_ndpi, p->ndpi[i], strlen(p->ndpi[i]), t, k);
-			for (size_t i = 0; i < PROTO_NAMES_MAX && p->src[i].s; i++)
+			for (size_t i = 0; i < PROTO_NAMES_MAX && p->src[i].s; i++) {
+				/* found by a source's text up to its first '.'
+				 * (assess_classify): one '.', the prefix's last byte */
+				assert(p->src[i].len > 0 &&
+				       memchr(p->src[i].s, '.', p->src[i].len) == p->src[i].s + p->src[i].len - 1);
 				index_add(idx.src, &n_src, p->src[i].s, p->src[i].len, t, k);
+			}
 		}
 	index_bounds(idx.ndpi, n_ndpi, idx.ndpi_at);
 	index_bounds(idx.src, n_src, idx.src_at);

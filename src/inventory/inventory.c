@@ -677,15 +677,22 @@ static struct inv_ev *ev_find_or_add(struct inventory *inv, const struct inv_ev 
 }
 
 /* One more sighting of evidence ev. */
+/* count sightings between first and last at confidence into ev (an
+ * observation: one at its time; a merged claim: its own counts) */
+static void ev_take(struct inv_ev *ev, uint8_t confidence, uint64_t first, uint64_t last, uint64_t count)
+{
+	if (confidence > ev->confidence)
+		ev->confidence = confidence;
+	if (ev->count == 0 || first < ev->first_seen)
+		ev->first_seen = first;
+	if (last > ev->last_seen)
+		ev->last_seen = last;
+	ev->count += count;
+}
+
 static void ev_count(struct inv_ev *ev, const struct hk_obs *o)
 {
-	if (o->confidence > ev->confidence)
-		ev->confidence = o->confidence;
-	if (ev->count == 0 || o->ts_usec < ev->first_seen)
-		ev->first_seen = o->ts_usec;
-	if (o->ts_usec > ev->last_seen)
-		ev->last_seen = o->ts_usec;
-	ev->count++;
+	ev_take(ev, o->confidence, o->ts_usec, o->ts_usec, 1);
 }
 
 /* inv_obs; when ref is non-NULL and the observation landed in evidence
@@ -1490,13 +1497,7 @@ int inv_merge(struct inventory *dst, const struct inventory *src)
 				return -ENOMEM;
 			continue;
 		}
-		if (s->confidence > ev->confidence)
-			ev->confidence = s->confidence;
-		if (ev->count == 0 || s->first_seen < ev->first_seen)
-			ev->first_seen = s->first_seen;
-		if (s->last_seen > ev->last_seen)
-			ev->last_seen = s->last_seen;
-		ev->count += s->count;
+		ev_take(ev, s->confidence, s->first_seen, s->last_seen, s->count);
 	}
 	dst->st.packets += src->st.packets;
 	dst->st.macs_dropped += src->st.macs_dropped;
