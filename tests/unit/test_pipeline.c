@@ -186,8 +186,10 @@ START_TEST(understood_datagram_never_reaches_ndpi)
 
 	/* nDPI 4.2 names this command RTP; another nDPI may not, the rest of
 	 * the test holds either way */
-	if (strcmp(ndpi_name_of_fins_cmd(), "RTP") != 0)
-		fprintf(stderr, "note: this nDPI names the FINS command %s, not RTP\n", ndpi_name_of_fins_cmd());
+	const char *named = ndpi_name_of_fins_cmd();
+
+	if (strcmp(named, "RTP") != 0)
+		fprintf(stderr, "note: this nDPI names the FINS command %s, not RTP\n", named);
 	hooks_setup();
 	pl = pipeline();
 	n = frame(b, 17, 1, 2, 58722, 9600, 0, 0, 0, fins_cmd, sizeof(fins_cmd) - 1);
