@@ -458,7 +458,7 @@ known:
 		size_t used = strlen(w->basis);
 		hk_str_copy(w->basis + used, sizeof(w->basis) - used, "; no control country recorded");
 	}
-out:
+out:; /* a label before '}' is C23; clang 14 (the fuzzing build) refuses it in C11 */
 }
 
 /* --- criteria 1 and 2 ------------------------------------------------------ */
