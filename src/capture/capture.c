@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Capture files (pcap, pcapng, standard input) through libpcap.
+ * Capture files (pcap, pcapng, standard input): a regular file through
+ * herkomst's own reader (pcapmap.c), which gives libpcap's frames with one
+ * copy fewer; standard input, pipes, what that reader leaves to libpcap and
+ * everything with CAP_OPEN_LIBPCAP through libpcap.
  *
  * We look at the first bytes ourselves before handing the stream to libpcap,
  * because libpcap's "unknown file format" does not tell a user what they
@@ -205,6 +208,36 @@ static FILE *open_replay_stream(int fd, const uint8_t *head, size_t len,
 
 struct cap_source *cap_open_file(const char *path, char *errbuf, size_t errsz)
 {
+	return cap_open_file_flags(path, 0, errbuf, errsz);
+}
+
+/* A regular file through herkomst's reader: 1 (s set up), 0 (leave it to
+ * libpcap), -1 (a message in errbuf). */
+static int open_mapped(struct cap_source *s, const char *path, char *errbuf, size_t errsz)
+{
+	int rc = cap_map_open(path, &s->map, errbuf, errsz);
+
+	if (rc == -ENOTSUP) {
+		hk_errbuf_set(errbuf, errsz, "%s", "");
+		return 0;
+	}
+	if (rc < 0)
+		return -1;
+	s->it = malloc(sizeof(*s->it));
+	if (!s->it) {
+		s->map = cap_map_close(s->map);
+		hk_errbuf_set(errbuf, errsz, "%s: out of memory", s->name);
+		return -1;
+	}
+	cap_map_it_init(s->it, s->map);
+	s->format = cap_map_format(s->map);
+	s->linktype = cap_map_linktype(s->map);
+	s->state = CAP_FRAME;
+	return 1;
+}
+
+struct cap_source *cap_open_file_flags(const char *path, unsigned flags, char *errbuf, size_t errsz)
+{
 	struct cap_source *s = NULL;
 	struct cap_cookie *cookie = NULL;
 	char pcap_err[PCAP_ERRBUF_SIZE] = "";
@@ -272,6 +305,16 @@ struct cap_source *cap_open_file(const char *path, char *errbuf, size_t errsz)
 	format = check_head(name, head, (size_t)n_head, errbuf, errsz);
 	if (!format)
 		goto fail;
+	if (S_ISREG(st.st_mode) && !is_stdin && !(flags & CAP_OPEN_LIBPCAP)) {
+		int m = open_mapped(s, path, errbuf, errsz);
+
+		if (m < 0)
+			goto fail;
+		if (m > 0) {
+			close(fd);
+			return s;
+		}
+	}
 
 	if (S_ISREG(st.st_mode) && !is_stdin) {
 		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -328,6 +371,26 @@ fail:
 	return NULL;
 }
 
+/* cap_next's messages for the end of herkomst's reader's walk */
+static enum cap_next_result map_end(struct cap_source *s, enum cap_next_result r, const char *detail)
+{
+	if (r == CAP_ETRUNCATED)
+		snprintf(s->err, sizeof(s->err),
+			 "%s ends in the middle of a record after %llu complete frames (%s); "
+			 "the frames before it were read",
+			 s->name, (unsigned long long)s->n_frames, detail);
+	else if (r == CAP_EERROR)
+		snprintf(s->err, sizeof(s->err), "%s: stopped after %llu frames: %s", s->name,
+			 (unsigned long long)s->n_frames, detail);
+	s->state = r;
+	return r;
+}
+
+bool cap_own_reader(const struct cap_source *s)
+{
+	return s->map != NULL;
+}
+
 enum cap_next_result cap_next(struct cap_source *s, struct cap_frame *ret_frame)
 {
 	struct pcap_pkthdr *h;
@@ -339,6 +402,15 @@ enum cap_next_result cap_next(struct cap_source *s, struct cap_frame *ret_frame)
 		return s->state;
 	if (s->afp)
 		return cap_afp_next(s, ret_frame);
+	if (s->map) {
+		enum cap_next_result m = cap_map_next(s->it, ret_frame);
+
+		if (m == CAP_FRAME) {
+			s->n_frames++;
+			return m;
+		}
+		return map_end(s, m, cap_map_it_error(s->it));
+	}
 	r = pcap_next_ex(s->pcap, &h, &data);
 	if (r == 1) {
 		ret_frame->ts_usec = (uint64_t)h->ts.tv_sec * 1000000u + (uint64_t)h->ts.tv_usec;
@@ -365,10 +437,11 @@ enum cap_next_result cap_next(struct cap_source *s, struct cap_frame *ret_frame)
 			 "the frames before it were read",
 			 s->name, (unsigned long long)s->n_frames, e);
 		s->state = CAP_ETRUNCATED;
-	} else if (strstr(e, "different from the type of the first interface")) {
+	} else if (strstr(e, "different from the type of the first interface") ||
+		   strstr(e, "different from the snapshot length of the first interface")) {
 		snprintf(s->err, sizeof(s->err),
 			 "%s: stopped after %llu frames: its pcapng interfaces have different "
-			 "link types (%s), which libpcap reads only one at a time; split it per "
+			 "link types or snapshot lengths (%s), which libpcap reads only one at a time; split it per "
 			 "interface (tshark -r FILE -Y frame.interface_id==N -w PART.pcapng)",
 			 s->name, (unsigned long long)s->n_frames, e);
 		s->state = CAP_EERROR;
@@ -408,6 +481,8 @@ uint64_t cap_bytes_read(const struct cap_source *s)
 
 	if (s->cookie)
 		return s->cookie->delivered;
+	if (s->map)
+		return cap_map_it_offset(s->it);
 	if (s->live)
 		return 0;
 	pos = ftell(pcap_file(s->pcap));
@@ -424,6 +499,10 @@ struct cap_source *cap_close(struct cap_source *s)
 	if (!s)
 		return NULL;
 	cap_afp_close(s);
+	if (s->it)
+		cap_map_it_release(s->it);
+	free(s->it);
+	cap_map_close(s->map);
 	if (s->pcap)
 		pcap_close(s->pcap); /* closes the FILE, and with it our fd */
 	free(s->iobuf);

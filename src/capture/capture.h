@@ -33,6 +33,17 @@ enum cap_next_result {
  * writes a user-facing message (naming the file and what to do) to errbuf.
  */
 struct cap_source *cap_open_file(const char *path, char *errbuf, size_t errsz);
+/*
+ * The same with flags. A regular file is read by herkomst's own reader
+ * (capture/pcapmap.h: one copy of each byte, the kernel's, where libpcap
+ * makes two) unless CAP_OPEN_LIBPCAP is given or that reader leaves the
+ * file to libpcap; standard input and pipes always go through libpcap.
+ * Both readers give the same frames, and the same end.
+ */
+#define CAP_OPEN_LIBPCAP 1u
+struct cap_source *cap_open_file_flags(const char *path, unsigned flags, char *errbuf, size_t errsz);
+/* True when herkomst's reader reads s, false for libpcap. */
+bool cap_own_reader(const struct cap_source *s);
 
 enum cap_next_result cap_next(struct cap_source *s, struct cap_frame *ret_frame);
 

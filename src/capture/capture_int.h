@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "capture/capture.h"
+#include "capture/pcapmap.h"
 
 #define CAP_ERR_MAX 1024
 #define CAP_SNIFF_LEN 8 /* bytes shown in the "not a capture file" message */
@@ -26,7 +27,9 @@ struct cap_cookie {
 };
 
 struct cap_source {
-	pcap_t *pcap;
+	pcap_t *pcap;               /* NULL with herkomst's reader, or AF_PACKET */
+	struct cap_map *map;        /* a file read by herkomst's reader (pcapmap.h) */
+	struct cap_map_it *it;      /* its iterator, for cap_next */
 	struct cap_cookie *cookie; /* owned by the FILE when set */
 	char *iobuf;               /* the FILE's buffer (CAP_FILE_BUFFER), freed after it */
 	char *name;                /* for messages: the path, "standard input", or the interface */

@@ -46,6 +46,8 @@ struct analyze_opts {
 	bool strict;
 	bool quiet;
 	bool force;
+	bool libpcap; /* --libpcap: every capture through libpcap, not herkomst's reader */
+	bool timings; /* --timings: what each stage took, on standard error */
 	int progress; /* -1 auto, 0 off, 1 on */
 	struct engine_opts eng; /* .workers: --threads */
 };
@@ -106,13 +108,60 @@ static void capture_digest(const char *path, char out[65])
 	out[64] = '\0';
 }
 
+/*
+ * --timings: where a run's time went, printed on standard error at its end.
+ * "setup" holds the loading of the signatures and policy and the building
+ * of the workers' nDPI modules (with N workers that overlaps the first
+ * frames, which wait for them: that wait is counted here, not as packets);
+ * "packets" runs from there to the last flow ended on every worker, each
+ * capture's opening and digest included; "loaders" is the wait for the OUI
+ * registry and signatures loading beside the packets; "resolve" includes,
+ * with --db, the store's merge and read-back.
+ */
+enum stage { ST_SETUP, ST_PACKETS, ST_MERGE, ST_LOADERS, ST_SNAPSHOT, ST_RESOLVE, ST_ASSESS, ST_OUTPUT, ST__MAX };
+static const char *const stage_names[ST__MAX] = {"setup",	"packets", "merge",  "loaders",
+						 "snapshot", "resolve", "assess", "output"};
+struct timings {
+	uint64_t t0, last, usec[ST__MAX];
+	uint64_t setup_end;
+	uint64_t frames, bytes;
+	unsigned own, libpcap; /* captures read by herkomst's reader and by libpcap */
+};
+
+static void stage_end(struct timings *t, enum stage s)
+{
+	uint64_t now = hk_mono_usec();
+
+	t->usec[s] += now - t->last;
+	t->last = now;
+}
+
+static void timings_print(const struct timings *t, unsigned workers)
+{
+	const char *reader = t->own && t->libpcap ? "herkomst's reader and libpcap"
+			     : t->own		  ? "herkomst's reader"
+						  : "libpcap";
+
+	double pk = (double)t->usec[ST_PACKETS] / 1e6;
+
+	fprintf(stderr, "herkomst: timings:");
+	for (int s = 0; s < ST__MAX; s++) {
+		fprintf(stderr, "%s %s %.1f ms", s ? ";" : "", stage_names[s], (double)t->usec[s] / 1e3);
+		if (s == ST_PACKETS && pk > 0 && t->frames)
+			fprintf(stderr, " (%" PRIu64 " frames, %.2f M frames/s, %.2f Gbit/s on the wire, %u worker%s, %s)",
+				t->frames, (double)t->frames / pk / 1e6, (double)t->bytes * 8 / pk / 1e9, workers,
+				workers == 1 ? "" : "s", reader);
+	}
+	fprintf(stderr, "; total %.1f ms\n", (double)(t->last - t->t0) / 1e3);
+}
+
 /* Reads one capture through the engine; fills c. Returns 0, 1 (truncated),
  * -1 (the capture failed) or -2 (the engine failed: stop). */
 static int read_capture(struct engine *eng, const char *path, const struct analyze_opts *o,
-			struct store_capture *c)
+			struct store_capture *c, struct timings *tm)
 {
 	char err[512];
-	struct cap_source *src = cap_open_file(path, err, sizeof(err));
+	struct cap_source *src = cap_open_file_flags(path, o->libpcap ? CAP_OPEN_LIBPCAP : 0, err, sizeof(err));
 	struct cap_frame fr;
 	struct progress prog;
 	enum cap_next_result r;
@@ -132,6 +181,10 @@ static int read_capture(struct engine *eng, const char *path, const struct analy
 		c->size = (int64_t)cap_bytes_total(src);
 	progress_start(&prog, path, cap_bytes_total(src), o->progress < 0 ? progress_wanted() : o->progress > 0);
 
+	if (cap_own_reader(src))
+		tm->own++;
+	else
+		tm->libpcap++;
 	while ((r = cap_next(src, &fr)) == CAP_FRAME) {
 		int fr_rc = engine_frame(eng, &fr);
 
@@ -168,7 +221,7 @@ static int read_capture(struct engine *eng, const char *path, const struct analy
 			cap_error(src), c->packets, o->strict ? "" : " (--strict makes this an error)");
 		rc = 1;
 	} else if (r == CAP_EERROR) {
-		fprintf(stderr, "herkomst: %s: %s\n", path, cap_error(src));
+		fprintf(stderr, "herkomst: %s\n", cap_error(src)); /* it names the file */
 		rc = -1;
 	}
 	if (!o->quiet && r != CAP_EERROR && c->packets == 0 && !unsupported)
@@ -581,6 +634,8 @@ int cmd_analyze(int argc, char **argv)
 		{"flows-max", required_argument, NULL, 'F'},
 		{"flow-timeout", required_argument, NULL, 'T'},
 		{"threads", required_argument, NULL, 'j'},
+		{"libpcap", no_argument, NULL, 'L'},
+		{"timings", no_argument, NULL, 'I'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -609,6 +664,7 @@ int cmd_analyze(int argc, char **argv)
 	struct out_run run;
 	FILE *out = stdout;
 	int opt, arc, status = 0, n_failed = 0, n_truncated = 0, n_skipped = 0;
+	struct timings tm = {.t0 = hk_mono_usec()};
 	uint64_t v;
 
 	optind = 1;
@@ -675,6 +731,12 @@ int cmd_analyze(int argc, char **argv)
 			}
 			o.eng.workers = v ? (unsigned)v : engine_cpus_online();
 			break;
+		case 'L':
+			o.libpcap = true;
+			break;
+		case 'I':
+			o.timings = true;
+			break;
 		case 'h':
 			help_print(stdout, "analyze");
 			return 0;
@@ -711,6 +773,9 @@ int cmd_analyze(int argc, char **argv)
 		goto out;
 	}
 	store_set_deriver(st, inv_derive, &know);
+	tm.last = tm.t0;
+	stage_end(&tm, ST_SETUP);
+	tm.setup_end = tm.last;
 
 	for (int i = optind; i < argc; i++) {
 		char digest[65], seen[STORE_PATH_MAX];
@@ -727,7 +792,9 @@ int cmd_analyze(int argc, char **argv)
 			n_skipped++;
 			continue;
 		}
-		rc = read_capture(eng, argv[i], &o, &c);
+		rc = read_capture(eng, argv[i], &o, &c, &tm);
+		tm.frames += c.packets;
+		tm.bytes += c.bytes;
 		/* the first frames are read while the workers build their nDPI
 		 * modules; one that could not start is reported before its
 		 * capture is recorded (engine_finish reports it when all are skipped) */
@@ -760,6 +827,18 @@ int cmd_analyze(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
+	stage_end(&tm, ST_PACKETS);
+	tm.usec[ST_MERGE] = engine_merge_usec(eng);
+	tm.usec[ST_PACKETS] -= tm.usec[ST_MERGE] < tm.usec[ST_PACKETS] ? tm.usec[ST_MERGE] : tm.usec[ST_PACKETS];
+	if (engine_ready_at(eng) > tm.setup_end) {
+		/* the frames read before the workers were up waited for them */
+		uint64_t w = engine_ready_at(eng) - tm.setup_end;
+
+		if (w > tm.usec[ST_PACKETS])
+			w = tm.usec[ST_PACKETS];
+		tm.usec[ST_PACKETS] -= w;
+		tm.usec[ST_SETUP] += w;
+	}
 	if (n_failed && n_failed + n_skipped == argc - optind) {
 		/* nothing was read: keep an existing -o file and print no empty inventory */
 		status = 1;
@@ -767,6 +846,7 @@ int cmd_analyze(int argc, char **argv)
 	}
 	loader_join(&ld, true);
 	oui = ld.oui;
+	stage_end(&tm, ST_LOADERS);
 
 	if (inv_snapshot_threads(engine_inventory(eng), oui, o.eng.workers, &devs, &n_devs) < 0) {
 		fprintf(stderr, "herkomst: out of memory building the inventory\n");
@@ -775,6 +855,7 @@ int cmd_analyze(int argc, char **argv)
 	}
 	/* the packets' state (flow tables, nDPI, the inventory's nodes) is not
 	 * needed past the snapshot: freed now, it is not held beside the output */
+	stage_end(&tm, ST_SNAPSHOT);
 	engine_totals(eng, &totals);
 	run_counters(&totals, &run, ev_names);
 	eng = freer_start(&freer, eng, o.eng.workers);
@@ -821,6 +902,7 @@ int cmd_analyze(int argc, char **argv)
 		goto out;
 	}
 	geo_join(&geo);
+	stage_end(&tm, ST_RESOLVE);
 	arc = assess_all(st, &ak, devs, n_devs, o.eng.workers, &as, &ares, &aod, &anns);
 	if (arc < 0) {
 		if (arc == -ENOMEM)
@@ -830,11 +912,15 @@ int cmd_analyze(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
+	stage_end(&tm, ST_ASSESS);
 	arc = out_write_threads(out, o.fmt, devs, n_devs, caps, n_caps, &run, unknown, n_unknown, &as, o.eng.workers);
 	if (arc < 0 || fflush(out) != 0) {
 		fprintf(stderr, "herkomst: writing the output failed: %s\n", strerror(errno));
 		status = 1;
 	}
+	stage_end(&tm, ST_OUTPUT);
+	if (o.timings)
+		timings_print(&tm, o.eng.workers);
 	if (n_failed)
 		status = 1;
 	if (n_truncated && o.strict)

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/util.h"
 #include "decode/decode.h"
 #include "decode/flowhash.h"
 #include "dpi/dpi.h"
@@ -74,6 +75,8 @@ struct engine {
 	uint64_t idle_usec;
 	struct decode_stats rstats; /* frames the reader did not pass on */
 	struct pipeline_totals totals; /* summed at engine_finish */
+	uint64_t merge_usec; /* engine_finish's merge of the workers' inventories */
+	uint64_t ready_at;   /* hk_mono_usec() when the last worker had its pipeline */
 	bool finished;
 
 	/*
@@ -171,6 +174,8 @@ static void *worker_main(void *arg)
 	pthread_setname_np(pthread_self(), name);
 	pl = pipeline_new(&e->plo, err, sizeof(err));
 	pthread_mutex_lock(&e->mu);
+	if (hk_mono_usec() > e->ready_at)
+		e->ready_at = hk_mono_usec();
 	w->pl = pl;
 	if (!pl)
 		snprintf(w->err, sizeof(w->err), "worker %u: %s", w->index, err);
@@ -492,6 +497,7 @@ int engine_frame(struct engine *e, const struct cap_frame *fr)
 int engine_finish(struct engine *e, char *errbuf, size_t errsz)
 {
 	struct inventory *dst;
+	uint64_t t0;
 	int rc;
 
 	if (e->finished)
@@ -522,11 +528,13 @@ int engine_finish(struct engine *e, char *errbuf, size_t errsz)
 			rc = -ENOMEM;
 		}
 	dst = rc ? NULL : e->w[0].pl->inv;
+	t0 = hk_mono_usec();
 	for (unsigned i = 1; dst && i < e->n && !rc; i++) {
 		rc = inv_merge(dst, e->w[i].pl->inv);
 		if (rc < 0)
 			snprintf(errbuf, errsz, "out of memory merging the inventories of %u workers", e->n);
 	}
+	e->merge_usec = hk_mono_usec() - t0;
 	for (unsigned i = 0; i < e->n; i++)
 		if (e->w[i].pl)
 			pipeline_totals_add(&e->totals, e->w[i].pl);
@@ -553,6 +561,16 @@ struct inventory *engine_inventory(struct engine *e)
 void engine_totals(const struct engine *e, struct pipeline_totals *ret)
 {
 	*ret = e->totals;
+}
+
+uint64_t engine_merge_usec(const struct engine *e)
+{
+	return e->merge_usec;
+}
+
+uint64_t engine_ready_at(const struct engine *e)
+{
+	return e->ready_at;
 }
 
 unsigned engine_workers(const struct engine *e)

@@ -92,6 +92,12 @@ struct inventory *engine_inventory(struct engine *e);
 void engine_totals(const struct engine *e, struct pipeline_totals *ret);
 
 unsigned engine_workers(const struct engine *e);
+/* How long engine_finish took to merge the workers' inventories (0 with one). */
+uint64_t engine_merge_usec(const struct engine *e);
+/* When (hk_mono_usec) the last worker had built its pipeline, its nDPI
+ * module: the frames read before waited for it. 0 with one worker, which
+ * engine_new builds. Read after engine_ready or engine_finish. */
+uint64_t engine_ready_at(const struct engine *e);
 
 /* The most batches n workers share. */
 unsigned engine_batches(unsigned n);

@@ -186,6 +186,12 @@ analyze_help=$("$herkomst" analyze --help 2>&1 || true)
 if [[ $jobs -gt 1 && $analyze_help != *--threads* ]]; then
 	threads_missing=1
 fi
+# analyze --timings says how long its packet stage took (reading, decoding,
+# flows, nDPI, parsers: from the first frame to the last flow ended), apart
+# from the fixed start and the serial tail; the summary then also gives the
+# scaling of that stage, the engine's throughput.
+timings=()
+if [[ $analyze_help == *--timings* ]]; then timings=(--timings); fi
 
 # "One core" (issue 6) means one: analyze's helper threads (the data
 # loaders, the geolocation index) would otherwise run beside its packet
@@ -229,11 +235,11 @@ set_cmd_unpinned() {
 	local tool=$1 cap=$2 rep=$3
 	case $tool in
 	floor) cmd=("$floor" "$cap") ;;
-	analyze) cmd=("$herkomst" analyze --no-progress --format json -o /dev/null "$cap") ;;
+	analyze) cmd=("$herkomst" analyze --no-progress "${timings[@]}" --format json -o /dev/null "$cap") ;;
 	# the default output (the table a user gets from 'herkomst analyze FILE');
 	# JSON (above) also renders every device's evidence and assessment
 	analyze-table) cmd=("$herkomst" analyze --no-progress -o /dev/null "$cap") ;;
-	analyze-j) cmd=("$herkomst" analyze --no-progress --format json -o /dev/null
+	analyze-j) cmd=("$herkomst" analyze --no-progress "${timings[@]}" --format json -o /dev/null
 		--threads "$jobs" "$cap") ;;
 	analyze-db) cmd=("$herkomst" analyze --no-progress --format json -o /dev/null
 		--db "$tmp/db/$rep.sqlite" "$cap") ;;
@@ -278,9 +284,11 @@ measure() {
 	rc=0
 	/usr/bin/time -o "$tmp/time" -f '%e %M' "${cmd[@]}" >/dev/null 2>"$tmp/err" || rc=$?
 	[[ $rc -eq 0 ]] || fail_run "$rc"
+	cat "$tmp/err" >"$tmp/errs"
 	for ((r = 1; r < reps; r++)); do
 		set_cmd "$tool" "$cap" "$r"
 		"${cmd[@]}" >/dev/null 2>"$tmp/err" || fail_run "$?"
+		cat "$tmp/err" >>"$tmp/errs"
 	done
 	t1=$EPOCHREALTIME
 	times >"$tmp/cpu1"
@@ -290,6 +298,13 @@ measure() {
 		FNR == 2 { c[FILENAME] = sec($1) + sec($2) }
 		END { printf "%.6f", (c[ARGV[2]] - c[ARGV[1]]) / n }' "$tmp/cpu0" "$tmp/cpu1")
 	m_rss_kb=$(awk 'END { print $NF }' "$tmp/time")
+	# the runs' packet stage (--timings), seconds, averaged as the wall time is
+	m_pk=$(sed -n 's/.*; packets \([0-9.]*\) ms.*/\1/p' "$tmp/errs" |
+		awk '{ s += $1 } END { if (NR) printf "%.6f", s / NR / 1000 }')
+	if [[ ${#timings[@]} -gt 0 && ( $tool == analyze || $tool == analyze-j ) && -z $m_pk ]]; then
+		echo "$prog: analyze --timings printed no '; packets N ms'; update bench.sh's parser" >&2
+		exit 1
+	fi
 	rm -rf "$tmp/db"
 }
 
@@ -387,7 +402,7 @@ for cap in "${captures[@]}"; do
 
 	# Calibration: a warm-up run (page cache, first-run costs), then REPS
 	# grown from 1 until a measurement lasts min_time, with a 10 % margin.
-	declare -A reps=() rss=() med=() cpu_med=() walls=() cpus=()
+	declare -A reps=() rss=() med=() cpu_med=() walls=() cpus=() pks=()
 	for tool in "${tools[@]}"; do
 		measure "$tool" "$cap" 1
 		n=1
@@ -405,6 +420,7 @@ for cap in "${captures[@]}"; do
 		rss[$tool]=0
 		walls[$tool]=''
 		cpus[$tool]=''
+		pks[$tool]=''
 	done
 	packets=$("$floor" "$cap" 2>/dev/null | awk '{ print $1 }')
 
@@ -413,6 +429,7 @@ for cap in "${captures[@]}"; do
 			measure "$tool" "$cap" "${reps[$tool]}"
 			walls[$tool]+=" $m_sec"
 			cpus[$tool]+=" $m_cpu"
+			if [[ -n $m_pk ]]; then pks[$tool]+=" $m_pk"; fi
 			if [[ $m_rss_kb -gt ${rss[$tool]} ]]; then rss[$tool]=$m_rss_kb; fi
 		done
 	done
@@ -471,6 +488,14 @@ for cap in "${captures[@]}"; do
 		# wall time only: CPU time adds up over threads
 		line+=", scaling analyze/analyze -j $jobs $(div "${med[analyze]}" "${med[analyze-j]}")"
 	fi
+	if [[ -n ${med[analyze-j]:-} && -n ${pks[analyze]:-} && -n ${pks[analyze-j]:-} ]]; then
+		# the packet stage alone (analyze --timings): the engine's throughput
+		# shellcheck disable=SC2086
+		pk1=$(median ${pks[analyze]})
+		# shellcheck disable=SC2086
+		pkj=$(median ${pks[analyze-j]})
+		line+=", packet stage (--timings) $pk1 s and $pkj s at -j $jobs, scaling $(div "$pk1" "$pkj")"
+	fi
 	if [[ -n ${med[analyze-pair]:-} ]]; then
 		# N runs' work in the pair's wall time, against one run's
 		ceiling=$(awk -v n="$jobs" -v a="${med[analyze]}" -v p="${med[analyze-pair]}" \
@@ -483,7 +508,7 @@ for cap in "${captures[@]}"; do
 	done
 	summary+=("$line")
 	if awk -v r="$ratio" -v w="$worst" 'BEGIN { exit !(r > w) }'; then worst=$ratio; fi
-	unset reps rss med cpu_med walls cpus
+	unset reps rss med cpu_med walls cpus pks
 done
 
 echo

@@ -410,7 +410,75 @@ def case_csv(c):
     expect_in(c.path("no/such/dir/out.csv"), err, "stderr")
 
 
+STAGES = ["setup", "packets", "merge", "loaders", "snapshot", "resolve", "assess", "output"]
+
+
+def timings_line(err, what):
+    """The stages and their milliseconds of analyze --timings, and the line."""
+    lines = [ln for ln in err.splitlines() if ln.startswith("herkomst: timings:")]
+    expect(len(lines) == 1, f"{what}: {len(lines)} timings lines in {err.strip()[-600:]!r}")
+    line = lines[0]
+    parts = [p.strip() for p in line[len("herkomst: timings:"):].split(";")]
+    got = []
+    for p in parts:
+        words = p.split()
+        expect(len(words) >= 3 and words[2] == "ms", f"{what}: stage {p!r} is not 'NAME N ms'")
+        got.append((words[0], float(words[1])))
+    expect([n for n, _ in got] == STAGES + ["total"], f"{what}: stages {[n for n, _ in got]}")
+    expect(all(ms >= 0 for _, ms in got), f"{what}: a negative time in {line!r}")
+    stages = sum(ms for n, ms in got if n != "total")
+    expect(stages <= got[-1][1] + 0.5, f"{what}: the stages add up to {stages} ms, more than the total")
+    return dict(got), line
+
+
+def case_timings(c):
+    """analyze --timings: one line on stderr with every stage in order, the
+    packet stage's frames as counted in the output, the worker count and the
+    reader; nothing without it."""
+    path = shared_capture(MODBUS)
+    doc, err = c.analyze_json(path)
+    expect("timings" not in err, f"without --timings: {err.strip()[-300:]!r}")
+    doc, err = c.analyze_json("--timings", path)
+    t, line = timings_line(err, "--timings")
+    expect(f"({doc['run']['packets']} frames," in line, f"frame count in {line!r}, want {doc['run']['packets']}")
+    expect("1 worker, herkomst's reader" in line, f"workers and reader in {line!r}")
+    expect(t["merge"] == 0, f"one worker merged for {t['merge']} ms")
+    doc2, err = c.analyze_json("--timings", "--threads", "2", "--libpcap", path, path, "--force")
+    t, line = timings_line(err, "--timings -j 2 --libpcap")
+    expect(f"({2 * doc['run']['packets']} frames," in line, f"frame count of two captures in {line!r}")
+    expect("2 workers, libpcap" in line, f"workers and reader in {line!r}")
+    # the workers' start (their nDPI modules) is set-up, not packets: the
+    # packet stage of this small capture stays near one worker's
+    _, err1 = c.analyze_json("--timings", "--threads", "1", path)
+    t1, _ = timings_line(err1, "--timings -j 1")
+    t2, _ = timings_line(c.analyze_json("--timings", "--threads", "2", path)[1], "--timings -j 2")
+    expect(t2["packets"] < 5 * t1["packets"] + 20,
+           f"packets {t2['packets']} ms at -j 2 against {t1['packets']} ms at -j 1: the workers' start counted")
+
+
+def case_readers(c):
+    """herkomst's reader (the default for a file) and libpcap (--libpcap)
+    give the same inventory, also of a capture cut short, which both report."""
+    src = shared_capture(MODBUS)
+    with open(src, "rb") as f:
+        data = f.read()
+    recs = pcap_records(data)
+    off, incl = recs[len(recs) // 2]
+    cut = write(c.path("cut.pcap"), data[:off + 16 + incl // 2])
+    for path in (src, cut):
+        rc, out, err = c.analyze("--format", "json", path)
+        rc2, out2, err2 = c.analyze("--format", "json", "--libpcap", path)
+        expect(rc == rc2 == 0, f"{path}: exit {rc} and {rc2} with --libpcap")
+        expect(out == out2, f"{path}: --libpcap gives another inventory")
+        if path == cut:
+            for e, who in ((err, "herkomst's reader"), (err2, "libpcap")):
+                expect_in("truncated", e, who + ": warning")
+                expect_in(f"after {len(recs) // 2} complete frames", e, who + ": warning")
+
+
 CASES = {
+    "timings": case_timings,
+    "readers": case_readers,
     "missing-file": case_missing_file,
     "missing-among-good": case_missing_among_good,
     "not-a-capture": case_not_a_capture,

@@ -119,12 +119,21 @@ static struct read_result read_all(struct cap_source *s)
 	return r;
 }
 
+/*
+ * The flags of every cap_open_file here: main runs the suite with 0 (a
+ * regular file read by herkomst's reader) and again with CAP_OPEN_LIBPCAP
+ * (every file through libpcap), since both must behave alike.
+ */
+static unsigned g_flags;
+
 static struct cap_source *open_ok(const char *path)
 {
 	char err[512];
-	struct cap_source *s = cap_open_file(path, err, sizeof(err));
+	struct cap_source *s = cap_open_file_flags(path, g_flags, err, sizeof(err));
 
 	ck_assert_msg(s != NULL, "%s: %s", path, err);
+	if (g_flags & CAP_OPEN_LIBPCAP)
+		ck_assert_msg(!cap_own_reader(s), "%s: read by herkomst's reader under CAP_OPEN_LIBPCAP", path);
 	return s;
 }
 
@@ -132,7 +141,7 @@ static struct cap_source *open_ok(const char *path)
 static void assert_open_fails(const char *path, const char *name_in_msg, const char *why)
 {
 	char err[512];
-	struct cap_source *s = cap_open_file(path, err, sizeof(err));
+	struct cap_source *s = cap_open_file_flags(path, g_flags, err, sizeof(err));
 
 	ck_assert_msg(s == NULL, "%s opened", path);
 	ck_assert_msg(strstr(err, name_in_msg) != NULL, "message lacks the name: %s", err);
@@ -292,7 +301,7 @@ START_TEST(test_missing_file)
 	tmp_path("does-not-exist.pcap", path, sizeof(path));
 	assert_open_fails(path, path, "no such file");
 	/* no error buffer at all is allowed */
-	ck_assert_ptr_null(cap_open_file(path, NULL, 0));
+	ck_assert_ptr_null(cap_open_file_flags(path, g_flags, NULL, 0));
 }
 END_TEST
 
@@ -607,9 +616,14 @@ int main(void)
 		return EXIT_SKIP;
 	}
 
-	sr = srunner_create(capture_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = 0;
+	for (int k = 0; k < 2; k++) {
+		g_flags = k ? CAP_OPEN_LIBPCAP : 0;
+		printf("files read by %s\n", k ? "libpcap (CAP_OPEN_LIBPCAP)" : "herkomst's reader");
+		sr = srunner_create(capture_suite());
+		srunner_run_all(sr, CK_NORMAL);
+		failed += srunner_ntests_failed(sr);
+		srunner_free(sr);
+	}
 	return failed ? 1 : 0;
 }
