@@ -213,7 +213,7 @@ struct cap_source *cap_open_file(const char *path, char *errbuf, size_t errsz)
 
 /* A regular file through herkomst's reader: 1 (s set up), 0 (leave it to
  * libpcap), -1 (a message in errbuf). */
-static int open_mapped(struct cap_source *s, const char *path, char *errbuf, size_t errsz)
+static int open_own(struct cap_source *s, const char *path, char *errbuf, size_t errsz)
 {
 	int rc = cap_map_open(path, &s->map, errbuf, errsz);
 
@@ -306,7 +306,7 @@ struct cap_source *cap_open_file_flags(const char *path, unsigned flags, char *e
 	if (!format)
 		goto fail;
 	if (S_ISREG(st.st_mode) && !is_stdin && !(flags & CAP_OPEN_LIBPCAP)) {
-		int m = open_mapped(s, path, errbuf, errsz);
+		int m = open_own(s, path, errbuf, errsz);
 
 		if (m < 0)
 			goto fail;
@@ -371,8 +371,9 @@ fail:
 	return NULL;
 }
 
-/* cap_next's messages for the end of herkomst's reader's walk */
-static enum cap_next_result map_end(struct cap_source *s, enum cap_next_result r, const char *detail)
+/* cap_next's end of a file cut short or refused, whichever reader read it:
+ * detail is the reader's own words */
+static enum cap_next_result walk_end(struct cap_source *s, enum cap_next_result r, const char *detail)
 {
 	if (r == CAP_ETRUNCATED)
 		snprintf(s->err, sizeof(s->err),
@@ -409,7 +410,7 @@ enum cap_next_result cap_next(struct cap_source *s, struct cap_frame *ret_frame)
 			s->n_frames++;
 			return m;
 		}
-		return map_end(s, m, cap_map_it_error(s->it));
+		return walk_end(s, m, cap_map_it_error(s->it));
 	}
 	r = pcap_next_ex(s->pcap, &h, &data);
 	if (r == 1) {
@@ -432,11 +433,7 @@ enum cap_next_result cap_next(struct cap_source *s, struct cap_frame *ret_frame)
 	/* libpcap words every short read of a record this way, for pcap
 	 * ("truncated dump file; ...") and pcapng ("truncated pcapng dump file; ..."). */
 	if (strncmp(e, "truncated", 9) == 0) {
-		snprintf(s->err, sizeof(s->err),
-			 "%s ends in the middle of a record after %llu complete frames (%s); "
-			 "the frames before it were read",
-			 s->name, (unsigned long long)s->n_frames, e);
-		s->state = CAP_ETRUNCATED;
+		walk_end(s, CAP_ETRUNCATED, e);
 	} else if (strstr(e, "different from the type of the first interface") ||
 		   strstr(e, "different from the snapshot length of the first interface")) {
 		snprintf(s->err, sizeof(s->err),

@@ -795,8 +795,12 @@ static int it_window(struct cap_map_it *it, uint64_t off, uint64_t need, struct 
 		size_t want = need > m->window ? (size_t)need : m->window;
 
 		if (off >= it->win_off && off < it->win_off + it->win_len) {
-			keep = (size_t)(it->win_off + it->win_len - off);
-			memmove(it->win, it->win + (off - it->win_off), keep);
+			/* the part of the window from off stays, moved to its start */
+			struct hk_cur w = hk_cur_init(it->win, it->win_len);
+
+			hk_cur_skip(&w, (size_t)(off - it->win_off));
+			keep = hk_cur_left(&w);
+			memmove(it->win, hk_cur_view(&w, keep), keep);
 		}
 		if (keep > want)
 			want = keep;
@@ -844,7 +848,12 @@ static int it_window(struct cap_map_it *it, uint64_t off, uint64_t need, struct 
 			it->win_len += (size_t)r;
 		}
 	}
-	*ret = hk_cur_init(it->win + (off - it->win_off), (size_t)(it->win_off + it->win_len - off));
+	{
+		struct hk_cur w = hk_cur_init(it->win, it->win_len);
+
+		hk_cur_skip(&w, (size_t)(off - it->win_off)); /* win_off <= off <= win_off + win_len here */
+		*ret = hk_cur_rest(&w);
+	}
 	return 0;
 }
 

@@ -136,12 +136,21 @@ static void stage_end(struct timings *t, enum stage s)
 	t->last = now;
 }
 
+/* Moves usec (at most what from holds) from one stage to another: a part
+ * of what one clock reading took that belongs to another stage. */
+static void stage_move(struct timings *t, enum stage from, enum stage to, uint64_t usec)
+{
+	if (usec > t->usec[from])
+		usec = t->usec[from];
+	t->usec[from] -= usec;
+	t->usec[to] += usec;
+}
+
 static void timings_print(const struct timings *t, unsigned workers)
 {
 	const char *reader = t->own && t->libpcap ? "herkomst's reader and libpcap"
 			     : t->own		  ? "herkomst's reader"
 						  : "libpcap";
-
 	double pk = (double)t->usec[ST_PACKETS] / 1e6;
 
 	fprintf(stderr, "herkomst: timings:");
@@ -664,9 +673,10 @@ int cmd_analyze(int argc, char **argv)
 	struct out_run run;
 	FILE *out = stdout;
 	int opt, arc, status = 0, n_failed = 0, n_truncated = 0, n_skipped = 0;
-	struct timings tm = {.t0 = hk_mono_usec()};
+	struct timings tm = {0};
 	uint64_t v;
 
+	tm.t0 = tm.last = hk_mono_usec();
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "d:f:o:sqj:h", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -773,7 +783,6 @@ int cmd_analyze(int argc, char **argv)
 		goto out;
 	}
 	store_set_deriver(st, inv_derive, &know);
-	tm.last = tm.t0;
 	stage_end(&tm, ST_SETUP);
 	tm.setup_end = tm.last;
 
@@ -828,17 +837,10 @@ int cmd_analyze(int argc, char **argv)
 		goto out;
 	}
 	stage_end(&tm, ST_PACKETS);
-	tm.usec[ST_MERGE] = engine_merge_usec(eng);
-	tm.usec[ST_PACKETS] -= tm.usec[ST_MERGE] < tm.usec[ST_PACKETS] ? tm.usec[ST_MERGE] : tm.usec[ST_PACKETS];
-	if (engine_ready_at(eng) > tm.setup_end) {
-		/* the frames read before the workers were up waited for them */
-		uint64_t w = engine_ready_at(eng) - tm.setup_end;
-
-		if (w > tm.usec[ST_PACKETS])
-			w = tm.usec[ST_PACKETS];
-		tm.usec[ST_PACKETS] -= w;
-		tm.usec[ST_SETUP] += w;
-	}
+	stage_move(&tm, ST_PACKETS, ST_MERGE, engine_merge_usec(eng));
+	/* the frames read before the workers were up waited for them */
+	if (engine_ready_at(eng) > tm.setup_end)
+		stage_move(&tm, ST_PACKETS, ST_SETUP, engine_ready_at(eng) - tm.setup_end);
 	if (n_failed && n_failed + n_skipped == argc - optind) {
 		/* nothing was read: keep an existing -o file and print no empty inventory */
 		status = 1;

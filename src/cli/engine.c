@@ -169,13 +169,15 @@ static void *worker_main(void *arg)
 	char err[256] = "";
 	struct pipeline *pl;
 	char name[16];
+	uint64_t t;
 
 	snprintf(name, sizeof(name), "hk-worker-%u", w->index);
 	pthread_setname_np(pthread_self(), name);
 	pl = pipeline_new(&e->plo, err, sizeof(err));
 	pthread_mutex_lock(&e->mu);
-	if (hk_mono_usec() > e->ready_at)
-		e->ready_at = hk_mono_usec();
+	t = hk_mono_usec();
+	if (t > e->ready_at)
+		e->ready_at = t;
 	w->pl = pl;
 	if (!pl)
 		snprintf(w->err, sizeof(w->err), "worker %u: %s", w->index, err);
