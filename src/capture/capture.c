@@ -211,11 +211,13 @@ struct cap_source *cap_open_file(const char *path, char *errbuf, size_t errsz)
 	return cap_open_file_flags(path, 0, errbuf, errsz);
 }
 
-/* A regular file through herkomst's reader: 1 (s set up), 0 (leave it to
- * libpcap), -1 (a message in errbuf). */
-static int open_own(struct cap_source *s, const char *path, char *errbuf, size_t errsz)
+/* A regular file through herkomst's reader, from the descriptor opened
+ * once in cap_open_file_flags (the reader keeps a duplicate; fd stays ours
+ * and its offset where it was, for libpcap after a 0): 1 (s set up), 0
+ * (leave it to libpcap), -1 (a message in errbuf). */
+static int open_own(struct cap_source *s, int fd, char *errbuf, size_t errsz)
 {
-	int rc = cap_map_open(path, &s->map, errbuf, errsz);
+	int rc = cap_map_open_fd(fd, s->name, &s->map, errbuf, errsz);
 
 	if (rc == -ENOTSUP) {
 		hk_errbuf_set(errbuf, errsz, "%s", "");
@@ -306,12 +308,12 @@ struct cap_source *cap_open_file_flags(const char *path, unsigned flags, char *e
 	if (!format)
 		goto fail;
 	if (S_ISREG(st.st_mode) && !is_stdin && !(flags & CAP_OPEN_LIBPCAP)) {
-		int m = open_own(s, path, errbuf, errsz);
+		int m = open_own(s, fd, errbuf, errsz);
 
 		if (m < 0)
 			goto fail;
 		if (m > 0) {
-			close(fd);
+			close(fd); /* the reader has its own duplicate */
 			return s;
 		}
 	}

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * pcap and pcapng files read by herkomst itself (pcapmap.h): through a
- * pread(2) window per iterator, frames handed out in place in it.
+ * pread(2) window per iterator, frames handed out in place in it; the
+ * header checks at open read through such a window too (nothing mapped).
  *
  * What is checked, and in which order, follows libpcap 1.10.3 (Debian 12)
  * sf-pcap.c and sf-pcapng.c, so that a file gives the same frames, the same
@@ -38,7 +39,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -81,11 +81,9 @@
 enum len_order { LENS_KEEP, LENS_SWAP, LENS_MAYBE };
 
 struct cap_map {
-	const uint8_t *base;  /* the bytes: caller memory, or the file's mapping while it is opened */
-	uint64_t size;
-	void *mapping;        /* the file mapped for the header checks at open; NULL after, and over memory */
-	size_t map_len;
-	int fd;               /* a file (read through each iterator's window); -1 over memory */
+	const uint8_t *base;  /* the bytes over memory; NULL over a file */
+	uint64_t size;        /* memory's; a file's at open (fstat), which its walks may read past */
+	int fd;               /* a file, our duplicate (read with pread(2) only); -1 over memory */
 	size_t window;        /* an iterator's window; 0: read in place (memory) */
 	char *name;
 	const char *format;
@@ -193,7 +191,7 @@ static inline uint64_t rd64(struct hk_cur *c, bool big)
 	return big ? hk_cur_be64(c) : hk_cur_le64(c);
 }
 
-/* A cursor over the whole file, at off (off <= size always holds). */
+/* A cursor over the whole of memory, at off (off <= size always holds). */
 static inline struct hk_cur cur_at(const struct cap_map *m, uint64_t off)
 {
 	struct hk_cur c = hk_cur_init(m->base, (size_t)m->size);
@@ -204,11 +202,50 @@ static inline struct hk_cur cur_at(const struct cap_map *m, uint64_t off)
 
 /* ---- opening ------------------------------------------------------------- */
 
-static int open_pcap(struct cap_map *m, char *errbuf, size_t errsz)
+static int it_window(struct cap_map_it *it, uint64_t off, uint64_t need, struct hk_cur *ret);
+static int block_window(struct cap_map_it *it, uint64_t at, bool big, uint64_t block_max, struct hk_cur *ret);
+
+/*
+ * The header checks read the file as a walk does, through an iterator's
+ * window (it_window, pread(2) over a file), never through a mapping: a
+ * file cut short while it is opened gives a header cut short, not a
+ * SIGBUS, and the checks see the bytes libpcap's fread would see. A read
+ * error fails the open with a message naming the file.
+ */
+static int open_read_fail(const struct cap_map *m, uint64_t off, int e, char *errbuf, size_t errsz)
 {
-	struct hk_cur c = cur_at(m, 0);
-	uint32_t magic = hk_cur_be32(&c), snaplen, lt;
+	if (e == -ENOMEM)
+		hk_errbuf_set(errbuf, errsz,
+			      "%s: out of memory for a window to read its header at byte %llu; free memory, or read "
+			      "it with --libpcap",
+			      m->name, (unsigned long long)off);
+	else
+		hk_errbuf_set(errbuf, errsz,
+			      "%s: cannot read its header at byte %llu: %s; check the file and the disk it is on",
+			      m->name, (unsigned long long)off, strerror(-e));
+	return e;
+}
+
+static int open_read(struct cap_map_it *it, uint64_t off, uint64_t need, struct hk_cur *ret, char *errbuf,
+		     size_t errsz)
+{
+	int e = it_window(it, off, need, ret);
+
+	return e < 0 ? open_read_fail(it->m, off, e, errbuf, errsz) : 0;
+}
+
+static int open_pcap(struct cap_map *m, struct cap_map_it *it, char *errbuf, size_t errsz)
+{
+	struct hk_cur c;
+	uint32_t magic, snaplen, lt;
 	uint16_t major, minor;
+	size_t got;
+	int e = open_read(it, 0, PCAP_HDR_LEN, &c, errbuf, errsz);
+
+	if (e < 0)
+		return e;
+	got = hk_cur_left(&c); /* all of the header, or all the file has */
+	magic = hk_cur_be32(&c);
 
 	switch (magic) {
 	case 0xa1b2c3d4u:
@@ -229,10 +266,10 @@ static int open_pcap(struct cap_map *m, char *errbuf, size_t errsz)
 		/* Kuznetzov's patched records (a1b2cd34) and anything else: libpcap's path. */
 		return -ENOTSUP;
 	}
-	if (m->size < PCAP_HDR_LEN) {
+	if (got < PCAP_HDR_LEN) {
 		hk_errbuf_set(errbuf, errsz,
-			      "%s: the pcap file header is cut short (%llu of %u bytes); the file is damaged",
-			      m->name, (unsigned long long)m->size, PCAP_HDR_LEN);
+			      "%s: the pcap file header is cut short (%zu of %u bytes); the file is damaged",
+			      m->name, got, PCAP_HDR_LEN);
 		return -EINVAL;
 	}
 	major = rd16(&c, m->big);
@@ -433,13 +470,18 @@ static enum cap_next_result ng_block(struct hk_cur *c, bool big, uint64_t block_
 	return CAP_FRAME;
 }
 
-static int open_pcapng(struct cap_map *m, char *errbuf, size_t errsz)
+static int open_pcapng(struct cap_map *m, struct cap_map_it *it, char *errbuf, size_t errsz)
 {
-	struct hk_cur c = cur_at(m, 0), shb;
+	struct hk_cur c, shb;
 	uint32_t len, bom;
 	uint16_t major, minor;
+	uint64_t at;
+	size_t got;
 	struct why why = {""};
+	int e = open_read(it, 0, 12, &c, errbuf, errsz);
 
+	if (e < 0)
+		return e;
 	hk_cur_skip(&c, 4);
 	len = hk_cur_le32(&c);
 	bom = hk_cur_le32(&c);
@@ -461,16 +503,20 @@ static int open_pcapng(struct cap_map *m, char *errbuf, size_t errsz)
 			      m->name, len, NG_SHB_MIN, NG_SHB_MAX);
 		return -EINVAL;
 	}
-	if (len > m->size) {
+	e = open_read(it, 0, len, &c, errbuf, errsz);
+	if (e < 0)
+		return e;
+	got = hk_cur_left(&c); /* all of the block, or all the file has */
+	if (len > got) {
 		hk_errbuf_set(errbuf, errsz,
 			      "%s: the pcapng file header is cut short (section header block of %u bytes, file of "
-			      "%llu); the file is damaged",
-			      m->name, len, (unsigned long long)m->size);
+			      "%zu); the file is damaged",
+			      m->name, len, got);
 		return -EINVAL;
 	}
 	/* libpcap checks neither the first block's trailer nor that its length
 	 * is a multiple of 4; the next block starts where the length says. */
-	c = cur_at(m, 12);
+	hk_cur_skip(&c, 12);
 	shb = hk_cur_sub(&c, len - 12u);
 	major = rd16(&shb, m->big);
 	minor = rd16(&shb, m->big);
@@ -481,15 +527,19 @@ static int open_pcapng(struct cap_map *m, char *errbuf, size_t errsz)
 			      m->name, major, minor);
 		return -EINVAL;
 	}
-	c = cur_at(m, len);
 	/* Up to the first interface description block, as libpcap does at open:
-	 * other blocks are skipped (a second SHB too), a packet is refused. */
-	for (;;) {
+	 * other blocks are skipped (a second SHB too), a packet is refused. Each
+	 * is read whole, however far into the file, up to the 16 MiB libpcap
+	 * allows a block before the first IDB (the window grows to it). */
+	for (at = len;; at += c.off) {
 		uint32_t type;
 		struct hk_cur body;
-		uint64_t at = c.off;
-		enum cap_next_result r = ng_block(&c, m->big, NG_BLOCK_MAX_INITIAL, true, &type, &body, &why);
+		enum cap_next_result r;
 
+		e = block_window(it, at, m->big, NG_BLOCK_MAX_INITIAL, &c);
+		if (e < 0)
+			return open_read_fail(m, at, e, errbuf, errsz);
+		r = ng_block(&c, m->big, NG_BLOCK_MAX_INITIAL, true, &type, &body, &why);
 		if (r == CAP_EOF) {
 			hk_errbuf_set(errbuf, errsz,
 				      "%s: cannot read it as pcapng: the file has no interface description block, so "
@@ -544,22 +594,43 @@ static int open_pcapng(struct cap_map *m, char *errbuf, size_t errsz)
 	if (needs_rewrite(m->linktype, m->big != HOST_BIG))
 		return -ENOTSUP;
 	m->format = "pcapng";
-	m->start = c.off;
+	m->start = at + c.off;
 	return 0;
 }
 
+/* The header checks of m (its fd or base, window and name set), read
+ * through a window of their own that is gone when this returns. */
 static int map_parse(struct cap_map *m, char *errbuf, size_t errsz)
 {
-	struct hk_cur c = cur_at(m, 0);
-	uint32_t magic = hk_cur_be32(&c);
+	struct cap_map_it *it = malloc(sizeof(*it)); /* ~9 KiB of interfaces: not on the stack */
+	struct hk_cur c;
+	uint32_t magic;
+	int r;
 
-	if (!hk_cur_ok(&c))
-		return -ENOTSUP; /* capture.c explains a file too short to be a capture */
-	if (magic == NG_BT_SHB) {
-		m->ng = true;
-		return open_pcapng(m, errbuf, errsz);
+	if (!it) {
+		hk_errbuf_set(errbuf, errsz, "%s: out of memory", m->name);
+		return -ENOMEM;
 	}
-	return open_pcap(m, errbuf, errsz);
+	it->m = m;
+	it->win = NULL;
+	it->win_cap = it->win_len = 0;
+	it->win_off = 0;
+	it->n_reads = 0;
+	r = open_read(it, 0, 4, &c, errbuf, errsz);
+	if (r == 0) {
+		magic = hk_cur_be32(&c);
+		if (!hk_cur_ok(&c)) {
+			r = -ENOTSUP; /* capture.c explains a file too short to be a capture */
+		} else if (magic == NG_BT_SHB) {
+			m->ng = true;
+			r = open_pcapng(m, it, errbuf, errsz);
+		} else {
+			r = open_pcap(m, it, errbuf, errsz);
+		}
+	}
+	cap_map_it_release(it);
+	free(it);
+	return r;
 }
 
 static struct cap_map *map_new(const char *name)
@@ -568,6 +639,7 @@ static struct cap_map *map_new(const char *name)
 
 	if (!m)
 		return NULL;
+	m->fd = -1;
 	m->name = strdup(name ? name : "capture");
 	if (!m->name) {
 		free(m);
@@ -609,11 +681,54 @@ int cap_map_open_mem_window(const uint8_t *p, size_t len, const char *name, size
 	return 0;
 }
 
-int cap_map_open(const char *path, struct cap_map **ret, char *errbuf, size_t errsz)
+int cap_map_open_fd(int fd, const char *name, struct cap_map **ret, char *errbuf, size_t errsz)
 {
 	struct cap_map *m = NULL;
 	struct stat st;
-	void *p;
+	int r;
+
+	hk_errbuf_set(errbuf, errsz, "%s", "");
+	if (!name || !*name)
+		name = "capture";
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		hk_errbuf_set(errbuf, errsz, "%s: cannot read: %s", name, strerror(-r));
+		return r;
+	}
+	/* Pipes, devices, directories and empty files are libpcap's (capture.c
+	 * explains the impossible ones). */
+	if (!S_ISREG(st.st_mode) || st.st_size <= 0)
+		return -ENOTSUP;
+	m = map_new(name);
+	if (!m) {
+		hk_errbuf_set(errbuf, errsz, "%s: out of memory", name);
+		return -ENOMEM;
+	}
+	m->size = (uint64_t)st.st_size;
+	m->window = CAP_MAP_WINDOW;
+	/* Our own descriptor of the caller's open file (the same file, not the
+	 * path opened again): the caller keeps and closes its own, and may hand
+	 * it to libpcap after -ENOTSUP, at the offset it had, since this reader
+	 * only ever reads with pread(2). */
+	m->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (m->fd < 0) {
+		r = -errno;
+		hk_errbuf_set(errbuf, errsz, "%s: cannot read: %s", name, strerror(-r));
+		cap_map_close(m);
+		return r;
+	}
+	r = map_parse(m, errbuf, errsz);
+	if (r < 0) {
+		cap_map_close(m);
+		return r;
+	}
+	(void)posix_fadvise(m->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	*ret = m;
+	return 0;
+}
+
+int cap_map_open(const char *path, struct cap_map **ret, char *errbuf, size_t errsz)
+{
 	int fd, r;
 
 	hk_errbuf_set(errbuf, errsz, "%s", "");
@@ -631,58 +746,15 @@ int cap_map_open(const char *path, struct cap_map **ret, char *errbuf, size_t er
 			hk_errbuf_set(errbuf, errsz, "%s: cannot read: %s", path, strerror(-r));
 		return r;
 	}
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		hk_errbuf_set(errbuf, errsz, "%s: cannot read: %s", path, strerror(-r));
-		close(fd);
-		return r;
-	}
-	/* Pipes, devices, directories, empty files and files larger than the
-	 * address space are libpcap's (capture.c explains the impossible ones). */
-	if (!S_ISREG(st.st_mode) || st.st_size <= 0 || (uint64_t)st.st_size > (uint64_t)SIZE_MAX) {
-		close(fd);
-		return -ENOTSUP;
-	}
-	/* The header checks read the file where it lies (the first IDB of a
-	 * pcapng file may come after other blocks); the walks read it through
-	 * their windows, and the mapping goes once the file is opened. */
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (p == MAP_FAILED) {
-		close(fd);
-		return -ENOTSUP; /* no address space for it: libpcap reads it piecewise */
-	}
-	m = map_new(path);
-	if (!m) {
-		munmap(p, (size_t)st.st_size);
-		close(fd);
-		hk_errbuf_set(errbuf, errsz, "%s: out of memory", path);
-		return -ENOMEM;
-	}
-	m->mapping = p;
-	m->map_len = (size_t)st.st_size;
-	m->base = p;
-	m->size = (uint64_t)st.st_size;
-	m->fd = fd;
-	m->window = CAP_MAP_WINDOW;
-	r = map_parse(m, errbuf, errsz);
-	munmap(m->mapping, m->map_len);
-	m->mapping = NULL;
-	m->base = NULL;
-	if (r < 0) {
-		cap_map_close(m);
-		return r;
-	}
-	(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	*ret = m;
-	return 0;
+	r = cap_map_open_fd(fd, path, ret, errbuf, errsz);
+	close(fd); /* the map has its own */
+	return r;
 }
 
 struct cap_map *cap_map_close(struct cap_map *m)
 {
 	if (!m)
 		return NULL;
-	if (m->mapping)
-		munmap(m->mapping, m->map_len);
 	if (m->fd >= 0)
 		close(m->fd);
 	free(m->name);
@@ -857,6 +929,30 @@ static int it_window(struct cap_map_it *it, uint64_t off, uint64_t need, struct 
 	return 0;
 }
 
+/*
+ * A cursor over the pcapng block at at (byte order big): its header, and
+ * the whole block when it claims no more than block_max (one that claims
+ * more is refused on its header alone, as libpcap refuses it before it
+ * reads on); what the file has of it when the file ends sooner. Returns as
+ * it_window. The walk uses it with the map's block_max, the header checks
+ * with libpcap's 16 MiB before the first IDB.
+ */
+static int block_window(struct cap_map_it *it, uint64_t at, bool big, uint64_t block_max, struct hk_cur *ret)
+{
+	int e = it_window(it, at, 8, ret);
+
+	if (e == 0 && hk_cur_left(ret) >= 8) {
+		struct hk_cur h = *ret;
+		uint32_t blen;
+
+		hk_cur_skip(&h, 4);
+		blen = rd32(&h, big);
+		if (blen > hk_cur_left(ret) && blen <= block_max)
+			e = it_window(it, at, blen, ret);
+	}
+	return e;
+}
+
 /* it_window's failure as the walk's end */
 static enum cap_next_result it_read_fail(struct cap_map_it *it, uint64_t at, int err)
 {
@@ -986,24 +1082,10 @@ static enum cap_next_result ng_next(struct cap_map_it *it, struct cap_frame *fr)
 		uint64_t t, at = it->off;
 		struct hk_cur c, body;
 		enum cap_next_result r;
-		int e = it_window(it, at, 8, &c);
+		int e = block_window(it, at, it->big, m->block_max, &c);
 
 		if (e < 0)
 			return it_read_fail(it, at, e);
-		if (hk_cur_left(&c) >= 8) {
-			/* the whole block in the window (one that claims more than
-			 * libpcap allows is refused on its header alone) */
-			struct hk_cur h = c;
-			uint32_t blen;
-
-			hk_cur_skip(&h, 4);
-			blen = rd32(&h, it->big);
-			if (blen > hk_cur_left(&c) && blen <= m->block_max) {
-				e = it_window(it, at, blen, &c);
-				if (e < 0)
-					return it_read_fail(it, at, e);
-			}
-		}
 		r = ng_block(&c, it->big, m->block_max, true, &type, &body, &why);
 
 		if (r == CAP_EOF) {

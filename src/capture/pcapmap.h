@@ -17,14 +17,16 @@
  * file through libpcap: Kuznetzov's pcap; link types whose frames libpcap
  * rewrites after reading (the pseudo-headers of pflog, Linux cooked, USB
  * and nflog captures written on a host of the other byte order, and every
- * DLT_USB_LINUX_MMAPPED capture); pipes, standard input, empty files and
- * files that cannot be mapped (the header checks read a file mapped, and
- * unmap it when done).
+ * DLT_USB_LINUX_MMAPPED capture); pipes, standard input and empty files.
  *
+ * Nothing is mapped: the header checks at open read the file with pread(2)
+ * too, through a window of their own (grown to a whole block before the
+ * first pcapng interface block, up to the 16 MiB libpcap allows there).
  * A file is read to where pread(2) ends, as libpcap reads it: one that
- * shrinks while it is read ends as a capture cut short at its new end, one
- * still being written is read as far as it has got when the walk gets
- * there.
+ * shrinks while it is opened or read ends as a header or capture cut short
+ * at its new end (never a SIGBUS), one still being written is read as far
+ * as it has got when the walk gets there. A read error is reported with
+ * the file's name, at open and during a walk.
  */
 #ifndef HERKOMST_PCAPMAP_H
 #define HERKOMST_PCAPMAP_H
@@ -38,18 +40,28 @@
 struct cap_map;
 
 /*
- * Opens path and checks its header (through a read-only mapping that is
- * gone when this returns). 0 and *ret; -ENOTSUP (errbuf empty) when the file is
- * not one to map (not a regular file, empty, not a pcap or pcapng file, a
- * variant this reader leaves to libpcap, no address space for it): read it
- * through cap_open_file's libpcap path, which also explains a file that is
- * no capture. Other negative errno with a message naming the file and what
- * to do: the file cannot be opened (-ENOENT, -EACCES, ...), or its header
- * is one libpcap refuses at open too (-EINVAL: a version it does not read,
- * a pcapng file with no interface description block, a header cut short;
- * the message then starts like capture.c's: "NAME: cannot read it as
- * pcapng: ..." or "NAME: the pcap file header is cut short ...").
+ * Reads the file open on fd, named name in messages, and checks its header
+ * (with pread(2), the offset of fd untouched). fd stays the caller's: the
+ * map keeps a duplicate of it (the same open file, so the file checked is
+ * the file walked, whatever becomes of its path), closed by cap_map_close;
+ * the caller closes its own when it likes, and after -ENOTSUP may hand it
+ * to libpcap as it is. 0 and *ret; -ENOTSUP (errbuf empty) when the file
+ * is not one for this reader (not a regular file, empty, not a pcap or
+ * pcapng file, a variant this reader leaves to libpcap): read it through
+ * cap_open_file's libpcap path, which also explains a file that is no
+ * capture. Other negative errno with a message naming the file and what to
+ * do: its header cannot be read (-EIO, -EBADF, ...: "NAME: cannot read its
+ * header at byte N: ..."), or it is one libpcap refuses at open too
+ * (-EINVAL: a version it does not read, a pcapng file with no interface
+ * description block, a header cut short; the message then starts like
+ * capture.c's: "NAME: cannot read it as pcapng: ..." or "NAME: the pcap
+ * file header is cut short ...").
  */
+int cap_map_open_fd(int fd, const char *name, struct cap_map **ret, char *errbuf, size_t errsz);
+/* cap_map_open_fd over path, opened here (and closed again: the map has its
+ * own descriptor); "-" is -ENOTSUP. A path that cannot be opened is
+ * -ENOENT, -EACCES, ... with a message naming it. For tests and tools;
+ * capture.c opens the file once itself and uses cap_map_open_fd. */
 int cap_map_open(const char *path, struct cap_map **ret, char *errbuf, size_t errsz);
 /* The same over bytes in memory (tests, fuzzing): p must outlive the map.
  * Frames point into p. With a window (_window, > 0), iterators copy p
@@ -63,8 +75,8 @@ struct cap_map *cap_map_close(struct cap_map *m); /* returns NULL; accepts NULL 
 
 const char *cap_map_format(const struct cap_map *m); /* "pcap", "pcapng" */
 int cap_map_linktype(const struct cap_map *m);      /* DLT_*: pcap: the header's; pcapng: the first IDB's */
-uint64_t cap_map_size(const struct cap_map *m);     /* bytes */
-const char *cap_map_name(const struct cap_map *m);  /* the path, or the name given to _open_mem */
+uint64_t cap_map_size(const struct cap_map *m);     /* bytes (a file's at open; a walk reads to its end then) */
+const char *cap_map_name(const struct cap_map *m);  /* the name given to _open_fd or _open_mem, or the path */
 
 /* One reader of the file. Over a file its window is allocated as it reads:
  * cap_map_it_release frees it (over memory there is none). */

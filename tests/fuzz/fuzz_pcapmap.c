@@ -7,7 +7,9 @@
  * (256 KiB, 128 MiB for D-Bus) nor the input; the walk moves forward on
  * every frame, so it ends; an end other than a clean one comes with a
  * message; the second walk gives the same frames (an iterator keeps no
- * state in the map). And it reads the same bytes through libpcap
+ * state in the map); opened and walked through a small read window (as a
+ * file is read, header checks included) it gives the same result, refusal
+ * words and frames as in place. And it reads the same bytes through libpcap
  * (fmemopen + pcap_fopen_offline) and requires the same frames and the same
  * end (tests/unit/pcapmap_diff.h), so that any input on which the two
  * readers part ways is a report. Any breach is an abort().
@@ -17,6 +19,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../unit/pcapmap_diff.h"
 #include "capture/pcapmap.h"
@@ -71,32 +74,33 @@ static struct fuzz_walk fuzz_walk(const struct cap_map *m, const uint8_t *data, 
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char err[1024], pcap_err[PCAP_ERRBUF_SIZE] = "";
-	struct cap_map *m = NULL;
+	char err[1024], err_w[1024], pcap_err[PCAP_ERRBUF_SIZE] = "";
+	struct cap_map *m = NULL, *mw = NULL;
 	struct fuzz_walk w1, w2;
 	struct pmd_result d;
 	pcap_t *p = NULL;
 	FILE *fp;
-	int r;
+	int r, rw;
 
 	r = cap_map_open_mem(data, size, "fuzz", &m, err, sizeof(err));
+	/* through a read window, as a file is read, header checks included: a
+	 * small one of a size the input picks, so records and blocks cross it
+	 * everywhere; the same result and the same words as in place */
+	rw = cap_map_open_mem_window(data, size, "fuzz", 1 + size % 61, &mw, err_w, sizeof(err_w));
+	if (rw != r || strcmp(err_w, err) != 0) {
+		fprintf(stderr, "fuzz_pcapmap: open in place %d (%s), through a window %d (%s)\n", r, err, rw, err_w);
+		abort();
+	}
 	if (r == 0) {
-		struct cap_map *mw = NULL;
-
 		w1 = fuzz_walk(m, data, size, true);
 		w2 = fuzz_walk(m, data, size, true);
 		if (w1.n != w2.n || w1.sum_caplen != w2.sum_caplen || w1.sum_ts != w2.sum_ts ||
 		    w1.sum_first != w2.sum_first || w1.end != w2.end)
 			abort();
-		/* through a read window, as a file is read: a small one of a size
-		 * the input picks, so records and blocks cross it everywhere */
-		if (cap_map_open_mem_window(data, size, "fuzz", 1 + size % 61, &mw, err, sizeof(err)) != 0)
-			abort();
 		w2 = fuzz_walk(mw, data, size, false);
 		if (w1.n != w2.n || w1.sum_caplen != w2.sum_caplen || w1.sum_ts != w2.sum_ts ||
 		    w1.sum_first != w2.sum_first || w1.end != w2.end)
 			abort();
-		cap_map_close(mw);
 	} else if (r != -ENOTSUP && err[0] == '\0') {
 		abort(); /* a refusal says why */
 	}
@@ -117,5 +121,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (p)
 		pcap_close(p); /* closes fp */
 	cap_map_close(m);
+	cap_map_close(mw);
 	return 0;
 }

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * src/capture/pcapmap.c: pcap and pcapng files built here byte by byte and
- * read through cap_map_open_mem (and a few through cap_map_open, the mmap
- * path): each variant of header, record and block the reader takes, and each
- * refusal, with the result libpcap 1.10.3 gives for the same bytes (the
- * comments say which of its checks a case mirrors). pcapmap_equiv.c compares
- * the two readers over the shared captures.
+ * read through cap_map_open_mem (and a few as files through cap_map_open and
+ * cap_map_open_fd, the pread path): each variant of header, record and block
+ * the reader takes, and each refusal, with the result libpcap 1.10.3 gives
+ * for the same bytes (the comments say which of its checks a case mirrors;
+ * the file cases here also run libpcap over the same file). pcapmap_equiv.c
+ * compares the two readers over the shared captures.
  *
  * Each buffer is copied into an exactly-sized heap block before it is read,
  * so AddressSanitizer catches a read one byte past the end.
@@ -14,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pcap/dlt.h>
+#include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1120,6 +1122,358 @@ START_TEST(test_file_windows)
 }
 END_TEST
 
+/* ---- files that change under the reader, and big headers ------------------ */
+
+/* A pcap file of n records of caplen bytes (record i: seconds i, bytes from
+ * seed i) at path; returns its size. */
+static size_t write_records(const char *path, uint32_t n, uint32_t caplen)
+{
+	struct b b = {.big = false};
+	FILE *fp = fopen(path, "wb");
+	size_t size = 0;
+
+	ck_assert_ptr_nonnull(fp);
+	pcap_hdr(&b, 0xa1b2c3d4, 2, 4, 65535, 1);
+	for (uint32_t i = 0; i <= n; i++) {
+		ck_assert_uint_eq(fwrite(b.d, 1, b.n, fp), b.n);
+		size += b.n;
+		b.n = 0;
+		if (i < n)
+			pcap_rec(&b, i, 0, caplen, caplen, (uint8_t)i);
+	}
+	ck_assert_int_eq(fclose(fp), 0);
+	return size;
+}
+
+/* the next frame of a file walk must be record i of write_records */
+static void file_frame_ok(struct cap_map_it *it, uint32_t i, uint32_t caplen)
+{
+	struct cap_frame f;
+	enum cap_next_result r = cap_map_next(it, &f);
+
+	if (r != CAP_FRAME || f.caplen != caplen || f.ts_usec != TS(i, 0) || f.data[0] != (uint8_t)i ||
+	    f.data[caplen - 1] != (uint8_t)(i + caplen - 1))
+		ck_abort_msg("record %u: result %d, caplen %u: %s", i, r, r == CAP_FRAME ? f.caplen : 0,
+			     cap_map_it_error(it));
+}
+
+/* libpcap over path: the number of frames, or -1 and its error in err */
+static long libpcap_count(const char *path, char *err)
+{
+	pcap_t *p = pcap_open_offline(path, err);
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	long n = 0;
+	int r;
+
+	if (!p)
+		return -1;
+	while ((r = pcap_next_ex(p, &h, &d)) == 1)
+		n++;
+	if (r != PCAP_ERROR_BREAK) {
+		snprintf(err, PCAP_ERRBUF_SIZE, "%s", pcap_geterr(p));
+		n = -1;
+	}
+	pcap_close(p);
+	return n;
+}
+
+/*
+ * A file that shrinks while it is walked (3 MB of records, cut inside
+ * record 1500 once the walk has read its first window): the walk ends as
+ * a capture cut short at the new end, every record before the cut read
+ * whole; no SIGBUS (a mapping of the file would take one here).
+ */
+START_TEST(test_file_shrinks)
+{
+	const uint32_t n_rec = 2000, caplen = 1500, cut_rec = 1500;
+	char path[512], err[1024];
+	struct cap_map *m = NULL;
+	struct cap_map_it *it = malloc(sizeof(*it));
+	struct cap_frame f;
+	off_t cut = 24 + (off_t)cut_rec * (16 + caplen) + 16 + 100;
+
+	ck_assert_ptr_nonnull(it);
+	snprintf(path, sizeof(path), "%s/shrinks.pcap", tmp_dir);
+	ck_assert_uint_gt(write_records(path, n_rec, caplen), 2u << 20);
+	ck_assert_int_eq(cap_map_open(path, &m, err, sizeof(err)), 0);
+	cap_map_it_init(it, m);
+	for (uint32_t i = 0; i < 100; i++)
+		file_frame_ok(it, i, caplen);
+	ck_assert_int_eq(truncate(path, cut), 0);
+	for (uint32_t i = 100; i < cut_rec; i++)
+		file_frame_ok(it, i, caplen);
+	ck_assert_int_eq(cap_map_next(it, &f), CAP_ETRUNCATED);
+	ck_assert_int_eq(cap_map_next(it, &f), CAP_ETRUNCATED);
+	ck_assert_msg(strstr(cap_map_it_error(it), "a record of 1500 captured bytes has only 100") != NULL, "%s",
+		      cap_map_it_error(it));
+	ck_assert_uint_eq(it->n_frames, cut_rec);
+	/* the size at open is kept for progress; the walk went by the file */
+	ck_assert_uint_gt(cap_map_size(m), (uint64_t)cut);
+	cap_map_it_release(it);
+	/* cut inside the header now: a header cut short, as libpcap says */
+	ck_assert_int_eq(truncate(path, 20), 0);
+	m = cap_map_close(m);
+	ck_assert_int_eq(cap_map_open(path, &m, err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err, path) && strstr(err, "header is cut short (20 of 24 bytes)"), "%s", err);
+	unlink(path);
+	free(it);
+}
+END_TEST
+
+/*
+ * A file that grows while it is walked: 10 records and the first half of
+ * the 11th at open (its first window reads them all and meets the end),
+ * then the rest of the 11th and 10 more appended while the walk is at
+ * record 5. The walk reads all 21, as libpcap's fread does over the same
+ * file written the same way (a short read is not an end while the file
+ * has more when it is read again).
+ */
+START_TEST(test_file_grows)
+{
+	const uint32_t caplen = 100;
+	char path[512], err[1024], perr[PCAP_ERRBUF_SIZE];
+	struct cap_map *m = NULL;
+	struct cap_map_it *it = malloc(sizeof(*it));
+	struct b b = {.big = false};
+	struct cap_frame f;
+	pcap_t *p;
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	size_t half;
+	FILE *fp;
+	long n_pcap = 0;
+	int r;
+
+	ck_assert_ptr_nonnull(it);
+	snprintf(path, sizeof(path), "%s/grows.pcap", tmp_dir);
+	write_records(path, 10, caplen);
+	b.n = 0;
+	for (uint32_t i = 10; i < 21; i++)
+		pcap_rec(&b, i, 0, caplen, caplen, (uint8_t)i);
+	half = 16 + caplen / 2;
+	fp = fopen(path, "ab");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_uint_eq(fwrite(b.d, 1, half, fp), half);
+	ck_assert_int_eq(fclose(fp), 0);
+
+	ck_assert_int_eq(cap_map_open(path, &m, err, sizeof(err)), 0);
+	p = pcap_open_offline(path, perr);
+	ck_assert_msg(p != NULL, "%s", perr);
+	cap_map_it_init(it, m);
+	for (uint32_t i = 0; i < 5; i++) {
+		file_frame_ok(it, i, caplen);
+		ck_assert_int_eq(pcap_next_ex(p, &h, &d), 1);
+		n_pcap++;
+	}
+	ck_assert_uint_eq(it->n_reads, 1); /* the whole file so far, in one read */
+	fp = fopen(path, "ab");
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_uint_eq(fwrite(b.d + half, 1, b.n - half, fp), b.n - half);
+	ck_assert_int_eq(fclose(fp), 0);
+	for (uint32_t i = 5; i < 21; i++)
+		file_frame_ok(it, i, caplen);
+	ck_assert_int_eq(cap_map_next(it, &f), CAP_EOF);
+	ck_assert_str_eq(cap_map_it_error(it), "");
+	ck_assert_uint_eq(cap_map_it_offset(it), 24 + 21 * (16 + caplen));
+	while ((r = pcap_next_ex(p, &h, &d)) == 1)
+		n_pcap++;
+	ck_assert_int_eq(r, PCAP_ERROR_BREAK);
+	ck_assert_int_eq(n_pcap, 21);
+	pcap_close(p);
+	cap_map_it_release(it);
+	cap_map_close(m);
+	unlink(path);
+	free(it);
+}
+END_TEST
+
+/*
+ * pcapng whose first IDB comes after a block bigger than the 1 MiB read
+ * window (libpcap reads a block before the first IDB whole up to 16 MiB;
+ * more it refuses). SHB, a block of type 0x0bad and total length blen, an
+ * IDB, 3 EPBs; *len its size, heap memory of exactly that size.
+ */
+static uint8_t *ng_after_big_block(uint32_t blen, size_t *len)
+{
+	struct b head = {.big = false}, tail = {.big = false};
+	uint8_t *p;
+	size_t at;
+
+	ng_shb(&head, 1, 0);
+	ck_assert_uint_eq(blen % 4, 0);
+	at = head.n;
+	put32(&head, 0x0bad);
+	put32(&head, blen);
+	ng_idb(&tail, 1, 65535, -1, 0);
+	for (uint8_t i = 0; i < 3; i++)
+		ng_epb(&tail, 0, TS(1700000000 + i, 0), 60 + i, 60 + i, (uint8_t)(10 * i));
+	*len = at + blen + tail.n;
+	p = malloc(*len);
+	ck_assert_ptr_nonnull(p);
+	memcpy(p, head.d, head.n);
+	memset(p + head.n, 0x5a, blen - 12u);
+	for (int i = 0; i < 4; i++) /* the trailer, little-endian */
+		p[at + blen - 4 + (size_t)i] = (uint8_t)(blen >> (8 * i));
+	memcpy(p + at + blen, tail.d, tail.n);
+	return p;
+}
+
+START_TEST(test_ng_idb_after_big_block)
+{
+	/* 3 MiB, exactly libpcap's 16 MiB, and 4 bytes more */
+	static const uint32_t blens[] = {3u << 20, 16u << 20, (16u << 20) + 4};
+	char path[512], err[1024], perr[PCAP_ERRBUF_SIZE];
+
+	snprintf(path, sizeof(path), "%s/bigblock.pcapng", tmp_dir);
+	for (unsigned k = 0; k < 3; k++) {
+		size_t len;
+		uint8_t *p = ng_after_big_block(blens[k], &len);
+		struct cap_map *m = NULL;
+		struct opened o = {0};
+		long n_pcap;
+		int r;
+
+		write_file(path, p, len);
+		n_pcap = libpcap_count(path, perr);
+		r = cap_map_open(path, &m, err, sizeof(err));
+		if (k < 2) {
+			struct cap_map_it *it = malloc(sizeof(*it));
+			struct cap_frame f;
+
+			ck_assert_ptr_nonnull(it);
+			ck_assert_msg(n_pcap == 3, "libpcap: %ld %s", n_pcap, perr);
+			ck_assert_msg(r == 0, "block of %u: %d %s", blens[k], r, err);
+			ck_assert_int_eq(cap_map_linktype(m), DLT_EN10MB);
+			cap_map_it_init(it, m);
+			for (uint32_t i = 0; i < 3; i++) {
+				ck_assert_int_eq(cap_map_next(it, &f), CAP_FRAME);
+				ck_assert_uint_eq(f.caplen, 60 + i);
+				ck_assert_uint_eq(f.ts_usec, TS(1700000000 + i, 0));
+				ck_assert_uint_eq(f.data[1], 10 * i + 1);
+			}
+			ck_assert_int_eq(cap_map_next(it, &f), CAP_EOF);
+			ck_assert_uint_eq(cap_map_it_offset(it), len);
+			/* the walk starts after the IDB: the big block is not read
+			 * again (one read for the rest, one that meets the end) */
+			ck_assert_uint_eq(it->n_reads, 2);
+			cap_map_it_release(it);
+			free(it);
+		} else {
+			ck_assert_msg(n_pcap == -1 && strstr(perr, "block size"), "libpcap: %ld %s", n_pcap, perr);
+			ck_assert_int_eq(r, -EINVAL);
+			ck_assert_msg(strstr(err, path) && strstr(err, "more than the 16777216 libpcap accepts"), "%s",
+				      err);
+		}
+		m = cap_map_close(m);
+
+		/* the same bytes in memory, through this run's window */
+		o.copy = p;
+		o.len = len;
+		o.r = cap_map_open_mem_window(p, len, "test.cap", g_window, &o.m, o.err, sizeof(o.err));
+		ck_assert_int_eq(o.r, k < 2 ? 0 : -EINVAL);
+		if (k < 2) {
+			o.it = malloc(sizeof(*o.it));
+			ck_assert_ptr_nonnull(o.it);
+			cap_map_it_init(o.it, o.m);
+			for (uint32_t i = 0; i < 3; i++)
+				frame_ok(&o, 60 + i, (uint8_t)(10 * i));
+			end_is(&o, CAP_EOF, NULL, NULL);
+		}
+		closed(&o); /* frees p */
+
+		/* cut inside the big block: a header cut short, naming the file */
+		if (k == 0) {
+			ck_assert_int_eq(truncate(path, (off_t)(2u << 20)), 0);
+			ck_assert_int_eq(cap_map_open(path, &m, err, sizeof(err)), -EINVAL);
+			ck_assert_msg(strstr(err, path) && strstr(err, "header is cut short") &&
+					      strstr(err, "of 3145728 bytes has only"),
+				      "%s", err);
+			ck_assert_int_eq(libpcap_count(path, perr), -1);
+			ck_assert_msg(strstr(perr, "truncated"), "libpcap: %s", perr);
+		}
+	}
+	unlink(path);
+}
+END_TEST
+
+/*
+ * cap_map_open_fd: the caller's descriptor, duplicated (it stays open and
+ * at its offset); a header that cannot be read is an error naming the file,
+ * never a silent hand-over to libpcap.
+ */
+START_TEST(test_open_fd)
+{
+	char path[512], err[1024];
+	struct cap_map *m = NULL;
+	struct cap_map_it *it = malloc(sizeof(*it));
+	struct b b = {.big = false};
+	struct cap_frame f;
+	uint8_t head[4];
+	int fd;
+
+	ck_assert_ptr_nonnull(it);
+	snprintf(path, sizeof(path), "%s/fd.pcap", tmp_dir);
+	pcap_hdr(&b, 0xa1b2c3d4, 2, 4, 65535, 1);
+	pcap_rec(&b, 1, 2, 50, 50, 9);
+	write_file(path, b.d, b.n);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(cap_map_open_fd(fd, "capture one", &m, err, sizeof(err)), 0);
+	ck_assert_str_eq(cap_map_name(m), "capture one");
+	ck_assert_int_eq(lseek(fd, 0, SEEK_CUR), 0);
+	ck_assert_int_eq(close(fd), 0); /* the map reads through its own */
+	/* the path now names another file: the map still reads the one it opened */
+	ck_assert_int_eq(unlink(path), 0);
+	write_file(path, "not a capture", 13);
+	cap_map_it_init(it, m);
+	ck_assert_int_eq(cap_map_next(it, &f), CAP_FRAME);
+	ck_assert_uint_eq(f.caplen, 50);
+	ck_assert_uint_eq(f.data[49], 9 + 49);
+	ck_assert_int_eq(cap_map_next(it, &f), CAP_EOF);
+	cap_map_it_release(it);
+	m = cap_map_close(m);
+
+	/* -ENOTSUP leaves the descriptor as it was, for libpcap */
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(cap_map_open_fd(fd, path, &m, err, sizeof(err)), -ENOTSUP);
+	ck_assert_str_eq(err, "");
+	ck_assert_int_eq(read(fd, head, 4), 4);
+	ck_assert_int_eq(memcmp(head, "not ", 4), 0);
+	close(fd);
+
+	/* a header read error (pread on a descriptor open for writing only:
+	 * EBADF), pcap and pcapng: the error, with the file's name */
+	for (int ng = 0; ng < 2; ng++) {
+		b.n = 0;
+		if (ng) {
+			ng_shb(&b, 1, 0);
+			ng_idb(&b, 1, 65535, -1, 0);
+		} else {
+			pcap_hdr(&b, 0xa1b2c3d4, 2, 4, 65535, 1);
+		}
+		write_file(path, b.d, b.n);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(cap_map_open_fd(fd, path, &m, err, sizeof(err)), -EBADF);
+		ck_assert_ptr_null(m);
+		ck_assert_msg(strstr(err, path) && strstr(err, "cannot read its header at byte 0") &&
+				      strstr(err, strerror(EBADF)),
+			      "%s", err);
+		close(fd);
+	}
+	/* not a regular file: libpcap's */
+	fd = open(tmp_dir, O_RDONLY | O_CLOEXEC | O_DIRECTORY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(cap_map_open_fd(fd, tmp_dir, &m, err, sizeof(err)), -ENOTSUP);
+	ck_assert_str_eq(err, "");
+	close(fd);
+	unlink(path);
+	free(it);
+}
+END_TEST
+
 static Suite *pcapmap_suite(void)
 {
 	Suite *s = suite_create("pcapmap");
@@ -1145,6 +1499,10 @@ static Suite *pcapmap_suite(void)
 	tcase_add_test(tc, test_files);
 	tcase_add_test(tc, test_large_input);
 	tcase_add_test(tc, test_file_windows);
+	tcase_add_test(tc, test_file_shrinks);
+	tcase_add_test(tc, test_file_grows);
+	tcase_add_test(tc, test_ng_idb_after_big_block);
+	tcase_add_test(tc, test_open_fd);
 	suite_add_tcase(s, tc);
 	return s;
 }
