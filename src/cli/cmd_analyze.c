@@ -126,6 +126,9 @@ struct timings {
 	uint64_t setup_end;
 	uint64_t frames, bytes;
 	unsigned own, libpcap; /* captures read by herkomst's reader and by libpcap */
+	/* the stage under way: the one a run that fails is charged to and
+	 * stopped in; ST__MAX once the output stage has ended */
+	enum stage running;
 };
 
 static void stage_end(struct timings *t, enum stage s)
@@ -134,6 +137,8 @@ static void stage_end(struct timings *t, enum stage s)
 
 	t->usec[s] += now - t->last;
 	t->last = now;
+	/* the merge is carved out of the packets' time, never ended itself */
+	t->running = s + 1 == ST_MERGE ? ST_LOADERS : (enum stage)(s + 1);
 }
 
 /* Moves usec (at most what from holds) from one stage to another: a part
@@ -146,6 +151,8 @@ static void stage_move(struct timings *t, enum stage from, enum stage to, uint64
 	t->usec[to] += usec;
 }
 
+/* A run that failed (t->running < ST__MAX) shows the stages up to the one
+ * it stopped in, which holds the time to the failure, and names it. */
 static void timings_print(const struct timings *t, unsigned workers)
 {
 	const char *reader = t->own && t->libpcap ? "herkomst's reader and libpcap"
@@ -154,14 +161,17 @@ static void timings_print(const struct timings *t, unsigned workers)
 	double pk = (double)t->usec[ST_PACKETS] / 1e6;
 
 	fprintf(stderr, "herkomst: timings:");
-	for (int s = 0; s < ST__MAX; s++) {
+	for (int s = 0; s < ST__MAX && s <= (int)t->running; s++) {
 		fprintf(stderr, "%s %s %.1f ms", s ? ";" : "", stage_names[s], (double)t->usec[s] / 1e3);
 		if (s == ST_PACKETS && pk > 0 && t->frames)
 			fprintf(stderr, " (%" PRIu64 " frames, %.2f M frames/s, %.2f Gbit/s on the wire, %u worker%s, %s)",
 				t->frames, (double)t->frames / pk / 1e6, (double)t->bytes * 8 / pk / 1e9, workers,
 				workers == 1 ? "" : "s", reader);
 	}
-	fprintf(stderr, "; total %.1f ms\n", (double)(t->last - t->t0) / 1e3);
+	fprintf(stderr, "; total %.1f ms", (double)(t->last - t->t0) / 1e3);
+	if (t->running < ST__MAX)
+		fprintf(stderr, " (stopped in %s by the error above)", stage_names[t->running]);
+	fputc('\n', stderr);
 }
 
 /* Reads one capture through the engine; fills c. Returns 0, 1 (truncated),
@@ -231,6 +241,13 @@ static int read_capture(struct engine *eng, const char *path, const struct analy
 		rc = 1;
 	} else if (r == CAP_EERROR) {
 		fprintf(stderr, "herkomst: %s\n", cap_error(src)); /* it names the file */
+		/* as tshark: what was read before the error is analyzed, and the
+		 * run still fails */
+		if (c->packets)
+			fprintf(stderr,
+				"herkomst: %s: the inventory covers the %" PRIu64
+				" packets before this error, not the rest of the file; the exit status is 1\n",
+				path, c->packets);
 		rc = -1;
 	}
 	if (!o->quiet && r != CAP_EERROR && c->packets == 0 && !unsupported)
@@ -672,7 +689,7 @@ int cmd_analyze(int argc, char **argv)
 	const char *ev_names[64];
 	struct out_run run;
 	FILE *out = stdout;
-	int opt, arc, status = 0, n_failed = 0, n_truncated = 0, n_skipped = 0;
+	int opt, arc, status = 0, n_failed = 0, n_truncated = 0, n_recorded = 0;
 	struct timings tm = {0};
 	uint64_t v;
 
@@ -798,7 +815,6 @@ int cmd_analyze(int argc, char **argv)
 				"herkomst: warning: %s is already in %s (as %s); skipped, so its packets are not "
 				"counted twice (--force merges it again)\n",
 				argv[i], o.db ? o.db : "this run", seen);
-			n_skipped++;
 			continue;
 		}
 		rc = read_capture(eng, argv[i], &o, &c, &tm);
@@ -820,6 +836,7 @@ int cmd_analyze(int argc, char **argv)
 			n_failed++;
 			if (!c.packets)
 				continue;
+			/* the packets before the error are in the inventory: recorded */
 		}
 		if (rc > 0)
 			n_truncated++;
@@ -830,6 +847,7 @@ int cmd_analyze(int argc, char **argv)
 			status = 1;
 			goto out;
 		}
+		n_recorded++;
 	}
 	if (engine_finish(eng, err, sizeof(err)) < 0) {
 		fprintf(stderr, "herkomst: %s\n", err);
@@ -841,8 +859,11 @@ int cmd_analyze(int argc, char **argv)
 	/* the frames read before the workers were up waited for them */
 	if (engine_ready_at(eng) > tm.setup_end)
 		stage_move(&tm, ST_PACKETS, ST_SETUP, engine_ready_at(eng) - tm.setup_end);
-	if (n_failed && n_failed + n_skipped == argc - optind) {
-		/* nothing was read: keep an existing -o file and print no empty inventory */
+	if (n_failed && !n_recorded) {
+		/* nothing was read (every capture failed before its first packet,
+		 * or was skipped): keep an existing -o file and print no empty
+		 * inventory; the time went to the packets */
+		tm.running = ST_PACKETS;
 		status = 1;
 		goto out;
 	}
@@ -921,13 +942,22 @@ int cmd_analyze(int argc, char **argv)
 		status = 1;
 	}
 	stage_end(&tm, ST_OUTPUT);
-	if (o.timings)
-		timings_print(&tm, o.eng.workers);
+	tm.running = ST__MAX;
 	if (n_failed)
 		status = 1;
 	if (n_truncated && o.strict)
 		status = 1;
 out:
+	/* also after a failure: the stages that ran, up to the one it stopped in */
+	if (o.timings) {
+		enum stage at = tm.running;
+
+		if (at < ST__MAX) {
+			stage_end(&tm, at);
+			tm.running = at;
+		}
+		timings_print(&tm, o.eng.workers);
+	}
 	if (out != stdout)
 		fclose(out);
 	inv_devices_free(devs, n_devs);

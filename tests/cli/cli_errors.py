@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """End-to-end behaviour of the herkomst binary when things go wrong, and
 the command-line contracts around it: exit statuses, messages that name
-what failed, truncated captures, databases that are not ours, runs that
-accumulate in one database, standard input, CSV and -o.
+what failed, truncated captures and ones refused partway, --timings, databases
+that are not ours, runs that accumulate in one database, standard input, CSV
+and -o.
 
 usage: cli_errors.py HERKOMST [CASE...]   run the cases (all when none given)
        cli_errors.py --list               print the case names (meson reads it)
@@ -101,11 +102,12 @@ def pcap_records(data):
     return recs
 
 
-def tiny_pcap():
+def tiny_pcap(mac_a="001b1b000001", mac_b="000e8c000002", net=10):
     """A pcap of two Ethernet frames: an ARP request from 00:1b:1b:00:00:01
-    (10.0.0.1) for 10.0.0.2, and the reply from 00:0e:8c:00:00:02."""
-    a, b = bytes.fromhex("001b1b000001"), bytes.fromhex("000e8c000002")
-    ip_a, ip_b = bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2])
+    (10.0.0.1) for 10.0.0.2, and the reply from 00:0e:8c:00:00:02 (or the
+    MACs and first address byte given)."""
+    a, b = bytes.fromhex(mac_a), bytes.fromhex(mac_b)
+    ip_a, ip_b = bytes([net, 0, 0, 1]), bytes([net, 0, 0, 2])
 
     def arp(op, sha, spa, tha, tpa, dst):
         return (dst + sha + b"\x08\x06" + struct.pack(">HHBBH", 1, 0x0800, 6, 4, op)
@@ -113,6 +115,32 @@ def tiny_pcap():
 
     frames = [arp(1, a, ip_a, bytes(6), ip_b, b"\xff" * 6), arp(2, b, ip_b, a, ip_a, a)]
     return casekit.pcap_bytes(frames, 1709251200)
+
+
+TINY_MACS = ["00:0e:8c:00:00:02", "00:1b:1b:00:00:01"]
+
+
+def bad_record():
+    """A classic pcap record header saying it holds 16 MiB: more than the
+    snapshot length and than the 256 KiB libpcap accepts, so both readers
+    refuse it as an error (not as a file cut short) and stop there."""
+    return struct.pack("<IIII", 1709251300, 0, 1 << 24, 1 << 24) + bytes(64)
+
+
+def pcapng_bad_block(pcap):
+    """The frames of a classic pcap as a pcapng file (one Ethernet interface),
+    then a packet on interface 1, which has no description block: both
+    readers refuse that block as an error, after the frames before it."""
+    def block(btype, body):
+        body += bytes(-len(body) % 4)
+        return struct.pack("<II", btype, 12 + len(body)) + body + struct.pack("<I", 12 + len(body))
+
+    out = block(0x0a0d0d0a, struct.pack("<IHHq", 0x1a2b3c4d, 1, 0, -1))
+    out += block(1, struct.pack("<HHI", 1, 0, 65535))
+    for i, (_, caplen, wirelen, frame) in enumerate(casekit.pcap_records(pcap, "the tiny capture")):
+        ts = (1709251200 + i) * 1000000
+        out += block(6, struct.pack("<IIIII", 0, ts >> 32, ts & 0xffffffff, caplen, wirelen) + frame)
+    return out + block(6, struct.pack("<IIIII", 1, 0, 0, 42, 42) + bytes(42))
 
 
 def write(path, data):
@@ -413,8 +441,10 @@ def case_csv(c):
 STAGES = ["setup", "packets", "merge", "loaders", "snapshot", "resolve", "assess", "output"]
 
 
-def timings_line(err, what):
-    """The stages and their milliseconds of analyze --timings, and the line."""
+def timings_line(err, what, stopped=None):
+    """The stages and their milliseconds of analyze --timings, and the line.
+    stopped: the stage a failing run stopped in, which ends the list and is
+    named after the total; None: a run that got through every stage."""
     lines = [ln for ln in err.splitlines() if ln.startswith("herkomst: timings:")]
     expect(len(lines) == 1, f"{what}: {len(lines)} timings lines in {err.strip()[-600:]!r}")
     line = lines[0]
@@ -424,7 +454,13 @@ def timings_line(err, what):
         words = p.split()
         expect(len(words) >= 3 and words[2] == "ms", f"{what}: stage {p!r} is not 'NAME N ms'")
         got.append((words[0], float(words[1])))
-    expect([n for n, _ in got] == STAGES + ["total"], f"{what}: stages {[n for n, _ in got]}")
+    want = STAGES if stopped is None else STAGES[:STAGES.index(stopped) + 1]
+    expect([n for n, _ in got] == want + ["total"], f"{what}: stages {[n for n, _ in got]}, want {want}")
+    if stopped is None:
+        expect("stopped" not in line, f"{what}: a run that got through says {line!r}")
+    else:
+        expect(line.endswith(f"ms (stopped in {stopped} by the error above)"),
+               f"{what}: {line!r} does not say it stopped in {stopped}")
     expect(all(ms >= 0 for _, ms in got), f"{what}: a negative time in {line!r}")
     stages = sum(ms for n, ms in got if n != "total")
     expect(stages <= got[-1][1] + 0.5, f"{what}: the stages add up to {stages} ms, more than the total")
@@ -476,8 +512,129 @@ def case_readers(c):
                 expect_in(f"after {len(recs) // 2} complete frames", e, who + ": warning")
 
 
+def case_read_error(c):
+    """A capture refused in the middle (a pcap record of 16 MiB, a pcapng
+    packet on an undescribed interface: errors, not a file cut short),
+    through herkomst's reader and libpcap: as tshark, the
+    inventory of the packets before the error is printed (to -o too) and the
+    exit status is 1, with the error and a message saying what the
+    inventory covers. With --db the capture is recorded with its devices,
+    and a second run recognises it. Refused at its first record, nothing is
+    printed and an existing -o file is kept."""
+    good = tiny_pcap()
+    path = write(c.path("bad-middle.pcap"), good + bad_record())
+    ref, _ = c.analyze_json(write(c.path("good.pcap"), good))
+    ng = write(c.path("bad-block.pcapng"), pcapng_bad_block(good))
+    # of the readers' own words (src/capture's to choose) only the frame
+    # count and what the bad record or block holds are checked
+    for bad, reader, says, detail in ((path, [], "stopped after 2 frames", "16777216"),
+                                      (path, ["--libpcap"], "read error after 2 frames", "16777216"),
+                                      (ng, [], "stopped after 2 frames", "interface 1"),
+                                      (ng, ["--libpcap"], "read error after 2 frames", "interface 1")):
+        what = f"{os.path.basename(bad)} refused in the middle" + (" with --libpcap" if reader else "")
+        rc, out, err = c.analyze("--format", "json", *reader, bad)
+        expect_exit(rc, 1, what, err)
+        expect_in(f"{bad}: {says}", err, what + ": the error")
+        expect_in(detail, err, what + ": the error")
+        expect_in(f"{bad}: the inventory covers the 2 packets before this error", err, what + ": stderr")
+        doc = parse_json(out, [bad])
+        expect(sorted(d["mac"] for d in doc["devices"]) == TINY_MACS,
+               f"{what}: devices {[d['mac'] for d in doc['devices']]}, want {TINY_MACS}")
+        expect(doc["devices"] == ref["devices"], f"{what}: devices differ from the two frames' alone")
+        expect(doc["run"]["packets"] == 2, f"{what}: run.packets {doc['run']['packets']}, want 2")
+        caps = doc["captures"]
+        expect(len(caps) == 1 and caps[0]["path"] == bad and caps[0]["packets"] == 2,
+               f"{what}: captures {caps}")
+    rc, table, err = c.analyze(path)
+    expect_exit(rc, 1, "refused in the middle, as a table", err)
+    expect_in("00:1b:1b:00:00:01", table, "the table")
+    outfile = c.path("inventory.json")
+    rc, out, err = c.analyze("--format", "json", "-o", outfile, path)
+    expect_exit(rc, 1, "refused in the middle, -o FILE", err)
+    with open(outfile, encoding="utf-8") as f:
+        expect(parse_json(f.read(), [outfile])["devices"] == ref["devices"], "-o FILE: another inventory")
+
+    db = c.path("site.sqlite")
+    rc, out, err = c.analyze("--format", "json", "--db", db, path)
+    expect_exit(rc, 1, "refused in the middle, --db", err)
+    expect(parse_json(out, [db])["devices"] == ref["devices"], "--db: another inventory")
+    con = sqlite3.connect(db)
+    n_caps = con.execute("SELECT count(*) FROM captures").fetchone()[0]
+    n_devs = con.execute("SELECT count(*) FROM devices").fetchone()[0]
+    con.close()
+    expect((n_caps, n_devs) == (1, 2), f"--db holds {n_caps} captures and {n_devs} devices, want 1 and 2")
+    doc, err = c.analyze_json("--db", db, path)
+    expect_in("already in", err, "the second run into --db")
+    expect(sorted(d["mac"] for d in doc["devices"]) == TINY_MACS, "the second run into --db: devices")
+
+    first = write(c.path("bad-first.pcap"), good[:24] + bad_record())
+    with open(outfile, "w", encoding="utf-8") as f:
+        f.write("kept\n")
+    rc, out, err = c.analyze("--format", "json", "-o", outfile, first)
+    expect_exit(rc, 1, "refused at the first record", err)
+    expect_in(f"{first}: stopped after 0 frames", err, "refused at the first record: the error")
+    expect("the inventory covers" not in err, f"refused at the first record: {err.strip()!r}")
+    with open(outfile, encoding="utf-8") as f:
+        expect(f.read() == "kept\n", "refused at the first record: the -o file was overwritten")
+
+
+def case_read_error_among_good(c):
+    """Several captures, one refused in the middle, in either order: exit 1,
+    the inventory has every capture's devices and the refused one's packets
+    before the error; one refused at its first record is left out."""
+    other = write(c.path("other.pcap"), tiny_pcap("00a0450000aa", "00a0450000bb", 192))
+    bad = write(c.path("bad-middle.pcap"), tiny_pcap() + bad_record())
+    first = write(c.path("bad-first.pcap"), tiny_pcap()[:24] + bad_record())
+    want = sorted(TINY_MACS + ["00:a0:45:00:00:aa", "00:a0:45:00:00:bb"])
+    for order in ((other, bad), (bad, other)):
+        rc, out, err = c.analyze("--format", "json", *order)
+        what = "captures " + ", ".join(os.path.basename(p) for p in order)
+        expect_exit(rc, 1, what, err)
+        expect_in(f"{bad}: the inventory covers the 2 packets before this error", err, what + ": stderr")
+        doc = parse_json(out, order)
+        expect(sorted(d["mac"] for d in doc["devices"]) == want,
+               f"{what}: devices {sorted(d['mac'] for d in doc['devices'])}, want {want}")
+        expect([(x["path"], x["packets"]) for x in doc["captures"]] == [(p, 2) for p in order],
+               f"{what}: captures {doc['captures']}")
+        expect(doc["run"]["packets"] == 4, f"{what}: run.packets {doc['run']['packets']}, want 4")
+    rc, out, err = c.analyze("--format", "json", first, other)
+    expect_exit(rc, 1, "refused at the first record, and a good one", err)
+    doc = parse_json(out, [first, other])
+    expect([x["path"] for x in doc["captures"]] == [other], f"captures {doc['captures']}, want only {other}")
+
+
+def case_timings_error(c):
+    """--timings on a run that fails: the line still comes, with the stages
+    up to the one the run stopped in (which it names) adding up to at most
+    the total; a capture refused in the middle gets through every stage."""
+    good = write(c.path("tiny.pcap"), tiny_pcap())
+    rc, _, err = c.analyze("--timings", "-o", c.path("no/such/dir/out.json"), good)
+    expect_exit(rc, 1, "--timings with -o in a missing directory", err)
+    _, line = timings_line(err, "--timings, -o in a missing directory", stopped="resolve")
+    expect("(2 frames," in line, f"frame count in {line!r}")
+    expect(err.index("cannot write") < err.index("herkomst: timings:"), "the timings before the error")
+
+    rc, _, err = c.analyze("--timings", c.path("gone.pcap"))
+    expect_exit(rc, 1, "--timings with a missing capture", err)
+    timings_line(err, "--timings, missing capture", stopped="packets")
+
+    rc, _, err = c.analyze("--timings", "--db", c.path("no/such/dir/db.sqlite"), good)
+    expect_exit(rc, 1, "--timings with --db in a missing directory", err)
+    timings_line(err, "--timings, --db in a missing directory", stopped="setup")
+
+    bad = write(c.path("bad-middle.pcap"), tiny_pcap() + bad_record())
+    for threads in ("1", "2"):
+        rc, out, err = c.analyze("--format", "json", "--timings", "-j", threads, bad)
+        expect_exit(rc, 1, f"--timings -j {threads}, a capture refused in the middle", err)
+        _, line = timings_line(err, f"--timings -j {threads}, refused in the middle")
+        expect("(2 frames," in line, f"frame count in {line!r}")
+
+
 CASES = {
     "timings": case_timings,
+    "timings-error": case_timings_error,
+    "read-error": case_read_error,
+    "read-error-among-good": case_read_error_among_good,
     "readers": case_readers,
     "missing-file": case_missing_file,
     "missing-among-good": case_missing_among_good,
