@@ -21,7 +21,13 @@ bool inv_evidence_is_raw(const struct hk_evidence *e)
 	return strcmp(e->attribute, "software") == 0 || strcmp(e->attribute, "fingerprint") == 0;
 }
 
-static void add_claim(struct hk_device *d, const struct hk_evidence *from, const char *attr, const char *value,
+/* What a derived claim takes from the item it comes from. */
+struct claim_from {
+	uint64_t first_seen, last_seen, count;
+	char source[HK_OBS_SOURCE_MAX];
+};
+
+static void add_claim(struct hk_device *d, const struct claim_from *from, const char *attr, const char *value,
 		      const char *source, uint8_t conf)
 {
 	struct hk_evidence e;
@@ -36,47 +42,58 @@ static void add_claim(struct hk_device *d, const struct hk_evidence *from, const
 	hk_device_append_evidence(d, &e); /* inv_derive_with folds them */
 }
 
-/* Claims from one raw evidence item; returns how many. */
+/*
+ * Claims from one raw evidence item (d->ev[i], or e when d is NULL: only
+ * counted); returns how many. Everything is looked up before the first
+ * claim is appended (which may move d's array), so the item is read in
+ * place: only the few fields the claims take are copied, and only when
+ * there is a claim.
+ */
 static size_t derive_one(struct hk_device *d, const struct hk_evidence *e, const struct inv_knowledge *k,
 			 struct sig_scratch *sc)
 {
 	struct sig_claim claims[DERIVE_CLAIMS_MAX];
-	size_t n = 0;
+	struct claim_from from;
+	const char *vendor = NULL, *name = NULL;
+	uint8_t vconf = 0;
+	size_t n = 0, n_sig = 0;
 
 	if (k->sigs)
-		n = sig_match_with(k->sigs, sc, e->source, e->value, claims, DERIVE_CLAIMS_MAX);
-	for (size_t i = 0; i < n && d; i++) {
-		char src[HK_OBS_SOURCE_MAX];
-		memcpy(src, "sig.", 4);
-		hk_str_copy(src + 4, sizeof(src) - 4, claims[i].rule_id);
-		add_claim(d, e, claims[i].attribute, claims[i].value, src, claims[i].confidence);
-	}
+		n = n_sig = sig_match_with(k->sigs, sc, e->source, e->value, claims, DERIVE_CLAIMS_MAX);
 	if (k->vids) {
-		uint8_t conf = 0;
-		const char *vendor = vid_lookup(k->vids, e->source, e->value, &conf);
-		if (vendor) {
-			char src[HK_OBS_SOURCE_MAX];
-			_Static_assert(4 + 43 < sizeof(src), "vid. and 43 bytes of a source fit");
-			memcpy(src, "vid.", 4);
-			hk_str_copy(src + 4, 43 + 1, e->source); /* "vid.%.43s" */
-			if (d)
-				add_claim(d, e, HK_A_MANUFACTURER, vendor, src, conf);
-			n++;
-		}
+		vendor = vid_lookup(k->vids, e->source, e->value, &vconf);
+		n += vendor != NULL;
 	}
 	if (k->ents && strcmp(e->source, "snmp.enterprise") == 0) {
 		char *end;
 		unsigned long pen = strtoul(e->value, &end, 10);
-		const char *name = (*end == '\0' && pen <= UINT32_MAX &&
-				    !vid_not_vendor(k->vids, e->source, (uint32_t)pen))
-					   ? ent_db_name(k->ents, (uint32_t)pen)
-					   : NULL;
-		if (name) {
-			if (d)
-				add_claim(d, e, HK_A_MANUFACTURER, name, "snmp.enterprise", CONF_ENTERPRISE);
-			n++;
-		}
+		name = (*end == '\0' && pen <= UINT32_MAX && !vid_not_vendor(k->vids, e->source, (uint32_t)pen))
+			       ? ent_db_name(k->ents, (uint32_t)pen)
+			       : NULL;
+		n += name != NULL;
 	}
+	if (!d || n == 0)
+		return n;
+	from.first_seen = e->first_seen;
+	from.last_seen = e->last_seen;
+	from.count = e->count;
+	memcpy(from.source, e->source, sizeof(from.source));
+	/* e may move from here on */
+	for (size_t i = 0; i < n_sig; i++) {
+		char src[HK_OBS_SOURCE_MAX];
+		memcpy(src, "sig.", 4);
+		hk_str_copy(src + 4, sizeof(src) - 4, claims[i].rule_id);
+		add_claim(d, &from, claims[i].attribute, claims[i].value, src, claims[i].confidence);
+	}
+	if (vendor) {
+		char src[HK_OBS_SOURCE_MAX];
+		_Static_assert(4 + 43 < sizeof(src), "vid. and 43 bytes of a source fit");
+		memcpy(src, "vid.", 4);
+		hk_str_copy(src + 4, 43 + 1, from.source); /* "vid.%.43s" */
+		add_claim(d, &from, HK_A_MANUFACTURER, vendor, src, vconf);
+	}
+	if (name)
+		add_claim(d, &from, HK_A_MANUFACTURER, name, "snmp.enterprise", CONF_ENTERPRISE);
 	return n;
 }
 
@@ -104,13 +121,9 @@ void inv_derive_with(struct hk_device *d, const struct inv_knowledge *k, struct 
 	/* claims are appended; only the items that were there before are input.
 	 * Structured claims feed signatures too (an S7 order number names a model
 	 * family); claims derived here or from the OUI registry do not. */
-	for (size_t i = 0; i < n_raw; i++) {
-		struct hk_evidence e;
-		if (!derivable(&d->ev[i]))
-			continue;
-		e = d->ev[i]; /* the array may move as claims are added */
-		derive_one(d, &e, k, sc);
-	}
+	for (size_t i = 0; i < n_raw; i++)
+		if (derivable(&d->ev[i]))
+			derive_one(d, &d->ev[i], k, sc);
 	/* the derived claims fold into equal ones (raw or derived) as
 	 * hk_device_add_evidence would fold them, and the array shrinks to its
 	 * items: a device read once for output keeps no spare room */

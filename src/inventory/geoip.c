@@ -506,6 +506,17 @@ static size_t dec_fast(const char *s, size_t n, uint32_t *ret)
 		v = digits8_value(x, i);
 		if (i < 8)
 			goto end;
+		/* the ninth and tenth digits (s[8], s[9] are there: n >= 11)
+		 * without the loop's bounds tests: most numbers have ten */
+		if (s[8] >= '0' && s[8] <= '9') {
+			v = v * 10 + (uint64_t)(s[8] - '0');
+			i = 9;
+			if (s[9] >= '0' && s[9] <= '9') {
+				v = v * 10 + (uint64_t)(s[9] - '0');
+				i = 10;
+			}
+		}
+		goto end;
 	}
 	for (; i < 10 && i < n && s[i] >= '0' && s[i] <= '9'; i++)
 		v = v * 10 + (uint64_t)(s[i] - '0');
@@ -863,7 +874,8 @@ static bool v4_special(uint32_t a)
 static const char *lookup(const struct geoip *g, const struct gfile *f, uint32_t a4, const struct v6 *a6)
 {
 	char buf[GEOIP_BLOCK_BYTES];
-	size_t lo = 0, hi = f->n_blocks, pos = 0, got;
+	size_t lo = 0, hi = f->n_blocks, pos = 0, got, cand_len = 0;
+	const char *cand = NULL; /* the last range line at or below the address, not parsed yet */
 	struct range best;
 	bool found = false;
 	ssize_t n;
@@ -884,6 +896,13 @@ static const char *lookup(const struct geoip *g, const struct gfile *f, uint32_t
 	if (n <= 0)
 		return NULL;
 	got = (size_t)n;
+	/*
+	 * The block's lines passed the check when the file was opened: a line
+	 * whose start reads the fast way (dec_fast, v6_fast) is a range, and
+	 * only the start decides whether to go on. The one line that answers
+	 * is parsed whole; any other line (a comment, a form the fast way does
+	 * not take) the whole way, as before.
+	 */
 	while (pos < got) {
 		const char *s = buf + pos, *nl = memchr(s, '\n', got - pos);
 		size_t len = nl ? (size_t)(nl - s) : got - pos;
@@ -892,12 +911,29 @@ static const char *lookup(const struct geoip *g, const struct gfile *f, uint32_t
 		size_t cclen;
 
 		pos += len + 1;
+		if (f->v6 ? v6_fast(s, len, &r.s6) > 0 : dec_fast(s, len, &r.s4) > 0) {
+			if (f->v6 ? v6_cmp(&r.s6, a6) > 0 : r.s4 > a4)
+				break;
+			cand = s;
+			cand_len = len;
+			continue;
+		}
 		if (line_parse(NULL, g, f->v6, s, len, &r, &cc, &cclen) != LINE_RANGE)
 			continue;
 		if (f->v6 ? v6_cmp(&r.s6, a6) > 0 : r.s4 > a4)
 			break;
 		best = r;
 		found = true;
+		cand = NULL;
+	}
+	if (cand) {
+		struct range r;
+		const char *cc;
+		size_t cclen;
+		if (line_parse(NULL, g, f->v6, cand, cand_len, &r, &cc, &cclen) == LINE_RANGE) {
+			best = r;
+			found = true;
+		}
 	}
 	if (!found || (f->v6 ? v6_cmp(a6, &best.e6) > 0 : a4 > best.e4) || best.cc == GEOIP_NO_CC)
 		return NULL;

@@ -12,6 +12,7 @@
 
 #include "core/hmap.h"
 #include "core/util.h"
+#include "inventory/merge.h"
 #include "inventory/oui.h"
 
 /* Confidence of the claims the inventory itself makes. */
@@ -38,6 +39,10 @@ struct inv_assoc {
 	uint8_t max_ttl; /* highest TTL seen with this MAC as sender */
 	bool arp;        /* claimed in an ARP sender field */
 	bool claimed;    /* claimed by an observation (DHCP ack, ...) */
+	/* snapshot scratch: the address's node (assign_owners), so that the
+	 * snapshot looks each pairing's address up once (the node grows from
+	 * 80 to 88 bytes, malloc's chunk stays 96) */
+	struct inv_ip *ipn;
 };
 
 struct inv_mac {
@@ -1012,8 +1017,8 @@ static void assign_owners(struct inventory *inv, const struct subnets *local)
 		inv->ips[i]->dev = -1;
 	}
 	for (size_t i = 0; i < inv->n_assocs; i++) {
-		const struct inv_assoc *a = inv->assocs[i];
-		struct inv_ip *n = ip_find(inv, &a->ip);
+		struct inv_assoc *a = inv->assocs[i];
+		struct inv_ip *n = a->ipn = ip_find(inv, &a->ip);
 		int cls;
 		uint64_t pk = a->pkts_src + a->pkts_dst;
 
@@ -1036,24 +1041,26 @@ static bool owned_by_mac(const struct inv_ip *n)
 }
 
 
-/* Appends to room reserved by inv_snapshot; the device's fold merges equal
- * claims afterwards. */
-static void add_ev(struct hk_device *d, const char *attr, const char *value, const char *source, uint8_t conf,
-		   uint64_t first, uint64_t last, uint64_t count)
+/* Gathers a claim for the device in hand; its fold merges equal claims
+ * afterwards. */
+static void add_ev(struct hk_fold_scratch *sc, const char *attr, const char *value, const char *source,
+		   uint8_t conf, uint64_t first, uint64_t last, uint64_t count)
 {
-	struct hk_evidence e;
-	memset(&e, 0, sizeof(e));
-	hk_str_copy(e.attribute, sizeof(e.attribute), attr);
-	hk_str_copy(e.value, sizeof(e.value), value);
-	hk_str_copy(e.source, sizeof(e.source), source);
-	e.confidence = conf;
-	e.first_seen = first;
-	e.last_seen = last;
-	e.count = count ? count : 1;
-	hk_device_append_evidence(d, &e);
+	struct hk_evidence *e = hk_fold_scratch_slot(sc);
+
+	if (!e)
+		return;
+	memset(e, 0, sizeof(*e));
+	hk_str_copy(e->attribute, sizeof(e->attribute), attr);
+	hk_str_copy(e->value, sizeof(e->value), value);
+	hk_str_copy(e->source, sizeof(e->source), source);
+	e->confidence = conf;
+	e->first_seen = first;
+	e->last_seen = last;
+	e->count = count ? count : 1;
 }
 
-static void fill_oui(struct hk_device *d, struct oui_db *oui)
+static void fill_oui(struct hk_device *d, struct oui_db *oui, struct hk_fold_scratch *sc)
 {
 	struct oui_result r;
 
@@ -1080,7 +1087,7 @@ static void fill_oui(struct hk_device *d, struct oui_db *oui)
 		char src[HK_OBS_SOURCE_MAX];
 		memcpy(src, "oui.", 4);
 		hk_str_copy(src + 4, sizeof(src) - 4, d->oui_registry);
-		add_ev(d, HK_A_MANUFACTURER, r.registrant, src,
+		add_ev(sc, HK_A_MANUFACTURER, r.registrant, src,
 		       r.registry == OUI_REG_MANUF ? CONF_OUI_MANUF : CONF_OUI, d->first_seen, d->last_seen, 1);
 	}
 }
@@ -1088,6 +1095,79 @@ static void fill_oui(struct hk_device *d, struct oui_db *oui)
 static int dev_order(const void *a, const void *b)
 {
 	return hk_device_cmp(a, b);
+}
+
+/*
+ * hk_device_cmp's order without reading the devices for most compares:
+ * the sort runs over small keys (first_seen, then a word that orders as
+ * has_mac, the MAC, or the address family and first four bytes do), and
+ * reads two devices only when their keys are equal (IP-only devices of the
+ * same first sighting and /32 or IPv6 head). A sort of the devices
+ * themselves (≈400 bytes each) missed the cache on nearly every compare.
+ */
+struct dev_key {
+	uint64_t first_seen, word;
+	size_t idx;
+};
+
+static uint64_t dev_word(const struct hk_device *d)
+{
+	uint64_t w = 0;
+
+	if (d->has_mac) {
+		for (int i = 0; i < 6; i++)
+			w = w << 8 | d->mac[i];
+		return w; /* below every IP-only device's: has_mac comes first */
+	}
+	for (int i = 0; i < 4; i++)
+		w = w << 8 | d->ip.a[i];
+	return 1ull << 56 | (uint64_t)d->ip.family << 32 | w;
+}
+
+static int dev_key_order(const void *pa, const void *pb, void *arg)
+{
+	const struct dev_key *a = pa, *b = pb;
+	const struct hk_device *devs = arg;
+
+	if (a->first_seen != b->first_seen)
+		return a->first_seen < b->first_seen ? -1 : 1;
+	if (a->word != b->word)
+		return a->word < b->word ? -1 : 1;
+	return hk_device_cmp(&devs[a->idx], &devs[b->idx]);
+}
+
+/* Sorts devs by hk_device_cmp; without memory for the keys, as qsort does. */
+static void devs_sort(struct hk_device *devs, size_t n)
+{
+	struct dev_key *k = malloc(n * sizeof(*k));
+	struct hk_device tmp;
+
+	if (!k) {
+		qsort(devs, n, sizeof(*devs), dev_order);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		k[i] = (struct dev_key){devs[i].first_seen, dev_word(&devs[i]), i};
+	qsort_r(k, n, sizeof(*k), dev_key_order, devs);
+	/* devs[i] = old devs[k[i].idx], in place, one cycle at a time; a
+	 * placed slot is marked by k[i].idx = i */
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i;
+		if (k[i].idx == i)
+			continue;
+		tmp = devs[i];
+		for (;;) {
+			size_t from = k[j].idx;
+			k[j].idx = j;
+			if (from == i) {
+				devs[j] = tmp;
+				break;
+			}
+			devs[j] = devs[from];
+			j = from;
+		}
+	}
+	free(k);
 }
 
 _Static_assert(3 + HK_ADDR_STRLEN <= HK_DEV_KEY_MAX, "an IP device's key holds its address uncut");
@@ -1168,24 +1248,26 @@ struct snap_job {
 	atomic_bool failed;
 };
 
-/* Device k's evidence: only devs[k] is written, the inventory is read. */
-static int snap_device(const struct snap_job *j, size_t k)
+/* Device k's evidence, gathered in the thread's scratch sc: only devs[k]
+ * is written, the inventory is read. */
+static int snap_device(const struct snap_job *j, size_t k, struct hk_fold_scratch *sc)
 {
 	struct hk_device *d = &j->devs[k];
 	char buf[HK_ADDR_STRLEN];
 
 	/* room for what it will hold; a device past HK_DEV_EVIDENCE_RESERVE_MAX
-	 * (a huge [limits] evidence_max) grows as it appends, and the fold cuts
+	 * (a huge [limits] evidence_max) grows as it gathers, and the fold cuts
 	 * it to HK_DEV_EVIDENCE_MAX */
-	if (hk_device_reserve_evidence(d, j->need[k]) == -ENOMEM)
+	if (j->need[k] <= HK_DEV_EVIDENCE_RESERVE_MAX &&
+	    hk_grow((void **)&sc->ev, &sc->cap, j->need[k], sizeof(*sc->ev)) < 0)
 		return -ENOMEM;
 	if (d->has_mac) {
 		const struct inv_mac *m = j->inv->macs[k];
-		fill_oui(d, j->oui);
+		fill_oui(d, j->oui, sc);
 		for (uint8_t v = 0; v < m->n_vlans; v++) {
 			char vb[8];
 			snprintf(vb, sizeof(vb), "%u", m->vlans[v]);
-			add_ev(d, HK_A_VLAN, vb, "802.1q", 90, d->first_seen, d->last_seen, 1);
+			add_ev(sc, HK_A_VLAN, vb, "802.1q", 90, d->first_seen, d->last_seen, 1);
 		}
 		if (m->gateway) {
 			/* the numbers that made it a gateway are in the ip evidence of
@@ -1194,41 +1276,41 @@ static int snap_device(const struct snap_job *j, size_t k)
 						  ? "traffic.gateway.many-ips"
 						  : (m->n_foreign ? "traffic.gateway.off-subnet"
 								  : "traffic.gateway.ipv6");
-			add_ev(d, HK_A_ROLE, "router", why, CONF_GATEWAY, d->first_seen, d->last_seen,
+			add_ev(sc, HK_A_ROLE, "router", why, CONF_GATEWAY, d->first_seen, d->last_seen,
 			       m->n_assoc);
 		}
 		for (size_t i = j->assocs->start[k]; i < j->assocs->start[k + 1]; i++) {
 			const struct inv_assoc *a = j->inv->assocs[j->assocs->idx[i]];
 			hk_addr_fmt(&a->ip, buf);
 			if (a->arp)
-				add_ev(d, HK_A_IP, buf, "arp", CONF_IP_ARP, a->first_seen, a->last_seen, 1);
+				add_ev(sc, HK_A_IP, buf, "arp", CONF_IP_ARP, a->first_seen, a->last_seen, 1);
 			if (a->pkts_src)
-				add_ev(d, HK_A_IP, buf, "traffic", CONF_IP_TRAFFIC, a->first_seen,
+				add_ev(sc, HK_A_IP, buf, "traffic", CONF_IP_TRAFFIC, a->first_seen,
 				       a->last_seen, a->pkts_src);
 			else if (!a->arp && !a->claimed)
-				add_ev(d, HK_A_IP, buf, "traffic.dst", CONF_IP_DST, a->first_seen,
+				add_ev(sc, HK_A_IP, buf, "traffic.dst", CONF_IP_DST, a->first_seen,
 				       a->last_seen, a->pkts_dst);
 		}
 	} else {
 		const struct inv_ip *ipn = j->ip_of[k];
 		/* the key is "ip:" and the address, never cut (HK_ADDR_STRLEN) */
-		add_ev(d, HK_A_IP, d->key + 3, ipn->owner ? "traffic.routed" : "traffic", CONF_IP_TRAFFIC,
+		add_ev(sc, HK_A_IP, d->key + 3, ipn->owner ? "traffic.routed" : "traffic", CONF_IP_TRAFFIC,
 		       ipn->first_seen, ipn->last_seen, ipn->pkts);
 	}
-	if (j->evs->start[k] < j->evs->start[k + 1]) {
-		struct hk_evidence e = {0};
-		for (size_t i = j->evs->start[k]; i < j->evs->start[k + 1]; i++) {
-			ev_claim(j->inv->evs[j->evs->idx[i]], &j->attr, &e);
-			hk_device_append_evidence(d, &e);
-		}
+	for (size_t i = j->evs->start[k]; i < j->evs->start[k + 1]; i++) {
+		struct hk_evidence *e = hk_fold_scratch_slot(sc);
+		if (!e)
+			break;
+		ev_claim(j->inv->evs[j->evs->idx[i]], &j->attr, e);
 	}
-	hk_device_fold_evidence(d);
+	hk_fold_scratch_into(sc, d);
 	return 0;
 }
 
 static void *snap_main(void *arg)
 {
 	struct snap_job *j = arg;
+	struct hk_fold_scratch sc = {0};
 
 	while (!atomic_load_explicit(&j->failed, memory_order_relaxed)) {
 		size_t k = atomic_fetch_add_explicit(&j->next, INV_SNAPSHOT_BLOCK, memory_order_relaxed);
@@ -1237,11 +1319,12 @@ static void *snap_main(void *arg)
 		if (k >= j->n)
 			break;
 		for (; k < end; k++)
-			if (snap_device(j, k) < 0) {
+			if (snap_device(j, k, &sc) < 0) {
 				atomic_store(&j->failed, true);
 				break;
 			}
 	}
+	hk_fold_scratch_free(&sc);
 	return NULL;
 }
 
@@ -1334,7 +1417,7 @@ int inv_snapshot_threads(struct inventory *inv, struct oui_db *oui, unsigned thr
 	/* the addresses each station owns */
 	for (size_t i = 0; i < inv->n_assocs; i++) {
 		const struct inv_assoc *a = inv->assocs[i];
-		struct inv_ip *ipn = ip_find(inv, &a->ip);
+		struct inv_ip *ipn = a->ipn;
 		assoc_dev[i] = -1;
 		if (!ipn || ipn->owner != a->m || !owned_by_mac(ipn))
 			continue;
@@ -1381,7 +1464,7 @@ int inv_snapshot_threads(struct inventory *inv, struct oui_db *oui, unsigned thr
 	if (snap_run(&job, threads) < 0)
 		goto oom;
 	if (n > 1)
-		qsort(devs, n, sizeof(*devs), dev_order);
+		devs_sort(devs, n);
 	*ret_devs = devs;
 	*ret_n = n;
 	devs = NULL; /* the caller's now */

@@ -10,6 +10,7 @@
 
 #include "core/util.h"
 #include "herkomst/device.h"
+#include "inventory/merge.h"
 
 /*
  * strcmp's order. Claims are compared by the million in a snapshot (sorts,
@@ -152,25 +153,20 @@ static void fold_in_place(struct hk_device *d)
 	hk_device_sort_evidence(d);
 }
 
-void hk_device_fold_evidence(struct hk_device *d)
+/*
+ * The fold itself: the n claims at src, through the pointer array v (room
+ * for n), into a new array of the size of its claims. NULL without memory
+ * for it.
+ */
+static struct hk_evidence *fold_run(const struct hk_evidence *src, size_t n, const struct hk_evidence **v,
+				    size_t *ret_n)
 {
-	const struct hk_evidence **v, *cut;
+	const struct hk_evidence *cut;
 	struct hk_evidence *out;
-	size_t n = d->n_ev, n_claims = 0, n_out = 0;
+	size_t n_claims = 0, n_out = 0;
 
-	if (n == 0) {
-		free(d->ev);
-		d->ev = NULL;
-		d->cap_ev = 0;
-		return;
-	}
-	v = malloc(n * sizeof(*v));
-	if (!v) {
-		fold_in_place(d);
-		return;
-	}
 	for (size_t i = 0; i < n; i++)
-		v[i] = &d->ev[i];
+		v[i] = &src[i];
 	qsort(v, n, sizeof(*v), ev_ptr_order);
 	for (size_t i = 0; i < n; i++)
 		if (i == 0 || ev_order(v[i - 1], v[i]) != 0)
@@ -178,11 +174,8 @@ void hk_device_fold_evidence(struct hk_device *d)
 	out = fold_cut(v, n, n_claims, &cut) == 0
 		      ? malloc((n_claims < HK_DEV_EVIDENCE_MAX ? n_claims : HK_DEV_EVIDENCE_MAX) * sizeof(*out))
 		      : NULL;
-	if (!out) {
-		free(v);
-		fold_in_place(d);
-		return;
-	}
+	if (!out)
+		return NULL;
 	for (size_t i = 0; i < n;) {
 		size_t j = i + 1;
 		while (j < n && ev_order(v[i], v[j]) == 0)
@@ -197,10 +190,67 @@ void hk_device_fold_evidence(struct hk_device *d)
 		}
 		i = j;
 	}
+	*ret_n = n_out;
+	return out;
+}
+
+void hk_device_fold_evidence(struct hk_device *d)
+{
+	const struct hk_evidence **v;
+	struct hk_evidence *out;
+	size_t n = d->n_ev, n_out = 0;
+
+	if (n == 0) {
+		free(d->ev);
+		d->ev = NULL;
+		d->cap_ev = 0;
+		return;
+	}
+	v = malloc(n * sizeof(*v));
+	out = v ? fold_run(d->ev, n, v, &n_out) : NULL;
 	free(v);
+	if (!out) {
+		fold_in_place(d);
+		return;
+	}
 	free(d->ev);
 	d->ev = out;
 	d->n_ev = d->cap_ev = n_out;
+}
+
+struct hk_evidence *hk_fold_scratch_slot(struct hk_fold_scratch *sc)
+{
+	if (hk_grow((void **)&sc->ev, &sc->cap, sc->n + 1, sizeof(*sc->ev)) < 0)
+		return NULL;
+	return &sc->ev[sc->n++];
+}
+
+void hk_fold_scratch_into(struct hk_fold_scratch *sc, struct hk_device *d)
+{
+	struct hk_evidence *out = NULL;
+	size_t n = sc->n, n_out = 0;
+
+	sc->n = 0;
+	if (n == 0)
+		return;
+	if (hk_grow((void **)&sc->v, &sc->cap_v, n, sizeof(*sc->v)) == 0)
+		out = fold_run(sc->ev, n, sc->v, &n_out);
+	if (!out) {
+		/* as fold_in_place: the claims added one by one, then sorted */
+		for (size_t i = 0; i < n; i++)
+			hk_device_add_evidence(d, &sc->ev[i]);
+		hk_device_sort_evidence(d);
+		return;
+	}
+	d->ev = out;
+	d->n_ev = d->cap_ev = n_out;
+}
+
+void hk_fold_scratch_free(struct hk_fold_scratch *sc)
+{
+	free(sc->ev);
+	free(sc->v);
+	memset(sc, 0, sizeof(*sc));
 }
 
 void hk_device_clear(struct hk_device *d)
@@ -221,6 +271,11 @@ static int claim_cmp(const struct hk_evidence *a, const struct hk_evidence *b)
 		return c < 0 ? 1 : -1;
 	c = str_order(a->value, b->value);
 	return c < 0 ? 1 : (c > 0 ? -1 : 0);
+}
+
+bool hk_evidence_beats(const struct hk_evidence *a, const struct hk_evidence *b)
+{
+	return claim_cmp(a, b) > 0;
 }
 
 const struct hk_evidence *hk_device_best(const struct hk_device *d, const char *attribute)

@@ -12,6 +12,7 @@
 #include "core/util.h"
 #include "fleet/seen.h"
 #include "hk_config.h"
+#include "inventory/merge.h"
 
 #define OUT_TABLE_PROTOS_MAX 4
 
@@ -109,6 +110,61 @@ static void protocols_of(const struct hk_device *d, struct strlist *all)
 		}
 	if (all->n > 1)
 		qsort(all->v, all->n, sizeof(*all->v), str_cmp);
+}
+
+/*
+ * What a table row shows of the evidence, in one pass instead of four (the
+ * addresses, the protocols, the best manufacturer and role claims): the
+ * same lists in the same order as values_of(d, HK_A_IP) and protocols_of,
+ * the same claims as hk_device_best.
+ */
+static void tab_views(const struct hk_device *d, struct strlist *ips, struct strlist *protos, const char **ret_m,
+		      const char **ret_role)
+{
+	const struct hk_evidence *m = NULL, *role = NULL;
+
+	for (size_t i = 0; i < d->n_ev; i++) {
+		const struct hk_evidence *e = &d->ev[i];
+		unsigned port;
+		const char *proto;
+
+		switch (e->attribute[0]) {
+		case 'i':
+			if (strcmp(e->attribute, HK_A_IP) == 0)
+				strlist_add_unique(ips, e->value);
+			break;
+		case 'c':
+			if (strcmp(e->attribute, HK_A_CLIENT) == 0)
+				strlist_add_unique(protos, e->value);
+			break;
+		case 's':
+			if (strcmp(e->attribute, HK_A_SERVICE) == 0 && service_split(e->value, NULL, 0, &port, &proto) &&
+			    strcmp(proto, "Unknown") != 0)
+				strlist_add_unique(protos, proto);
+			break;
+		case 'm':
+			if (strcmp(e->attribute, HK_A_MANUFACTURER) == 0 && (!m || hk_evidence_beats(e, m)))
+				m = e;
+			break;
+		case 'r':
+			if (strcmp(e->attribute, HK_A_ROLE) == 0 && (!role || hk_evidence_beats(e, role)))
+				role = e;
+			break;
+		default:
+			break;
+		}
+	}
+	if (ips->n > 1)
+		qsort(ips->v, ips->n, sizeof(*ips->v), ip_str_cmp);
+	for (size_t i = 0; i < protos->n; i++)
+		if (strcmp(protos->v[i], "Unknown") == 0) {
+			protos->v[i] = protos->v[--protos->n];
+			break;
+		}
+	if (protos->n > 1)
+		qsort(protos->v, protos->n, sizeof(*protos->v), str_cmp);
+	*ret_m = m ? m->value : NULL;
+	*ret_role = role ? role->value : NULL;
 }
 
 static const char *best(const struct hk_device *d, const char *attr)
@@ -1362,11 +1418,10 @@ static void tab_row(struct jout *o, const struct hk_device *d, const struct out_
 {
 	struct strlist ips = {0}, protos = {0};
 	char mac[HK_MAC_STRLEN], ipcol[64], protocol[128], num[HK_U64_STRLEN];
-	const char *m = best(d, HK_A_MANUFACTURER), *role = best(d, HK_A_ROLE), *vend, *p;
+	const char *m, *role, *vend, *p;
 	size_t used;
 
-	values_of(d, HK_A_IP, &ips);
-	protocols_of(d, &protos);
+	tab_views(d, &ips, &protos, &m, &role);
 	p = i64_text(d->id, num);
 	tab_right(o, p, strlen(p), 4);
 	jout_raw(o, "  ", 2);

@@ -1230,6 +1230,50 @@ static struct inventory *many_devices(void)
 	return inv;
 }
 
+/*
+ * The snapshot's order is hk_device_cmp's. Its sort compares small keys
+ * (first sighting, then the MAC or the address family and first four
+ * bytes) and reads the devices only when those are equal: IP-only IPv6
+ * devices of one /32 seen at the same instant, made here in the reverse of
+ * their order (no layer 2: every address is an IP-only device).
+ */
+START_TEST(snapshot_order_is_device_cmp)
+{
+	/* (source, destination) of one packet each */
+	static const char *const addrs[][2] = {{"2001:db8::9", "2001:db8::8"},
+					       {"2001:db8::7", "2001:db8::6"},
+					       {"2001:db8:0:1::2", "2001:db8::5"},
+					       {"10.0.0.9", "10.0.0.3"}};
+	struct inventory *inv = inv_new(NULL);
+	struct hk_device *d;
+	size_t n;
+
+	for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
+		struct hk_pkt p;
+		memset(&p, 0, sizeof(p));
+		p.ts_usec = T0;
+		p.caplen = p.wirelen = 100;
+		p.src_ip = v4(addrs[i][0]);
+		p.dst_ip = v4(addrs[i][1]);
+		p.l3 = p.src_ip.family == 6 ? HK_L3_IPV6 : HK_L3_IPV4;
+		p.ip_proto = 17;
+		p.ttl = 64;
+		inv_packet(inv, &p);
+	}
+	ck_assert_int_eq(inv_snapshot(inv, NULL, &d, &n), 0);
+	ck_assert_uint_eq(n, 8);
+	for (size_t i = 0; i + 1 < n; i++)
+		ck_assert_msg(hk_device_cmp(&d[i], &d[i + 1]) < 0, "devices %zu (%s) and %zu (%s) out of order", i,
+			      d[i].key, i + 1, d[i + 1].key);
+	ck_assert_str_eq(d[0].key, "ip:10.0.0.3");
+	ck_assert_str_eq(d[2].key, "ip:2001:db8::5");
+	ck_assert_str_eq(d[6].key, "ip:2001:db8::9");
+	ck_assert_str_eq(d[7].key, "ip:2001:db8:0:1::2");
+	inv_devices_free(d, n);
+	inv_free(inv);
+}
+END_TEST
+
 START_TEST(snapshot_threads_equal_one_thread)
 {
 	struct inventory *inv = many_devices();
@@ -1296,6 +1340,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, obs_again_compares_past_the_head);
 	tcase_add_test(tc, claim_order_is_strcmps);
 	tcase_add_test(tc, snapshot_threads_equal_one_thread);
+	tcase_add_test(tc, snapshot_order_is_device_cmp);
 	suite_add_tcase(s, tc);
 	return s;
 }
