@@ -125,6 +125,7 @@ struct timings {
 	uint64_t t0, last, usec[ST__MAX];
 	uint64_t setup_end;
 	uint64_t frames, bytes;
+	uint64_t reader_frames; /* -j N: the frames the reader ran through a pipeline itself */
 	unsigned own, libpcap; /* captures read by herkomst's reader and by libpcap */
 	/* the stage under way: the one a run that fails is charged to and
 	 * stopped in; ST__MAX once the output stage has ended */
@@ -163,10 +164,16 @@ static void timings_print(const struct timings *t, unsigned workers)
 	fprintf(stderr, "herkomst: timings:");
 	for (int s = 0; s < ST__MAX && s <= (int)t->running; s++) {
 		fprintf(stderr, "%s %s %.1f ms", s ? ";" : "", stage_names[s], (double)t->usec[s] / 1e3);
-		if (s == ST_PACKETS && pk > 0 && t->frames)
-			fprintf(stderr, " (%" PRIu64 " frames, %.2f M frames/s, %.2f Gbit/s on the wire, %u worker%s, %s)",
+		if (s == ST_PACKETS && pk > 0 && t->frames) {
+			fprintf(stderr, " (%" PRIu64 " frames, %.2f M frames/s, %.2f Gbit/s on the wire, %u worker%s, %s",
 				t->frames, (double)t->frames / pk / 1e6, (double)t->bytes * 8 / pk / 1e9, workers,
 				workers == 1 ? "" : "s", reader);
+			/* how the work fell between the reader and the worker threads */
+			if (workers > 1)
+				fprintf(stderr, ", the reader ran %.0f %% of them",
+					100.0 * (double)t->reader_frames / (double)t->frames);
+			fputc(')', stderr);
+		}
 	}
 	fprintf(stderr, "; total %.1f ms", (double)(t->last - t->t0) / 1e3);
 	if (t->running < ST__MAX)
@@ -856,9 +863,9 @@ int cmd_analyze(int argc, char **argv)
 	}
 	stage_end(&tm, ST_PACKETS);
 	stage_move(&tm, ST_PACKETS, ST_MERGE, engine_merge_usec(eng));
-	/* the frames read before the workers were up waited for them */
-	if (engine_ready_at(eng) > tm.setup_end)
-		stage_move(&tm, ST_PACKETS, ST_SETUP, engine_ready_at(eng) - tm.setup_end);
+	/* the reader waited for the worker threads' nDPI modules */
+	stage_move(&tm, ST_PACKETS, ST_SETUP, engine_start_wait_usec(eng));
+	tm.reader_frames = engine_reader_frames(eng);
 	if (n_failed && !n_recorded) {
 		/* nothing was read (every capture failed before its first packet,
 		 * or was skipped): keep an existing -o file and print no empty

@@ -45,22 +45,28 @@ struct eng_batch {
 	uint8_t *data;    /* aligned for struct eng_rec (malloc) */
 };
 
+/*
+ * A worker: one share of the flows (the hash picks it) with its pipeline,
+ * and, for i > 0, the thread that built that pipeline. Worker 0's pipeline
+ * is the reader's, built by engine_new on the calling thread. Any thread may
+ * run any worker's queued batches, one thread at a time per worker (running)
+ * and in the order they were queued, so a worker's pipeline still has one
+ * writer at any moment and sees its frames in capture order.
+ */
 struct eng_worker {
 	struct engine *e;
 	unsigned index;
-	pthread_t thread;
+	pthread_t thread; /* i > 0 */
 	bool started;
 	struct pipeline *pl;
 
 	/* under e->mu */
-	pthread_cond_t cv_work; /* the worker waits: queue empty, or (finished) not yet released */
 	struct eng_batch *q_head, *q_tail; /* full batches, oldest first */
-	bool done;     /* no more batches will come */
+	unsigned queued;
 	bool ready;    /* pipeline built (or failed: pl NULL) */
+	bool running;  /* a thread runs one of its batches */
 	bool finished; /* its flows are ended (its table is empty): the reader may read its
-			* pipeline; the worker still frees its nDPI module meanwhile */
-	bool release;  /* merged: free what is not needed any more */
-	bool waiting;  /* its queue is empty and it waits for a batch */
+			* pipeline; the thread still frees its nDPI module meanwhile */
 	char err[256];
 
 	struct eng_batch *filling; /* the reader's, unlocked */
@@ -71,23 +77,30 @@ struct engine {
 	unsigned n;
 	struct eng_worker *w;
 	struct pipeline *single; /* n == 1 */
-	struct flow_clock clock; /* the reader's; read by workers only once they are told done */
+	struct flow_clock clock; /* the reader's; read by the threads only once input_done */
 	uint64_t idle_usec;
 	struct decode_stats rstats; /* frames the reader did not pass on */
 	struct pipeline_totals totals; /* summed at engine_finish */
-	uint64_t merge_usec; /* engine_finish's merge of the workers' inventories */
-	uint64_t ready_at;   /* hk_mono_usec() when the last worker had its pipeline */
+	uint64_t merge_usec;  /* engine_finish's merge of the workers' inventories */
+	uint64_t start_wait_usec; /* the reader waited while a worker built its pipeline */
+	uint64_t reader_frames;   /* frames the reader ran itself (under mu) */
 	bool finished;
 
 	/*
 	 * The batches, shared by all workers: a worker that is behind may hold
 	 * most of them while the others run dry of frames only when all are
-	 * taken. One mutex for the pool and every worker's queue and flags:
+	 * taken. One mutex for the pool, every worker's queue and the flags:
 	 * it is taken a few times per batch, not per frame.
 	 */
 	pthread_mutex_t mu;
-	pthread_cond_t cv_free; /* the reader waits: no free batch; also: ready, finished */
+	pthread_cond_t cv_free; /* the reader waits: no free batch, a worker running; also: ready, finished */
+	pthread_cond_t cv_work; /* the threads wait: nothing to run; also: release */
 	bool mu_init;
+	unsigned queued;    /* batches queued, over all workers */
+	unsigned n_waiting; /* threads waiting on cv_work for something to run */
+	bool input_done;    /* no more batches will come */
+	bool release;       /* merged: the threads free what is not needed any more */
+	bool abort;         /* engine_free before engine_finish: run nothing more */
 	struct eng_batch *free_list;
 	struct eng_batch **all; /* n_alloc of n_max, to free them */
 	unsigned n_alloc, n_max;
@@ -162,6 +175,59 @@ static void run_batch(struct eng_worker *w, const struct eng_batch *b)
 	}
 }
 
+/*
+ * A worker whose batches this thread may run now: built, not run by
+ * another thread, something queued. The thread's own worker first (its
+ * flows are in this CPU's caches), then the next ones in turn. Under e->mu.
+ */
+static struct eng_worker *runnable(struct engine *e, unsigned own)
+{
+	for (unsigned k = 0; k < e->n; k++) {
+		struct eng_worker *w = &e->w[(own + k) % e->n];
+
+		if (w->ready && !w->running && w->q_head)
+			return w;
+	}
+	return NULL;
+}
+
+/*
+ * Runs w's oldest batch on this thread and gives the batch back to the
+ * pool. Called and returns under e->mu; runs unlocked. A worker that could
+ * not build its pipeline drops what it is sent: the reader never waits for
+ * it, and engine_ready reports it.
+ */
+static void run_one_locked(struct engine *e, struct eng_worker *w, bool reader)
+{
+	struct eng_batch *b = w->q_head;
+	bool run = w->pl && !e->abort;
+
+	w->q_head = b->next;
+	if (!w->q_head)
+		w->q_tail = NULL;
+	w->queued--;
+	e->queued--;
+	w->running = true;
+	pthread_mutex_unlock(&e->mu);
+	if (run)
+		run_batch(w, b);
+	pthread_mutex_lock(&e->mu);
+	if (reader && run)
+		e->reader_frames += b->n;
+	b->n = 0;
+	b->used = 0;
+	w->running = false;
+	b->next = e->free_list;
+	e->free_list = b;
+	/* the reader may wait for a batch, or for w to be free to run */
+	pthread_cond_signal(&e->cv_free);
+	/* w may be runnable again; at the end a thread may wait for w's last batch */
+	if (e->n_waiting && e->input_done)
+		pthread_cond_broadcast(&e->cv_work);
+	else if (e->n_waiting && w->q_head)
+		pthread_cond_signal(&e->cv_work);
+}
+
 static void *worker_main(void *arg)
 {
 	struct eng_worker *w = arg;
@@ -169,15 +235,12 @@ static void *worker_main(void *arg)
 	char err[256] = "";
 	struct pipeline *pl;
 	char name[16];
-	uint64_t t;
+	bool stop, keep;
 
 	snprintf(name, sizeof(name), "hk-worker-%u", w->index);
 	pthread_setname_np(pthread_self(), name);
 	pl = pipeline_new(&e->plo, err, sizeof(err));
 	pthread_mutex_lock(&e->mu);
-	t = hk_mono_usec();
-	if (t > e->ready_at)
-		e->ready_at = t;
 	w->pl = pl;
 	if (!pl)
 		snprintf(w->err, sizeof(w->err), "worker %u: %s", w->index, err);
@@ -185,34 +248,29 @@ static void *worker_main(void *arg)
 	pthread_cond_broadcast(&e->cv_free);
 
 	for (;;) {
-		struct eng_batch *b;
+		struct eng_worker *r;
 
-		while (!w->q_head && !w->done) {
-			w->waiting = true;
-			pthread_cond_wait(&w->cv_work, &e->mu);
-		}
-		w->waiting = false;
-		b = w->q_head;
-		if (!b)
+		if (e->abort)
 			break;
-		w->q_head = b->next;
-		if (!w->q_head)
-			w->q_tail = NULL;
-		pthread_mutex_unlock(&e->mu);
-		/* a worker that could not start still recycles what it is sent,
-		 * so the reader never waits for it; engine_ready reports it */
-		if (pl)
-			run_batch(w, b);
-		b->n = 0;
-		b->used = 0;
-		pthread_mutex_lock(&e->mu);
-		b->next = e->free_list;
-		e->free_list = b;
-		pthread_cond_signal(&e->cv_free);
+		r = runnable(e, w->index);
+		if (r) {
+			run_one_locked(e, r, false);
+			continue;
+		}
+		/* done once nothing is queued and no thread runs this worker's
+		 * last batch: its flows can end */
+		if (e->input_done && !e->queued && !w->running)
+			break;
+		e->n_waiting++;
+		pthread_cond_wait(&e->cv_work, &e->mu);
+		e->n_waiting--;
 	}
+	stop = e->abort;
 	pthread_mutex_unlock(&e->mu);
+	if (stop)
+		return NULL;
 	/* end of input: pending classifications are decided on this thread,
-	 * at the reader's last clock reading (set before done, under e->mu) */
+	 * at the reader's last clock reading (set before input_done, under e->mu) */
 	if (pl)
 		pipeline_finish_at(pl, e->clock.epoch, e->clock.now);
 	pthread_mutex_lock(&e->mu);
@@ -224,22 +282,20 @@ static void *worker_main(void *arg)
 	 * read only the inventory and the pipeline's own fields: it is
 	 * released here, while the reader merges (freed, 5-20 ms, or left to
 	 * the process's exit with pipeline_opts.dpi_left_to_exit, as analyze
-	 * does). pl->dpi is this thread's alone; the flows that pointed into
-	 * it are ended, so the flush in pipeline_release_dpi reads the empty
-	 * table and writes nothing.
+	 * does). The flows that pointed into it are ended, so the flush in
+	 * pipeline_release_dpi reads the empty table and writes nothing.
 	 */
 	if (pl)
 		pipeline_release_dpi(pl);
 	pthread_mutex_lock(&e->mu);
-	while (!w->release)
-		pthread_cond_wait(&w->cv_work, &e->mu);
+	while (!e->release && !e->abort)
+		pthread_cond_wait(&e->cv_work, &e->mu);
+	keep = e->abort; /* engine_free frees it after the join */
 	pthread_mutex_unlock(&e->mu);
-	/*
-	 * Merged: the freeing that would otherwise end the run on one thread
-	 * happens here, beside the reader's snapshot, store and output. Worker
-	 * 0's inventory is the merged one and stays.
-	 */
-	if (pl && w->index != 0) {
+	/* merged into worker 0's: the freeing that would otherwise end the run
+	 * on one thread happens here, beside the reader's snapshot, store and
+	 * output */
+	if (pl && !keep) {
 		pipeline_free(pl);
 		pthread_mutex_lock(&e->mu);
 		w->pl = NULL;
@@ -248,7 +304,7 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-/* Hands the reader's batch to its worker. Under e->mu. */
+/* Queues the reader's batch of w. Under e->mu. */
 static void submit_locked(struct eng_worker *w)
 {
 	struct engine *e = w->e;
@@ -268,30 +324,67 @@ static void submit_locked(struct eng_worker *w)
 	else
 		w->q_head = b;
 	w->q_tail = b;
-	pthread_cond_signal(&w->cv_work);
+	w->queued++;
+	e->queued++;
+	if (e->n_waiting)
+		pthread_cond_signal(&e->cv_work);
 }
 
 /*
- * Hands w's full batch over and takes the next one to fill: from the pool,
- * a new one while the pool is under its cap, or the first any worker gives
- * back. One critical section for all of it.
- *
- * Where the flows of a stretch of the capture go mostly to one worker, the
- * others' batches fill slowly while they wait with nothing queued: such a
- * worker is handed what the reader holds for it now, once that is at least
- * ENGINE_HANDOFF_FRAMES frames (fewer would cost more in wake-ups than the
- * worker gains). Its frames stay in order.
+ * A thread waits with nothing to run: where the flows of a stretch of the
+ * capture go mostly to one worker, the others' batches fill slowly. It is
+ * handed the fullest batch the reader holds, once that has at least
+ * ENGINE_HANDOFF_FRAMES frames (fewer would cost more in wake-ups than it
+ * gains). Its frames stay in order.
  */
 static void handoff_locked(struct engine *e)
 {
+	struct eng_worker *best = NULL;
+
+	if (!e->n_waiting || e->queued)
+		return;
 	for (unsigned i = 0; i < e->n; i++) {
 		struct eng_worker *o = &e->w[i];
 
-		if (o->waiting && o->filling && o->filling->n >= ENGINE_HANDOFF_FRAMES)
-			submit_locked(o);
+		if (o->ready && !o->running && o->filling && o->filling->n >= ENGINE_HANDOFF_FRAMES &&
+		    (!best || o->filling->n > best->filling->n))
+			best = o;
 	}
+	if (best)
+		submit_locked(best);
 }
 
+/* Whether some worker is still building its pipeline. Under e->mu. */
+static bool starting(const struct engine *e)
+{
+	for (unsigned i = 0; i < e->n; i++)
+		if (!e->w[i].ready)
+			return true;
+	return false;
+}
+
+/* The reader waits on cv_free; the time counts as the workers' start while
+ * one of them is still building its pipeline. Under e->mu. */
+static void reader_wait(struct engine *e)
+{
+	bool st = starting(e);
+	uint64_t t0 = st ? hk_mono_usec() : 0;
+
+	pthread_cond_wait(&e->cv_free, &e->mu);
+	if (st)
+		e->start_wait_usec += hk_mono_usec() - t0;
+}
+
+/*
+ * Queues w's full batch and takes the next one to fill. The reader is a
+ * worker too: once ENGINE_AHEAD batches per worker thread are queued (work
+ * for them while the reader runs one), it runs one of its own worker's;
+ * and rather than wait for a free batch it runs any batch no other thread
+ * runs. It waits only when every batch is out and each one queued belongs
+ * to a worker another thread is running. Only then does it run another
+ * worker's batches: a worker's flows stay in one CPU's caches as long as
+ * they can (docs/performance.md, session 7, measured both).
+ */
 static struct eng_batch *swap_batch(struct engine *e, struct eng_worker *w)
 {
 	struct eng_batch *b;
@@ -299,6 +392,14 @@ static struct eng_batch *swap_batch(struct engine *e, struct eng_worker *w)
 	pthread_mutex_lock(&e->mu);
 	submit_locked(w);
 	for (;;) {
+		struct eng_worker *r = NULL;
+
+		if (e->queued >= ENGINE_AHEAD * (e->n - 1) && runnable(e, 0) == &e->w[0])
+			r = &e->w[0];
+		if (r) {
+			run_one_locked(e, r, true);
+			continue;
+		}
 		b = e->free_list;
 		if (b) {
 			e->free_list = b->next;
@@ -307,12 +408,14 @@ static struct eng_batch *swap_batch(struct engine *e, struct eng_worker *w)
 		b = pool_grow(e);
 		if (b)
 			break;
-		/* every batch is out, most likely queued for one worker: an idle
-		 * one gets what the reader holds for it before the reader waits */
+		r = runnable(e, 0);
+		if (r) {
+			run_one_locked(e, r, true);
+			continue;
+		}
 		handoff_locked(e);
-		pthread_cond_wait(&e->cv_free, &e->mu);
+		reader_wait(e);
 	}
-	/* after any wait: a worker that gave back its last batch waits now */
 	handoff_locked(e);
 	pthread_mutex_unlock(&e->mu);
 	b->next = NULL;
@@ -322,18 +425,13 @@ static struct eng_batch *swap_batch(struct engine *e, struct eng_worker *w)
 static void stop_workers(struct engine *e)
 {
 	pthread_mutex_lock(&e->mu);
-	for (unsigned i = 0; i < e->n; i++) {
-		struct eng_worker *w = &e->w[i];
-
-		if (!w->started)
-			continue;
-		submit_locked(w);
-		w->done = true;
-		w->release = true;
-		pthread_cond_signal(&w->cv_work);
-	}
+	/* after engine_finish the threads are told to release already */
+	if (!e->finished)
+		e->abort = true;
+	e->input_done = true;
+	pthread_cond_broadcast(&e->cv_work);
 	pthread_mutex_unlock(&e->mu);
-	for (unsigned i = 0; i < e->n; i++) {
+	for (unsigned i = 1; i < e->n; i++) {
 		if (e->w[i].started)
 			pthread_join(e->w[i].thread, NULL);
 		e->w[i].started = false;
@@ -394,7 +492,12 @@ struct engine *engine_new(const struct engine_opts *o, char *errbuf, size_t errs
 	}
 	pthread_mutex_init(&e->mu, NULL);
 	pthread_cond_init(&e->cv_free, NULL);
+	pthread_cond_init(&e->cv_work, NULL);
 	e->mu_init = true;
+	for (unsigned i = 0; i < n; i++) {
+		e->w[i].e = e;
+		e->w[i].index = i;
+	}
 	/* two a worker to begin with (one being filled, one being worked on);
 	 * the rest as the workers fall behind */
 	for (unsigned k = 0; k < 2 * n; k++) {
@@ -407,16 +510,23 @@ struct engine *engine_new(const struct engine_opts *o, char *errbuf, size_t errs
 		b->next = e->free_list;
 		e->free_list = b;
 	}
-	for (unsigned i = 0; i < n; i++) {
+	/*
+	 * Worker 0's pipeline first, on this thread: nDPI's first module is
+	 * built alone (src/dpi/dpi.c), so the threads' modules could not be
+	 * built beside it anyway, and once it is built the reader can run its
+	 * worker's frames while the threads build theirs.
+	 */
+	e->w[0].pl = pipeline_new(&e->plo, errbuf, errsz);
+	if (!e->w[0].pl)
+		return engine_free(e);
+	e->w[0].ready = true;
+	for (unsigned i = 1; i < n; i++) {
 		struct eng_worker *w = &e->w[i];
 		int rc;
 
-		w->e = e;
-		w->index = i;
-		pthread_cond_init(&w->cv_work, NULL);
 		rc = pthread_create(&w->thread, NULL, worker_main, w);
 		if (rc) {
-			snprintf(errbuf, errsz, "cannot start worker thread %u of %u: %s", i + 1, n, strerror(rc));
+			snprintf(errbuf, errsz, "cannot start worker thread %u of %u: %s", i, n - 1, strerror(rc));
 			return engine_free(e);
 		}
 		w->started = true;
@@ -435,7 +545,7 @@ int engine_ready(struct engine *e, char *errbuf, size_t errsz)
 		struct eng_worker *w = &e->w[i];
 
 		while (!w->ready)
-			pthread_cond_wait(&e->cv_free, &e->mu);
+			reader_wait(e);
 		if (!w->pl && !rc) {
 			snprintf(errbuf, errsz, "%s", w->err);
 			rc = -ENOMEM;
@@ -510,18 +620,31 @@ int engine_finish(struct engine *e, char *errbuf, size_t errsz)
 		pipeline_totals_add(&e->totals, e->single);
 		return 0;
 	}
-	/* the last batches, then: no more; each worker ends its flows */
+	/* the last batches, then: no more; the reader helps run what is
+	 * queued, then ends its worker's flows, the threads theirs */
 	pthread_mutex_lock(&e->mu);
-	for (unsigned i = 0; i < e->n; i++) {
-		struct eng_worker *w = &e->w[i];
-
-		submit_locked(w);
-		w->done = true;
-		pthread_cond_signal(&w->cv_work);
-	}
 	for (unsigned i = 0; i < e->n; i++)
+		submit_locked(&e->w[i]);
+	e->input_done = true;
+	pthread_cond_broadcast(&e->cv_work);
+	for (;;) {
+		struct eng_worker *r = runnable(e, 0);
+
+		if (r) {
+			run_one_locked(e, r, true);
+			continue;
+		}
+		if (!e->w[0].q_head && !e->w[0].running)
+			break;
+		reader_wait(e);
+	}
+	pthread_mutex_unlock(&e->mu);
+	pipeline_finish_at(e->w[0].pl, e->clock.epoch, e->clock.now);
+	pthread_mutex_lock(&e->mu);
+	e->w[0].finished = true;
+	for (unsigned i = 1; i < e->n; i++)
 		while (!e->w[i].finished)
-			pthread_cond_wait(&e->cv_free, &e->mu);
+			reader_wait(e);
 	pthread_mutex_unlock(&e->mu);
 	rc = 0;
 	for (unsigned i = 0; i < e->n && !rc; i++)
@@ -545,10 +668,8 @@ int engine_finish(struct engine *e, char *errbuf, size_t errsz)
 		e->totals.dstats.events[i] += e->rstats.events[i];
 	/* let them free their pipelines while the caller goes on */
 	pthread_mutex_lock(&e->mu);
-	for (unsigned i = 0; i < e->n; i++) {
-		e->w[i].release = true;
-		pthread_cond_signal(&e->w[i].cv_work);
-	}
+	e->release = true;
+	pthread_cond_broadcast(&e->cv_work);
 	pthread_mutex_unlock(&e->mu);
 	return rc;
 }
@@ -570,9 +691,21 @@ uint64_t engine_merge_usec(const struct engine *e)
 	return e->merge_usec;
 }
 
-uint64_t engine_ready_at(const struct engine *e)
+uint64_t engine_start_wait_usec(const struct engine *e)
 {
-	return e->ready_at;
+	return e->start_wait_usec;
+}
+
+uint64_t engine_reader_frames(struct engine *e)
+{
+	uint64_t n;
+
+	if (!e->w)
+		return 0;
+	pthread_mutex_lock(&e->mu);
+	n = e->reader_frames;
+	pthread_mutex_unlock(&e->mu);
+	return n;
 }
 
 unsigned engine_workers(const struct engine *e)
@@ -595,14 +728,8 @@ struct engine *engine_free(struct engine *e)
 	if (e->w) {
 		if (e->mu_init)
 			stop_workers(e);
-		for (unsigned i = 0; i < e->n; i++) {
-			struct eng_worker *w = &e->w[i];
-
-			if (!w->e)
-				continue; /* never set up */
-			pipeline_free(w->pl);
-			pthread_cond_destroy(&w->cv_work);
-		}
+		for (unsigned i = 0; i < e->n; i++)
+			pipeline_free(e->w[i].pl);
 		free(e->w);
 	}
 	for (unsigned k = 0; k < e->n_alloc; k++)
@@ -611,6 +738,7 @@ struct engine *engine_free(struct engine *e)
 	if (e->mu_init) {
 		pthread_mutex_destroy(&e->mu);
 		pthread_cond_destroy(&e->cv_free);
+		pthread_cond_destroy(&e->cv_work);
 	}
 	free(e);
 	return NULL;

@@ -1,20 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The packet engine of herkomst analyze: one reader, N workers.
+ * The packet engine of herkomst analyze: N workers, the reader one of them.
  *
- * A pipeline (pipeline.h) is one worker. With one worker the engine hands
- * each frame straight to it on the caller's thread: no thread, no copy.
- * With N workers the caller is the reader: for each frame it keeps the flow
- * clock (struct flow_clock), computes the symmetric flow hash
- * (decode_flow_hash) and copies the frame, stamped with the clock, into a
- * batch of the worker the hash picks. Full batches go to that worker's
- * thread through its queue (one mutex for the engine, taken per batch, not
- * per frame); the batches are one pool shared by all workers, so the one a
- * stretch of the capture loads most may hold most of them, and the reader
- * waits only when all engine_batches() are in use. Each worker owns its
- * flow table (flows_max / N flows), its nDPI module and a partial
- * inventory, all single-writer. At the end the partial inventories are
- * merged (inv_merge) into the first by the calling thread.
+ * A worker is a pipeline (pipeline.h): a share of the flows, with its own
+ * flow table (flows_max / N flows), nDPI module and partial inventory. With
+ * one worker the engine hands each frame straight to it on the caller's
+ * thread: no thread, no copy. With N the caller is the reader: for each
+ * frame it keeps the flow clock (struct flow_clock), computes the symmetric
+ * flow hash (decode_flow_hash) and copies the frame, stamped with the
+ * clock, into a batch of the worker the hash picks. Full batches are queued
+ * (one mutex for the engine, taken per batch, not per frame); the batches
+ * are one pool shared by all workers, so the one a stretch of the capture
+ * loads most may hold most of them.
+ *
+ * N threads do the work: the reader and N - 1 worker threads. Any of them
+ * runs any worker's queued batches, one thread at a time per worker and in
+ * queue order, so each pipeline has one writer at any moment and sees its
+ * frames in capture order; a thread takes its own worker's batches first
+ * (worker 0 is the reader's), then another's. The reader keeps
+ * ENGINE_AHEAD batches queued per worker thread and runs its own worker's
+ * beyond that, and runs any batch rather than wait for a free one: no
+ * thread waits while a batch it may run is queued, and on N CPUs there are
+ * N threads, not a reader beside N workers. At the end the partial inventories are merged
+ * (inv_merge) into worker 0's by the calling thread.
  *
  * Both directions of a flow reach one worker, and the flow clock is the
  * reader's, so flows begin and end at the same packets with 1 and N workers
@@ -34,6 +42,9 @@
 #define ENGINE_BATCH_BYTES (256u << 10) /* arena bytes per batch (frames and their records); a bigger frame gets a batch of its own size */
 /* A waiting worker is handed a batch that is not full yet once it holds this many frames. */
 #define ENGINE_HANDOFF_FRAMES 64u
+/* Batches (of any worker) the reader leaves queued for each worker thread
+ * before it runs one of its own worker's itself. */
+#define ENGINE_AHEAD 8u
 /*
  * The batches all workers share: one being filled per worker, the rest
  * queued or being worked on. Flows do not spread evenly over short
@@ -56,9 +67,10 @@ struct engine_opts {
 struct engine;
 
 /*
- * Starts the workers; each builds its pipeline (and nDPI module) on its own
- * thread, so the caller can do other work, and pass frames, before
- * engine_ready(). NULL and a message on failure.
+ * Builds worker 0's pipeline (and nDPI module) on the calling thread and
+ * starts the worker threads, each of which builds its own: the caller can
+ * do other work, and pass frames, before engine_ready(). NULL and a message
+ * on failure.
  */
 struct engine *engine_new(const struct engine_opts *o, char *errbuf, size_t errsz);
 
@@ -94,10 +106,13 @@ void engine_totals(const struct engine *e, struct pipeline_totals *ret);
 unsigned engine_workers(const struct engine *e);
 /* How long engine_finish took to merge the workers' inventories (0 with one). */
 uint64_t engine_merge_usec(const struct engine *e);
-/* When (hk_mono_usec) the last worker had built its pipeline, its nDPI
- * module: the frames read before waited for it. 0 with one worker, which
- * engine_new builds. Read after engine_ready or engine_finish. */
-uint64_t engine_ready_at(const struct engine *e);
+/* How long the reader waited, in engine_frame, engine_ready or
+ * engine_finish, while a worker thread still built its pipeline (its nDPI
+ * module): start-up, not packet work. 0 with one worker. */
+uint64_t engine_start_wait_usec(const struct engine *e);
+/* The frames the reader ran through a pipeline itself (the rest, the
+ * worker threads did). 0 with one worker, which has no threads. */
+uint64_t engine_reader_frames(struct engine *e);
 
 /* The most batches n workers share. */
 unsigned engine_batches(unsigned n);

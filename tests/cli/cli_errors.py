@@ -19,6 +19,7 @@ import csv
 import io
 import json
 import os
+import re
 import sqlite3
 import struct
 import subprocess
@@ -478,11 +479,15 @@ def case_timings(c):
     t, line = timings_line(err, "--timings")
     expect(f"({doc['run']['packets']} frames," in line, f"frame count in {line!r}, want {doc['run']['packets']}")
     expect("1 worker, herkomst's reader" in line, f"workers and reader in {line!r}")
+    expect("the reader ran" not in line, f"one worker has no reader's share: {line!r}")
     expect(t["merge"] == 0, f"one worker merged for {t['merge']} ms")
     doc2, err = c.analyze_json("--timings", "--threads", "2", "--libpcap", path, path, "--force")
     t, line = timings_line(err, "--timings -j 2 --libpcap")
     expect(f"({2 * doc['run']['packets']} frames," in line, f"frame count of two captures in {line!r}")
     expect("2 workers, libpcap" in line, f"workers and reader in {line!r}")
+    # how the frames fell between the reader and the worker thread
+    m = re.search(r", the reader ran (\d+) % of them\)", line)
+    expect(m is not None and 0 <= int(m.group(1)) <= 100, f"the reader's share in {line!r}")
     # the workers' start (their nDPI modules) is set-up, not packets: the
     # packet stage of this small capture stays near one worker's
     _, err1 = c.analyze_json("--timings", "--threads", "1", path)

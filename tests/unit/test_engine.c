@@ -17,7 +17,10 @@
  *
  * And a worker that cannot build its nDPI module while the reader already
  * passes frames: the reader must not wait for it, and engine_ready and
- * engine_finish must both report it.
+ * engine_finish must both report it. And a worker thread held in its build
+ * while the reader passes more frames than the pool holds: the reader runs
+ * its own worker's batches meanwhile instead of waiting (the test hangs if
+ * it waits), and the result equals one worker's.
  */
 #include <check.h>
 /* only for set_ndpi_malloc: an allocation failure on one worker's thread */
@@ -219,6 +222,110 @@ static void *failing_malloc(size_t n)
 	return malloc(n);
 }
 
+/* nDPI's allocations block on the thread of this name until released */
+static const char *hold_thread;
+static pthread_mutex_t hold_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hold_cv = PTHREAD_COND_INITIALIZER;
+static bool held, hold_released;
+
+static void *holding_malloc(size_t n)
+{
+	char name[16];
+
+	if (hold_thread && pthread_getname_np(pthread_self(), name, sizeof(name)) == 0 &&
+	    strcmp(name, hold_thread) == 0) {
+		pthread_mutex_lock(&hold_mu);
+		held = true;
+		pthread_cond_broadcast(&hold_cv);
+		while (!hold_released)
+			pthread_cond_wait(&hold_cv, &hold_mu);
+		pthread_mutex_unlock(&hold_mu);
+	}
+	return malloc(n);
+}
+
+/* small UDP flows over both workers, 1000-byte payloads */
+static void feed_small_flows(struct engine *e, struct run *r, uint64_t *ts, uint8_t *b, unsigned frames)
+{
+	for (unsigned i = 0; i < frames; i++) {
+		size_t n = frame_ipv4(b, BIG_FRAME, 0x0a010000 + i % 500, 0x0a020000 + i % 7, 17,
+				      (uint16_t)(1024 + i % 4000), 161, 1000, 0);
+
+		feed(e, r, ts, DLT_EN10MB, b, n);
+	}
+}
+
+/*
+ * Worker 1's thread is held in its nDPI build while the reader passes 12 MB,
+ * more than the pool's 8 MiB: half of it is worker 0's, which the reader
+ * runs itself, so worker 1's share (about 25 of the 32 batches) waits in
+ * the pool and the reader never needs a batch back from worker 1. A reader that only queued
+ * frames would wait for worker 1 forever (the test times out). Then worker
+ * 1 is let go; the counters and devices equal one worker's.
+ */
+START_TEST(reader_runs_while_a_worker_starts)
+{
+	struct engine_opts o = {.workers = 2};
+	char err[256] = "";
+	struct engine *e;
+	struct run one, two;
+	uint8_t *b = malloc(BIG_FRAME);
+	uint64_t ts = 1700000000000000ull, ts1 = ts;
+	const unsigned frames = 12000;
+	uint64_t by_reader;
+
+	ck_assert_ptr_nonnull(b);
+	/* one worker, for the expected result */
+	e = engine_new(&(struct engine_opts){.workers = 1}, err, sizeof(err));
+	ck_assert_msg(e != NULL, "engine_new(1): %s", err);
+	memset(&one, 0, sizeof(one));
+	feed_small_flows(e, &one, &ts1, b, frames);
+	ck_assert_int_eq(engine_finish(e, err, sizeof(err)), 0);
+	engine_totals(e, &one.t);
+	one.st = *inv_get_stats(engine_inventory(e));
+	engine_free(e);
+
+	hold_thread = "hk-worker-1";
+	held = hold_released = false;
+	set_ndpi_malloc(holding_malloc);
+	e = engine_new(&o, err, sizeof(err));
+	ck_assert_msg(e != NULL, "engine_new(2): %s", err);
+	/* worker 1 is in its build, held */
+	pthread_mutex_lock(&hold_mu);
+	while (!held)
+		pthread_cond_wait(&hold_cv, &hold_mu);
+	pthread_mutex_unlock(&hold_mu);
+	memset(&two, 0, sizeof(two));
+	feed_small_flows(e, &two, &ts, b, frames);
+	by_reader = engine_reader_frames(e);
+	/* worker 0's share, all run by the reader but for the batches still filling or queued */
+	ck_assert_uint_gt(by_reader, frames / 4);
+	ck_assert_uint_lt(by_reader, frames * 3 / 4);
+	pthread_mutex_lock(&hold_mu);
+	hold_released = true;
+	pthread_cond_broadcast(&hold_cv);
+	pthread_mutex_unlock(&hold_mu);
+	ck_assert_int_eq(engine_ready(e, err, sizeof(err)), 0);
+	ck_assert_msg(engine_finish(e, err, sizeof(err)) == 0, "engine_finish: %s", err);
+	engine_totals(e, &two.t);
+	two.st = *inv_get_stats(engine_inventory(e));
+	ck_assert_uint_le(by_reader, engine_reader_frames(e));
+	engine_free(e);
+	set_ndpi_malloc(NULL);
+	hold_thread = NULL;
+
+	ck_assert_uint_eq(one.t.packets, frames);
+	ck_assert_uint_eq(two.t.packets, one.t.packets);
+	ck_assert_uint_eq(two.t.bytes, one.t.bytes);
+	ck_assert_uint_eq(two.t.flows.created, one.t.flows.created);
+	ck_assert_uint_eq(two.st.packets, one.st.packets);
+	ck_assert_uint_eq(two.st.macs, one.st.macs);
+	ck_assert_uint_eq(two.st.ips, one.st.ips);
+	ck_assert_uint_eq(two.st.evidence, one.st.evidence);
+	free(b);
+}
+END_TEST
+
 /*
  * Worker 1 cannot build its nDPI module. The frames are passed before
  * engine_ready, as herkomst analyze does, and more of them than the pool
@@ -233,7 +340,6 @@ START_TEST(worker_that_cannot_start)
 	struct run r;
 	uint8_t *b = malloc(BIG_FRAME);
 	uint64_t ts = 1700000000000000ull;
-	unsigned frames = 0;
 
 	ck_assert_ptr_nonnull(b);
 	fail_thread = "hk-worker-1";
@@ -242,14 +348,7 @@ START_TEST(worker_that_cannot_start)
 	ck_assert_msg(e != NULL, "engine_new: %s", err);
 	memset(&r, 0, sizeof(r));
 	/* small UDP flows over both workers: 12 MB, more than the pool's 8 MiB */
-	for (unsigned i = 0; i < 12000; i++) {
-		size_t n = frame_ipv4(b, BIG_FRAME, 0x0a010000 + i % 500, 0x0a020000 + i % 7, 17,
-				      (uint16_t)(1024 + i % 4000), 161, 1000, 0);
-
-		feed(e, &r, &ts, DLT_EN10MB, b, n);
-		frames++;
-	}
-	ck_assert_uint_eq(frames, 12000);
+	feed_small_flows(e, &r, &ts, b, 12000);
 	err[0] = '\0';
 	ck_assert_int_lt(engine_ready(e, err, sizeof(err)), 0);
 	ck_assert_msg(strstr(err, "worker 1: nDPI") && strstr(err, "failed to initialise"),
@@ -323,6 +422,7 @@ int main(void)
 	tcase_add_test(tc, batches);
 	tcase_add_test(tc, same_for_any_n);
 	tcase_add_test(tc, worker_that_cannot_start);
+	tcase_add_test(tc, reader_runs_while_a_worker_starts);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
