@@ -242,14 +242,23 @@ static int read_capture(struct engine *eng, const char *path, const struct analy
 			path, cap_linktype_name(unsupported_lt), unsupported_lt, unsupported);
 	if (r == CAP_ETRUNCATED) {
 		c->truncated = true;
-		fprintf(stderr, "herkomst: warning: %s: the capture is truncated; the inventory covers the %" PRIu64
-				" packets before the cut%s\n",
-			cap_error(src), c->packets, o->strict ? "" : " (--strict makes this an error)");
+		if (o->strict)
+			fprintf(stderr,
+				"herkomst: error: %s: the capture is truncated, an error with --strict; the inventory "
+				"covers the %" PRIu64 " packets before the cut\n",
+				cap_error(src), c->packets);
+		else
+			fprintf(stderr,
+				"herkomst: warning: %s: the capture is truncated; the inventory covers the %" PRIu64
+				" packets before the cut (--strict makes this an error)\n",
+				cap_error(src), c->packets);
 		rc = 1;
 	} else if (r == CAP_EERROR) {
 		fprintf(stderr, "herkomst: %s\n", cap_error(src)); /* it names the file */
 		/* as tshark: what was read before the error is analyzed, and the
-		 * run still fails */
+		 * run still fails; the record of the capture says it was not read
+		 * to its end, as for one cut short */
+		c->truncated = c->packets > 0;
 		if (c->packets)
 			fprintf(stderr,
 				"herkomst: %s: the inventory covers the %" PRIu64
@@ -786,15 +795,16 @@ int cmd_analyze(int argc, char **argv)
 		return 2;
 	}
 
-	/* the workers build their nDPI modules while the data files load */
+	/* the data files load while the engine builds worker 0's nDPI module
+	 * here, and the worker threads theirs */
+	ld.sigdir = o.sigdir;
+	loader_start(&ld);
 	eng = engine_new(&o.eng, err, sizeof(err));
 	if (!eng) {
 		fprintf(stderr, "herkomst: %s\n", err);
 		status = 1;
 		goto out;
 	}
-	ld.sigdir = o.sigdir;
-	loader_start(&ld);
 	if (assess_inputs_open(&ak, o.sigdir, o.policy, warn_stderr, NULL, err, sizeof(err)) < 0) {
 		fprintf(stderr, "herkomst: %s\n", err);
 		status = 2;
@@ -865,7 +875,6 @@ int cmd_analyze(int argc, char **argv)
 	stage_move(&tm, ST_PACKETS, ST_MERGE, engine_merge_usec(eng));
 	/* the reader waited for the worker threads' nDPI modules */
 	stage_move(&tm, ST_PACKETS, ST_SETUP, engine_start_wait_usec(eng));
-	tm.reader_frames = engine_reader_frames(eng);
 	if (n_failed && !n_recorded) {
 		/* nothing was read (every capture failed before its first packet,
 		 * or was skipped): keep an existing -o file and print no empty
@@ -958,6 +967,9 @@ out:
 	/* also after a failure: the stages that ran, up to the one it stopped in */
 	if (o.timings) {
 		enum stage at = tm.running;
+
+		if (eng)
+			tm.reader_frames = engine_reader_frames(eng);
 
 		if (at < ST__MAX) {
 			stage_end(&tm, at);

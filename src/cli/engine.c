@@ -1,18 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * One reader, N workers: see engine.h.
+ * N workers run by N threads, the reader one of them: see engine.h.
  *
  * A batch is an arena of frames, each behind a record of its capture fields
  * and the flow clock's reading. The batches are one pool for all workers
  * (engine_batches() at most, made as they are first needed): the reader
  * fills one per worker (no lock), appends it to that worker's queue when it
- * is full and takes the next from the pool, waiting only when every batch
- * is in use; the worker takes batches off its queue, runs
- * pipeline_frame_at() over their frames and gives them back to the pool.
+ * is full and takes the next from the pool. A thread (a worker thread or
+ * the reader) takes the oldest batch of a worker no other thread runs,
+ * runs pipeline_frame_at() over its frames and gives it back to the pool.
  * So a worker that is behind (a stretch of the capture whose flows hash to
- * it) can hold most of the pool while the others go on, and a worker that
- * waits with nothing queued is handed its partly filled batch (swap_batch).
- * Lock traffic is two short critical sections per batch.
+ * it) can hold most of the pool while the others go on, and a thread that
+ * waits with nothing it may run is handed the fullest batch being filled
+ * (handoff_locked). Lock traffic is two short critical sections per batch.
  */
 #include "cli/engine.h"
 
@@ -62,7 +62,6 @@ struct eng_worker {
 
 	/* under e->mu */
 	struct eng_batch *q_head, *q_tail; /* full batches, oldest first */
-	unsigned queued;
 	bool ready;    /* pipeline built (or failed: pl NULL) */
 	bool running;  /* a thread runs one of its batches */
 	bool finished; /* its flows are ended (its table is empty): the reader may read its
@@ -205,7 +204,6 @@ static void run_one_locked(struct engine *e, struct eng_worker *w, bool reader)
 	w->q_head = b->next;
 	if (!w->q_head)
 		w->q_tail = NULL;
-	w->queued--;
 	e->queued--;
 	w->running = true;
 	pthread_mutex_unlock(&e->mu);
@@ -324,24 +322,25 @@ static void submit_locked(struct eng_worker *w)
 	else
 		w->q_head = b;
 	w->q_tail = b;
-	w->queued++;
 	e->queued++;
 	if (e->n_waiting)
 		pthread_cond_signal(&e->cv_work);
 }
 
 /*
- * A thread waits with nothing to run: where the flows of a stretch of the
- * capture go mostly to one worker, the others' batches fill slowly. It is
- * handed the fullest batch the reader holds, once that has at least
- * ENGINE_HANDOFF_FRAMES frames (fewer would cost more in wake-ups than it
- * gains). Its frames stay in order.
+ * A thread waits with nothing it may run (what is queued, if anything,
+ * belongs to workers that run elsewhere or are still starting): where the
+ * flows of a stretch of the capture go mostly to one worker, the others'
+ * batches fill slowly. It is handed the fullest batch the reader holds of a
+ * worker it may run, once that has at least ENGINE_HANDOFF_FRAMES frames
+ * (fewer would cost more in wake-ups than it gains). Its frames stay in
+ * order.
  */
 static void handoff_locked(struct engine *e)
 {
 	struct eng_worker *best = NULL;
 
-	if (!e->n_waiting || e->queued)
+	if (!e->n_waiting || runnable(e, 0))
 		return;
 	for (unsigned i = 0; i < e->n; i++) {
 		struct eng_worker *o = &e->w[i];
@@ -377,14 +376,25 @@ static void reader_wait(struct engine *e)
 
 /*
  * Queues w's full batch and takes the next one to fill. The reader is a
- * worker too: once ENGINE_AHEAD batches per worker thread are queued (work
- * for them while the reader runs one), it runs one of its own worker's;
- * and rather than wait for a free batch it runs any batch no other thread
- * runs. It waits only when every batch is out and each one queued belongs
- * to a worker another thread is running. Only then does it run another
- * worker's batches: a worker's flows stay in one CPU's caches as long as
- * they can (docs/performance.md, session 7, measured both).
+ * worker too: once ahead() batches are queued (work for the threads while
+ * the reader runs one), it runs one of its own worker's; and rather than
+ * wait for a free batch it runs any batch no other thread runs. It waits
+ * only when every batch is out and each one queued belongs to a worker
+ * another thread is running or one still building its pipeline. Only then
+ * does it run another worker's batches: a worker's flows stay in one CPU's
+ * caches as long as they can (docs/performance.md, session 7, measured
+ * both).
  */
+/* ENGINE_AHEAD per worker thread, but never more than the pool leaves
+ * queued beside the batches being filled and run (with many threads the
+ * reader would otherwise run its worker only when the pool is empty). */
+static unsigned ahead(const struct engine *e)
+{
+	unsigned want = ENGINE_AHEAD * (e->n - 1), room = e->n_max - 2 * e->n;
+
+	return want < room ? want : room;
+}
+
 static struct eng_batch *swap_batch(struct engine *e, struct eng_worker *w)
 {
 	struct eng_batch *b;
@@ -394,7 +404,7 @@ static struct eng_batch *swap_batch(struct engine *e, struct eng_worker *w)
 	for (;;) {
 		struct eng_worker *r = NULL;
 
-		if (e->queued >= ENGINE_AHEAD * (e->n - 1) && runnable(e, 0) == &e->w[0])
+		if (e->queued >= ahead(e) && runnable(e, 0) == &e->w[0])
 			r = &e->w[0];
 		if (r) {
 			run_one_locked(e, r, true);
@@ -544,8 +554,15 @@ int engine_ready(struct engine *e, char *errbuf, size_t errsz)
 	for (unsigned i = 0; i < e->n; i++) {
 		struct eng_worker *w = &e->w[i];
 
-		while (!w->ready)
-			reader_wait(e);
+		while (!w->ready) {
+			struct eng_worker *r = runnable(e, 0);
+
+			/* worker 0's batches, say, rather than wait */
+			if (r)
+				run_one_locked(e, r, true);
+			else
+				reader_wait(e);
+		}
 		if (!w->pl && !rc) {
 			snprintf(errbuf, errsz, "%s", w->err);
 			rc = -ENOMEM;
@@ -643,8 +660,14 @@ int engine_finish(struct engine *e, char *errbuf, size_t errsz)
 	pthread_mutex_lock(&e->mu);
 	e->w[0].finished = true;
 	for (unsigned i = 1; i < e->n; i++)
-		while (!e->w[i].finished)
-			reader_wait(e);
+		while (!e->w[i].finished) {
+			struct eng_worker *r = runnable(e, 0);
+
+			if (r)
+				run_one_locked(e, r, true);
+			else
+				reader_wait(e);
+		}
 	pthread_mutex_unlock(&e->mu);
 	rc = 0;
 	for (unsigned i = 0; i < e->n && !rc; i++)

@@ -19,9 +19,9 @@
  * frames in capture order; a thread takes its own worker's batches first
  * (worker 0 is the reader's), then another's. The reader keeps
  * ENGINE_AHEAD batches queued per worker thread and runs its own worker's
- * beyond that, and runs any batch rather than wait for a free one: no
- * thread waits while a batch it may run is queued, and on N CPUs there are
- * N threads, not a reader beside N workers. At the end the partial inventories are merged
+ * beyond that, and runs any batch rather than wait for a free one or for a
+ * worker thread: no thread waits while a batch it may run is queued, and on
+ * N CPUs there are N threads, not a reader beside N workers. At the end the partial inventories are merged
  * (inv_merge) into worker 0's by the calling thread.
  *
  * Both directions of a flow reach one worker, and the flow clock is the
@@ -43,7 +43,8 @@
 /* A waiting worker is handed a batch that is not full yet once it holds this many frames. */
 #define ENGINE_HANDOFF_FRAMES 64u
 /* Batches (of any worker) the reader leaves queued for each worker thread
- * before it runs one of its own worker's itself. */
+ * before it runs one of its own worker's itself; at most what the pool
+ * leaves beside the batches being filled and run (engine.c, ahead()). */
 #define ENGINE_AHEAD 8u
 /*
  * The batches all workers share: one being filled per worker, the rest
@@ -88,11 +89,13 @@ int engine_ready(struct engine *e, char *errbuf, size_t errsz);
 int engine_frame(struct engine *e, const struct cap_frame *fr);
 
 /*
- * The end of the input: the workers finish their queues and end every
- * flow; their partial inventories are merged into worker 0's, the counters
- * summed, and the workers then free their pipelines (all but the merged
- * inventory) on their own threads while the caller goes on. 0, or <0 and a
- * message. After this only engine_inventory, engine_totals and engine_free.
+ * The end of the input: the queued batches are run (the caller helps), and
+ * each worker ends every flow (worker 0 on the caller's thread); the
+ * partial inventories are merged into worker 0's, the counters summed, and
+ * the worker threads then free their pipelines on their own threads while
+ * the caller goes on (worker 0's, all but the merged inventory, goes with
+ * engine_free). 0, or <0 and a message. After this only engine_inventory,
+ * engine_totals and engine_free.
  */
 int engine_finish(struct engine *e, char *errbuf, size_t errsz);
 

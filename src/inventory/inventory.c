@@ -1119,8 +1119,10 @@ static uint64_t dev_word(const struct hk_device *d)
 			w = w << 8 | d->mac[i];
 		return w; /* below every IP-only device's: has_mac comes first */
 	}
-	for (int i = 0; i < 4; i++)
-		w = w << 8 | d->ip.a[i];
+	/* hk_addr_cmp reads an address's bytes only for IPv4 and IPv6 */
+	if (d->ip.family == 4 || d->ip.family == 6)
+		for (int i = 0; i < 4; i++)
+			w = w << 8 | d->ip.a[i];
 	return 1ull << 56 | (uint64_t)d->ip.family << 32 | w;
 }
 

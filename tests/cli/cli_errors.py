@@ -231,6 +231,9 @@ def case_truncated(c):
         rc, _, err = c.analyze("--strict", "--format", "json", path)
         expect_exit(rc, 1, what + " with --strict", err)
         expect_in("truncated", err, what + " with --strict: stderr")
+        # with --strict it is an error, and the message says why the run failed
+        expect_in("error:", err, what + " with --strict: stderr")
+        expect_in("--strict", err, what + " with --strict: stderr")
 
 
 def case_db_missing_dir(c):
@@ -550,6 +553,8 @@ def case_read_error(c):
         caps = doc["captures"]
         expect(len(caps) == 1 and caps[0]["path"] == bad and caps[0]["packets"] == 2,
                f"{what}: captures {caps}")
+        # its record says it was not read to its end
+        expect(caps[0]["truncated"] is True, f"{what}: captures[0].truncated is {caps[0]['truncated']}")
     rc, table, err = c.analyze(path)
     expect_exit(rc, 1, "refused in the middle, as a table", err)
     expect_in("00:1b:1b:00:00:01", table, "the table")
@@ -566,8 +571,10 @@ def case_read_error(c):
     con = sqlite3.connect(db)
     n_caps = con.execute("SELECT count(*) FROM captures").fetchone()[0]
     n_devs = con.execute("SELECT count(*) FROM devices").fetchone()[0]
+    n_cut = con.execute("SELECT count(*) FROM captures WHERE truncated != 0").fetchone()[0]
     con.close()
     expect((n_caps, n_devs) == (1, 2), f"--db holds {n_caps} captures and {n_devs} devices, want 1 and 2")
+    expect(n_cut == 1, "--db: the capture is not recorded as read only in part")
     doc, err = c.analyze_json("--db", db, path)
     expect_in("already in", err, "the second run into --db")
     expect(sorted(d["mac"] for d in doc["devices"]) == TINY_MACS, "the second run into --db: devices")

@@ -256,10 +256,11 @@ static void feed_small_flows(struct engine *e, struct run *r, uint64_t *ts, uint
 }
 
 /*
- * Worker 1's thread is held in its nDPI build while the reader passes 12 MB,
- * more than the pool's 8 MiB: half of it is worker 0's, which the reader
- * runs itself, so worker 1's share (about 25 of the 32 batches) waits in
- * the pool and the reader never needs a batch back from worker 1. A reader that only queued
+ * Worker 1's thread is held in its nDPI build while the reader passes 1.4
+ * times what the pool holds (12 MB for its 8 MiB): half of it is worker
+ * 0's, which the reader runs itself, so worker 1's share (about 25 of the
+ * 32 batches) waits in the pool and the reader never needs a batch back
+ * from worker 1 (it would need one past worker 1's share of pool - 2). A reader that only queued
  * frames would wait for worker 1 forever (the test times out). Then worker
  * 1 is let go; the counters and devices equal one worker's.
  */
@@ -271,7 +272,8 @@ START_TEST(reader_runs_while_a_worker_starts)
 	struct run one, two;
 	uint8_t *b = malloc(BIG_FRAME);
 	uint64_t ts = 1700000000000000ull, ts1 = ts;
-	const unsigned frames = 12000;
+	/* frames of 1000-byte payloads, with their records: 1.4 pools */
+	const unsigned frames = (unsigned)((uint64_t)engine_batches(2) * ENGINE_BATCH_BYTES * 7 / 5 / 1100);
 	uint64_t by_reader;
 
 	ck_assert_ptr_nonnull(b);
