@@ -875,6 +875,7 @@ int cmd_analyze(int argc, char **argv)
 	stage_move(&tm, ST_PACKETS, ST_MERGE, engine_merge_usec(eng));
 	/* the reader waited for the worker threads' nDPI modules */
 	stage_move(&tm, ST_PACKETS, ST_SETUP, engine_start_wait_usec(eng));
+	tm.reader_frames = engine_reader_frames(eng);
 	if (n_failed && !n_recorded) {
 		/* nothing was read (every capture failed before its first packet,
 		 * or was skipped): keep an existing -o file and print no empty
@@ -968,6 +969,8 @@ out:
 	if (o.timings) {
 		enum stage at = tm.running;
 
+		/* a run that failed in the packets: what the reader ran so far
+		 * (after engine_finish eng is handed to the freer, and NULL) */
 		if (eng)
 			tm.reader_frames = engine_reader_frames(eng);
 

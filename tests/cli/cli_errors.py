@@ -490,7 +490,9 @@ def case_timings(c):
     expect("2 workers, libpcap" in line, f"workers and reader in {line!r}")
     # how the frames fell between the reader and the worker thread
     m = re.search(r", the reader ran (\d+) % of them\)", line)
-    expect(m is not None and 0 <= int(m.group(1)) <= 100, f"the reader's share in {line!r}")
+    # some of this capture's flows are worker 0's, and the reader runs
+    # worker 0's last batch itself at the end, before a thread can take it
+    expect(m is not None and 0 < int(m.group(1)) <= 100, f"the reader's share in {line!r}")
     # the workers' start (their nDPI modules) is set-up, not packets: the
     # packet stage of this small capture stays near one worker's
     _, err1 = c.analyze_json("--timings", "--threads", "1", path)
