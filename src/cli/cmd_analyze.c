@@ -822,16 +822,20 @@ int cmd_analyze(int argc, char **argv)
 
 	for (int i = optind; i < argc; i++) {
 		char digest[65], seen[STORE_PATH_MAX];
+		bool seen_part = false;
 		int64_t earlier;
 		int rc;
 
 		capture_digest(argv[i], digest);
-		earlier = store_capture_find(st, digest, seen, sizeof(seen));
+		earlier = store_capture_find(st, digest, seen, sizeof(seen), &seen_part);
 		if (earlier > 0 && !o.force) {
+			/* one read only in part then stays so: --force would count
+			 * the packets before the cut or the error twice */
 			fprintf(stderr,
-				"herkomst: warning: %s is already in %s (as %s); skipped, so its packets are not "
+				"herkomst: warning: %s is already in %s (as %s%s); skipped, so its packets are not "
 				"counted twice (--force merges it again)\n",
-				argv[i], o.db ? o.db : "this run", seen);
+				argv[i], o.db ? o.db : "this run", seen,
+				seen_part ? ", read only in part: the file was cut short or a record in it refused" : "");
 			continue;
 		}
 		rc = read_capture(eng, argv[i], &o, &c, &tm);

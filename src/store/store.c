@@ -67,7 +67,7 @@ static const char *const stmt_sql[ST__MAX] = {
 		"INSERT INTO evidence (device_id, attribute, value, source, confidence, first_seen,"
 		" last_seen, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[ST_EV_COUNT] = "SELECT count(*) FROM evidence WHERE device_id = ?1",
-	[ST_CAP_FIND] = "SELECT id, path FROM captures WHERE digest = ?1 ORDER BY id LIMIT 1",
+	[ST_CAP_FIND] = "SELECT id, path, truncated FROM captures WHERE digest = ?1 ORDER BY id LIMIT 1",
 	[ST_EV_OF_DEV] = "SELECT attribute, value, source, confidence, first_seen, last_seen, count"
 			 " FROM evidence WHERE device_id = ?1",
 	[ST_DEV_RESOLVE] = "UPDATE devices SET manufacturer = ?2, model = ?3, firmware = ?4,"
@@ -327,7 +327,7 @@ int store_capture_add(struct store *s, const struct store_capture *c)
 	return step_done(s, st);
 }
 
-int64_t store_capture_find(struct store *s, const char *digest, char *ret_path, size_t pathsz)
+int64_t store_capture_find(struct store *s, const char *digest, char *ret_path, size_t pathsz, bool *ret_truncated)
 {
 	sqlite3_stmt *st = s->st[ST_CAP_FIND];
 	int64_t id = 0;
@@ -340,6 +340,8 @@ int64_t store_capture_find(struct store *s, const char *digest, char *ret_path, 
 	if (rc == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
 		copy_col(ret_path, pathsz, st, 1);
+		if (ret_truncated)
+			*ret_truncated = sqlite3_column_int(st, 2) != 0;
 	} else if (rc != SQLITE_DONE) {
 		id = -EIO;
 	}

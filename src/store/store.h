@@ -40,8 +40,10 @@ unsigned store_schema_version(void); /* the newest migration this binary knows *
 const char *store_errmsg(const struct store *s);
 
 int store_capture_add(struct store *s, const struct store_capture *c);
-/* The id of an earlier capture with this digest, 0 if none, <0 on error. */
-int64_t store_capture_find(struct store *s, const char *digest, char *ret_path, size_t pathsz);
+/* The id of an earlier capture with this digest, 0 if none, <0 on error;
+ * its path, and whether it was read only in part (cut short, or a record
+ * refused: store_capture.truncated). ret_truncated may be NULL. */
+int64_t store_capture_find(struct store *s, const char *digest, char *ret_path, size_t pathsz, bool *ret_truncated);
 int store_captures_load(struct store *s, struct store_capture **ret, size_t *ret_n);
 
 /* Upserts devices and their evidence in one transaction and re-resolves them.

@@ -331,6 +331,7 @@ def case_db_accumulates(c):
     files = [x["file"] for x in doc3["captures"]]
     expect(files == [MODBUS, BACNET], f"run 3 captures are {files}, want the repeat skipped")
     expect_in("already in", err3, "stderr of the repeated run")
+    expect("read only in part" not in err3, f"a complete capture called incomplete: {err3.strip()[-300:]!r}")
     got = {device_id(d): d["packets"] for d in doc3["devices"]}
     expect(got == want, f"run 3 devices {got}, want unchanged {want}")
     expect(doc3["run"]["packets"] == 0, f"run 3 read {doc3['run']['packets']} packets, want 0")
@@ -579,6 +580,7 @@ def case_read_error(c):
     expect(n_cut == 1, "--db: the capture is not recorded as read only in part")
     doc, err = c.analyze_json("--db", db, path)
     expect_in("already in", err, "the second run into --db")
+    expect_in("read only in part", err, "the second run into --db: the stored record is incomplete")
     expect(sorted(d["mac"] for d in doc["devices"]) == TINY_MACS, "the second run into --db: devices")
 
     first = write(c.path("bad-first.pcap"), good[:24] + bad_record())
