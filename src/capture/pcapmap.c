@@ -611,11 +611,7 @@ static int map_parse(struct cap_map *m, char *errbuf, size_t errsz)
 		hk_errbuf_set(errbuf, errsz, "%s: out of memory", m->name);
 		return -ENOMEM;
 	}
-	it->m = m;
-	it->win = NULL;
-	it->win_cap = it->win_len = 0;
-	it->win_off = 0;
-	it->n_reads = 0;
+	cap_map_it_init(it, m); /* only its window is used: m is not parsed yet */
 	r = open_read(it, 0, 4, &c, errbuf, errsz);
 	if (r == 0) {
 		magic = hk_cur_be32(&c);

@@ -242,16 +242,11 @@ static int read_capture(struct engine *eng, const char *path, const struct analy
 			path, cap_linktype_name(unsupported_lt), unsupported_lt, unsupported);
 	if (r == CAP_ETRUNCATED) {
 		c->truncated = true;
-		if (o->strict)
-			fprintf(stderr,
-				"herkomst: error: %s: the capture is truncated, an error with --strict; the inventory "
-				"covers the %" PRIu64 " packets before the cut\n",
-				cap_error(src), c->packets);
-		else
-			fprintf(stderr,
-				"herkomst: warning: %s: the capture is truncated; the inventory covers the %" PRIu64
-				" packets before the cut (--strict makes this an error)\n",
-				cap_error(src), c->packets);
+		fprintf(stderr,
+			"herkomst: %s: %s: the capture is truncated%s; the inventory covers the %" PRIu64
+			" packets before the cut%s\n",
+			o->strict ? "error" : "warning", cap_error(src), o->strict ? ", an error with --strict" : "",
+			c->packets, o->strict ? "" : " (--strict makes this an error)");
 		rc = 1;
 	} else if (r == CAP_EERROR) {
 		fprintf(stderr, "herkomst: %s\n", cap_error(src)); /* it names the file */

@@ -374,6 +374,19 @@ static void reader_wait(struct engine *e)
 		e->start_wait_usec += hk_mono_usec() - t0;
 }
 
+/* The reader, waiting for a state of the threads: it runs a batch no
+ * thread runs (its own worker's first) if there is one, else it waits.
+ * Under e->mu. */
+static void reader_step(struct engine *e)
+{
+	struct eng_worker *r = runnable(e, 0);
+
+	if (r)
+		run_one_locked(e, r, true);
+	else
+		reader_wait(e);
+}
+
 /*
  * Queues w's full batch and takes the next one to fill. The reader is a
  * worker too: once ahead() batches are queued (work for the threads while
@@ -554,15 +567,8 @@ int engine_ready(struct engine *e, char *errbuf, size_t errsz)
 	for (unsigned i = 0; i < e->n; i++) {
 		struct eng_worker *w = &e->w[i];
 
-		while (!w->ready) {
-			struct eng_worker *r = runnable(e, 0);
-
-			/* worker 0's batches, say, rather than wait */
-			if (r)
-				run_one_locked(e, r, true);
-			else
-				reader_wait(e);
-		}
+		while (!w->ready)
+			reader_step(e); /* worker 0's batches, say, rather than wait */
 		if (!w->pl && !rc) {
 			snprintf(errbuf, errsz, "%s", w->err);
 			rc = -ENOMEM;
@@ -644,30 +650,15 @@ int engine_finish(struct engine *e, char *errbuf, size_t errsz)
 		submit_locked(&e->w[i]);
 	e->input_done = true;
 	pthread_cond_broadcast(&e->cv_work);
-	for (;;) {
-		struct eng_worker *r = runnable(e, 0);
-
-		if (r) {
-			run_one_locked(e, r, true);
-			continue;
-		}
-		if (!e->w[0].q_head && !e->w[0].running)
-			break;
-		reader_wait(e);
-	}
+	while (runnable(e, 0) || e->w[0].q_head || e->w[0].running)
+		reader_step(e);
 	pthread_mutex_unlock(&e->mu);
 	pipeline_finish_at(e->w[0].pl, e->clock.epoch, e->clock.now);
 	pthread_mutex_lock(&e->mu);
 	e->w[0].finished = true;
 	for (unsigned i = 1; i < e->n; i++)
-		while (!e->w[i].finished) {
-			struct eng_worker *r = runnable(e, 0);
-
-			if (r)
-				run_one_locked(e, r, true);
-			else
-				reader_wait(e);
-		}
+		while (!e->w[i].finished)
+			reader_step(e);
 	pthread_mutex_unlock(&e->mu);
 	rc = 0;
 	for (unsigned i = 0; i < e->n && !rc; i++)

@@ -91,6 +91,18 @@ static bool service_split(const char *v, char *l4, size_t l4sz, unsigned *port, 
 	return true;
 }
 
+/* A device's protocol list as shown: without "Unknown", sorted. */
+static void protocols_finish(struct strlist *all)
+{
+	for (size_t i = 0; i < all->n; i++)
+		if (strcmp(all->v[i], "Unknown") == 0) {
+			all->v[i] = all->v[--all->n];
+			break;
+		}
+	if (all->n > 1)
+		qsort(all->v, all->n, sizeof(*all->v), str_cmp);
+}
+
 static void protocols_of(const struct hk_device *d, struct strlist *all)
 {
 	for (size_t i = 0; i < d->n_ev; i++) {
@@ -103,13 +115,7 @@ static void protocols_of(const struct hk_device *d, struct strlist *all)
 			 service_split(e->value, NULL, 0, &port, &proto) && strcmp(proto, "Unknown") != 0)
 			strlist_add_unique(all, proto);
 	}
-	for (size_t i = 0; i < all->n; i++)
-		if (strcmp(all->v[i], "Unknown") == 0) {
-			all->v[i] = all->v[--all->n];
-			break;
-		}
-	if (all->n > 1)
-		qsort(all->v, all->n, sizeof(*all->v), str_cmp);
+	protocols_finish(all);
 }
 
 /*
@@ -156,13 +162,7 @@ static void tab_views(const struct hk_device *d, struct strlist *ips, struct str
 	}
 	if (ips->n > 1)
 		qsort(ips->v, ips->n, sizeof(*ips->v), ip_str_cmp);
-	for (size_t i = 0; i < protos->n; i++)
-		if (strcmp(protos->v[i], "Unknown") == 0) {
-			protos->v[i] = protos->v[--protos->n];
-			break;
-		}
-	if (protos->n > 1)
-		qsort(protos->v, protos->n, sizeof(*protos->v), str_cmp);
+	protocols_finish(protos);
 	*ret_m = m ? m->value : NULL;
 	*ret_role = role ? role->value : NULL;
 }
