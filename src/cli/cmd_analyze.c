@@ -19,6 +19,7 @@
 #include "cli/cli.h"
 #include "cli/engine.h"
 #include "cli/pipeline.h"
+#include "core/outfile.h"
 #include "core/progress.h"
 #include "core/util.h"
 #include "inventory/assess.h"
@@ -699,7 +700,7 @@ int cmd_analyze(int argc, char **argv)
 	char err[1024];
 	const char *ev_names[64];
 	struct out_run run;
-	FILE *out = stdout;
+	struct outfile out = {0};
 	int opt, arc, status = 0, n_failed = 0, n_truncated = 0, n_recorded = 0;
 	struct timings tm = {0};
 	uint64_t v;
@@ -790,6 +791,14 @@ int cmd_analyze(int argc, char **argv)
 		return 2;
 	}
 
+	/* -o is opened first: a file that cannot be written is told before a
+	 * capture is read or anything stored; it is written under a temporary
+	 * name and takes its own only when the run has written it whole */
+	if (outfile_open(&out, o.out, err, sizeof(err)) < 0) {
+		fprintf(stderr, "herkomst: %s; choose another -o file\n", err);
+		status = 1;
+		goto out;
+	}
 	/* the data files load while the engine builds worker 0's nDPI module
 	 * here, and the worker threads theirs */
 	ld.sigdir = o.sigdir;
@@ -925,16 +934,6 @@ int cmd_analyze(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
-	if (o.out && strcmp(o.out, "-") != 0) {
-		out = fopen(o.out, "w");
-		if (!out) {
-			fprintf(stderr, "herkomst: cannot write %s: %s; choose another -o file\n", o.out,
-				strerror(errno));
-			out = stdout;
-			status = 1;
-			goto out;
-		}
-	}
 	if (o.db && inv_unknown_collect(devs, n_devs, &know, &unknown, &n_unknown) < 0) {
 		fprintf(stderr, "herkomst: out of memory\n");
 		status = 1;
@@ -952,9 +951,15 @@ int cmd_analyze(int argc, char **argv)
 		goto out;
 	}
 	stage_end(&tm, ST_ASSESS);
-	arc = out_write_threads(out, o.fmt, devs, n_devs, caps, n_caps, &run, unknown, n_unknown, &as, o.eng.workers);
-	if (arc < 0 || fflush(out) != 0) {
-		fprintf(stderr, "herkomst: writing the output failed: %s\n", strerror(errno));
+	errno = 0;
+	arc = out_write_threads(out.f, o.fmt, devs, n_devs, caps, n_caps, &run, unknown, n_unknown, &as,
+				o.eng.workers);
+	if (arc < 0) {
+		/* errno: the write that failed says why (no space, ...) */
+		fprintf(stderr, "herkomst: writing the output failed: %s\n", strerror(errno ? errno : -arc));
+		status = 1;
+	} else if (outfile_commit(&out, err, sizeof(err)) < 0) {
+		fprintf(stderr, "herkomst: %s\n", err);
 		status = 1;
 	}
 	stage_end(&tm, ST_OUTPUT);
@@ -979,8 +984,8 @@ out:
 		}
 		timings_print(&tm, o.eng.workers);
 	}
-	if (out != stdout)
-		fclose(out);
+	/* not committed: an existing file stays as it was */
+	outfile_abort(&out);
 	inv_devices_free(devs, n_devs);
 	free(caps);
 	free(unknown);

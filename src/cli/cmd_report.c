@@ -17,6 +17,7 @@
 
 #include "cli/cli.h"
 #include "cli/config.h"
+#include "core/outfile.h"
 #include "fleet/load.h"
 #include "fleet/pg.h"
 #include "hk_config.h"
@@ -311,9 +312,9 @@ int cmd_report(int argc, char **argv)
 	struct report r = {0};
 	const char *c1[REPORT_POLICY_COUNTRIES_MAX], *c2[REPORT_POLICY_COUNTRIES_MAX];
 	size_t n_devs = 0, n_caps = 0, n_anns = 0, n_unknown = 0;
-	char err[1024], ieee[32], tmp[4096];
+	char err[1024], ieee[32];
 	struct stat sb;
-	FILE *out = stdout;
+	struct outfile out = {0};
 	int status = 0, rc;
 
 	rc = parse_args(argc, argv, &o);
@@ -452,42 +453,24 @@ int cmd_report(int argc, char **argv)
 	r.unknown = unknown;
 	r.n_unknown = n_unknown;
 
-	/* a report is written whole or not at all: to a temporary file, renamed at the end */
-	if (o.out && strcmp(o.out, "-") != 0) {
-		if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", o.out) >= sizeof(tmp)) {
-			fprintf(stderr, "herkomst: %s: path too long\n", o.out);
-			status = 1;
-			goto out;
-		}
-		out = fopen(tmp, "w");
-		if (!out) {
-			fprintf(stderr, "herkomst: cannot write %s: %s; choose another -o file\n", tmp, strerror(errno));
-			out = stdout;
-			status = 1;
-			goto out;
-		}
+	/* a report is written whole or not at all (core/outfile.h) */
+	if (outfile_open(&out, o.out, err, sizeof(err)) < 0) {
+		fprintf(stderr, "herkomst: %s; choose another -o file\n", err);
+		status = 1;
+		goto out;
 	}
-	rc = report_write(out, o.fmt, &r);
-	if (rc < 0 || fflush(out) != 0 || ferror(out)) {
+	errno = 0;
+	rc = report_write(out.f, o.fmt, &r);
+	if (rc < 0 || ferror(out.f)) {
 		fprintf(stderr, "herkomst: writing the %s report failed: %s\n", report_format_name(o.fmt),
-			strerror(rc < 0 && rc != -EIO ? -rc : errno));
+			strerror(rc < 0 && rc != -EIO ? -rc : errno ? errno : EIO));
+		status = 1;
+	} else if (outfile_commit(&out, err, sizeof(err)) < 0) {
+		fprintf(stderr, "herkomst: %s\n", err);
 		status = 1;
 	}
-	if (out != stdout) {
-		if (fclose(out) != 0 && !status) {
-			fprintf(stderr, "herkomst: writing %s failed: %s\n", tmp, strerror(errno));
-			status = 1;
-		}
-		out = stdout;
-		if (status)
-			unlink(tmp);
-		else if (rename(tmp, o.out) < 0) {
-			fprintf(stderr, "herkomst: cannot rename %s to %s: %s\n", tmp, o.out, strerror(errno));
-			unlink(tmp);
-			status = 1;
-		}
-	}
 out:
+	outfile_abort(&out); /* not committed: an existing file stays as it was */
 	for (size_t i = 0; i < n_devs; i++)
 		hk_device_clear(&devs[i]);
 	free(devs);

@@ -21,9 +21,11 @@ import json
 import os
 import re
 import sqlite3
+import stat
 import struct
 import subprocess
 import sys
+import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import casekit  # noqa: E402  (tests/casekit.py: the runner, Fail, Skip, expect)
@@ -624,10 +626,11 @@ def case_timings_error(c):
     up to the one the run stopped in (which it names) adding up to at most
     the total; a capture refused in the middle gets through every stage."""
     good = write(c.path("tiny.pcap"), tiny_pcap())
+    # -o is opened before any capture is read: the run stops in its set-up
     rc, _, err = c.analyze("--timings", "-o", c.path("no/such/dir/out.json"), good)
     expect_exit(rc, 1, "--timings with -o in a missing directory", err)
-    _, line = timings_line(err, "--timings, -o in a missing directory", stopped="resolve")
-    expect("(2 frames," in line, f"frame count in {line!r}")
+    _, line = timings_line(err, "--timings, -o in a missing directory", stopped="setup")
+    expect("frames" not in line, f"frames read before -o was found unwritable: {line!r}")
     expect(err.index("cannot write") < err.index("herkomst: timings:"), "the timings before the error")
 
     rc, _, err = c.analyze("--timings", c.path("gone.pcap"))
@@ -646,7 +649,62 @@ def case_timings_error(c):
         expect("(2 frames," in line, f"frame count in {line!r}")
 
 
+def case_output_file(c):
+    """-o: opened before anything is read or stored, written whole or not at
+    all. A file that cannot be written stops the run at once (nothing goes
+    into --db); a run that fails leaves an existing file as it was and no
+    temporary file; a file that is replaced keeps its mode; a FIFO (or a
+    device, or /dev/stdout) is written in place, never replaced; a link is
+    followed and stays a link."""
+    good = write(c.path("tiny.pcap"), tiny_pcap())
+    db = c.path("inv.sqlite")
+    rc, _, err = c.analyze("--db", db, "-o", c.path("no/such/dir/out.json"), good)
+    expect_exit(rc, 1, "--db with -o in a missing directory", err)
+    expect_in("cannot write", err, "stderr")
+    expect(not os.path.exists(db), "--db was written although -o cannot be")
+
+    out = write(c.path("out.json"), b"kept\n")
+    os.chmod(out, 0o640)
+    rc, _, err = c.analyze("--format", "json", "-o", out, c.path("gone.pcap"))
+    expect_exit(rc, 1, "a missing capture with -o", err)
+    with open(out, "rb") as f:
+        expect(f.read() == b"kept\n", "a failed run changed the -o file")
+    rc, _, err = c.analyze("--format", "json", "-o", out, good)
+    expect_exit(rc, 0, "-o over an existing file", err)
+    with open(out) as f:
+        expect(len(parse_json(f.read(), [out])["devices"]) == 2, "-o over an existing file: not the inventory")
+    expect(stat.S_IMODE(os.stat(out).st_mode) == 0o640, f"the replaced file's mode {os.stat(out).st_mode:o}")
+
+    link = c.path("link.json")
+    os.symlink("out.json", link)
+    rc, _, err = c.analyze("--format", "csv", "-o", link, good)
+    expect_exit(rc, 0, "-o through a link", err)
+    expect(os.path.islink(link), "-o replaced the link instead of the file it names")
+    with open(out) as f:
+        expect(f.read().startswith("id,mac,"), "-o through a link: the linked file is not the CSV")
+
+    fifo = c.path("out.fifo")
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()), daemon=True)
+    reader.start()
+    rc, _, err = c.analyze("--format", "json", "-o", fifo, good)
+    reader.join(60)
+    expect_exit(rc, 0, "-o FIFO", err)
+    expect(stat.S_ISFIFO(os.lstat(fifo).st_mode), "-o replaced the FIFO with a file")
+    expect(got and len(parse_json(got[0].decode(), [fifo])["devices"]) == 2, "-o FIFO: the reader got no inventory")
+
+    rc, _, err = c.analyze("-o", "/dev/full", good)
+    expect_exit(rc, 1, "-o /dev/full", err)
+    expect_in("No space left", err, "stderr")
+    expect(stat.S_ISCHR(os.stat("/dev/full").st_mode), "/dev/full is no longer a device")
+
+    left = [x for x in os.listdir(c.tmp) if x.endswith(".tmp")]
+    expect(not left, f"temporary files left behind: {left}")
+
+
 CASES = {
+    "output-file": case_output_file,
     "timings": case_timings,
     "timings-error": case_timings_error,
     "read-error": case_read_error,

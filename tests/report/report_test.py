@@ -33,8 +33,10 @@ import os
 import re
 import shutil
 import sqlite3
+import stat
 import subprocess
 import sys
+import threading
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -532,6 +534,27 @@ def case_cli_errors(c):
     rc, _, _ = c.run("report", "--db", db, "--policy", os.path.join(c.tmp, "no-policy.tsv"), "-o", good)
     with open(good) as f:
         check(f.read() == "previous report", "a failed run replaced the previous -o file")
+    # -o names a FIFO (as /dev/stdout or /dev/null do something that is not a
+    # regular file): written in place, never replaced by a regular file
+    fifo = os.path.join(c.tmp, "report.fifo")
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()), daemon=True)
+    reader.start()
+    rc, _, err = c.run("report", "--db", db, "-q", "-o", fifo)
+    reader.join(60)
+    check(rc == 0, "report -o FIFO: exit %d, %r" % (rc, err))
+    check(stat.S_ISFIFO(os.lstat(fifo).st_mode), "report -o FIFO replaced the FIFO")
+    check(got and got[0].startswith(b"<!DOCTYPE html>"), "report -o FIFO: the reader got no report")
+    # -o through a link: the file it names is written, the link stays
+    link = os.path.join(c.tmp, "link.html")
+    os.symlink("keep.html", link)
+    rc, _, err = c.run("report", "--db", db, "-q", "-o", link)
+    check(rc == 0 and os.path.islink(link), "report -o LINK: exit %d, the link kept: %s" % (rc, os.path.islink(link)))
+    with open(good, "rb") as f:
+        check(f.read().startswith(b"<!DOCTYPE html>"), "report -o LINK: the linked file was not written")
+    left = [x for x in os.listdir(c.tmp) if x.endswith(".tmp")]
+    check(not left, "temporary files left: %r" % left)
     rc, out_html, _ = c.run("report", "--db", db, "-q")
     check(rc == 0 and out_html.startswith(b"<!DOCTYPE html>"), "HTML on standard output by default")
     rc, text, _ = c.run("help", "report")
