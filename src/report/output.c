@@ -13,6 +13,7 @@
 #include "fleet/seen.h"
 #include "hk_config.h"
 #include "inventory/merge.h"
+#include "report/jsonw.h"
 
 #define OUT_TABLE_PROTOS_MAX 4
 
@@ -190,24 +191,13 @@ static const char *oui_state_name(enum hk_oui_state s)
 /* --- JSON ----------------------------------------------------------------- */
 
 /*
- * What the device objects of one output share, so that building them takes
- * fewer allocations: the strings that recur from device to device (evidence
- * attributes and sources, protocol names, verdicts), small integers, and the
- * text of the seconds last formatted. jansson's values are reference
- * counted: a shared value renders as the same bytes wherever it sits. Only a
- * cache, no limit on the output: past three quarters of JB_NAMES_MAX names a
- * string is built each time. NULL where a caller builds one object (the
- * API): nothing is shared then.
+ * A device's JSON is described once (device_desc and what it calls), to a
+ * writer (jsonw.h) that either builds jansson's tree of it (out_json,
+ * out_device_json: the API, the reports, the fleet) or appends its text
+ * straight to the output (write_json: analyze's devices). A member added
+ * here is added to both.
  */
-#define JB_INT_MAX 256    /* integers 0 .. JB_INT_MAX - 1 shared */
-#define JB_NAMES_MAX 1024 /* slots of the table of shared strings, a power of two */
-#define JB_SECS_MAX 4     /* seconds whose text is kept (a device's times are in a few) */
-#define JB_CRIT_MAX 256   /* slots of the table of shared criteria, a power of two */
-
-struct jb_name {
-	uint64_t hash;
-	json_t *v; /* NULL: free slot */
-};
+#define TIME_SECS_MAX 4 /* seconds whose text is kept (a device's times are in a few) */
 
 /* The text up to the fraction of a few seconds recently formatted. */
 struct time_cache {
@@ -215,104 +205,9 @@ struct time_cache {
 		uint64_t sec;
 		size_t len; /* 0: none */
 		char text[HK_TIME_STRLEN];
-	} sec[JB_SECS_MAX];
+	} sec[TIME_SECS_MAX];
 	unsigned next; /* the one to replace */
 };
-
-struct jbuild {
-	json_t *small[JB_INT_MAX];
-	struct jb_name name[JB_NAMES_MAX];
-	size_t n_names;
-	struct jb_name crit[JB_CRIT_MAX]; /* criterion objects, by their lines' hash */
-	size_t n_crit;
-	struct time_cache tc;
-};
-
-static struct jbuild *jb_new(void)
-{
-	return calloc(1, sizeof(struct jbuild));
-}
-
-static struct jbuild *jb_free(struct jbuild *b)
-{
-	if (!b)
-		return NULL;
-	for (size_t i = 0; i < JB_INT_MAX; i++)
-		json_decref(b->small[i]);
-	for (size_t i = 0; i < JB_NAMES_MAX; i++)
-		json_decref(b->name[i].v);
-	for (size_t i = 0; i < JB_CRIT_MAX; i++)
-		json_decref(b->crit[i].v);
-	free(b);
-	return NULL;
-}
-
-/* Object keys are literals: ASCII, with a known length (no check, no strlen). */
-#define JSET(o, key, v) json_object_setn_new_nocheck((o), key, sizeof(key) - 1, (v))
-
-/* json_string(): jansson checks a string is UTF-8 byte by byte, but plain
- * ASCII, nearly every string here, is valid UTF-8 as it is; anything else
- * still goes through the check (and is NULL, its member left out, when it
- * fails, as with json_string()). */
-static json_t *jstrn(const char *s, size_t len)
-{
-	unsigned char high = 0;
-
-	for (size_t i = 0; i < len; i++)
-		high |= (unsigned char)s[i];
-	return high & 0x80 ? json_stringn(s, len) : json_stringn_nocheck(s, len);
-}
-
-static json_t *jstr(const char *s)
-{
-	return s ? jstrn(s, strlen(s)) : NULL;
-}
-
-/* A string that recurs across devices: shared through b. */
-static json_t *jname(struct jbuild *b, const char *s)
-{
-	size_t len, i;
-	uint64_t h;
-	json_t *v;
-
-	if (!b || !s)
-		return jstr(s);
-	len = strlen(s);
-	h = hk_hash_bytes(s, len, 0);
-	for (i = h & (JB_NAMES_MAX - 1); b->name[i].v; i = (i + 1) & (JB_NAMES_MAX - 1)) {
-		json_t *c = b->name[i].v;
-		if (b->name[i].hash == h && json_string_length(c) == len && memcmp(json_string_value(c), s, len) == 0)
-			return json_incref(c);
-	}
-	v = jstrn(s, len);
-	/* three quarters full at most: a lookup always meets a free slot */
-	if (v && b->n_names < JB_NAMES_MAX / 4 * 3) {
-		b->name[i].hash = h;
-		b->name[i].v = json_incref(v);
-		b->n_names++;
-	}
-	return v;
-}
-
-static json_t *jint(struct jbuild *b, json_int_t v)
-{
-	if (b && v >= 0 && v < JB_INT_MAX) {
-		if (!b->small[v])
-			b->small[v] = json_integer(v);
-		return json_incref(b->small[v]);
-	}
-	return json_integer(v);
-}
-
-static json_t *jstr_or_null(const char *s)
-{
-	return s && s[0] ? jstr(s) : json_null();
-}
-
-static json_t *jname_or_null(struct jbuild *b, const char *s)
-{
-	return s && s[0] ? jname(b, s) : json_null();
-}
 
 /*
  * hk_time_fmt()'s text of ts; its length. The text up to the fraction of a
@@ -327,14 +222,14 @@ static size_t time_text(struct time_cache *tc, uint64_t ts, char buf[HK_TIME_STR
 	unsigned us = (unsigned)(ts % 1000000u), k = 0;
 	size_t n, tail = us ? 8 : 1; /* ".123456Z" or "Z" */
 
-	while (tc && k < JB_SECS_MAX && !(tc->sec[k].len && tc->sec[k].sec == sec))
+	while (tc && k < TIME_SECS_MAX && !(tc->sec[k].len && tc->sec[k].sec == sec))
 		k++;
-	if (!tc || k == JB_SECS_MAX) {
+	if (!tc || k == TIME_SECS_MAX) {
 		n = strlen(hk_time_fmt(ts, buf));
 		/* kept only when the text has the expected tail */
 		if (tc && n > tail && n - tail + 8 < HK_TIME_STRLEN && buf[n - 1] == 'Z' && (!us || buf[n - 8] == '.')) {
 			k = tc->next;
-			tc->next = (k + 1) % JB_SECS_MAX;
+			tc->next = (k + 1) % TIME_SECS_MAX;
 			tc->sec[k].sec = sec;
 			tc->sec[k].len = n - tail;
 			memcpy(tc->sec[k].text, buf, n - tail);
@@ -354,103 +249,153 @@ static size_t time_text(struct time_cache *tc, uint64_t ts, char buf[HK_TIME_STR
 	return n;
 }
 
-static json_t *jmac(const uint8_t mac[6])
+/* Values of the rest of the document (captures, run, unknown, policy,
+ * assessment: small), built as jansson's tree. */
+static json_t *jstr_or_null(const char *s)
 {
-	char buf[HK_MAC_STRLEN];
-
-	return json_stringn_nocheck(hk_mac_fmt(mac, buf), HK_MAC_STRLEN - 1);
-}
-
-static json_t *jtime_b(struct jbuild *b, uint64_t ts)
-{
-	char buf[HK_TIME_STRLEN];
-
-	if (!ts)
-		return json_null();
-	return jstrn(buf, time_text(b ? &b->tc : NULL, ts, buf));
+	return s && s[0] ? json_string(s) : json_null();
 }
 
 static json_t *jtime(uint64_t ts)
 {
-	return jtime_b(NULL, ts);
+	char buf[HK_TIME_STRLEN];
+
+	return ts ? json_string(hk_time_fmt(ts, buf)) : json_null();
 }
 
-static json_t *jlist(struct jbuild *b, const struct strlist *l, bool shared)
+/* The description's values. A "name" is a string that recurs from device
+ * to device (evidence attributes and sources, protocol names, verdicts): a
+ * tree shares one value for it. */
+static void d_str_or_null(struct jw *w, const char *s)
 {
-	json_t *a = json_array();
-	for (size_t i = 0; i < l->n; i++)
-		json_array_append_new(a, shared ? jname(b, l->v[i]) : jstr(l->v[i]));
-	return a;
+	if (s && s[0])
+		jw_str(w, s);
+	else
+		jw_null(w);
+}
+
+static void d_name_or_null(struct jw *w, const char *s)
+{
+	if (s && s[0])
+		jw_name(w, s);
+	else
+		jw_null(w);
+}
+
+static void d_time(struct jw *w, struct time_cache *tc, uint64_t ts)
+{
+	char buf[HK_TIME_STRLEN];
+
+	if (ts)
+		jw_strn(w, buf, time_text(tc, ts, buf));
+	else
+		jw_null(w);
+}
+
+static void d_list(struct jw *w, const struct strlist *l, bool names)
+{
+	jw_arr_begin(w);
+	for (size_t i = 0; i < l->n; i++) {
+		if (names)
+			jw_name(w, l->v[i]);
+		else
+			jw_str(w, l->v[i]);
+	}
+	jw_end(w);
 }
 
 /* Distinct names of the sightings (site or sensor), sorted. */
-static json_t *fleet_names(struct jbuild *b, const struct hk_fleet *fl, bool site)
+static void fleet_names(struct jw *w, const struct hk_fleet *fl, bool site)
 {
-	json_t *a = json_array();
 	const char **v = calloc(fl->n_sightings ? fl->n_sightings : 1, sizeof(*v));
 	size_t n = 0;
 
-	if (!v)
-		return a;
-	for (size_t i = 0; i < fl->n_sightings; i++)
+	jw_arr_begin(w);
+	for (size_t i = 0; v && i < fl->n_sightings; i++)
 		v[n++] = site ? fl->sighting[i].site : fl->sighting[i].sensor;
 	if (n > 1)
 		qsort(v, n, sizeof(*v), str_cmp);
 	for (size_t i = 0; i < n; i++)
 		if (i == 0 || strcmp(v[i], v[i - 1]) != 0)
-			json_array_append_new(a, jname(b, v[i]));
+			jw_name(w, v[i]);
+	jw_end(w);
 	free(v);
-	return a;
 }
 
 /* Fleet mode only (d->fleet): where the device was seen. "sites" and
  * "sensors" name every one that saw it; "sightings" are the ones its facts
  * come from (all of them, or those a site/sensor filter kept). */
-static void fleet_json(struct jbuild *b, json_t *o, const struct hk_device *d)
+static void fleet_desc(struct jw *w, struct time_cache *tc, const struct hk_device *d)
 {
 	const struct hk_fleet *fl = d->fleet;
-	json_t *sg = json_array();
 
-	JSET(o, "scope", jname_or_null(b, fl->scope));
-	JSET(o, "sites", fleet_names(b, fl, true));
-	JSET(o, "sensors", fleet_names(b, fl, false));
+	JW_KEY(w, "scope");
+	d_name_or_null(w, fl->scope);
+	JW_KEY(w, "sites");
+	fleet_names(w, fl, true);
+	JW_KEY(w, "sensors");
+	fleet_names(w, fl, false);
+	JW_KEY(w, "sightings");
+	jw_arr_begin(w);
 	for (size_t i = 0; i < fl->n_sightings; i++) {
 		const struct fleet_sighting *s = &fl->sighting[i];
-		json_t *x;
 		if (!s->used)
 			continue;
-		x = json_object();
-		JSET(x, "sensor", jname(b, s->sensor));
-		JSET(x, "site", jname(b, s->site));
-		JSET(x, "first_seen", jtime_b(b, s->first_seen));
-		JSET(x, "last_seen", jtime_b(b, s->last_seen));
-		JSET(x, "packets", jint(b, (json_int_t)s->packets));
-		JSET(x, "bytes", jint(b, (json_int_t)s->bytes));
-		JSET(x, "shipped_at", jtime_b(b, s->shipped_at));
-		json_array_append_new(sg, x);
+		jw_obj_begin(w);
+		JW_KEY(w, "sensor");
+		jw_name(w, s->sensor);
+		JW_KEY(w, "site");
+		jw_name(w, s->site);
+		JW_KEY(w, "first_seen");
+		d_time(w, tc, s->first_seen);
+		JW_KEY(w, "last_seen");
+		d_time(w, tc, s->last_seen);
+		JW_KEY(w, "packets");
+		jw_int(w, (int64_t)s->packets);
+		JW_KEY(w, "bytes");
+		jw_int(w, (int64_t)s->bytes);
+		JW_KEY(w, "shipped_at");
+		d_time(w, tc, s->shipped_at);
+		jw_end(w);
 	}
-	JSET(o, "sightings", sg);
+	jw_end(w);
 }
 
-static json_t *evidence_json(struct jbuild *b, const struct hk_evidence *e)
+static void evidence_desc(struct jw *w, struct time_cache *tc, const struct hk_evidence *e)
 {
-	json_t *x = json_object(), *first = jtime_b(b, e->first_seen);
+	char first[HK_TIME_STRLEN];
+	size_t n_first = e->first_seen ? time_text(tc, e->first_seen, first) : 0;
 
-	JSET(x, "attribute", jname(b, e->attribute));
-	JSET(x, "value", jstr(e->value));
-	JSET(x, "source", jname(b, e->source));
-	JSET(x, "confidence", jint(b, e->confidence));
-	JSET(x, "count", jint(b, (json_int_t)e->count));
-	JSET(x, "first_seen", first);
-	/* often the same time: the same string, shared */
-	JSET(x, "last_seen", e->last_seen == e->first_seen ? json_incref(first) : jtime_b(b, e->last_seen));
-	return x;
+	jw_obj_begin(w);
+	JW_KEY(w, "attribute");
+	jw_name(w, e->attribute);
+	JW_KEY(w, "value");
+	jw_str(w, e->value);
+	JW_KEY(w, "source");
+	jw_name(w, e->source);
+	JW_KEY(w, "confidence");
+	jw_int(w, e->confidence);
+	JW_KEY(w, "count");
+	jw_int(w, (int64_t)e->count);
+	JW_KEY(w, "first_seen");
+	if (n_first)
+		jw_strn(w, first, n_first);
+	else
+		jw_null(w);
+	JW_KEY(w, "last_seen");
+	/* often the same time: its text once */
+	if (e->last_seen == e->first_seen && n_first)
+		jw_strn(w, first, n_first);
+	else
+		d_time(w, tc, e->last_seen);
+	jw_end(w);
 }
 
-static json_t *device_json(struct jbuild *b, const struct hk_device *d)
+/* The members of a device object, up to "evidence". */
+static void device_members(struct jw *w, struct time_cache *tc, const struct hk_device *d)
 {
-	json_t *o = json_object(), *ev = json_array(), *svc = json_array(), *cli;
 	struct strlist ips = {0}, names = {0}, protos = {0}, clients = {0}, vlans = {0};
+	char mac[HK_MAC_STRLEN];
 
 	values_of(d, HK_A_IP, &ips);
 	values_of(d, HK_A_HOSTNAME, &names);
@@ -458,69 +403,120 @@ static json_t *device_json(struct jbuild *b, const struct hk_device *d)
 	values_of(d, HK_A_VLAN, &vlans);
 	protocols_of(d, &protos);
 
-	JSET(o, "id", jint(b, d->id));
-	JSET(o, "mac", d->has_mac ? jmac(d->mac) : json_null());
-	JSET(o, "mac_local", json_boolean(d->has_mac && hk_mac_is_local(d->mac)));
-	JSET(o, "ips", jlist(b, &ips, false));
-	JSET(o, "hostnames", jlist(b, &names, false));
+	JW_KEY(w, "id");
+	jw_int(w, d->id);
+	JW_KEY(w, "mac");
+	if (d->has_mac)
+		jw_strn(w, hk_mac_fmt(d->mac, mac), HK_MAC_STRLEN - 1);
+	else
+		jw_null(w);
+	JW_KEY(w, "mac_local");
+	jw_bool(w, d->has_mac && hk_mac_is_local(d->mac));
+	JW_KEY(w, "ips");
+	d_list(w, &ips, false);
+	JW_KEY(w, "hostnames");
+	d_list(w, &names, false);
+	JW_KEY(w, "oui");
 	if (d->oui_state == HK_OUI_REGISTERED) {
-		json_t *oui = json_object();
-		JSET(oui, "prefix", jname_or_null(b, d->oui_prefix));
-		JSET(oui, "registry", jname_or_null(b, d->oui_registry));
-		JSET(oui, "registrant", jname_or_null(b, d->oui_registrant));
-		JSET(oui, "country", jname_or_null(b, d->oui_country));
-		JSET(o, "oui", oui);
+		jw_obj_begin(w);
+		JW_KEY(w, "prefix");
+		d_name_or_null(w, d->oui_prefix);
+		JW_KEY(w, "registry");
+		d_name_or_null(w, d->oui_registry);
+		JW_KEY(w, "registrant");
+		d_name_or_null(w, d->oui_registrant);
+		JW_KEY(w, "country");
+		d_name_or_null(w, d->oui_country);
+		jw_end(w);
 	} else {
-		JSET(o, "oui", json_null());
+		jw_null(w);
 	}
-	JSET(o, "oui_status", jname(b, oui_state_name(d->oui_state)));
-	JSET(o, "manufacturer", jname_or_null(b, best(d, HK_A_MANUFACTURER)));
-	JSET(o, "product", jname_or_null(b, best(d, HK_A_PRODUCT)));
-	JSET(o, "model", jname_or_null(b, best(d, HK_A_MODEL)));
-	JSET(o, "firmware", jname_or_null(b, best(d, HK_A_FIRMWARE)));
-	JSET(o, "serial", jstr_or_null(best(d, HK_A_SERIAL)));
-	JSET(o, "os", jname_or_null(b, best(d, HK_A_OS)));
-	JSET(o, "role", jname_or_null(b, best(d, HK_A_ROLE)));
-	JSET(o, "via", jname_or_null(b, d->via_mac));
-	JSET(o, "vlans", jlist(b, &vlans, true));
-	JSET(o, "protocols", jlist(b, &protos, true));
+	JW_KEY(w, "oui_status");
+	jw_name(w, oui_state_name(d->oui_state));
+	JW_KEY(w, "manufacturer");
+	d_name_or_null(w, best(d, HK_A_MANUFACTURER));
+	JW_KEY(w, "product");
+	d_name_or_null(w, best(d, HK_A_PRODUCT));
+	JW_KEY(w, "model");
+	d_name_or_null(w, best(d, HK_A_MODEL));
+	JW_KEY(w, "firmware");
+	d_name_or_null(w, best(d, HK_A_FIRMWARE));
+	JW_KEY(w, "serial");
+	d_str_or_null(w, best(d, HK_A_SERIAL));
+	JW_KEY(w, "os");
+	d_name_or_null(w, best(d, HK_A_OS));
+	JW_KEY(w, "role");
+	d_name_or_null(w, best(d, HK_A_ROLE));
+	JW_KEY(w, "via");
+	d_name_or_null(w, d->via_mac);
+	JW_KEY(w, "vlans");
+	d_list(w, &vlans, true);
+	JW_KEY(w, "protocols");
+	d_list(w, &protos, true);
+	JW_KEY(w, "services");
+	jw_arr_begin(w);
 	for (size_t i = 0; i < d->n_ev; i++) {
 		const struct hk_evidence *e = &d->ev[i];
 		char l4[8];
 		unsigned port;
 		const char *proto;
-		json_t *s;
 		if (strcmp(e->attribute, HK_A_SERVICE) != 0 || !service_split(e->value, l4, sizeof(l4), &port, &proto))
 			continue;
-		s = json_object();
-		JSET(s, "transport", jname(b, l4));
-		JSET(s, "port", jint(b, port));
-		JSET(s, "protocol", jname(b, proto));
-		json_array_append_new(svc, s);
+		jw_obj_begin(w);
+		JW_KEY(w, "transport");
+		jw_name(w, l4);
+		JW_KEY(w, "port");
+		jw_int(w, port);
+		JW_KEY(w, "protocol");
+		jw_name(w, proto);
+		jw_end(w);
 	}
-	JSET(o, "services", svc);
-	cli = jlist(b, &clients, true);
-	JSET(o, "client_protocols", cli);
-	JSET(o, "first_seen", jtime_b(b, d->first_seen));
-	JSET(o, "last_seen", jtime_b(b, d->last_seen));
-	JSET(o, "packets", jint(b, (json_int_t)d->packets));
-	JSET(o, "bytes", jint(b, (json_int_t)d->bytes));
+	jw_end(w);
+	JW_KEY(w, "client_protocols");
+	d_list(w, &clients, true);
+	JW_KEY(w, "first_seen");
+	d_time(w, tc, d->first_seen);
+	JW_KEY(w, "last_seen");
+	d_time(w, tc, d->last_seen);
+	JW_KEY(w, "packets");
+	jw_int(w, (int64_t)d->packets);
+	JW_KEY(w, "bytes");
+	jw_int(w, (int64_t)d->bytes);
 	if (d->fleet)
-		fleet_json(b, o, d);
+		fleet_desc(w, tc, d);
+	JW_KEY(w, "evidence");
+	jw_arr_begin(w);
 	for (size_t i = 0; i < d->n_ev; i++)
-		json_array_append_new(ev, evidence_json(b, &d->ev[i]));
-	JSET(o, "evidence", ev);
+		evidence_desc(w, tc, &d->ev[i]);
+	jw_end(w);
 	free(ips.v);
 	free(names.v);
 	free(protos.v);
 	free(clients.v);
 	free(vlans.v);
-	return o;
+}
+
+static void assessed_members(struct jw *w, struct time_cache *tc, const struct out_assessed *a);
+
+/* One device of the "devices" array; a: its assessment's members too
+ * (NULL, or a->res NULL: none). */
+static void device_desc(struct jw *w, struct time_cache *tc, const struct hk_device *d, const struct out_assessed *a)
+{
+	jw_obj_begin(w);
+	device_members(w, tc, d);
+	if (a)
+		assessed_members(w, tc, a);
+	jw_end(w);
 }
 
 json_t *out_device_json(const struct hk_device *d)
 {
-	return device_json(NULL, d);
+	struct time_cache tc = {0};
+	struct jw w;
+
+	jw_tree_init(&w, NULL);
+	device_desc(&w, &tc, d, NULL);
+	return jw_tree_root(&w);
 }
 
 /* --- the assessment ------------------------------------------------------- */
@@ -569,109 +565,130 @@ const char *out_flag_text(const struct assess_result *r, char *buf, size_t sz)
 	return buf;
 }
 
-/* Is o (a criterion object) the one c gives? */
-static bool criterion_is(json_t *o, const struct assess_criterion *c, size_t n_why)
+static void criterion_desc(struct jw *w, const struct assess_criterion *c)
 {
-	json_t *ev = json_object_get(o, "evidence");
+	size_t n_why = c->n_why < ASSESS_WHY_MAX ? c->n_why : ASSESS_WHY_MAX;
 
-	if (json_is_true(json_object_get(o, "holds")) != c->holds || json_array_size(ev) != n_why)
-		return false;
-	for (size_t i = 0; i < n_why; i++)
-		if (strcmp(json_string_value(json_array_get(ev, i)), c->why[i]) != 0)
-			return false;
-	return true;
-}
-
-/* Most devices share their criteria's lines ("origin unknown: no
- * manufacturer claim"): with b, equal criteria are one object (a value
- * shared by several devices renders the same in each; jansson's loop check
- * looks at a value's ancestors only). */
-static json_t *criterion_json(struct jbuild *b, const struct assess_criterion *c)
-{
-	size_t n_why = c->n_why < ASSESS_WHY_MAX ? c->n_why : ASSESS_WHY_MAX, i = 0;
-	uint64_t h = c->holds;
-	json_t *o, *ev;
-
-	if (b) {
-		for (size_t k = 0; k < n_why; k++)
-			h = hk_hash_bytes(c->why[k], strlen(c->why[k]), h);
-		for (i = h & (JB_CRIT_MAX - 1); b->crit[i].v; i = (i + 1) & (JB_CRIT_MAX - 1))
-			if (b->crit[i].hash == h && criterion_is(b->crit[i].v, c, n_why))
-				return json_incref(b->crit[i].v);
-	}
-	o = json_object();
-	ev = json_array();
-	JSET(o, "holds", json_boolean(c->holds));
+	jw_obj_begin(w);
+	JW_KEY(w, "holds");
+	jw_bool(w, c->holds);
+	JW_KEY(w, "evidence");
+	jw_arr_begin(w);
 	for (size_t k = 0; k < n_why; k++)
-		json_array_append_new(ev, jname(b, c->why[k]));
-	JSET(o, "evidence", ev);
-	/* kept when whole (a line that is not UTF-8 is left out of ev) */
-	if (b && b->n_crit < JB_CRIT_MAX / 4 * 3 && json_array_size(ev) == n_why) {
-		b->crit[i].hash = h;
-		b->crit[i].v = json_incref(o);
-		b->n_crit++;
+		jw_name(w, c->why[k]);
+	jw_end(w);
+	jw_end(w);
+}
+
+static void origin_desc(struct jw *w, const struct assess_result *r)
+{
+	if (!r->origin_known) {
+		jw_null(w);
+		return;
 	}
-	return o;
+	jw_obj_begin(w);
+	JW_KEY(w, "manufacturer");
+	d_name_or_null(w, r->manufacturer);
+	JW_KEY(w, "manufacturer_source");
+	d_name_or_null(w, r->manufacturer_source);
+	JW_KEY(w, "company");
+	d_name_or_null(w, r->company);
+	JW_KEY(w, "company_id");
+	d_name_or_null(w, r->company_id);
+	JW_KEY(w, "controller");
+	d_name_or_null(w, r->controller);
+	JW_KEY(w, "control_country");
+	d_name_or_null(w, r->control_country);
+	JW_KEY(w, "weak");
+	jw_bool(w, r->origin_weak);
+	JW_KEY(w, "hq_country");
+	d_name_or_null(w, r->hq_country);
+	JW_KEY(w, "state");
+	d_name_or_null(w, r->state);
+	JW_KEY(w, "state_share");
+	if (r->state_share >= 0)
+		jw_real(w, r->state_share);
+	else
+		jw_null(w);
+	JW_KEY(w, "as_of");
+	d_name_or_null(w, r->as_of);
+	JW_KEY(w, "basis");
+	d_name_or_null(w, r->basis);
+	jw_end(w);
 }
 
-static json_t *origin_json(struct jbuild *b, const struct assess_result *r)
+/*
+ * The annotations by kind. The tree was built with json_object_set_new per
+ * annotation, so a kind that comes twice kept its first place and its last
+ * value (jansson replaces a member's value in place), and a kind that is
+ * not UTF-8 was refused (jw_key_any): the same here, each kind once.
+ */
+static void annotations_desc(struct jw *w, struct time_cache *tc, const struct store_annotation *a, size_t n)
 {
-	json_t *o;
-	if (!r->origin_known)
-		return json_null();
-	o = json_object();
-	JSET(o, "manufacturer", jname_or_null(b, r->manufacturer));
-	JSET(o, "manufacturer_source", jname_or_null(b, r->manufacturer_source));
-	JSET(o, "company", jname_or_null(b, r->company));
-	JSET(o, "company_id", jname_or_null(b, r->company_id));
-	JSET(o, "controller", jname_or_null(b, r->controller));
-	JSET(o, "control_country", jname_or_null(b, r->control_country));
-	JSET(o, "weak", json_boolean(r->origin_weak));
-	JSET(o, "hq_country", jname_or_null(b, r->hq_country));
-	JSET(o, "state", jname_or_null(b, r->state));
-	JSET(o, "state_share", r->state_share >= 0 ? json_real(r->state_share) : json_null());
-	JSET(o, "as_of", jname_or_null(b, r->as_of));
-	JSET(o, "basis", jname_or_null(b, r->basis));
-	return o;
-}
-
-static json_t *annotations_json(struct jbuild *b, const struct store_annotation *a, size_t n)
-{
-	json_t *o = json_object();
+	jw_obj_begin(w);
 	for (size_t i = 0; i < n; i++) {
-		json_t *x = json_object();
-		JSET(x, "value", jstr(a[i].value));
-		if (strcmp(a[i].kind, "mitigation") == 0)
-			JSET(x, "sufficient", json_boolean(a[i].sufficient));
-		JSET(x, "created_at", jtime_b(b, a[i].created_at));
+		const struct store_annotation *x = &a[i];
+		bool again = false;
+
+		for (size_t k = 0; k < i && !again; k++)
+			again = strcmp(a[k].kind, a[i].kind) == 0;
+		if (again)
+			continue;
+		for (size_t k = i + 1; k < n; k++)
+			if (strcmp(a[k].kind, a[i].kind) == 0)
+				x = &a[k];
 		/* the kind comes from the store: checked as a key */
-		json_object_set_new(o, a[i].kind, x);
+		jw_key_any(w, a[i].kind, strlen(a[i].kind));
+		jw_obj_begin(w);
+		JW_KEY(w, "value");
+		jw_str(w, x->value);
+		if (strcmp(x->kind, "mitigation") == 0) {
+			JW_KEY(w, "sufficient");
+			jw_bool(w, x->sufficient);
+		}
+		JW_KEY(w, "created_at");
+		d_time(w, tc, x->created_at);
+		jw_end(w);
 	}
-	return o;
+	jw_end(w);
 }
 
-static void device_json_assessed(struct jbuild *b, json_t *o, const struct out_assessed *a)
+static void assessed_members(struct jw *w, struct time_cache *tc, const struct out_assessed *a)
 {
-	const struct assess_result *r = a ? a->res : NULL;
-	json_t *crit;
+	const struct assess_result *r = a->res;
 
 	if (!r)
 		return;
-	crit = json_object();
-	JSET(crit, "1", criterion_json(b, &r->c1));
-	JSET(crit, "2", criterion_json(b, &r->c2));
-	JSET(crit, "3A", criterion_json(b, &r->c3a));
-	JSET(crit, "3B", criterion_json(b, &r->c3b));
-	JSET(o, "origin", origin_json(b, r));
-	JSET(o, "criteria", crit);
-	JSET(o, "verdict", jname(b, assess_verdict_name(r->verdict)));
-	JSET(o, "flagged", json_boolean(r->verdict == ASSESS_FLAGGED));
-	JSET(o, "annotations", annotations_json(b, a->ann, a->n_ann));
+	JW_KEY(w, "origin");
+	origin_desc(w, r);
+	JW_KEY(w, "criteria");
+	jw_obj_begin(w);
+	JW_KEY(w, "1");
+	criterion_desc(w, &r->c1);
+	JW_KEY(w, "2");
+	criterion_desc(w, &r->c2);
+	JW_KEY(w, "3A");
+	criterion_desc(w, &r->c3a);
+	JW_KEY(w, "3B");
+	criterion_desc(w, &r->c3b);
+	jw_end(w);
+	JW_KEY(w, "verdict");
+	jw_name(w, assess_verdict_name(r->verdict));
+	JW_KEY(w, "flagged");
+	jw_bool(w, r->verdict == ASSESS_FLAGGED);
+	JW_KEY(w, "annotations");
+	annotations_desc(w, tc, a->ann, a->n_ann);
 }
 
 void out_device_json_assessed(json_t *o, const struct out_assessed *a)
 {
-	device_json_assessed(NULL, o, a);
+	struct time_cache tc = {0};
+	struct jw w;
+
+	if (!a)
+		return;
+	jw_tree_init_in(&w, o, NULL);
+	assessed_members(&w, &tc, a);
 }
 
 struct verdict_counts {
@@ -839,14 +856,14 @@ json_t *out_json(const struct hk_device *devs, size_t n, const struct store_capt
 		json_object_set_new(root, "run", r);
 	}
 	if (n) {
-		struct jbuild *b = jb_new(); /* NULL: nothing shared, the same tree */
-		for (size_t i = 0; i < n; i++) {
-			json_t *o = device_json(b, &devs[i]);
-			if (as)
-				device_json_assessed(b, o, &as->dev[i]);
-			json_array_append_new(jd, o);
-		}
-		jb_free(b);
+		struct jw_shared *sh = jw_shared_new(); /* NULL: nothing shared, the same tree */
+		struct time_cache tc = {0};
+		struct jw w;
+
+		jw_tree_init_in(&w, jd, sh);
+		for (size_t i = 0; i < n; i++)
+			device_desc(&w, &tc, &devs[i], as ? &as->dev[i] : NULL);
+		jw_shared_free(sh);
 	}
 	json_object_set_new(root, "devices", jd);
 	json_object_set_new(root, "unknown", out_unknown_json(unknown, n_unknown));
@@ -867,60 +884,24 @@ int out_json_dump(FILE *f, json_t *root)
 
 /*
  * analyze's JSON, streamed: the same bytes json_dumpf gives for out_json()'s
- * tree, but the devices are built, rendered and freed a piece of JOUT_PIECE
- * at a time, and jansson renders into a buffer that is written in large
- * blocks. The whole tree took ~10 MB and a tenth of the run time for the 850
- * devices of the mixed bench capture (docs/performance.md).
+ * tree, written into a buffer (struct jout, jsonw.h) that goes to the file
+ * in large blocks. The devices, nearly all of the document (44 MB for the
+ * 13,607 devices of bench-mixed300), are written as text straight from
+ * their description (device_desc to a jw_text_init writer): no jansson tree
+ * is built, dumped and freed for them, which was 90 % of the output's
+ * instructions, jansson's dump alone 70 % (docs/performance.md). They are
+ * written a piece of JOUT_PIECE at a time, on threads too.
  *
- * jansson indents a value by its depth in the tree it renders. A value that
- * sits at depth k of the document is therefore rendered inside k arrays,
- * whose bytes (known: "[\n  " ... before, "\n]" ... after) are cut off
- * again. Re-indenting jansson's output instead, token by token in its
- * callback, took a fifth of the rendering.
+ * The rest of the document (captures, run, unknown, policy, assessment) is
+ * small and still rendered by jansson, member by member. jansson indents a
+ * value by its depth in the tree it renders, so a value that sits at depth
+ * k of the document is rendered inside k arrays, whose bytes (known:
+ * "[\n  " ... before, "\n]" ... after) are cut off again.
  */
 #define JOUT_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII)
 #define JOUT_FLUSH (64u * 1024u) /* bytes buffered before a write */
 #define JOUT_DEPTH_MAX 4         /* the deepest value rendered on its own */
 #define JOUT_PIECE 64            /* devices rendered at once */
-
-struct jout {
-	FILE *f;
-	char *buf;
-	size_t len, cap;
-	bool failed;
-};
-
-/* out of line: inlined, it made jout_put save registers on every call */
-__attribute__((noinline, cold)) static int jout_grow(struct jout *o, size_t n)
-{
-	size_t cap = o->cap ? o->cap : 2 * JOUT_FLUSH;
-	char *b;
-
-	while (cap < o->len + n)
-		cap *= 2;
-	b = realloc(o->buf, cap);
-	if (!b) {
-		o->failed = true;
-		return -1;
-	}
-	o->buf = b;
-	o->cap = cap;
-	return 0;
-}
-
-static int jout_raw(struct jout *o, const char *s, size_t n)
-{
-	if (o->failed || (n > o->cap - o->len && jout_grow(o, n) < 0))
-		return -1;
-	memcpy(o->buf + o->len, s, n);
-	o->len += n;
-	return 0;
-}
-
-static int jout_str(struct jout *o, const char *s)
-{
-	return jout_raw(o, s, strlen(s));
-}
 
 static int jout_flush(struct jout *o)
 {
@@ -930,22 +911,10 @@ static int jout_flush(struct jout *o)
 	return o->failed ? -1 : 0;
 }
 
-/* jansson's output callback, once per token (30 million for the 44 MB of
- * bench-mixed300): appends, nothing else */
+/* jansson's output callback, once per token: appends, nothing else */
 static int jout_put(const char *s, size_t n, void *data)
 {
-	struct jout *o = data;
-	char *p;
-
-	if (n > o->cap - o->len && jout_grow(o, n) < 0)
-		return -1;
-	p = o->buf + o->len;
-	o->len += n;
-	if (n == 1)
-		*p = *s;
-	else
-		memcpy(p, s, n);
-	return 0;
+	return jout_raw(data, s, n);
 }
 
 /* The bytes of depth nested arrays around a value: before it (head) or
@@ -967,12 +936,8 @@ static size_t jout_frame(char *p, unsigned depth, bool head)
 	return n;
 }
 
-/*
- * Renders v (then freed) as it sits at the given depth of the document;
- * inner: v is a non-empty array, and only what is inside its brackets is
- * wanted (the line break and indent before each item, the commas).
- */
-static int jout_value(struct jout *o, json_t *v, unsigned depth, bool inner)
+/* Renders v (then freed) as it sits at the given depth of the document. */
+static int jout_value(struct jout *o, json_t *v, unsigned depth)
 {
 	char head[4 * JOUT_DEPTH_MAX * (JOUT_DEPTH_MAX + 2)], tail[sizeof(head)];
 	size_t start = o->len, n_head, n_tail;
@@ -995,9 +960,7 @@ static int jout_value(struct jout *o, json_t *v, unsigned depth, bool inner)
 		w = a;
 	}
 	n_head = jout_frame(head, depth, true);
-	n_tail = jout_frame(tail, inner ? depth + 1 : depth, false);
-	if (inner)
-		head[n_head++] = '[';
+	n_tail = jout_frame(tail, depth, false);
 	if (!w || o->failed || json_dump_callback(w, jout_put, o, JOUT_FLAGS) < 0)
 		rc = -1;
 	json_decref(w);
@@ -1011,42 +974,24 @@ static int jout_value(struct jout *o, json_t *v, unsigned depth, bool inner)
 	}
 	memmove(o->buf + start, o->buf + start + n_head, o->len - start - n_head - n_tail);
 	o->len -= n_head + n_tail;
-	/* a piece rendered on a thread (no file) is written whole by the writer */
 	return o->f && o->len >= JOUT_FLUSH ? jout_flush(o) : 0;
 }
 
-/* Devices [from, to) of the "devices" array, each after its separator. */
-static void jout_devices(struct jout *o, struct jbuild *b, const struct hk_device *devs, size_t from, size_t to,
-			 const struct out_assessment *as)
+/* Devices [from, to) of the "devices" array (at depth 1 of the document),
+ * each after its separator; tc: the thread's times. */
+static void jout_devices(struct jout *o, struct time_cache *tc, const struct hk_device *devs, size_t from,
+			 size_t to, const struct out_assessment *as)
 {
-	for (size_t k = from; k < to && !o->failed; k += JOUT_PIECE) {
-		size_t end = to - k > JOUT_PIECE ? k + JOUT_PIECE : to;
-		json_t *a = json_array();
+	struct jw w;
 
-		for (size_t i = k; i < end && a; i++) {
-			json_t *d = device_json(b, &devs[i]);
-			if (!d || json_array_append_new(a, d) < 0) {
-				json_decref(a);
-				a = NULL;
-				break;
-			}
-			if (as)
-				device_json_assessed(b, d, &as->dev[i]);
-		}
-		if (!a) {
-			o->failed = true;
-			break;
-		}
-		/* the piece starts with its first device's line break */
-		if (k)
-			jout_raw(o, ",", 1);
-		jout_value(o, a, 1, true);
-	}
+	jw_text_init(&w, o, 1, from == 0);
+	for (size_t i = from; i < to && !o->failed; i++)
+		device_desc(&w, tc, &devs[i], as ? &as->dev[i] : NULL);
 }
 
 /*
- * With threads, the devices are built and rendered (the larger part of the
- * output's work, and independent per device) in pieces of JOUT_PIECE
+ * With threads, the devices are rendered (the larger part of the output's
+ * work, and independent per device) in pieces of JOUT_PIECE
  * devices by the threads, while the calling thread writes the pieces in
  * order. A thread renders at most JOUT_AHEAD pieces ahead of the writer, so
  * the memory held stays a few pieces per thread, not the whole document.
@@ -1190,14 +1135,15 @@ static void json_render(struct jout *o, void *state, const void *ctx, size_t fro
 	jout_devices(o, state, c->devs, from, to, c->as);
 }
 
+/* a thread's: the text of the seconds it formatted last (NULL: none kept) */
 static void *json_state_new(void)
 {
-	return jb_new(); /* NULL: nothing shared */
+	return calloc(1, sizeof(struct time_cache));
 }
 
 static void json_state_free(void *state)
 {
-	jb_free(state);
+	free(state);
 }
 
 static int write_json(FILE *f, const struct hk_device *devs, size_t n, const struct store_capture *caps,
@@ -1224,7 +1170,7 @@ static int write_json(FILE *f, const struct hk_device *devs, size_t n, const str
 		jout_str(&o, "\": ");
 		first = false;
 		if (strcmp(key, "devices") != 0) {
-			jout_value(&o, json_incref(value), 1, false);
+			jout_value(&o, json_incref(value), 1);
 			continue;
 		}
 		jout_str(&o, n ? "[" : "[]");

@@ -6,15 +6,20 @@
  * out_json()'s tree; a device object built on its own (the API's
  * out_device_json) must render as the same device inside the document; and
  * the CSV's own number, MAC and time texts must be those of snprintf,
- * hk_mac_fmt and hk_time_fmt. The devices carry what is hard to render:
- * escapes, non-ASCII, invalid UTF-8, empty lists, annotations, fleet
- * sightings on some, none on most, times that share seconds. The table,
+ * hk_mac_fmt and hk_time_fmt. The streamed writer writes the devices as
+ * text (src/report/jsonw.c), the tree is jansson's: the devices carry what
+ * is hard to render: every escape class, 2-, 3- and 4-byte UTF-8, each
+ * kind of invalid UTF-8 jansson refuses, empty lists, annotations (a kind
+ * twice, a kind that is not UTF-8, one to escape), reals and integers at
+ * their edges, fleet sightings on some, none on most, times that share
+ * seconds. The table,
  * whose rows the writer formats by hand (on threads, too), must give the
  * bytes of printf's formats, as the writer had them before.
  */
 #include <check.h>
 #include <inttypes.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +42,21 @@ static const char *const VALUES[] = {
 	"tcp/502/Modbus",
 	"udp/47808/BACnet",
 	"tcp/1/Unknown",
+	/* every escape class: \b \f, the other control characters as \u00XX */
+	"bs \b ff \f vt \x0b esc \x1b us \x1f nul-less \x02",
+	/* 2-, 3- and 4-byte UTF-8 at the edges of their ranges */
+	"\xc2\x80 \xdf\xbf \xe0\xa0\x80 \xef\xbf\xbf \xf0\x90\x80\x80 \xf4\x8f\xbf\xbf",
+	/* what jansson refuses: overlong, a surrogate half, above U+10FFFF, cut
+	 * short, a lone continuation byte, a byte never in UTF-8 */
+	"overlong \xc0\xaf",
+	"overlong \xe0\x80\xaf",
+	"surrogate \xed\xa0\x80",
+	"above \xf4\x90\x80\x80",
+	"cut \xe4\xb8",
+	"lone \x80 byte",
+	"never \xf5\x80\x80\x80",
+	"not a continuation \xc3\x41 inside",
+	"a/b", /* '/' not escaped (in a string too short to be copied eight bytes at a time) */
 };
 #define N_VALUES (sizeof(VALUES) / sizeof(VALUES[0]))
 
@@ -53,6 +73,7 @@ struct fixture {
 	char why_text[N_DEVS][48];
 	const char *why_line[N_DEVS][2];
 	struct store_annotation ann[3];
+	struct store_annotation ann2[7]; /* kinds twice, not UTF-8, escaped */
 	struct store_capture cap;
 	struct unknown_fp unknown[2];
 	struct out_run run;
@@ -109,6 +130,8 @@ static void fixture_init(struct fixture *fx)
 		struct assess_result *r = &fx->res[i];
 
 		d->id = (int64_t)i + 1;
+		if (i % 13 == 4)
+			d->id = i == 4 ? INT64_MIN : -(int64_t)i * 1000000007; /* negative ids, the smallest */
 		d->has_mac = i % 3 != 0;
 		for (int k = 0; k < 6; k++)
 			d->mac[k] = (uint8_t)(i * 37 + (size_t)k * 0x5b + (i % 2 ? 2 : 0));
@@ -123,7 +146,7 @@ static void fixture_init(struct fixture *fx)
 		}
 		d->first_seen = when(i, 0);
 		d->last_seen = i % 7 ? when(i, 1) : 0;
-		d->packets = i * 1000003u;
+		d->packets = i % 17 == 3 ? UINT64_MAX : i * 1000003u; /* a counter past INT64_MAX: -1 as jansson's */
 		d->bytes = i % 2 ? (uint64_t)INT64_MAX : i * 250;
 		/* every sixth device has no evidence at all: empty lists */
 		for (size_t k = 0; i % 6 != 5 && k < 2 + i % 9; k++) {
@@ -159,7 +182,11 @@ static void fixture_init(struct fixture *fx)
 		r->control_country = "DE";
 		r->hq_country = VALUES[2];
 		r->state = "none";
-		r->state_share = i % 3 ? -1.0 : 0.25 * (double)(i % 5);
+		{
+			/* reals as jansson writes them; infinite: the member is left out */
+			static const double shares[] = {-1.0, 0.0, 0.5, 1.0 / 3.0, 1e-7, 100.0, 0.25, 1e22, INFINITY, NAN};
+			r->state_share = shares[i % (sizeof(shares) / sizeof(shares[0]))];
+		}
 		r->as_of = "2026-01-01";
 		r->basis = "claim \xe2\x86\x92 company";
 		r->c1.holds = i % 2;
@@ -181,6 +208,9 @@ static void fixture_init(struct fixture *fx)
 		if (i % 4 == 2) {
 			fx->dev_as[i].ann = fx->ann;
 			fx->dev_as[i].n_ann = 3;
+		} else if (i % 8 == 3) {
+			fx->dev_as[i].ann = fx->ann2;
+			fx->dev_as[i].n_ann = 7;
 		}
 	}
 	snprintf(fx->ann[0].kind, sizeof(fx->ann[0].kind), "mitigation");
@@ -193,6 +223,18 @@ static void fixture_init(struct fixture *fx)
 	snprintf(fx->ann[2].value, sizeof(fx->ann[2].value), "ops\tteam");
 	fx->ann[2].created_at = T0 + 1;
 
+	/* a kind twice (the first place, the last value: json_object_set_new
+	 * replaces in place), three times, one that is not UTF-8 (refused as a
+	 * key), one with escapes and non-ASCII in the key */
+	{
+		static const char *const kinds[7] = {"note", "mitigation", "bad \xff", "note", "q\"k\t\xc3\xa9", "mitigation", "note"};
+		for (size_t k = 0; k < 7; k++) {
+			snprintf(fx->ann2[k].kind, sizeof(fx->ann2[k].kind), "%s", kinds[k]);
+			snprintf(fx->ann2[k].value, sizeof(fx->ann2[k].value), "value %zu %s", k, k == 6 ? VALUES[11] : "");
+			fx->ann2[k].sufficient = k == 5;
+			fx->ann2[k].created_at = T0 + k * 1000001u;
+		}
+	}
 	fx->cap.id = 1;
 	snprintf(fx->cap.path, sizeof(fx->cap.path), "/captures/plant \"1\".pcap");
 	snprintf(fx->cap.format, sizeof(fx->cap.format), "pcap");
@@ -279,6 +321,23 @@ START_TEST(test_streamed_equals_tree)
 			ck_assert_int_eq(out_json_dump(mem_open(&want), root), 0);
 			mem_close(&want);
 			ck_assert_uint_gt(want.len, 100);
+			if (counts[c] == N_DEVS) {
+				/* the fixture does reach what is hard to render */
+				static const char *const reach[] = {
+					"bs \\b ff \\f vt \\u000B esc \\u001B us \\u001F nul-less \\u0002", "\\u0080", "\\u07FF",
+					"\\u0800", "\\uFFFF", "\\uD800\\uDC00", "\\uDBFF\\uDFFF", "\\uD83D\\uDE00",
+					"del \x7f", "\"id\": -9223372036854775808", "\"packets\": -1,",
+					"\"bytes\": 9223372036854775807", "\"state_share\": 0.0,", "\"state_share\": 0.5,",
+					"\"state_share\": 0.33333333333333331,", "\"state_share\": 9.9999999999999995e-8,",
+					"\"state_share\": 100.0,", "\"state_share\": 1e22,", "\"q\\\"k\\t\\u00E9\": {",
+					"\"annotations\": {\n        \"note\": {\n          \"created_at\"",
+				};
+				for (size_t k = 0; with_as && k < sizeof(reach) / sizeof(reach[0]); k++)
+					ck_assert_msg(strstr(want.p, reach[k]) != NULL, "the fixture does not reach %s", reach[k]);
+				/* left out: the refused kind, the infinite share's member */
+				ck_assert(strstr(want.p, "bad ") == NULL);
+				ck_assert(!with_as || strstr(want.p, "\"state\": \"none\",\n        \"as_of\"") != NULL);
+			}
 			for (unsigned t = 1; t <= 4; t++) {
 				struct membuf got;
 				char what[64];
@@ -346,6 +405,55 @@ START_TEST(test_device_alone_equals_in_document)
 	ck_assert_uint_gt(n_ctl, 0);
 	ck_assert_uint_gt(n_missing, 0);
 	json_decref(root);
+	fixture_free(&fx);
+}
+END_TEST
+
+/* The annotations as jansson made them from json_object_set_new per
+ * annotation: a kind set twice keeps its first place and takes the last
+ * value, a kind that is not UTF-8 is refused. The writer, which sees each
+ * kind once, must give the same object (tree and text: the streamed
+ * comparison holds the text to the tree). */
+START_TEST(test_annotations_as_jansson_sets_them)
+{
+	static struct fixture fx;
+	const struct out_assessed *a = NULL;
+	json_t *want = json_object(), *dev, *got;
+	char *w, *g;
+
+	fixture_init(&fx);
+	for (size_t i = 0; i < N_DEVS && !a; i++)
+		if (fx.dev_as[i].ann == fx.ann2 && fx.dev_as[i].res)
+			a = &fx.dev_as[i];
+	ck_assert_ptr_nonnull(a);
+	for (size_t k = 0; k < a->n_ann; k++) {
+		json_t *x = json_object();
+		char t[HK_TIME_STRLEN];
+
+		json_object_set_new(x, "value", json_string(a->ann[k].value));
+		if (strcmp(a->ann[k].kind, "mitigation") == 0)
+			json_object_set_new(x, "sufficient", json_boolean(a->ann[k].sufficient));
+		json_object_set_new(x, "created_at", a->ann[k].created_at ? json_string(hk_time_fmt(a->ann[k].created_at, t))
+									  : json_null());
+		json_object_set_new(want, a->ann[k].kind, x);
+	}
+	dev = json_object();
+	out_device_json_assessed(dev, a);
+	got = json_object_get(dev, "annotations");
+	ck_assert_ptr_nonnull(got);
+	w = json_dumps(want, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	g = json_dumps(got, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	ck_assert_msg(strcmp(w, g) == 0, "annotations:\n%s\nwant\n%s", g, w);
+	/* what it holds: note first, its last value (not UTF-8: no "value"),
+	 * the last mitigation's sufficient, the refused kind absent */
+	ck_assert_uint_eq(json_object_size(got), 3);
+	ck_assert_str_eq(json_object_iter_key(json_object_iter(got)), "note");
+	ck_assert_ptr_null(json_object_get(json_object_get(got, "note"), "value"));
+	ck_assert(json_is_true(json_object_get(json_object_get(got, "mitigation"), "sufficient")));
+	free(w);
+	free(g);
+	json_decref(want);
+	json_decref(dev);
 	fixture_free(&fx);
 }
 END_TEST
@@ -698,6 +806,7 @@ static Suite *output_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_streamed_equals_tree);
 	tcase_add_test(tc, test_device_alone_equals_in_document);
+	tcase_add_test(tc, test_annotations_as_jansson_sets_them);
 	tcase_add_test(tc, test_csv_texts);
 	tcase_add_test(tc, test_table_equals_printf);
 	tcase_add_test(tc, test_str_cat_equals_snprintf);
