@@ -952,8 +952,7 @@ int cmd_analyze(int argc, char **argv)
 	}
 	stage_end(&tm, ST_ASSESS);
 	errno = 0;
-	arc = out_write_threads(out.f, o.fmt, devs, n_devs, caps, n_caps, &run, unknown, n_unknown, &as,
-				o.eng.workers);
+	arc = out_write(out.f, o.fmt, devs, n_devs, caps, n_caps, &run, unknown, n_unknown, &as);
 	if (arc < 0) {
 		/* errno: the write that failed says why (no space, ...) */
 		fprintf(stderr, "herkomst: writing the output failed: %s\n", strerror(errno ? errno : -arc));

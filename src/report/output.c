@@ -4,8 +4,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -890,7 +888,7 @@ int out_json_dump(FILE *f, json_t *root)
  * their description (device_desc to a jw_text_init writer): no jansson tree
  * is built, dumped and freed for them, which was 90 % of the output's
  * instructions, jansson's dump alone 70 % (docs/performance.md). They are
- * written a piece of JOUT_PIECE at a time, on threads too.
+ * written a piece of JOUT_PIECE at a time.
  *
  * The rest of the document (captures, run, unknown, policy, assessment) is
  * small and still rendered by jansson, member by member. jansson indents a
@@ -990,126 +988,23 @@ static void jout_devices(struct jout *o, struct time_cache *tc, const struct hk_
 }
 
 /*
- * With threads, the devices are rendered (the larger part of the output's
- * work, and independent per device) in pieces of JOUT_PIECE
- * devices by the threads, while the calling thread writes the pieces in
- * order. A thread renders at most JOUT_AHEAD pieces ahead of the writer, so
- * the memory held stays a few pieces per thread, not the whole document.
- * The bytes are those of the single-threaded loop. The JSON and the table
- * share it; what differs is how a piece is rendered (struct jwork).
+ * The devices are rendered a piece of JOUT_PIECE at a time into o, which
+ * writes to its file as it fills. The JSON and the table share the loop;
+ * what differs is how a piece is rendered (struct jwork). This runs on the
+ * calling thread: with the JSON written as text (jsonw.c, ~35 ms for the
+ * 13,607 devices of bench-mixed300), rendering pieces on the --threads
+ * threads cost more than it saved (-j 2: 40-41 against 31 ms for the JSON,
+ * 7-17 against 6-10 ms for the table; docs/performance.md, session 8).
  */
-#define JOUT_AHEAD 4
-#define JOUT_THREADS_MAX 64
-
 struct jwork {
 	size_t n; /* devices */
-	/* renders devices [from, to) into o (no file: it is only appended to),
-	 * with the thread's own state */
+	/* renders devices [from, to) into o, with state */
 	void (*render)(struct jout *o, void *state, const void *ctx, size_t from, size_t to);
 	void *(*state_new)(void);    /* NULL: no state */
 	void (*state_free)(void *state);
 	const void *ctx;
 };
 
-struct jpiece {
-	struct jout o;
-	bool done;
-};
-
-struct jpar {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	const struct jwork *w;
-	size_t n_pieces, next, written; /* pieces: all, the next to render, written */
-	struct jpiece *slot;
-	size_t n_slots;
-	bool stop;
-	const char *name; /* the threads' */
-};
-
-static void *jpar_main(void *arg)
-{
-	struct jpar *p = arg;
-	const struct jwork *w = p->w;
-	void *state = w->state_new ? w->state_new() : NULL; /* this thread's */
-
-	pthread_setname_np(pthread_self(), p->name);
-	pthread_mutex_lock(&p->mu);
-	for (;;) {
-		struct jpiece *s;
-		size_t k, from, to;
-
-		while (!p->stop && p->next < p->n_pieces && p->next >= p->written + p->n_slots)
-			pthread_cond_wait(&p->cv, &p->mu);
-		if (p->stop || p->next >= p->n_pieces)
-			break;
-		k = p->next++;
-		s = &p->slot[k % p->n_slots];
-		pthread_mutex_unlock(&p->mu);
-		from = k * JOUT_PIECE;
-		to = from + JOUT_PIECE < w->n ? from + JOUT_PIECE : w->n;
-		s->o.len = 0;
-		w->render(&s->o, state, w->ctx, from, to);
-		pthread_mutex_lock(&p->mu);
-		s->done = true;
-		pthread_cond_broadcast(&p->cv);
-	}
-	pthread_mutex_unlock(&p->mu);
-	if (w->state_free)
-		w->state_free(state);
-	return NULL;
-}
-
-/* Returns false when no thread could be started (nothing written then). */
-static bool jout_pieces_threads(struct jout *o, const struct jwork *w, unsigned threads, const char *name)
-{
-	pthread_t tid[JOUT_THREADS_MAX];
-	struct jpar p = {.w = w, .name = name};
-	size_t n_tid = 0;
-
-	if (threads > JOUT_THREADS_MAX)
-		threads = JOUT_THREADS_MAX;
-	p.n_pieces = (w->n + JOUT_PIECE - 1) / JOUT_PIECE;
-	p.n_slots = (size_t)threads * JOUT_AHEAD;
-	p.slot = calloc(p.n_slots, sizeof(*p.slot));
-	if (!p.slot)
-		return false;
-	pthread_mutex_init(&p.mu, NULL);
-	pthread_cond_init(&p.cv, NULL);
-	while (n_tid < threads && pthread_create(&tid[n_tid], NULL, jpar_main, &p) == 0)
-		n_tid++;
-	for (size_t k = 0; n_tid && k < p.n_pieces; k++) {
-		struct jpiece *s = &p.slot[k % p.n_slots];
-
-		pthread_mutex_lock(&p.mu);
-		while (!s->done)
-			pthread_cond_wait(&p.cv, &p.mu);
-		pthread_mutex_unlock(&p.mu);
-		if (s->o.failed)
-			o->failed = true;
-		else if (jout_flush(o) == 0 && s->o.len && fwrite(s->o.buf, 1, s->o.len, o->f) != s->o.len)
-			o->failed = true;
-		pthread_mutex_lock(&p.mu);
-		s->done = false;
-		p.written++;
-		p.stop = o->failed;
-		pthread_cond_broadcast(&p.cv);
-		pthread_mutex_unlock(&p.mu);
-		if (o->failed)
-			break;
-	}
-	for (size_t i = 0; i < n_tid; i++)
-		pthread_join(tid[i], NULL);
-	for (size_t i = 0; i < p.n_slots; i++)
-		free(p.slot[i].o.buf);
-	free(p.slot);
-	pthread_cond_destroy(&p.cv);
-	pthread_mutex_destroy(&p.mu);
-	return n_tid > 0;
-}
-
-/* The work without threads: piece by piece into o, which writes to its file
- * as it fills. */
 static void jout_pieces(struct jout *o, const struct jwork *w)
 {
 	void *state = w->state_new ? w->state_new() : NULL;
@@ -1135,7 +1030,7 @@ static void json_render(struct jout *o, void *state, const void *ctx, size_t fro
 	jout_devices(o, state, c->devs, from, to, c->as);
 }
 
-/* a thread's: the text of the seconds it formatted last (NULL: none kept) */
+/* the text of the seconds formatted last (NULL: none kept) */
 static void *json_state_new(void)
 {
 	return calloc(1, sizeof(struct time_cache));
@@ -1148,7 +1043,7 @@ static void json_state_free(void *state)
 
 static int write_json(FILE *f, const struct hk_device *devs, size_t n, const struct store_capture *caps,
 		      size_t n_caps, const struct out_run *run, const struct unknown_fp *unknown,
-		      size_t n_unknown, const struct out_assessment *as, unsigned threads)
+		      size_t n_unknown, const struct out_assessment *as)
 {
 	/* everything but the devices; the one member that counts them is redone */
 	json_t *root = out_json(devs, 0, caps, n_caps, run, unknown, n_unknown, as);
@@ -1174,8 +1069,7 @@ static int write_json(FILE *f, const struct hk_device *devs, size_t n, const str
 			continue;
 		}
 		jout_str(&o, n ? "[" : "[]");
-		if (threads < 2 || n < 2 * JOUT_PIECE || !jout_pieces_threads(&o, &w, threads, "hk-json"))
-			jout_pieces(&o, &w);
+		jout_pieces(&o, &w);
 		if (n)
 			jout_str(&o, "\n  ]");
 	}
@@ -1296,7 +1190,7 @@ static int write_csv(FILE *f, const struct hk_device *devs, size_t n, const stru
  * fprintf (two thirds of the table's instructions went to printf's
  * padding): each column is the bytes "%-Ns", "%-N.Ns" or "%Nd" give, which
  * tests/unit/test_output checks against printf's own. The rows are
- * independent, so with threads they are rendered in pieces like the JSON's.
+ * rendered in pieces like the JSON's.
  */
 
 /* s (n bytes) and spaces up to width: "%-Ns" with n = strlen(s) */
@@ -1350,7 +1244,7 @@ static char *i64_text(int64_t v, char buf[HK_U64_STRLEN])
 
 /* The devices' counts for the summary under the table. */
 struct tab_counts {
-	atomic_size_t vendor, local, router, iponly, weak;
+	size_t vendor, local, router, iponly, weak;
 };
 
 struct tab_ctx {
@@ -1449,46 +1343,33 @@ static void tab_render(struct jout *o, void *state, const void *ctx, size_t from
 	(void)state;
 	for (size_t i = from; i < to; i++)
 		tab_row(o, &t->devs[i], t->as ? &t->as->dev[i] : NULL, c);
-	atomic_fetch_add_explicit(&t->counts->vendor, c[0], memory_order_relaxed);
-	atomic_fetch_add_explicit(&t->counts->local, c[1], memory_order_relaxed);
-	atomic_fetch_add_explicit(&t->counts->router, c[2], memory_order_relaxed);
-	atomic_fetch_add_explicit(&t->counts->iponly, c[3], memory_order_relaxed);
-	atomic_fetch_add_explicit(&t->counts->weak, c[4], memory_order_relaxed);
+	t->counts->vendor += c[0];
+	t->counts->local += c[1];
+	t->counts->router += c[2];
+	t->counts->iponly += c[3];
+	t->counts->weak += c[4];
 }
 
 static int write_table(FILE *f, const struct hk_device *devs, size_t n, const struct store_capture *caps,
-		       size_t n_caps, const struct out_run *run, const struct out_assessment *as, unsigned threads)
+		       size_t n_caps, const struct out_run *run, const struct out_assessment *as)
 {
-	struct tab_counts counts;
+	struct tab_counts counts = {0};
 	struct tab_ctx t = {.devs = devs, .as = as, .counts = &counts};
 	struct jwork w = {.n = n, .render = tab_render, .ctx = &t};
 	struct jout o = {.f = f};
-	size_t n_vendor, n_local, n_router, n_iponly, n_weak;
-
-	atomic_init(&counts.vendor, 0);
-	atomic_init(&counts.local, 0);
-	atomic_init(&counts.router, 0);
-	atomic_init(&counts.iponly, 0);
-	atomic_init(&counts.weak, 0);
 	fprintf(f, "%4s  %-17s  %-22s  %-28s  %-2s  %-8s  %-26s  %9s", "ID", "MAC", "IP", "MANUFACTURER", "CC",
 		"ROLE", "PROTOCOLS", "PACKETS");
 	if (as)
 		fprintf(f, "  %-6s  %s", "ORIGIN", "FLAG");
 	fputc('\n', f);
-	if (threads < 2 || n < 2 * JOUT_PIECE || !jout_pieces_threads(&o, &w, threads, "hk-table"))
-		jout_pieces(&o, &w);
+	jout_pieces(&o, &w);
 	jout_flush(&o);
 	free(o.buf);
 	if (o.failed)
 		return -EIO;
-	n_vendor = atomic_load(&counts.vendor);
-	n_local = atomic_load(&counts.local);
-	n_router = atomic_load(&counts.router);
-	n_iponly = atomic_load(&counts.iponly);
-	n_weak = atomic_load(&counts.weak);
 	fprintf(f, "\n%zu devices: %zu with a manufacturer, %zu locally administered MACs, %zu gateways, "
 		   "%zu IP-only (remote or behind a gateway)\n",
-		n, n_vendor, n_local, n_router, n_iponly);
+		n, counts.vendor, counts.local, counts.router, counts.iponly);
 	if (as) {
 		struct verdict_counts vc;
 		size_t n_unknown_iponly = 0;
@@ -1508,10 +1389,10 @@ static int write_table(FILE *f, const struct hk_device *devs, size_t n, const st
 		else
 			fprintf(f, "; no country policy");
 		fputc('\n', f);
-		if (n_weak)
+		if (counts.weak)
 			fprintf(f, "* %zu origin%s from the MAC block's registrant only: the registrant is not the brand or "
 				   "its owner, so treat %s as a lead\n",
-				n_weak, n_weak == 1 ? "" : "s", n_weak == 1 ? "it" : "them");
+				counts.weak, counts.weak == 1 ? "" : "s", counts.weak == 1 ? "it" : "them");
 	}
 	if (run)
 		fprintf(f, "this run: %" PRIu64 " packets, %" PRIu64 " flows from %zu capture%s in the inventory\n",
@@ -1528,20 +1409,12 @@ int out_write(FILE *f, enum out_format fmt, const struct hk_device *devs, size_t
 	      const struct store_capture *caps, size_t n_caps, const struct out_run *run,
 	      const struct unknown_fp *unknown, size_t n_unknown, const struct out_assessment *as)
 {
-	return out_write_threads(f, fmt, devs, n, caps, n_caps, run, unknown, n_unknown, as, 1);
-}
-
-int out_write_threads(FILE *f, enum out_format fmt, const struct hk_device *devs, size_t n,
-		      const struct store_capture *caps, size_t n_caps, const struct out_run *run,
-		      const struct unknown_fp *unknown, size_t n_unknown, const struct out_assessment *as,
-		      unsigned threads)
-{
 	switch (fmt) {
 	case OUT_JSON:
-		return write_json(f, devs, n, caps, n_caps, run, unknown, n_unknown, as, threads);
+		return write_json(f, devs, n, caps, n_caps, run, unknown, n_unknown, as);
 	case OUT_CSV:
 		return write_csv(f, devs, n, as);
 	default:
-		return write_table(f, devs, n, caps, n_caps, run, as, threads);
+		return write_table(f, devs, n, caps, n_caps, run, as);
 	}
 }

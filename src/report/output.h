@@ -68,14 +68,6 @@ int out_write(FILE *f, enum out_format fmt, const struct hk_device *devs, size_t
 	      const struct store_capture *caps, size_t n_caps, const struct out_run *run,
 	      const struct unknown_fp *unknown, size_t n_unknown, const struct out_assessment *as);
 
-/* out_write, the JSON of the devices built and rendered on threads threads
- * (the same bytes; 1: on the caller's). Table and CSV are written on the
- * caller's thread. */
-int out_write_threads(FILE *f, enum out_format fmt, const struct hk_device *devs, size_t n,
-		      const struct store_capture *caps, size_t n_caps, const struct out_run *run,
-		      const struct unknown_fp *unknown, size_t n_unknown, const struct out_assessment *as,
-		      unsigned threads);
-
 /* The JSON document out_write writes (docs/json.md), for a writer that adds
  * to it; out_json_dump writes it as out_write does and frees it. */
 json_t *out_json(const struct hk_device *devs, size_t n, const struct store_capture *caps, size_t n_caps,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The JSON writers (src/report/output.c): analyze's streamed writer, which
- * renders the devices in pieces (on threads, too) and shares recurring
+ * renders the devices in pieces and shares recurring
  * values between device objects, must give the bytes json_dumpf gives for
  * out_json()'s tree; a device object built on its own (the API's
  * out_device_json) must render as the same device inside the document; and
@@ -13,7 +13,7 @@
  * twice, a kind that is not UTF-8, one to escape), reals and integers at
  * their edges, fleet sightings on some, none on most, times that share
  * seconds. The table,
- * whose rows the writer formats by hand (on threads, too), must give the
+ * whose rows the writer formats by hand, must give the
  * bytes of printf's formats, as the writer had them before.
  */
 #include <check.h>
@@ -302,7 +302,7 @@ static void check_same(const struct membuf *want, const struct membuf *got, cons
 		      what, i, want->len, got->len, want->p + i, got->p + i);
 }
 
-/* The streamed writer, 1 to 4 threads, with and without assessment, for
+/* The streamed writer, with and without assessment, for
  * all the devices and for counts around the piece size. */
 START_TEST(test_streamed_equals_tree)
 {
@@ -338,13 +338,12 @@ START_TEST(test_streamed_equals_tree)
 				ck_assert(strstr(want.p, "bad ") == NULL);
 				ck_assert(!with_as || strstr(want.p, "\"state\": \"none\",\n        \"as_of\"") != NULL);
 			}
-			for (unsigned t = 1; t <= 4; t++) {
+			{
 				struct membuf got;
 				char what[64];
-				snprintf(what, sizeof(what), "%zu devices, %u threads%s", counts[c], t,
-					 with_as ? ", assessed" : "");
-				ck_assert_int_eq(out_write_threads(mem_open(&got), OUT_JSON, fx.devs, counts[c], &fx.cap, 1,
-								   &fx.run, fx.unknown, 2, as, t),
+				snprintf(what, sizeof(what), "%zu devices%s", counts[c], with_as ? ", assessed" : "");
+				ck_assert_int_eq(out_write(mem_open(&got), OUT_JSON, fx.devs, counts[c], &fx.cap, 1, &fx.run,
+							   fx.unknown, 2, as),
 						 0);
 				mem_close(&got);
 				check_same(&want, &got, what);
@@ -472,8 +471,7 @@ START_TEST(test_csv_texts)
 	/* no evidence: its values' commas and line breaks would need a CSV parser here */
 	for (size_t i = 0; i < N_DEVS; i++)
 		fx.devs[i].n_ev = 0;
-	ck_assert_int_eq(out_write_threads(mem_open(&got), OUT_CSV, fx.devs, N_DEVS, NULL, 0, NULL, NULL, 0, NULL, 1),
-			 0);
+	ck_assert_int_eq(out_write(mem_open(&got), OUT_CSV, fx.devs, N_DEVS, NULL, 0, NULL, NULL, 0, NULL), 0);
 	mem_close(&got);
 	for (line = strtok_r(got.p, "\n", &save); line; line = strtok_r(NULL, "\n", &save), row++) {
 		char want[256], mac[HK_MAC_STRLEN], t1[HK_TIME_STRLEN], t2[HK_TIME_STRLEN];
@@ -668,7 +666,7 @@ static void table_extras(struct fixture *fx)
 		hk_device_sort_evidence(&fx->devs[i]);
 }
 
-/* The table at 1 to 4 threads, with and without assessment, for counts
+/* The table, with and without assessment, for counts
  * around the piece size: the rows are ref_rows' bytes, the summary counts
  * the devices' routers, vendors and weak origins. */
 START_TEST(test_table_equals_printf)
@@ -682,21 +680,20 @@ START_TEST(test_table_equals_printf)
 	for (size_t c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
 		for (int with_as = 0; with_as < 2; with_as++) {
 			const struct out_assessment *as = with_as ? &fx.as : NULL;
-			struct membuf rows, one = {0};
+			struct membuf rows;
 			const char *body;
 			size_t sum[5];
 			char want[256];
 
 			ref_rows(mem_open(&rows), fx.devs, counts[c], as, sum);
 			mem_close(&rows);
-			for (unsigned t = 1; t <= 4; t++) {
+			{
 				struct membuf got;
 				char what[64];
 				size_t at;
-				snprintf(what, sizeof(what), "table, %zu devices, %u threads%s", counts[c], t,
-					 with_as ? ", assessed" : "");
-				ck_assert_int_eq(out_write_threads(mem_open(&got), OUT_TABLE, fx.devs, counts[c], &fx.cap, 1,
-								   &fx.run, fx.unknown, 2, as, t),
+				snprintf(what, sizeof(what), "table, %zu devices%s", counts[c], with_as ? ", assessed" : "");
+				ck_assert_int_eq(out_write(mem_open(&got), OUT_TABLE, fx.devs, counts[c], &fx.cap, 1, &fx.run,
+							   fx.unknown, 2, as),
 						 0);
 				mem_close(&got);
 				/* the header line, then the rows */
@@ -714,7 +711,7 @@ START_TEST(test_table_equals_printf)
 					 counts[c], sum[0], sum[1], sum[2], sum[3]);
 				ck_assert_msg(strncmp(body + rows.len, want, strlen(want)) == 0, "%s: summary \"%.120s\", want \"%s\"",
 					      what, body + rows.len, want);
-				/* the weak origins, counted on the threads: the line right
+				/* the weak origins, counted per piece: the line right
 				 * after the assessment's, and only when there are any */
 				if (as) {
 					const char *line = strstr(body + rows.len, "\nassessment: ");
@@ -739,13 +736,6 @@ START_TEST(test_table_equals_printf)
 				}
 				ck_assert_msg(as || strstr(body + rows.len, "registrant only") == NULL,
 					      "%s: a weak line without assessment", what);
-				if (t == 1) {
-					one = got;
-					continue;
-				}
-				/* the summary too: the whole output does not depend on the threads */
-				ck_assert_msg(got.len == one.len && memcmp(got.p, one.p, one.len) == 0,
-					      "%s: differs from 1 thread", what);
 				free(got.p);
 			}
 			if (counts[c] == N_DEVS) {
@@ -757,7 +747,6 @@ START_TEST(test_table_equals_printf)
 				n_long += strstr(rows.p, "BACnet,DNP3,HTTP,Modbus,+2") != NULL;
 				n_long += strstr(rows.p, "10.0.0.16 +4") != NULL;
 			}
-			free(one.p);
 			free(rows.p);
 		}
 	}
