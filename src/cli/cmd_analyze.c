@@ -270,10 +270,11 @@ static int read_capture(struct engine *eng, const char *path, const struct analy
 
 /*
  * What the inventory needs only once every capture is read — the OUI
- * registry, and the signatures, vendor IDs and enterprise names the store's
- * deriver applies — loads on a thread of its own while the captures are
- * read (on the core a single worker leaves idle). Its warnings are printed
- * when it is joined.
+ * registry, and the signatures and vendor IDs the store's deriver applies —
+ * loads on a thread of its own while the captures are read (on the core a
+ * single worker leaves idle). Its warnings are printed when it is joined.
+ * The enterprise names, which only an snmp.enterprise item needs, are the
+ * deriver's to load on first need (loader_late_warn says if they failed).
  */
 struct loader {
 	pthread_t thread;
@@ -296,7 +297,9 @@ static void *loader_main(void *arg)
 	 * are read, rather than in the serial snapshot */
 	if (l->oui)
 		(void)oui_db_load_manuf(l->oui);
-	l->know_rc = inv_knowledge_open(l->know, l->sigdir, l->know_err, sizeof(l->know_err));
+	/* the SNMP enterprise table loads when the deriver meets the first
+	 * snmp.enterprise item (few captures have one): loader_late_warn */
+	l->know_rc = inv_knowledge_open_lazy(l->know, l->sigdir, l->know_err, sizeof(l->know_err));
 	return NULL;
 }
 
@@ -322,6 +325,17 @@ static void loader_join(struct loader *l, bool report)
 		fprintf(stderr, "herkomst: warning: no OUI attribution: %s\n", l->oui_err);
 	if (l->know_rc > 0)
 		fprintf(stderr, "herkomst: warning: %s\n", l->know_err);
+}
+
+/* Once the devices are derived: what the deriver loaded on first need and
+ * could not (the enterprise table, when a device had an snmp.enterprise
+ * item), in the words loader_join would have used. */
+static void loader_late_warn(const struct loader *l)
+{
+	const char *err = inv_knowledge_late_error(l->know);
+
+	if (err)
+		fprintf(stderr, "herkomst: warning: %s\n", err);
 }
 
 /*
@@ -939,6 +953,7 @@ int cmd_analyze(int argc, char **argv)
 		status = 1;
 		goto out;
 	}
+	loader_late_warn(&ld);
 	geo_join(&geo);
 	stage_end(&tm, ST_RESOLVE);
 	arc = assess_all(st, &ak, devs, n_devs, o.eng.workers, &as, &ares, &aod, &anns);

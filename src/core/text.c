@@ -81,36 +81,47 @@ size_t hk_utf8_len(const unsigned char *s, size_t n)
 /*
  * Eight bytes at a time while they are all printable ASCII: none below
  * 0x20 (the borrow test) and none above 0x7e (the carry test); each test can
- * misjudge only bytes after a true hit, so "none" is exact.
+ * misjudge only bytes after a true hit, so "none" is exact, and the first
+ * byte the tests flag is the first that is not printable ASCII.
  */
-bool hk_text_printable(const char *name, size_t n)
+const char *hk_text_printable_span(const char *text, const char *stop)
 {
-	const unsigned char *s = (const unsigned char *)name, *end = s + n;
+	const unsigned char *s = (const unsigned char *)text, *end = (const unsigned char *)stop;
 	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
 	size_t len;
 
 	for (;;) {
 		while ((size_t)(end - s) >= 8) {
-			uint64_t x;
+			uint64_t x, hit;
 			memcpy(&x, s, 8);
-			if ((((x - ones * 0x20) & ~x) | (x + ones) | x) & high)
+			hit = (((x - ones * 0x20) & ~x) | (x + ones) | x) & high;
+			if (hit) {
+				/* the first flagged byte: the lowest in memory */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+				s += (unsigned)__builtin_ctzll(hit) / 8;
+#else
+				s += (unsigned)__builtin_clzll(hit) / 8;
+#endif
 				break;
+			}
 			s += 8;
 		}
 		/* printable ASCII, nearly every byte: one compare each
-		 * (0x20..0x7e; the NUL and the rest wrap above) */
+		 * (0x20..0x7e; the NUL, the byte at stop, and the rest wrap above) */
 		while ((unsigned)(*s - 0x20u) < 0x5fu)
 			s++;
-		if (*s == '\0')
-			break;
-		if (*s < 0x80) /* a control character or DEL */
-			return false;
+		if (s >= end || *s < 0x80) /* the end, a control character or DEL */
+			return (const char *)(s < end ? s : end);
 		len = hk_utf8_len(s, (size_t)(end - s));
 		if (!len)
-			return false;
+			return (const char *)s;
 		s += len;
 	}
-	return true;
+}
+
+bool hk_text_printable(const char *name, size_t n)
+{
+	return hk_text_printable_span(name, name + n) == name + n;
 }
 
 size_t hk_text_count_lines(const char *buf, size_t len)

@@ -27,6 +27,16 @@ size_t hk_utf8_len(const unsigned char *s, size_t n);
  */
 bool hk_text_printable(const char *s, size_t n);
 
+/*
+ * Where the printable text (as hk_text_printable) that starts at s ends:
+ * the first byte before stop that is a control character (a newline, a
+ * TAB, the NUL), DEL or not valid UTF-8, else stop. The byte at stop is
+ * read and must not be printable ASCII (hk_read_file's NUL, a newline):
+ * it ends the byte loop. For loaders that check a line's last field and
+ * find its end in one pass.
+ */
+const char *hk_text_printable_span(const char *s, const char *stop);
+
 /* The number of lines in buf[0..len) (newlines + 1), to size an entry array
  * once; counted eight bytes at a time. */
 size_t hk_text_count_lines(const char *buf, size_t len);

@@ -2,6 +2,8 @@
 #include "inventory/derive.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +17,46 @@
 /* An SNMP agent's enterprise number names its maker well, not perfectly
  * (OEMs and agents built on another vendor's SNMP stack). */
 #define CONF_ENTERPRISE 60
+
+/* What inv_knowledge_open_lazy left for the first snmp.enterprise item. */
+struct inv_ents_later {
+	pthread_mutex_t lock;
+	atomic_bool tried; /* set (release) once db and err are final */
+	struct ent_db *db;
+	char err[600];     /* "no SNMP enterprise names: ..." when db is NULL */
+};
+
+/* The enterprise table: loaded already, or now (once, under the lock; a
+ * thread that finds it loaded takes no lock). */
+static const struct ent_db *knowledge_ents(const struct inv_knowledge *k)
+{
+	struct inv_ents_later *l = k->ents_later;
+
+	if (k->ents || !l)
+		return k->ents;
+	if (!atomic_load_explicit(&l->tried, memory_order_acquire)) {
+		pthread_mutex_lock(&l->lock);
+		if (!atomic_load_explicit(&l->tried, memory_order_relaxed)) {
+			char err[512];
+
+			l->db = ent_db_open(NULL, err, sizeof(err));
+			if (!l->db)
+				snprintf(l->err, sizeof(l->err), "no SNMP enterprise names: %s", err);
+			atomic_store_explicit(&l->tried, true, memory_order_release);
+		}
+		pthread_mutex_unlock(&l->lock);
+	}
+	return l->db;
+}
+
+const char *inv_knowledge_late_error(const struct inv_knowledge *k)
+{
+	const struct inv_ents_later *l = k->ents_later;
+
+	if (!l || !atomic_load_explicit(&l->tried, memory_order_acquire) || l->db)
+		return NULL;
+	return l->err;
+}
 
 bool inv_evidence_is_raw(const struct hk_evidence *e)
 {
@@ -55,6 +97,7 @@ static size_t derive_one(struct hk_device *d, const struct hk_evidence *e, const
 	struct sig_claim claims[DERIVE_CLAIMS_MAX];
 	struct claim_from from;
 	const char *vendor = NULL, *name = NULL;
+	const struct ent_db *ents;
 	uint8_t vconf = 0;
 	size_t n = 0, n_sig = 0;
 
@@ -64,11 +107,11 @@ static size_t derive_one(struct hk_device *d, const struct hk_evidence *e, const
 		vendor = vid_lookup(k->vids, e->source, e->value, &vconf);
 		n += vendor != NULL;
 	}
-	if (k->ents && strcmp(e->source, "snmp.enterprise") == 0) {
+	if (strcmp(e->source, "snmp.enterprise") == 0 && (ents = knowledge_ents(k)) != NULL) {
 		char *end;
 		unsigned long pen = strtoul(e->value, &end, 10);
 		name = (*end == '\0' && pen <= UINT32_MAX && !vid_not_vendor(k->vids, e->source, (uint32_t)pen))
-			       ? ent_db_name(k->ents, (uint32_t)pen)
+			       ? ent_db_name(ents, (uint32_t)pen)
 			       : NULL;
 		n += name != NULL;
 	}
@@ -142,7 +185,7 @@ void inv_derive_with(struct hk_device *d, const struct inv_knowledge *k, struct 
 	}
 }
 
-int inv_knowledge_open(struct inv_knowledge *k, const char *sigdir, char *errbuf, size_t errsz)
+static int knowledge_open(struct inv_knowledge *k, const char *sigdir, bool lazy, char *errbuf, size_t errsz)
 {
 	char dirbuf[4096], err[512];
 	struct sig_report *rep;
@@ -163,24 +206,45 @@ int inv_knowledge_open(struct inv_knowledge *k, const char *sigdir, char *errbuf
 						 "lists them)%s%s",
 						 sigdir, rep->n_errors, sigdir, rep->n_kept ? ": " : "",
 						 rep->n_kept ? rep->msg[0] : "");
+			if (used >= errsz) /* cut: what follows is not written past the end */
+				used = errsz - 1;
 		}
 	}
 	free(rep);
+	/* without memory for the lock, the table loads now */
+	if (lazy && (k->ents_later = calloc(1, sizeof(*k->ents_later))) != NULL &&
+	    pthread_mutex_init(&k->ents_later->lock, NULL) != 0) {
+		free(k->ents_later);
+		k->ents_later = NULL;
+	}
 	if (sigdir) {
 		k->vids = vid_load_dir(sigdir, err, sizeof(err));
 		if (!k->vids) {
 			failed++;
 			used += (size_t)snprintf(errbuf + used, errsz - used, "%sno vendor-ID tables: %s",
 						 used ? "; " : "", err);
+			if (used >= errsz)
+				used = errsz - 1;
 		}
 	}
+	if (k->ents_later)
+		return failed;
 	k->ents = ent_db_open(NULL, err, sizeof(err));
 	if (!k->ents) {
 		failed++;
-		if (used < errsz)
-			snprintf(errbuf + used, errsz - used, "%sno SNMP enterprise names: %s", used ? "; " : "", err);
+		snprintf(errbuf + used, errsz - used, "%sno SNMP enterprise names: %s", used ? "; " : "", err);
 	}
 	return failed;
+}
+
+int inv_knowledge_open(struct inv_knowledge *k, const char *sigdir, char *errbuf, size_t errsz)
+{
+	return knowledge_open(k, sigdir, false, errbuf, errsz);
+}
+
+int inv_knowledge_open_lazy(struct inv_knowledge *k, const char *sigdir, char *errbuf, size_t errsz)
+{
+	return knowledge_open(k, sigdir, true, errbuf, errsz);
 }
 
 void inv_knowledge_close(struct inv_knowledge *k)
@@ -188,6 +252,12 @@ void inv_knowledge_close(struct inv_knowledge *k)
 	k->sigs = sig_db_free(k->sigs);
 	k->ents = ent_db_free(k->ents);
 	k->vids = vid_db_free(k->vids);
+	if (k->ents_later) {
+		ent_db_free(k->ents_later->db);
+		pthread_mutex_destroy(&k->ents_later->lock);
+		free(k->ents_later);
+		k->ents_later = NULL;
+	}
 }
 
 static int unknown_order(const void *pa, const void *pb)

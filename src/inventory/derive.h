@@ -19,10 +19,13 @@ struct sig_db;
 struct ent_db;
 struct vid_db;
 
+struct inv_ents_later;
+
 struct inv_knowledge {
 	struct sig_db *sigs;  /* may be NULL */
-	struct ent_db *ents;  /* may be NULL */
+	struct ent_db *ents;  /* may be NULL (and is, until needed, with ents_later) */
 	struct vid_db *vids;  /* may be NULL */
+	struct inv_ents_later *ents_later; /* inv_knowledge_open_lazy: the table to load on first need */
 };
 
 #define DERIVE_CLAIMS_MAX 32 /* claims taken from one observation */
@@ -40,6 +43,22 @@ void inv_derive_with(struct hk_device *d, const struct inv_knowledge *k, struct 
 /* Loads what can be loaded; each failure is a message in errbuf (warnings: the
  * inventory works without them). Returns the number of sources that failed. */
 int inv_knowledge_open(struct inv_knowledge *k, const char *sigdir, char *errbuf, size_t errsz);
+
+/*
+ * inv_knowledge_open without the SNMP enterprise table (62,000 names, a
+ * fifth of the loading), which only an snmp.enterprise item needs: the
+ * first one derived loads it, once, whichever thread derives it (the
+ * others wait for it). Whether that load failed, and why, is
+ * inv_knowledge_late_error's to say once the devices are derived.
+ */
+int inv_knowledge_open_lazy(struct inv_knowledge *k, const char *sigdir, char *errbuf, size_t errsz);
+
+/* NULL, or what went wrong loading what inv_knowledge_open_lazy left for
+ * later (the table was needed and did not load): "no SNMP enterprise
+ * names: FILE: why (what to install)", as inv_knowledge_open says it. Call
+ * it when no thread derives any more. */
+const char *inv_knowledge_late_error(const struct inv_knowledge *k);
+
 void inv_knowledge_close(struct inv_knowledge *k);
 
 /* Raw observations no signature turned into a claim, summed over devices. */

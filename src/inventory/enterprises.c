@@ -13,11 +13,14 @@
  * entries have them) are dropped.
  *
  * Like oui.c the table is the file's bytes kept as one arena, names
- * NUL-terminated in place, plus one sorted array of (number, offset): two
+ * NUL-terminated in place, plus one sorted array of (number, offset): a few
  * allocations, a single pass (the file is sorted; it is sorted here if not),
- * and a binary search per lookup. 62,000 entries, 1.7 MB (2024).
+ * and a binary search per lookup. 62,000 entries, 1.7 MB (2024). The usual
+ * line is read in that pass byte by byte (fast_line); any other is cut and
+ * parsed the strict way (parse_line), which says what is wrong with it.
  */
 #include "core/text.h"
+#include "core/util.h"
 #include "inventory/enterprises.h"
 
 #include <errno.h>
@@ -105,6 +108,68 @@ static const char *parse_line(char *line, const char *arena, struct ent_entry *e
 	return NULL;
 }
 
+/* ent_fast_lines_set: the tests compare the one-pass reading with the strict one */
+static bool fast_lines = true;
+
+void ent_fast_lines_set(bool on)
+{
+	fast_lines = on;
+}
+
+/*
+ * The usual line ("9\tciscoSystems\n", "95\tRockwell ...\t# formerly ...")
+ * read in one pass over its bytes: no line count first, no line cut, no
+ * strchrnul. Taken (*off moves past it) only when parse_line would take it,
+ * to the same entry; any other line (a comment, a blank, leading blanks,
+ * anything odd or wrong) returns false untouched, for the strict path to
+ * read or report.
+ */
+static bool fast_line(char *arena, size_t len, size_t *off, struct ent_entry *e)
+{
+	char *s = arena + *off, *p = s, *name;
+	const char *end = arena + len, *stop, *q;
+	uint64_t v = 0;
+	size_t n, next;
+
+	/* at most 10 digits: 4294967295 (longer or larger: the strict path) */
+	while (*p >= '0' && *p <= '9' && p - s < 10)
+		v = v * 10 + (uint64_t)(*p++ - '0');
+	if (p == s || v > UINT32_MAX || !is_blank(*p))
+		return false;
+	while (is_blank(*p))
+		p++;
+	name = p;
+	stop = hk_text_printable_span(name, end);
+	q = stop;
+	if (*q == '\t') { /* blanks, then a '#' comment or the line's end */
+		while (is_blank(*q))
+			q++;
+		if (*q == '#') {
+			const char *nl = memchr(q, '\n', (size_t)(end - q));
+
+			next = nl ? (size_t)(nl - arena) + 1 : len;
+		} else if (q == end || *q == '\n' || (*q == '\r' && (q + 1 == end || q[1] == '\n'))) {
+			next = (size_t)(q - arena) + (q < end) + (*q == '\r' && q + 1 < end);
+		} else {
+			return false;
+		}
+	} else if (stop == end || *stop == '\n' || (*stop == '\r' && (stop + 1 == end || stop[1] == '\n'))) {
+		next = (size_t)(stop - arena) + (stop < end) + (*stop == '\r' && stop + 1 < end);
+	} else {
+		return false;
+	}
+	n = (size_t)(stop - name);
+	while (n > 0 && name[n - 1] == ' ')
+		n--;
+	if (n == 0 || n >= ENT_NAME_MAX)
+		return false;
+	name[n] = '\0';
+	e->number = (uint32_t)v;
+	e->name_off = (uint32_t)(name - arena);
+	*off = next;
+	return true;
+}
+
 static int entry_cmp(const void *a, const void *b)
 {
 	const struct ent_entry *x = a, *y = b;
@@ -158,28 +223,36 @@ struct ent_db *ent_db_open(const char *path, char *err, size_t errsz)
 			set_err(err, errsz, "%s: %s", path, strerror(-r));
 		return ent_db_free(db);
 	}
-	cap = hk_text_count_lines(db->arena, len);
-	if (cap > ENT_ENTRIES_MAX) {
-		set_err(err, errsz, "%s: more than %u lines", path, ENT_ENTRIES_MAX);
-		return ent_db_free(db);
-	}
-	db->ent = malloc(cap * sizeof(*db->ent));
-	if (!db->ent) {
+	/* the array grows as the lines are read (≈27 bytes each): no pass
+	 * that counts them first */
+	cap = 0;
+	if (hk_grow((void **)&db->ent, &cap, len / 24 + 16, sizeof(*db->ent)) < 0) {
 		set_err(err, errsz, "%s: out of memory", path);
 		return ent_db_free(db);
 	}
-	while ((line = hk_text_next_line(db->arena, len, &off)) != NULL) {
-		char *p = line;
-
-		lineno++;
-		while (is_blank(*p))
-			p++;
-		if (*p == '\0' || *p == '#')
-			continue;
-		what = parse_line(p, db->arena, &db->ent[db->n]);
-		if (what) {
-			set_err(err, errsz, "%s:%u: %s", path, lineno, what);
+	while (off < len) {
+		if (++lineno > ENT_ENTRIES_MAX) {
+			set_err(err, errsz, "%s: more than %u lines", path, ENT_ENTRIES_MAX);
 			return ent_db_free(db);
+		}
+		if (db->n == cap && hk_grow((void **)&db->ent, &cap, db->n + 1, sizeof(*db->ent)) < 0) {
+			set_err(err, errsz, "%s: out of memory", path);
+			return ent_db_free(db);
+		}
+		if (!fast_lines || !fast_line(db->arena, len, &off, &db->ent[db->n])) {
+			char *p;
+
+			line = hk_text_next_line(db->arena, len, &off);
+			p = line;
+			while (is_blank(*p))
+				p++;
+			if (*p == '\0' || *p == '#')
+				continue;
+			what = parse_line(p, db->arena, &db->ent[db->n]);
+			if (what) {
+				set_err(err, errsz, "%s:%u: %s", path, lineno, what);
+				return ent_db_free(db);
+			}
 		}
 		if (db->n > 0 && db->ent[db->n - 1].number >= db->ent[db->n].number)
 			sorted = false;

@@ -14,6 +14,7 @@
 #ifndef HERKOMST_ENTERPRISES_H
 #define HERKOMST_ENTERPRISES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,5 +43,10 @@ const char *ent_db_path(const struct ent_db *db);
 
 /* Accepts NULL; returns NULL. */
 struct ent_db *ent_db_free(struct ent_db *db);
+
+/* For the tests: false makes the loader read every line the strict way
+ * (cut the line, then parse it), which the one-pass reading of the usual
+ * lines must equal; true (the default) again. Not thread-safe. */
+void ent_fast_lines_set(bool on);
 
 #endif

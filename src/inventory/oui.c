@@ -4,9 +4,12 @@
  *
  * A table is the file's bytes kept as one arena, its names NUL-terminated in
  * place, and one array of fixed-size entries sorted by (prefix length, key):
- * two allocations per table whatever its size, and loading is a single pass
- * over the file, which keeps `herkomst oui` well under 100 ms at start-up.
- * A lookup tries /36, /28 and /24 in turn, each a binary search.
+ * a few allocations per table whatever its size, and loading is a single
+ * pass over the file, which keeps `herkomst oui` well under 100 ms at
+ * start-up. The usual line is read in that pass byte by byte (tsv_fast_line,
+ * manuf_fast_line); any other is cut and split and checked the strict way,
+ * which says what is wrong with it. A lookup tries /36, /28 and /24 in turn,
+ * each a binary search.
  *
  * Lookups are not thread-safe: the first miss loads Wireshark's manuf into
  * the db. The inventory, its only runtime user, is single-writer.
@@ -35,6 +38,14 @@
 #define OUI_IEEE_RA "IEEE Registration Authority"
 
 static const uint8_t bits_of[OUI_BITS_N] = { 24, 28, 36 };
+
+/* oui_fast_lines_set: the tests compare the one-pass reading with the strict one */
+static bool fast_lines = true;
+
+void oui_fast_lines_set(bool on)
+{
+	fast_lines = on;
+}
 
 struct oui_entry {
 	uint64_t key;      /* the top `bits` bits of the address */
@@ -84,15 +95,21 @@ const char *oui_status_reason(enum oui_status s)
 	return "unknown status";
 }
 
+/* A hex digit's value + 1 (0: not one), the octet separators of a manuf
+ * prefix and its mask's '/': one load per byte where the loaders read
+ * 100,000 prefixes. Any non-zero class is a byte a prefix is written with. */
+#define CLASS_SEP 0x20
+#define CLASS_SLASH 0x40
+static const uint8_t char_class[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+	['8'] = 9, ['9'] = 10, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	[':'] = CLASS_SEP, ['-'] = CLASS_SEP, ['.'] = CLASS_SEP, ['/'] = CLASS_SLASH,
+};
+
 static int hex_val(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
+	return (int)(char_class[(unsigned char)c] & 0x1f) - 1;
 }
 
 /* Copies at most dstsz-1 bytes, never cutting a UTF-8 sequence in two. */
@@ -166,6 +183,44 @@ static void table_sort(struct oui_table *t)
 }
 
 /*
+ * The files' usual order (see table_sort) in one split and one pass: the
+ * entries split by prefix length, in file order, and each length's keys
+ * strictly increasing, so the order is entry_cmp's and there is no
+ * duplicate: the ranges are set and true. false (t unchanged) when a
+ * length's keys are not so, for the general way.
+ */
+static bool table_split_increasing(struct oui_table *t)
+{
+	size_t count[OUI_BITS_N] = { 0 }, start[OUI_BITS_N], at[OUI_BITS_N];
+	struct oui_entry *o;
+
+	for (size_t i = 0; i < t->n; i++)
+		count[bits_index(t->ent[i].bits)]++;
+	o = malloc((t->n ? t->n : 1) * sizeof(*o));
+	if (!o)
+		return false;
+	start[0] = at[0] = 0;
+	for (size_t b = 1; b < OUI_BITS_N; b++)
+		start[b] = at[b] = at[b - 1] + count[b - 1];
+	for (size_t i = 0; i < t->n; i++) {
+		size_t b = bits_index(t->ent[i].bits);
+
+		if (at[b] > start[b] && o[at[b] - 1].key >= t->ent[i].key) {
+			free(o);
+			return false;
+		}
+		o[at[b]++] = t->ent[i];
+	}
+	for (size_t b = 0; b < OUI_BITS_N; b++) {
+		t->first[b] = count[b] ? start[b] : 0;
+		t->end[b] = count[b] ? start[b] + count[b] : 0;
+	}
+	free(t->ent);
+	t->ent = o;
+	return true;
+}
+
+/*
  * Sorts the entries (table_sort), then finds each prefix length's range.
  * With keep_first, later duplicates are dropped; otherwise a duplicate is an
  * error and *ret_dup says which.
@@ -174,6 +229,8 @@ static int table_index(struct oui_table *t, bool keep_first, const struct oui_en
 {
 	size_t i, o;
 
+	if (table_split_increasing(t))
+		return 0;
 	table_sort(t);
 	for (i = 0, o = 0; i < t->n; i++) {
 		if (o > 0 && t->ent[o - 1].bits == t->ent[i].bits && t->ent[o - 1].key == t->ent[i].key) {
@@ -281,6 +338,94 @@ static const char *tsv_parse_line(char *line, char *arena, struct oui_entry *e)
 	return NULL;
 }
 
+/*
+ * Where the line whose last field ends at stop (the first byte that is not
+ * printable text) ends, as hk_text_next_line would cut it: the offset of
+ * the next line, and the byte to cut at (a CR before the LF is cut off
+ * too). false when the field ends at anything else (a TAB, a NUL, bad
+ * UTF-8): the slow path says what that line is.
+ */
+static bool line_end(const char *arena, size_t len, const char *stop, size_t *ret_next)
+{
+	const char *end = arena + len;
+
+	if (stop == end || *stop == '\n') {
+		*ret_next = (size_t)(stop - arena) + (stop < end);
+		return true;
+	}
+	if (*stop == '\r' && (stop + 1 == end || stop[1] == '\n')) {
+		*ret_next = (size_t)(stop - arena) + 1 + (stop + 1 < end);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The usual oui.tsv line ("001B1B\tMA-L\tDE\tName\n"), read in one pass
+ * over its bytes: no line cut first, no field split, no strlen. Only a line
+ * tsv_parse_line would accept, to the same entry, is taken (then *off
+ * moves past it); any other (a comment, a blank, anything odd or wrong)
+ * returns false untouched, for the slow path to read or report.
+ */
+static bool tsv_fast_line(char *arena, size_t len, size_t *off, struct oui_entry *e)
+{
+	char *s = arena + *off, *p = s, *name;
+	const char *stop;
+	uint64_t key = 0;
+	size_t nhex, next;
+	enum oui_registry reg;
+	int v, d[6];
+
+	/* six digits and a TAB (the MA-L blocks, 80 % of the lines) unrolled;
+	 * each byte is read only when the ones before it are digits, not the
+	 * NUL at the end of the buffer */
+	if ((d[0] = hex_val(s[0])) >= 0 && (d[1] = hex_val(s[1])) >= 0 && (d[2] = hex_val(s[2])) >= 0 &&
+	    (d[3] = hex_val(s[3])) >= 0 && (d[4] = hex_val(s[4])) >= 0 && (d[5] = hex_val(s[5])) >= 0 &&
+	    s[6] == '\t') {
+		key = (uint64_t)(d[0] << 20 | d[1] << 16 | d[2] << 12 | d[3] << 8 | d[4] << 4 | d[5]);
+		p = s + 6;
+	} else {
+		for (; p - s < 9 && (v = hex_val(*p)) >= 0; p++)
+			key = (key << 4) | (uint64_t)v;
+	}
+	nhex = (size_t)(p - s);
+	if (*p++ != '\t')
+		return false;
+	if (p[0] == 'M' && p[1] == 'A' && p[2] == '-' && p[3] != '\0' && p[4] == '\t') {
+		reg = p[3] == 'L' ? OUI_REG_MA_L : p[3] == 'M' ? OUI_REG_MA_M : p[3] == 'S' ? OUI_REG_MA_S : OUI_REG_NONE;
+		p += 5;
+	} else if (p[0] == 'I' && p[1] == 'A' && p[2] == 'B' && p[3] == '\t') {
+		reg = OUI_REG_IAB;
+		p += 4;
+	} else {
+		return false;
+	}
+	if ((reg == OUI_REG_MA_L && nhex != 6) || (reg == OUI_REG_MA_M && nhex != 7) ||
+	    ((reg == OUI_REG_MA_S || reg == OUI_REG_IAB) && nhex != 9) || reg == OUI_REG_NONE)
+		return false;
+	if (p[0] == '\t') {
+		e->country[0] = e->country[1] = '\0';
+		p++;
+	} else if (p[0] >= 'A' && p[0] <= 'Z' && p[1] >= 'A' && p[1] <= 'Z' && p[2] == '\t') {
+		e->country[0] = p[0];
+		e->country[1] = p[1];
+		p += 3;
+	} else {
+		return false;
+	}
+	name = p;
+	stop = hk_text_printable_span(name, arena + len);
+	if (stop == name || (size_t)(stop - name) >= OUI_NAME_MAX || !line_end(arena, len, stop, &next))
+		return false;
+	arena[stop - arena] = '\0';
+	e->key = key;
+	e->bits = (uint8_t)(nhex * 4);
+	e->registry = (uint8_t)reg;
+	e->name_off = (uint32_t)(name - arena);
+	*off = next;
+	return true;
+}
+
 static int table_load_tsv(struct oui_table *t, const char *path, char *errbuf, size_t errsz)
 {
 	const struct oui_entry *dup = NULL;
@@ -304,20 +449,24 @@ static int table_load_tsv(struct oui_table *t, const char *path, char *errbuf, s
 			hk_errbuf_set(errbuf, errsz, "%s: %s", path, strerror(-r));
 		return r;
 	}
-	cap = hk_text_count_lines(t->arena, len);
-	if (cap > OUI_ENTRIES_MAX) {
-		hk_errbuf_set(errbuf, errsz, "%s: more than %u lines", path, OUI_ENTRIES_MAX);
-		r = -EFBIG;
-		goto fail;
-	}
-	t->ent = malloc(cap * sizeof(*t->ent));
-	if (!t->ent) {
-		hk_errbuf_set(errbuf, errsz, "%s: out of memory", path);
-		r = -ENOMEM;
-		goto fail;
-	}
-	while ((line = hk_text_next_line(t->arena, len, &off)) != NULL) {
-		lineno++;
+	/* the array grows as the lines are read (≈38 bytes each): no pass
+	 * that counts them first */
+	cap = 0;
+	if (hk_grow((void **)&t->ent, &cap, len / 32 + 16, sizeof(*t->ent)) < 0)
+		goto oom;
+	while (off < len) {
+		if (++lineno > OUI_ENTRIES_MAX) {
+			hk_errbuf_set(errbuf, errsz, "%s: more than %u lines", path, OUI_ENTRIES_MAX);
+			r = -EFBIG;
+			goto fail;
+		}
+		if (t->n == cap && hk_grow((void **)&t->ent, &cap, t->n + 1, sizeof(*t->ent)) < 0)
+			goto oom;
+		if (fast_lines && tsv_fast_line(t->arena, len, &off, &t->ent[t->n])) {
+			t->n++;
+			continue;
+		}
+		line = hk_text_next_line(t->arena, len, &off);
 		if (line[0] == '\0' || line[0] == '#')
 			continue;
 		what = tsv_parse_line(line, t->arena, &t->ent[t->n]);
@@ -342,6 +491,9 @@ static int table_load_tsv(struct oui_table *t, const char *path, char *errbuf, s
 		goto fail;
 	}
 	return 0;
+oom:
+	hk_errbuf_set(errbuf, errsz, "%s: out of memory", path);
+	r = -ENOMEM;
 fail:
 	table_release(t);
 	return r;
@@ -352,44 +504,56 @@ fail:
  * between octets). Only /24, /28 and /36 are blocks; other masks (well-known
  * addresses in older files) are not vendors and are skipped.
  */
-static bool manuf_parse_prefix(const char *s, struct oui_entry *e)
+static bool manuf_parse_prefix(const char *s, const char *stop, struct oui_entry *e)
 {
-	uint8_t oct[6] = { 0 };
 	size_t n_oct = 0;
 	unsigned bits;
 	uint64_t mac = 0;
 	int hi, lo;
-	char *end;
-	unsigned long ul;
-	size_t i;
 
 	for (;;) {
-		if (n_oct == 6)
+		if (n_oct == 6 || stop - s < 2)
 			return false;
 		hi = hex_val(s[0]);
-		lo = hi < 0 ? -1 : hex_val(s[1]);
-		if (lo < 0)
+		lo = hex_val(s[1]);
+		if (hi < 0 || lo < 0)
 			return false;
-		oct[n_oct++] = (uint8_t)(hi << 4 | lo);
+		mac = (mac << 8) | (uint64_t)(hi << 4 | lo);
+		n_oct++;
 		s += 2;
-		if (*s != ':' && *s != '-' && *s != '.')
+		if (s == stop || char_class[(unsigned char)*s] != CLASS_SEP)
 			break;
 		s++;
 	}
+	mac <<= 8 * (6 - n_oct);
 	bits = (unsigned)n_oct * 8;
-	if (*s == '/') {
-		errno = 0;
-		ul = strtoul(s + 1, &end, 10);
-		if (errno || end == s + 1 || *end != '\0' || ul > n_oct * 8)
+	if (s < stop && *s == '/' && stop - s >= 2 && s[1] >= '0' && s[1] <= '9') {
+		unsigned long ul = 0;
+
+		/* digits only (what strtoul takes besides is read below): a
+		 * value past 48 is refused whatever it is, so it stops there */
+		for (s++; s < stop && *s >= '0' && *s <= '9'; s++)
+			if ((ul = ul * 10 + (unsigned long)(*s - '0')) > 48)
+				ul = 49;
+		if (s != stop || ul > n_oct * 8)
 			return false;
 		bits = (unsigned)ul;
-	} else if (*s != '\0') {
+	} else if (s < stop && *s == '/') {
+		char *end;
+		unsigned long ul;
+
+		/* blanks or a sign before the number, as strtoul reads them (the
+		 * byte at stop is a NUL or a TAB, where its digits end) */
+		errno = 0;
+		ul = strtoul(s + 1, &end, 10);
+		if (errno || end == s + 1 || end != stop || ul > n_oct * 8)
+			return false;
+		bits = (unsigned)ul;
+	} else if (s != stop) {
 		return false;
 	}
 	if (bits != 24 && bits != 28 && bits != 36)
 		return false;
-	for (i = 0; i < 6; i++)
-		mac = (mac << 8) | oct[i];
 	e->key = mac >> (48 - bits);
 	e->bits = (uint8_t)bits;
 	return true;
@@ -415,7 +579,7 @@ static bool manuf_parse_line(char *line, char *arena, struct oui_entry *e)
 			break;
 		p = tab + 1;
 	}
-	if (n < 2 || !manuf_parse_prefix(field[0], e))
+	if (n < 2 || !manuf_parse_prefix(field[0], field[0] + strlen(field[0]), e))
 		return false;
 	name = n >= 3 ? field[2] : field[1];
 	if (!hk_text_printable(name, strlen(name)))
@@ -426,28 +590,133 @@ static bool manuf_parse_line(char *line, char *arena, struct oui_entry *e)
 	return true;
 }
 
+/*
+ * "00:1B:1B\t" or "00:55:DA:B0:00:00/28\t", nearly every manuf line's
+ * prefix, read at fixed places (no scan to the TAB first): its length, with
+ * e's key and bits as manuf_parse_prefix sets them, or 0 to leave it to that.
+ */
+static size_t manuf_prefix_fixed(const char *s, struct oui_entry *e)
+{
+	uint64_t mac = 0;
+	unsigned bits;
+	size_t i;
+
+	/* each byte is read only when the one before it is not the NUL */
+	for (i = 0; i < 6; i++) {
+		int hi = hex_val(s[3 * i]), lo = hi < 0 ? -1 : hex_val(s[3 * i + 1]);
+
+		if (lo < 0)
+			return 0;
+		mac = (mac << 8) | (uint64_t)(hi << 4 | lo);
+		if (s[3 * i + 2] != ':')
+			break;
+	}
+	if (i == 2 && s[8] == '\t') {
+		e->key = mac;
+		e->bits = 24;
+		return 8;
+	}
+	if (i != 5 || s[17] != '/' || s[18] < '0' || s[18] > '9' || s[19] < '0' || s[19] > '9' || s[20] != '\t')
+		return 0;
+	bits = (unsigned)(s[18] - '0') * 10 + (unsigned)(s[19] - '0');
+	if (bits != 24 && bits != 28 && bits != 36)
+		return 0;
+	e->key = mac >> (48 - bits);
+	e->bits = (uint8_t)bits;
+	return 20;
+}
+
+/*
+ * The usual manuf line ("00:00:18\tShort\tLong Name[\t# comment]\n", or
+ * with a /28 or /36 prefix), in one pass as tsv_fast_line: taken only when
+ * manuf_parse_line would take it, to the same entry; false leaves it to
+ * the slow path (comments, doubled tabs, more columns, odd bytes, lines
+ * it skips).
+ */
+static bool manuf_fast_line(char *arena, size_t len, size_t *off, struct oui_entry *e)
+{
+	char *s = arena + *off, *p = s, *name, *f1, *f2;
+	const char *end = arena + len, *stop1, *stop2, *stop;
+	size_t next;
+
+	/* the prefix: hex digits, separators and a mask, up to its TAB */
+	p += manuf_prefix_fixed(s, e);
+	if (p == s) {
+		while (char_class[(unsigned char)*p])
+			p++;
+		if (*p != '\t' || p == s || !manuf_parse_prefix(s, p, e))
+			return false;
+	}
+	f1 = p + 1;
+	if (*f1 == '#' || *f1 == '\t')
+		return false;
+	/* the short name is checked only when it is the name: to its first
+	 * control byte (TAB, LF, CR, NUL) first */
+	for (stop1 = f1; (unsigned char)*stop1 >= 0x20; stop1++)
+		;
+	if (stop1 == f1)
+		return false;
+	if (*stop1 != '\t') {
+		name = f1; /* the short name alone */
+		stop = stop1;
+		if (!hk_text_printable(f1, (size_t)(stop1 - f1)) || !line_end(arena, len, stop, &next))
+			return false;
+	} else {
+		f2 = f1 + (stop1 - f1) + 1;
+		if (*f2 == '#' || *f2 == '\t') /* a comment, or a doubled tab */
+			return false;
+		stop2 = hk_text_printable_span(f2, end);
+		if (stop2 == f2)
+			return false;
+		name = f2;
+		stop = stop2;
+		if (*stop == '\t' && stop[1] == '#') {
+			/* a comment after the long name: read to the line's end */
+			const char *nl = memchr(stop, '\n', (size_t)(end - stop));
+
+			next = nl ? (size_t)(nl - arena) + 1 : len;
+		} else if (!line_end(arena, len, stop, &next)) {
+			return false;
+		}
+	}
+	arena[stop - arena] = '\0';
+	e->name_off = (uint32_t)(name - arena);
+	e->registry = OUI_REG_MANUF;
+	e->country[0] = e->country[1] = '\0';
+	*off = next;
+	return true;
+}
+
 static int table_load_manuf(struct oui_table *t, const char *path, size_t *ret_skipped)
 {
 	const struct oui_entry *dup = NULL;
 	char *line;
-	size_t len, off = 0, cap, skipped = 0;
+	size_t len, off = 0, cap, skipped = 0, lineno = 0;
 	int r;
 
 	memset(t, 0, sizeof(*t));
 	r = hk_read_file(path, OUI_FILE_MAX, &t->arena, &len);
 	if (r < 0)
 		return r;
-	cap = hk_text_count_lines(t->arena, len);
-	if (cap > OUI_ENTRIES_MAX) {
-		r = -EFBIG;
-		goto fail;
-	}
-	t->ent = malloc(cap * sizeof(*t->ent));
-	if (!t->ent) {
+	cap = 0;
+	if (hk_grow((void **)&t->ent, &cap, len / 32 + 16, sizeof(*t->ent)) < 0) {
 		r = -ENOMEM;
 		goto fail;
 	}
-	while ((line = hk_text_next_line(t->arena, len, &off)) != NULL) {
+	while (off < len) {
+		if (++lineno > OUI_ENTRIES_MAX) {
+			r = -EFBIG;
+			goto fail;
+		}
+		if (t->n == cap && hk_grow((void **)&t->ent, &cap, t->n + 1, sizeof(*t->ent)) < 0) {
+			r = -ENOMEM;
+			goto fail;
+		}
+		if (fast_lines && manuf_fast_line(t->arena, len, &off, &t->ent[t->n])) {
+			t->n++;
+			continue;
+		}
+		line = hk_text_next_line(t->arena, len, &off);
 		if (line[0] == '\0' || line[0] == '#')
 			continue;
 		if (manuf_parse_line(line, t->arena, &t->ent[t->n]))

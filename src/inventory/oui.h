@@ -67,6 +67,11 @@ void oui_db_lookup_bits(struct oui_db *db, const uint8_t mac[6], unsigned max_bi
  * its entries, or a negative errno (-ENOENT when there is none). */
 int oui_db_load_manuf(struct oui_db *db);
 
+/* For the tests: false makes the loaders read every line the strict way
+ * (cut the line, split its fields), which the one-pass reading of the
+ * usual lines must equal; true (the default) again. Not thread-safe. */
+void oui_fast_lines_set(bool on);
+
 const char *oui_registry_name(enum oui_registry r);
 const char *oui_status_reason(enum oui_status s);
 size_t oui_db_count(const struct oui_db *db);

@@ -24,7 +24,9 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pcre2.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +88,26 @@ struct sig_scratch {
 	struct sig_stats stats;
 };
 
+/*
+ * The JIT compiles a field's patterns when the first value of that field is
+ * matched (a JIT compile costs ~54,000 instructions a pattern, 23 M for the
+ * shipped rules, and a capture has values of only some of the fields).
+ * Every value of a field is matched by the same code, JIT or not, as
+ * before. ready says a field's patterns are done; its lock keeps two
+ * threads from compiling them at once, and the others from matching them
+ * meanwhile; threads that need different fields compile them side by side.
+ */
+struct sig_field_jit {
+	pthread_mutex_t lock;
+	atomic_bool ready;
+};
+
+struct sig_lazy_jit {
+	atomic_bool any;               /* some pattern was JIT-compiled: sig_jit */
+	size_t n;                      /* locks initialised */
+	struct sig_field_jit field[];  /* in db->fields order */
+};
+
 struct sig_db {
 	struct sig_rule *rules;
 	size_t n_rules, cap_rules;
@@ -98,7 +120,7 @@ struct sig_db {
 	char **file_names;        /* as messages name them */
 	size_t cap_files;
 	uint32_t max_caps;
-	bool jit;
+	struct sig_lazy_jit *jit; /* NULL: no JIT (the library has none, or no memory) */
 	bool full_reported;       /* SIG_RULES_MAX was reported once */
 	pcre2_match_context *mctx; /* the limits; pcre2_match only reads it */
 	struct sig_scratch *scratch; /* sig_match's */
@@ -228,6 +250,11 @@ struct sig_db *sig_db_free(struct sig_db *db)
 		free(db->scratch);
 	}
 	pcre2_match_context_free(db->mctx);
+	if (db->jit) {
+		for (size_t i = 0; i < db->jit->n; i++)
+			pthread_mutex_destroy(&db->jit->field[i].lock);
+		free(db->jit);
+	}
 	free(db->fields);
 	free(db->rules);
 	free(db->id_slots);
@@ -529,9 +556,6 @@ static void parse_rule(struct line_ctx *lc, char **col)
 	*slot = (uint32_t)db->n_rules;
 	if (n_caps > db->max_caps)
 		db->max_caps = n_caps;
-	/* JIT when the library has it; the interpreter gives the same answers. */
-	if (pcre2_jit_compile(r.re, PCRE2_JIT_COMPLETE) == 0)
-		db->jit = true;
 	return;
 oom:
 	report(lc->rep, lc->file, lc->line, "out of memory");
@@ -561,6 +585,10 @@ static bool line_bytes_ok(const struct line_ctx *lc, const char *s, size_t n)
 			report(lc->rep, lc->file, lc->line, "control character 0x%02x at column %zu", c,
 			       i + 1);
 			return false;
+		}
+		if (c < 0x80) { /* ASCII, nearly every byte: no call */
+			i++;
+			continue;
 		}
 		k = hk_utf8_len((const unsigned char *)s + i, n - i);
 		if (k == 0) {
@@ -653,6 +681,50 @@ static void load_into(struct sig_db *db, const char *name, const char *data, siz
 		       "no header line (the file has no rules and no header: is it empty?)");
 }
 
+/* JIT when the library has it (the interpreter gives the same answers):
+ * the state for compiling each field's patterns on first use. */
+static void jit_prepare(struct sig_db *db)
+{
+	uint32_t have = 0;
+	struct sig_lazy_jit *j;
+
+	if (pcre2_config(PCRE2_CONFIG_JIT, &have) < 0 || !have)
+		return;
+	j = calloc(1, sizeof(*j) + db->n_fields * sizeof(j->field[0]));
+	if (!j)
+		return;
+	for (; j->n < db->n_fields; j->n++) {
+		if (pthread_mutex_init(&j->field[j->n].lock, NULL) != 0) {
+			while (j->n > 0)
+				pthread_mutex_destroy(&j->field[--j->n].lock);
+			free(j);
+			return;
+		}
+	}
+	db->jit = j;
+}
+
+/* Before field f's first match: its patterns JIT-compiled (those the JIT
+ * refuses stay interpreted). */
+static void jit_field(const struct sig_db *db, const struct sig_field *f)
+{
+	struct sig_field_jit *fj;
+
+	if (!db->jit)
+		return;
+	fj = &db->jit->field[f - db->fields];
+	if (atomic_load_explicit(&fj->ready, memory_order_acquire))
+		return;
+	pthread_mutex_lock(&fj->lock);
+	if (!atomic_load_explicit(&fj->ready, memory_order_relaxed)) {
+		for (size_t k = 0; k < f->n; k++)
+			if (pcre2_jit_compile(db->rules[f->rules[k]].re, PCRE2_JIT_COMPLETE) == 0)
+				atomic_store_explicit(&db->jit->any, true, memory_order_relaxed);
+		atomic_store_explicit(&fj->ready, true, memory_order_release);
+	}
+	pthread_mutex_unlock(&fj->lock);
+}
+
 static int field_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct sig_field *)a)->name, ((const struct sig_field *)b)->name);
@@ -676,6 +748,7 @@ static struct sig_db *finish(struct sig_db *db, struct sig_report *rep)
 	}
 	pcre2_set_match_limit(db->mctx, SIG_MATCH_LIMIT);
 	pcre2_set_depth_limit(db->mctx, SIG_DEPTH_LIMIT);
+	jit_prepare(db);
 	return db;
 }
 
@@ -797,7 +870,7 @@ size_t sig_file_count(const struct sig_db *db)
 
 bool sig_jit(const struct sig_db *db)
 {
-	return db && db->jit;
+	return db && db->jit && atomic_load_explicit(&db->jit->any, memory_order_relaxed);
 }
 
 void sig_stats(const struct sig_db *db, struct sig_stats *ret)
@@ -949,6 +1022,7 @@ size_t sig_match_with(const struct sig_db *db, struct sig_scratch *sc, const cha
 	f = bsearch(field, db->fields, db->n_fields, sizeof(*db->fields), field_name_cmp);
 	if (!f)
 		return 0;
+	jit_field(db, f);
 	len = strnlen(value, HK_OBS_VALUE_MAX);
 	for (size_t i = 0; i < f->n; i++) {
 		const struct sig_rule *r = &db->rules[f->rules[i]];

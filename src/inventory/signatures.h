@@ -91,7 +91,7 @@ struct sig_db *sig_db_free(struct sig_db *db);
 
 size_t sig_count(const struct sig_db *db);      /* rules */
 size_t sig_file_count(const struct sig_db *db); /* files they came from */
-bool sig_jit(const struct sig_db *db);          /* were the patterns JIT-compiled? */
+bool sig_jit(const struct sig_db *db);          /* was a pattern JIT-compiled (a field's are, on its first match)? */
 
 /*
  * Runs the rules written for field against value (an escaped observation

@@ -12,6 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
 #include "claim.h"
 #include "herkomst/device.h"
 #include "inventory/derive.h"
@@ -411,6 +414,134 @@ START_TEST(derived_sources_not_rematched)
 }
 END_TEST
 
+/* inv_knowledge_open_lazy: the enterprise table is read on the first
+ * snmp.enterprise item, by whichever thread derives it first; a run that
+ * has none never reads it (a missing table says nothing), one that has
+ * one says why it could not (inv_knowledge_late_error). */
+static void enterprise_device(struct hk_device *d, size_t i)
+{
+	memset(d, 0, sizeof(*d));
+	add(d, "software", "ssh.banner", "SSH-2.0-OpenSSH_9.2p1");
+	add(d, "fingerprint", "snmp.enterprise", i % 3 == 2 ? "8072" : "4329");
+}
+
+START_TEST(enterprises_lazy)
+{
+	char table[600], err[2048];
+	struct inv_knowledge k;
+	struct hk_device *d = calloc(THREAD_DEVS, sizeof(*d)), plain;
+	struct derive_arg a[2];
+	pthread_t tid[2];
+	const char *late;
+
+	ck_assert_ptr_nonnull(d);
+	make_vid_dir();
+	snprintf(table, sizeof(table), "%s/enterprises.tsv", tmpdir);
+	write_file("enterprises.tsv", "# test\n9\tciscoSystems\n4329\tSiemens AG\n8072\tnet-snmp\n");
+
+	/* missing, and not needed: never read, nothing to say */
+	ck_assert_int_eq(setenv("HERKOMST_ENTERPRISES", "/nonexistent/enterprises.tsv", 1), 0);
+	inv_knowledge_open_lazy(&k, tmpdir, err, sizeof(err));
+	ck_assert_msg(strstr(err, "enterprise") == NULL, "%s", err);
+	ck_assert_ptr_null(k.ents);
+	memset(&plain, 0, sizeof(plain));
+	add(&plain, "software", "ssh.banner", "SSH-2.0-OpenSSH_9.2p1");
+	inv_derive(&plain, &k);
+	ck_assert_ptr_null(inv_knowledge_late_error(&k));
+	hk_device_clear(&plain);
+	/* missing, and needed: the loader's words, once derived */
+	enterprise_device(&d[0], 0);
+	inv_derive(&d[0], &k);
+	late = inv_knowledge_late_error(&k);
+	ck_assert_ptr_nonnull(late);
+	ck_assert_msg(strstr(late, "no SNMP enterprise names: /nonexistent/enterprises.tsv: No such file or "
+				   "directory (Wireshark's IANA enterprise numbers: apt-get install libwireshark-data") ==
+			      late,
+		      "%s", late);
+	ck_assert_ptr_null(find(&d[0], "manufacturer", "snmp.enterprise"));
+	hk_device_clear(&d[0]);
+	inv_knowledge_close(&k);
+
+	/* present: two threads meet their first items at once */
+	ck_assert_int_eq(setenv("HERKOMST_ENTERPRISES", table, 1), 0);
+	inv_knowledge_open_lazy(&k, tmpdir, err, sizeof(err));
+	ck_assert_ptr_null(k.ents);
+	for (size_t i = 0; i < THREAD_DEVS; i++)
+		enterprise_device(&d[i], i);
+	for (int t = 0; t < 2; t++) {
+		a[t] = (struct derive_arg){.k = &k, .d = d + t * THREAD_DEVS / 2, .n = THREAD_DEVS / 2};
+		ck_assert_int_eq(pthread_create(&tid[t], NULL, derive_main, &a[t]), 0);
+	}
+	for (int t = 0; t < 2; t++)
+		pthread_join(tid[t], NULL);
+	ck_assert_ptr_null(inv_knowledge_late_error(&k));
+	for (size_t i = 0; i < THREAD_DEVS; i++) {
+		const struct hk_evidence *e = find(&d[i], "manufacturer", "snmp.enterprise");
+
+		if (i % 3 == 2) { /* 8072 names no maker (not-vendors.tsv) */
+			ck_assert_msg(e == NULL, "device %zu: %s", i, e ? e->value : "");
+		} else {
+			ck_assert_msg(e != NULL, "device %zu: no enterprise claim", i);
+			ck_assert_str_eq(e->value, "Siemens AG");
+		}
+		hk_device_clear(&d[i]);
+	}
+	inv_knowledge_close(&k);
+	ck_assert_int_eq(unsetenv("HERKOMST_ENTERPRISES"), 0);
+	free(d);
+	rm_vid_dir();
+}
+END_TEST
+
+/* A field's patterns are JIT-compiled on its first match, by one of the
+ * threads that meet it at once; the others wait for them, and everyone gets
+ * what a single thread gets from a db that compiled them before. */
+START_TEST(jit_on_first_match)
+{
+	struct sig_report *rep = calloc(1, sizeof(*rep));
+	struct inv_knowledge k = {0}, k1 = {0};
+	struct hk_device *one = calloc(THREAD_DEVS, sizeof(*one)), *many = calloc(THREAD_DEVS, sizeof(*many));
+	struct derive_arg a[2];
+	pthread_t tid[2];
+	uint32_t have_jit = 0;
+
+	ck_assert(rep && one && many);
+	k.sigs = sig_load_buffer("test.tsv", rules, strlen(rules), rep);
+	k1.sigs = sig_load_buffer("test.tsv", rules, strlen(rules), rep);
+	ck_assert(k.sigs && k1.sigs);
+	/* nothing compiled at load */
+	ck_assert(!sig_jit(k.sigs));
+	for (size_t i = 0; i < THREAD_DEVS; i++) {
+		ssh_device(&one[i], i);
+		ssh_device(&many[i], i);
+		inv_derive(&one[i], &k1);
+	}
+	for (int t = 0; t < 2; t++) {
+		a[t] = (struct derive_arg){.k = &k, .d = many + t * THREAD_DEVS / 2, .n = THREAD_DEVS / 2};
+		ck_assert_int_eq(pthread_create(&tid[t], NULL, derive_main, &a[t]), 0);
+	}
+	for (int t = 0; t < 2; t++)
+		pthread_join(tid[t], NULL);
+	pcre2_config_8(PCRE2_CONFIG_JIT, &have_jit);
+	ck_assert(sig_jit(k.sigs) == (have_jit != 0));
+	for (size_t i = 0; i < THREAD_DEVS; i++) {
+		ck_assert_uint_eq(many[i].n_ev, one[i].n_ev);
+		for (size_t j = 0; j < one[i].n_ev; j++) {
+			ck_assert_str_eq(many[i].ev[j].attribute, one[i].ev[j].attribute);
+			ck_assert_str_eq(many[i].ev[j].source, one[i].ev[j].source);
+			ck_assert_str_eq(many[i].ev[j].value, one[i].ev[j].value);
+		}
+		hk_device_clear(&one[i]);
+		hk_device_clear(&many[i]);
+	}
+	free(one);
+	free(many);
+	sig_db_free(k.sigs);
+	sig_db_free(k1.sigs);
+	free(rep);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("derive");
@@ -424,6 +555,8 @@ int main(void)
 	tcase_add_test(tc, unknown_many);
 	tcase_add_test(tc, derive_threads);
 	tcase_add_test(tc, derived_sources_not_rematched);
+	tcase_add_test(tc, enterprises_lazy);
+	tcase_add_test(tc, jit_on_first_match);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -23,6 +23,7 @@
 
 #define TEST_PATH_MAX 4096
 #define WIRESHARK_ENTERPRISES "/usr/share/wireshark/enterprises.tsv"
+#define ENT_DIFF_NAME 160 /* bytes of a name the differential test compares */
 
 static const char *fixture(void)
 {
@@ -266,6 +267,146 @@ START_TEST(test_lines_every_offset)
 }
 END_TEST
 
+/*
+ * The loader reads the usual line in one pass and leaves any other to the
+ * strict path (cut the line, then parse it): both must say the same of every
+ * line. Lines of the table, each byte replaced by, or preceded by, each of
+ * a set of bytes that matter to one of the two (NUL, TAB, CR, LF, space,
+ * '#', digits, DEL, UTF-8 lead and continuation bytes, bytes never in
+ * UTF-8), or left out; in the middle of a file and as its last line, with
+ * and without CR. Read both ways: the same error message, or the same count
+ * and the same names for the numbers around.
+ */
+struct ent_outcome {
+	bool ok;
+	char err[1024];
+	size_t n;
+	char names[8][ENT_DIFF_NAME];
+};
+
+static void ent_outcome(bool fast, const char *path, const uint32_t *nums, size_t n_nums, struct ent_outcome *o)
+{
+	struct ent_db *db;
+
+	memset(o, 0, sizeof(*o));
+	ent_fast_lines_set(fast);
+	db = ent_db_open(path, o->err, sizeof(o->err));
+	ent_fast_lines_set(true);
+	o->ok = db != NULL;
+	if (!db)
+		return;
+	o->n = ent_db_count(db);
+	for (size_t i = 0; i < n_nums; i++) {
+		const char *name = ent_db_name(db, nums[i]);
+		snprintf(o->names[i], sizeof(o->names[i]), "%s", name ? name : "(none)");
+	}
+	ent_db_free(db);
+}
+
+START_TEST(test_fast_lines_equal_strict)
+{
+	static const char *const seeds[] = {
+		"4329\tSiemens AG",
+		"95\tRockwell Automation, Inc.\t# formerly 'Allen-Bradley Company'",
+		"1240\tSilex Technology America, Inc. \t# formerly 'XCD'",
+		"31337   Union & Comstar",
+		"35230\tSiemens AG \xc3\x96sterreich, CMT",
+		"8606\tVancouver School District # 37\t",
+		"4294967295\tThe Last Number",
+	};
+	static const char before[] = "# head\n9\tciscoSystems\n";
+	static const char after[] = "99999\tZulu\n";
+	static const char bytes[] = { '\0', '\t', '\r', '\n', ' ', '#', '0', '7', 'x', (char)0x7f, (char)0x80,
+				      (char)0xc3, (char)0xff };
+	static char text[512];
+	char path[TEST_PATH_MAX];
+	size_t n_tried = 0, n_ok = 0;
+
+	snprintf(path, sizeof(path), "%s/hk-test-enterprises-XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+	for (size_t k = 0; k < sizeof(seeds) / sizeof(seeds[0]); k++) {
+		const char *seed = seeds[k];
+		size_t len = strlen(seed);
+
+		for (size_t i = 0; i <= len; i++) {
+			for (size_t b = 0; b <= 2 * sizeof(bytes); b++) {
+				char line[128];
+				size_t n;
+
+				if (b == 0 && i == len)
+					continue;
+				if (b == 0) {
+					memcpy(line, seed, i);
+					memcpy(line + i, seed + i + 1, len - i - 1);
+					n = len - 1;
+				} else if (b <= sizeof(bytes)) {
+					if (i == len)
+						continue;
+					memcpy(line, seed, len);
+					line[i] = bytes[b - 1];
+					n = len;
+				} else {
+					memcpy(line, seed, i);
+					line[i] = bytes[b - 1 - sizeof(bytes)];
+					memcpy(line + i + 1, seed + i, len - i);
+					n = len + 1;
+				}
+				for (int shape = 0; shape < 3; shape++) {
+					/* middle LF, middle CR LF, last without LF */
+					size_t used = 0;
+					uint32_t nums[4] = { 9, 99999, 0, 0 };
+					struct ent_outcome fast, strict;
+					char tmpl[TEST_PATH_MAX];
+					FILE *f;
+					int fd;
+
+					memcpy(text, before, sizeof(before) - 1);
+					used = sizeof(before) - 1;
+					memcpy(text + used, line, n);
+					used += n;
+					if (shape == 1)
+						text[used++] = '\r';
+					if (shape < 2) {
+						text[used++] = '\n';
+						memcpy(text + used, after, sizeof(after) - 1);
+						used += sizeof(after) - 1;
+					}
+					/* the line's own number, as far as it is digits */
+					for (size_t d = 0; d < n && line[d] >= '0' && line[d] <= '9' && d < 10; d++)
+						nums[2] = nums[2] * 10 + (uint32_t)(line[d] - '0');
+					nums[3] = nums[2] + 1;
+					snprintf(tmpl, sizeof(tmpl), "%s", path);
+					fd = mkstemp(tmpl);
+					ck_assert_int_ge(fd, 0);
+					f = fdopen(fd, "w");
+					ck_assert_ptr_nonnull(f);
+					ck_assert_uint_eq(fwrite(text, 1, used, f), used);
+					ck_assert_int_eq(fclose(f), 0);
+					ent_outcome(true, tmpl, nums, 4, &fast);
+					ent_outcome(false, tmpl, nums, 4, &strict);
+					unlink(tmpl);
+					ck_assert_msg(fast.ok == strict.ok && strcmp(fast.err, strict.err) == 0,
+						      "line %.*s: one-pass %s (%s), strict %s (%s)", (int)n, line,
+						      fast.ok ? "loads" : "refuses", fast.err, strict.ok ? "loads" : "refuses",
+						      strict.err);
+					ck_assert_msg(fast.n == strict.n, "line %.*s: one-pass %zu entries, strict %zu", (int)n,
+						      line, fast.n, strict.n);
+					for (int j = 0; j < 4; j++)
+						ck_assert_msg(strcmp(fast.names[j], strict.names[j]) == 0,
+							      "line %.*s, number %u: one-pass '%s', strict '%s'", (int)n, line,
+							      nums[j], fast.names[j], strict.names[j]);
+					n_ok += fast.ok;
+					n_tried++;
+				}
+			}
+		}
+	}
+	/* both answers are exercised, many times */
+	ck_assert_uint_gt(n_tried, 5000);
+	ck_assert_uint_gt(n_ok, n_tried / 4);
+	ck_assert_uint_lt(n_ok, n_tried - n_tried / 10);
+}
+END_TEST
+
 START_TEST(test_wireshark_file)
 {
 	char err[512] = "";
@@ -303,6 +444,7 @@ static Suite *enterprises_suite(void)
 	tcase_add_test(tc, test_strict);
 	tcase_add_test(tc, test_names_bytewise);
 	tcase_add_test(tc, test_lines_every_offset);
+	tcase_add_test(tc, test_fast_lines_equal_strict);
 	tcase_add_test(tc, test_wireshark_file);
 	suite_add_tcase(s, tc);
 	return s;
