@@ -1026,11 +1026,11 @@ START_TEST(test_classify_equals_string_compares)
 		for (size_t n = 0; n < n_names; n++)
 			for (size_t s = 0; s < n_sources; s += (a < 2 ? 1 : 7)) {
 				char service[128];
-				snprintf(service, sizeof(service), "tcp/502/%s", names[n]);
+				snprintf(service, sizeof(service), "tcp/502/%.63s", names[n]); /* a name is 63 bytes at most */
 				classify_one(attrs[a], a == 0 ? service : names[n], sources[s]);
 				if (a == 0 && s % 5 == 0) {
 					classify_one(attrs[a], names[n], sources[s]); /* not tcp/port/name */
-					snprintf(service, sizeof(service), "tcp/%s", names[n]);
+					snprintf(service, sizeof(service), "tcp/%.63s", names[n]);
 					classify_one(attrs[a], service, sources[s]);
 				}
 			}
