@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,8 +54,9 @@ static int tmp_create(const char *real, const struct stat *st, bool exists, char
 		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, exists ? 0600 : 0666);
 		if (fd >= 0) {
 			if (exists) {
-				(void)fchmod(fd, st->st_mode & 07777);
+				/* chown first: it may clear set-group-ID */
 				(void)fchown(fd, st->st_uid, st->st_gid);
+				(void)fchmod(fd, st->st_mode & 07777);
 			}
 			*ret_tmp = tmp;
 			return fd;
@@ -65,9 +67,59 @@ static int tmp_create(const char *real, const struct stat *st, bool exists, char
 	return -err;
 }
 
+/*
+ * The temporary file of the output being written, for the signal handler:
+ * an interrupted run (Ctrl-C, SIGTERM) leaves no hidden file beside OUT.
+ * analyze and report write one output at a time.
+ */
+static const char *volatile pending_tmp;
+
+static void on_signal(int sig)
+{
+	const char *tmp = pending_tmp;
+
+	if (tmp)
+		unlink(tmp); /* async-signal-safe; after a rename it finds nothing */
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Installed where the signal still has its default action (a program's
+ * own handler is left alone). */
+static void catch_signals(void)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		struct sigaction old, sa = {.sa_handler = on_signal};
+
+		sigemptyset(&sa.sa_mask);
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+			sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+/* Written in place, as fopen(path, "w") writes: truncated now. */
+static int open_in_place(struct outfile *o, const char *path, char *real, char *errbuf, size_t errsz)
+{
+	o->f = fopen(path, "we");
+	if (!o->f) {
+		int err = errno;
+		free(real);
+		return fail(errbuf, errsz, path, err);
+	}
+	o->path = real ? real : strdup(path);
+	if (!o->path) {
+		fclose(o->f);
+		o->f = NULL;
+		return fail(errbuf, errsz, path, ENOMEM);
+	}
+	return 0;
+}
+
 int outfile_open(struct outfile *o, const char *path, char *errbuf, size_t errsz)
 {
-	struct stat st;
+	struct stat st, out;
 	bool exists;
 	char *real;
 	int fd;
@@ -84,35 +136,30 @@ int outfile_open(struct outfile *o, const char *path, char *errbuf, size_t errsz
 	} else {
 		return fail(errbuf, errsz, path, errno);
 	}
-	if (exists && !S_ISREG(st.st_mode)) {
-		/* a device, a FIFO, standard output by name: written, not replaced */
-		o->f = fopen(path, "we");
-		if (!o->f)
-			return fail(errbuf, errsz, path, errno);
-		o->path = strdup(path);
-		if (!o->path) {
-			fclose(o->f);
-			o->f = NULL;
-			return fail(errbuf, errsz, path, ENOMEM);
-		}
-		return 0;
-	}
+	/* a device, a FIFO, or the file standard output already writes to
+	 * (-o /dev/stdout with stdout redirected to a file): written, not
+	 * replaced */
+	if (exists && (!S_ISREG(st.st_mode) || (fstat(STDOUT_FILENO, &out) == 0 && out.st_dev == st.st_dev &&
+						 out.st_ino == st.st_ino)))
+		return open_in_place(o, path, NULL, errbuf, errsz);
+	/* a file that may not be written is refused now, as fopen refused it */
+	if (exists && access(path, W_OK) < 0)
+		return fail(errbuf, errsz, path, errno);
+	/* another user's file: replacing it would make it ours (and in a
+	 * sticky directory such as /tmp the rename is refused) */
+	if (exists && geteuid() != 0 && st.st_uid != geteuid())
+		return open_in_place(o, path, NULL, errbuf, errsz);
 	/* through a link, the file it names is the one replaced; a link to
 	 * nothing yet is written through (fopen creates what it names) */
 	real = exists ? realpath(path, NULL) : strdup(path);
 	if (!real)
 		return fail(errbuf, errsz, path, errno);
-	if (!exists && lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
-		o->f = fopen(path, "we");
-		if (!o->f) {
-			int err = errno;
-			free(real);
-			return fail(errbuf, errsz, path, err);
-		}
-		o->path = real;
-		return 0;
-	}
+	if (!exists && lstat(path, &out) == 0 && S_ISLNK(out.st_mode))
+		return open_in_place(o, path, real, errbuf, errsz);
 	fd = tmp_create(real, &st, exists, &o->tmp);
+	/* a writable file in a directory where no file may be made */
+	if (exists && (fd == -EACCES || fd == -EPERM || fd == -EROFS))
+		return open_in_place(o, path, real, errbuf, errsz);
 	if (fd < 0) {
 		free(real);
 		return fail(errbuf, errsz, path, -fd);
@@ -128,11 +175,15 @@ int outfile_open(struct outfile *o, const char *path, char *errbuf, size_t errsz
 		return fail(errbuf, errsz, path, err);
 	}
 	o->path = real;
+	catch_signals();
+	pending_tmp = o->tmp;
 	return 0;
 }
 
 static void release(struct outfile *o)
 {
+	if (o->tmp && pending_tmp == o->tmp)
+		pending_tmp = NULL; /* renamed or removed by now */
 	free(o->path);
 	free(o->tmp);
 	o->path = o->tmp = NULL;

@@ -8,7 +8,11 @@
  * (before any capture is read or anything stored). Anything else — a
  * device such as /dev/null, a FIFO, /dev/stdout — is written in place,
  * never replaced. A symbolic link is followed: the file it names is the
- * one replaced, the link stays.
+ * one replaced, the link stays. As fopen(path, "w") would, a file that may
+ * not be written is refused at once; one that may be written but not
+ * replaced (another user's, or in a directory where no file may be made)
+ * is written in place. Ctrl-C, SIGTERM or SIGHUP while the temporary file
+ * is written removes it (where the program has no handler of its own).
  */
 #ifndef HERKOMST_OUTFILE_H
 #define HERKOMST_OUTFILE_H

@@ -30,6 +30,10 @@ __attribute__((noinline, cold)) int jout_grow(struct jout *o, size_t n)
 
 	if (o->failed)
 		return -1;
+	if (n > SIZE_MAX - o->len) {
+		o->failed = true;
+		return -1;
+	}
 	while (cap < o->len + n) {
 		if (cap > SIZE_MAX / 2) {
 			o->failed = true;

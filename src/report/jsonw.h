@@ -32,8 +32,8 @@
 #define JW_DEPTH_MAX 8
 
 /* A growing text buffer, written to f in blocks by its owner (NULL: only
- * appended to, e.g. a piece rendered on a thread). failed: out of memory
- * or a write failed; sticky, nothing is appended after it. */
+ * appended to, as the tests do). failed: out of memory or a write failed;
+ * sticky, nothing is appended after it. */
 struct jout {
 	FILE *f;
 	char *buf;

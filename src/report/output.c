@@ -976,7 +976,7 @@ static int jout_value(struct jout *o, json_t *v, unsigned depth)
 }
 
 /* Devices [from, to) of the "devices" array (at depth 1 of the document),
- * each after its separator; tc: the thread's times. */
+ * each after its separator; tc: the times formatted last. */
 static void jout_devices(struct jout *o, struct time_cache *tc, const struct hk_device *devs, size_t from,
 			 size_t to, const struct out_assessment *as)
 {

@@ -454,6 +454,15 @@ START_TEST(test_documents_tree_and_text)
 		 * the text: the items of an array at that depth */
 		jw_tree_init(&p.tree, t % 2 ? sh : NULL);
 		jout_reset(&o);
+		/* every third document from an exact-size buffer of 1..48 bytes,
+		 * so that each append's room is checked (an append that reserves
+		 * too little is a heap overflow for AddressSanitizer) */
+		if (t % 3 == 0) {
+			free(o.buf);
+			o.cap = 1 + t % 48;
+			o.buf = malloc(o.cap);
+			ck_assert_ptr_nonnull(o.buf);
+		}
 		jw_text_init(&p.text, &o, depth, true);
 		jw_arr_begin(&p.tree);
 		for (size_t i = 0; i < n_items; i++)

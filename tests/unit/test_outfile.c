@@ -10,10 +10,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/outfile.h"
@@ -245,6 +247,53 @@ START_TEST(test_errors)
 }
 END_TEST
 
+START_TEST(test_redirected_stdout_in_place)
+{
+	struct outfile o;
+	char err[256];
+	int fd = open(at("shell.txt"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	/* { echo head; herkomst ... -o /dev/stdout; } > shell.txt: the file
+	 * standard output writes to is written through, not replaced */
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "head\n", 5), 5);
+	fflush(stdout);
+	ck_assert_int_eq(dup2(fd, STDOUT_FILENO), STDOUT_FILENO);
+	close(fd);
+	ck_assert_int_eq(outfile_open(&o, "/dev/stdout", err, sizeof(err)), 0);
+	ck_assert_ptr_null(o.tmp);
+	fputs("body\n", o.f);
+	ck_assert_int_eq(outfile_commit(&o, err, sizeof(err)), 0);
+	ck_assert_int_eq(entries(), 1);
+}
+END_TEST
+
+START_TEST(test_signal_removes_temporary)
+{
+	pid_t pid = fork();
+	int status;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct outfile o;
+		char err[256];
+
+		/* as a program starts (Check's own handler would kill the group) */
+		signal(SIGINT, SIG_DFL);
+		setpgid(0, 0);
+		if (outfile_open(&o, at("cut.json"), err, sizeof(err)) < 0)
+			_exit(3);
+		fputs("half", o.f);
+		fflush(o.f);
+		raise(SIGINT); /* Ctrl-C while the output is being written */
+		_exit(4);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT, "status %d", status);
+	ck_assert_int_eq(entries(), 0); /* no hidden temporary file left */
+}
+END_TEST
+
 static Suite *outfile_suite(void)
 {
 	Suite *s = suite_create("outfile");
@@ -259,6 +308,8 @@ static Suite *outfile_suite(void)
 	tcase_add_test(tc, test_device_in_place);
 	tcase_add_test(tc, test_standard_output);
 	tcase_add_test(tc, test_errors);
+	tcase_add_test(tc, test_redirected_stdout_in_place);
+	tcase_add_test(tc, test_signal_removes_temporary);
 	suite_add_tcase(s, tc);
 	return s;
 }
