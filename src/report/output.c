@@ -899,7 +899,7 @@ int out_json_dump(FILE *f, json_t *root)
 #define JOUT_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII)
 #define JOUT_FLUSH (64u * 1024u) /* bytes buffered before a write */
 #define JOUT_DEPTH_MAX 4         /* the deepest value rendered on its own */
-#define JOUT_PIECE 64            /* devices rendered at once */
+#define JOUT_PIECE 64            /* devices rendered between two checks of the buffer's fill */
 
 static int jout_flush(struct jout *o)
 {
@@ -972,7 +972,7 @@ static int jout_value(struct jout *o, json_t *v, unsigned depth)
 	}
 	memmove(o->buf + start, o->buf + start + n_head, o->len - start - n_head - n_tail);
 	o->len -= n_head + n_tail;
-	return o->f && o->len >= JOUT_FLUSH ? jout_flush(o) : 0;
+	return o->len >= JOUT_FLUSH ? jout_flush(o) : 0;
 }
 
 /* Devices [from, to) of the "devices" array (at depth 1 of the document),
@@ -998,47 +998,31 @@ static void jout_devices(struct jout *o, struct time_cache *tc, const struct hk_
  */
 struct jwork {
 	size_t n; /* devices */
-	/* renders devices [from, to) into o, with state */
-	void (*render)(struct jout *o, void *state, const void *ctx, size_t from, size_t to);
-	void *(*state_new)(void);    /* NULL: no state */
-	void (*state_free)(void *state);
-	const void *ctx;
+	/* renders devices [from, to) into o */
+	void (*render)(struct jout *o, void *ctx, size_t from, size_t to);
+	void *ctx;
 };
 
 static void jout_pieces(struct jout *o, const struct jwork *w)
 {
-	void *state = w->state_new ? w->state_new() : NULL;
-
 	for (size_t from = 0; from < w->n && !o->failed; from += JOUT_PIECE) {
-		w->render(o, state, w->ctx, from, w->n - from > JOUT_PIECE ? from + JOUT_PIECE : w->n);
+		w->render(o, w->ctx, from, w->n - from > JOUT_PIECE ? from + JOUT_PIECE : w->n);
 		if (o->len >= JOUT_FLUSH)
 			jout_flush(o);
 	}
-	if (w->state_free)
-		w->state_free(state);
 }
 
 struct json_ctx {
 	const struct hk_device *devs;
 	const struct out_assessment *as;
+	struct time_cache tc; /* the text of the seconds formatted last */
 };
 
-static void json_render(struct jout *o, void *state, const void *ctx, size_t from, size_t to)
+static void json_render(struct jout *o, void *ctx, size_t from, size_t to)
 {
-	const struct json_ctx *c = ctx;
+	struct json_ctx *c = ctx;
 
-	jout_devices(o, state, c->devs, from, to, c->as);
-}
-
-/* the text of the seconds formatted last (NULL: none kept) */
-static void *json_state_new(void)
-{
-	return calloc(1, sizeof(struct time_cache));
-}
-
-static void json_state_free(void *state)
-{
-	free(state);
+	jout_devices(o, &c->tc, c->devs, from, to, c->as);
 }
 
 static int write_json(FILE *f, const struct hk_device *devs, size_t n, const struct store_capture *caps,
@@ -1049,8 +1033,7 @@ static int write_json(FILE *f, const struct hk_device *devs, size_t n, const str
 	json_t *root = out_json(devs, 0, caps, n_caps, run, unknown, n_unknown, as);
 	struct jout o = {.f = f};
 	struct json_ctx c = {.devs = devs, .as = as};
-	struct jwork w = {.n = n, .render = json_render, .state_new = json_state_new,
-			  .state_free = json_state_free, .ctx = &c};
+	struct jwork w = {.n = n, .render = json_render, .ctx = &c};
 	const char *key;
 	json_t *value;
 	bool first = true;
@@ -1335,12 +1318,11 @@ static void tab_row(struct jout *o, const struct hk_device *d, const struct out_
 	free(protos.v);
 }
 
-static void tab_render(struct jout *o, void *state, const void *ctx, size_t from, size_t to)
+static void tab_render(struct jout *o, void *ctx, size_t from, size_t to)
 {
 	const struct tab_ctx *t = ctx;
 	size_t c[5] = {0};
 
-	(void)state;
 	for (size_t i = from; i < to; i++)
 		tab_row(o, &t->devs[i], t->as ? &t->as->dev[i] : NULL, c);
 	t->counts->vendor += c[0];
